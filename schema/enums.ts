@@ -1,0 +1,40 @@
+// State enums, defined once and shared by the tables, the domain and the serializers.
+// Values are Telnyx's own words (SDK type files, telnyx-openapi/conferencing.yml).
+export const CALL_STATES = ['ringing', 'answered', 'hangup'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+export const CALL_DIRECTIONS = ['incoming', 'outgoing'] as const;
+export type CallDirection = (typeof CALL_DIRECTIONS)[number];
+
+export const HANGUP_CAUSES = [
+  'call_rejected', 'normal_clearing', 'originator_cancel', 'timeout', 'time_limit',
+  'user_busy', 'not_found', 'no_answer', 'unspecified',
+] as const;
+export type HangupCause = (typeof HANGUP_CAUSES)[number];
+export type HangupSource = 'caller' | 'callee' | 'unknown';
+
+export const CONFERENCE_STATUSES = ['init', 'in_progress', 'completed'] as const;
+export type ConferenceStatus = (typeof CONFERENCE_STATUSES)[number];
+
+export const END_REASONS = ['all_left', 'ended_via_api', 'host_left', 'time_exceeded'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+export const PARTICIPANT_STATUSES = ['joining', 'joined', 'left'] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+export const SUPERVISOR_ROLES = ['barge', 'monitor', 'none', 'whisper'] as const;
+export type SupervisorRole = (typeof SUPERVISOR_ROLES)[number];
+
+export const BEEP_SETTINGS = ['always', 'never', 'on_enter', 'on_exit'] as const;
+export type BeepEnabled = (typeof BEEP_SETTINGS)[number];
+
+export const REGIONS = ['Australia', 'Europe', 'Middle East', 'US'] as const;
+
+export const DEQUEUE_REASONS = ['bridged', 'bridging-in-process', 'hangup', 'leave', 'timeout'] as const;
+export type DequeueReason = (typeof DEQUEUE_REASONS)[number];
+
+export const RECORDING_STATES = ['recording', 'paused', 'stopped'] as const;
+export type RecordingState = (typeof RECORDING_STATES)[number];
+
+export const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];

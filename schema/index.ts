@@ -1,0 +1,6 @@
+export * from './calls.js';
+export * from './conferences.js';
+export * from './queues.js';
+export * from './runtime.js';
+export * from './webhooks.js';
+export * from './enums.js';

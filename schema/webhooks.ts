@@ -1,0 +1,45 @@
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { WebhookStatus } from './enums.js';
+
+export interface DeliveryAttempt {
+  attempt: number;
+  url: string;
+  status: number | null;
+  error?: string;
+  at: string;
+}
+
+/**
+ * The outbox: one row per webhook, written in the same transaction as the state change that
+ * caused it and delivered after commit.
+ */
+export const webhookEvents = sqliteTable('webhook_events', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  id: text('id').notNull().unique(),
+  account: text('account').notNull(),
+  eventType: text('event_type').notNull(),
+  callControlId: text('call_control_id'),
+  conferenceId: text('conference_id'),
+  /** Events for one call (or one conference, when no call) are delivered in order. */
+  orderingKey: text('ordering_key').notNull(),
+  occurredAt: text('occurred_at').notNull(),
+  /** `data` of the envelope: { record_type, event_type, id, occurred_at, payload }. */
+  data: text('data').notNull(),
+  url: text('url'),
+  failoverUrl: text('failover_url'),
+  status: text('status').$type<WebhookStatus>().notNull(),
+  attempts: text('attempts', { mode: 'json' }).$type<DeliveryAttempt[]>().notNull(),
+  nextAttemptAt: integer('next_attempt_at'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [
+  index('webhook_events_pending').on(t.status, t.nextAttemptAt),
+  index('webhook_events_account').on(t.account, t.seq),
+]);
+
+/** Per-connection webhook URLs (Telnyx's Call Control Application settings). */
+export const connections = sqliteTable('connections', {
+  account: text('account').notNull(),
+  connectionId: text('connection_id').notNull(),
+  webhookUrl: text('webhook_url'),
+  webhookFailoverUrl: text('webhook_failover_url'),
+}, (t) => [primaryKey({ columns: [t.account, t.connectionId] })]);

@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { bearerAccount, type Env } from './http/auth.js';
+import { onError, notFound, errorResponse } from './http/errors.js';
+import type { Engine } from './commands/engine.js';
+import { conferenceRoutes } from './routes/conferences.js';
+import { queueRoutes } from './routes/queues.js';
+import { callRoutes } from './routes/calls.js';
+
+export interface AppDeps {
+  engine: Engine;
+  /** Extra route groups mounted under /_mock (the control API). */
+  mock?: Hono<Env>;
+  /** Middleware run on /v2 before the routes (request journal, injected faults). */
+  v2Middleware?: Parameters<Hono<Env>['use']>[1][];
+}
+
+/** Bodies beyond this are refused with 413 before they are read. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<Env>();
+  app.onError(onError);
+  app.notFound(notFound);
+
+  const v2 = new Hono<Env>();
+  v2.use('*', bearerAccount);
+  v2.use('*', bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, 413, { code: '10015', title: 'Request too large', detail: 'The request body is too large.' }),
+  }));
+  for (const mw of deps.v2Middleware ?? []) v2.use('*', mw);
+  v2.route('/conferences', conferenceRoutes(deps.engine));
+  v2.route('/queues', queueRoutes(deps.engine));
+  v2.route('/calls', callRoutes(deps.engine));
+  app.route('/v2', v2);
+
+  if (deps.mock) app.route('/_mock', deps.mock);
+  return app;
+}

@@ -1,0 +1,240 @@
+import type { CallLeg } from '../store/repository.js';
+import type { HangupCause, HangupSource } from '../../schema/enums.js';
+import type { PendingGather } from '../../schema/calls.js';
+import type { Ctx } from './context.js';
+import { errors } from './errors.js';
+import { payloads } from './events.js';
+import { participantLeaves } from './conference.js';
+import { dequeue } from './queue.js';
+
+/**
+ * Call legs: ringing → answered → hangup. Only a live, answered call can create or join a
+ * conference or be enqueued.
+ */
+export function requireCall(ctx: Ctx, callControlId: string, pointer?: string): CallLeg {
+  const call = ctx.repo.call(ctx.account, callControlId);
+  if (!call) throw errors.invalidCallControlId(pointer);
+  return call;
+}
+
+export function requireLive(call: CallLeg): CallLeg {
+  if (call.state === 'hangup') throw errors.callEnded();
+  return call;
+}
+
+export function requireAnswered(call: CallLeg): CallLeg {
+  requireLive(call);
+  if (call.state !== 'answered') throw errors.callNotAnswered();
+  return call;
+}
+
+export interface NewCall {
+  from: string;
+  to: string;
+  connectionId: string;
+  clientState?: string | null;
+  webhookUrl?: string | null;
+  webhookFailoverUrl?: string | null;
+}
+
+function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg {
+  return {
+    callControlId: ctx.ids.callControlId(),
+    account: ctx.account,
+    callLegId: ctx.ids.uuid(),
+    callSessionId: ctx.ids.uuid(),
+    connectionId: c.connectionId,
+    from: c.from,
+    to: c.to,
+    direction,
+    state: 'ringing',
+    clientState: c.clientState ?? null,
+    webhookUrl: c.webhookUrl ?? null,
+    webhookFailoverUrl: c.webhookFailoverUrl ?? null,
+    startTime: ctx.now,
+    answeredAt: null,
+    endTime: null,
+    hangupCause: null,
+    hangupSource: null,
+    conferenceId: null,
+    bridgedTo: null,
+    pendingGather: null,
+    gatheredDigits: null,
+  };
+}
+
+/**
+ * POST /calls: an outbound call. The far end behaves as its number is configured (control API);
+ * by default it answers at once. `timeoutSecs` bounds how long it may ring.
+ */
+export function dial(ctx: Ctx, c: NewCall & { timeoutSecs?: number }): CallLeg {
+  const call = newCall(ctx, 'outgoing', c);
+  ctx.repo.saveCall(call);
+  ctx.emit('call.initiated', payloads.callInitiated(call), { call });
+  const behaviour = ctx.numberBehaviour(c.to);
+  switch (behaviour.kind) {
+    case 'answer':
+      if (behaviour.afterSecs <= 0) answer(ctx, call);
+      else if (behaviour.afterSecs >= (c.timeoutSecs ?? 30)) ringOut(ctx, call, c.timeoutSecs ?? 30);
+      else ctx.schedule(ctx.now + behaviour.afterSecs * 1000, 'dial_answer', call.callControlId);
+      break;
+    case 'no_answer':
+      ringOut(ctx, call, c.timeoutSecs ?? 30);
+      break;
+    case 'busy':
+      hangupCall(ctx, call, 'user_busy', 'callee');
+      break;
+    case 'reject':
+      hangupCall(ctx, call, 'call_rejected', 'callee');
+      break;
+  }
+  return call;
+}
+
+function ringOut(ctx: Ctx, call: CallLeg, timeoutSecs: number) {
+  ctx.schedule(ctx.now + timeoutSecs * 1000, 'dial_timeout', call.callControlId);
+}
+
+/** An inbound call arrives (control API): it rings, parked, until the app answers it. */
+export function receiveCall(ctx: Ctx, c: NewCall & { answered?: boolean }): CallLeg {
+  const call = newCall(ctx, 'incoming', c);
+  ctx.repo.saveCall(call);
+  ctx.emit('call.initiated', payloads.callInitiated(call), { call });
+  if (c.answered) answer(ctx, call);
+  return call;
+}
+
+export function answer(ctx: Ctx, call: CallLeg, clientState?: string): CallLeg {
+  requireLive(call);
+  if (call.state === 'answered') {
+    throw errors.invalid('call_control_id', 'The call has already been answered.', 'Call already answered');
+  }
+  if (clientState !== undefined) call.clientState = clientState;
+  call.state = 'answered';
+  call.answeredAt = ctx.now;
+  ctx.repo.saveCall(call);
+  ctx.emit('call.answered', payloads.callAnswered(call), { call });
+  return call;
+}
+
+export function setClientState(call: CallLeg, clientState: string | undefined) {
+  if (clientState !== undefined) call.clientState = clientState;
+}
+
+/**
+ * What happens when a call ends, in one place: the participant leaves its conference (which may
+ * end it), the call leaves its queue (unless kept with keep_after_hangup), a bridged peer is hung
+ * up too, and call.hangup is sent.
+ */
+export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: HangupSource): void {
+  if (call.state === 'hangup') return;
+  call.state = 'hangup';
+  call.endTime = ctx.now;
+  call.hangupCause = cause;
+  call.hangupSource = source;
+  const gather = call.pendingGather;
+  call.pendingGather = null;
+  ctx.repo.saveCall(call);
+  if (gather) ctx.emit('call.gather.ended', { ...gatherEndedPayload(call, gather, 'call_hangup') }, { call });
+
+  const participant = ctx.repo.participantOfCall(ctx.account, call.callControlId);
+  if (participant) participantLeaves(ctx, participant, call);
+
+  const queued = ctx.repo.queueCall(ctx.account, call.callControlId);
+  if (queued?.isAlive) {
+    if (queued.keepAfterHangup) {
+      queued.isAlive = false;
+      ctx.repo.saveQueueCall(queued);
+    } else {
+      dequeue(ctx, queued, call, 'hangup');
+    }
+  }
+
+  ctx.emit('call.hangup', payloads.callHangup(call), { call });
+
+  if (call.bridgedTo) {
+    const peer = ctx.repo.call(ctx.account, call.bridgedTo);
+    call.bridgedTo = null;
+    ctx.repo.saveCall(call);
+    if (peer && peer.state !== 'hangup') {
+      peer.bridgedTo = null;
+      hangupCall(ctx, peer, 'normal_clearing', source === 'caller' ? 'callee' : 'caller');
+    }
+  }
+}
+
+/** POST /calls/{id}/actions/bridge: both calls must be live and answered. */
+export function bridge(ctx: Ctx, call: CallLeg, other: CallLeg, clientState?: string): void {
+  if (call.callControlId === other.callControlId) throw errors.cannotBridgeWithItself();
+  requireAnswered(call);
+  requireAnswered(other);
+  setClientState(call, clientState);
+  for (const [a, b] of [[call, other], [other, call]] as const) {
+    a.bridgedTo = b.callControlId;
+    ctx.repo.saveCall(a);
+  }
+  ctx.emit('call.bridged', payloads.callBridged(call), { call });
+  ctx.emit('call.bridged', payloads.callBridged(other), { call: other });
+}
+
+// DTMF and gather (control API presses digits; conference gather_using_audio waits for them)
+
+export function startGather(ctx: Ctx, call: CallLeg, gather: PendingGather, timeoutMs: number): void {
+  requireAnswered(call);
+  call.pendingGather = gather;
+  call.gatheredDigits = '';
+  ctx.repo.saveCall(call);
+  ctx.repo.cancelTimers(call.callControlId, 'gather_timeout');
+  ctx.schedule(ctx.now + timeoutMs, 'gather_timeout', call.callControlId);
+}
+
+function gatherEndedPayload(call: CallLeg, gather: PendingGather, status: string) {
+  const p = payloads.callGatherEnded(call, call.gatheredDigits ?? '', status);
+  return gather.clientState ? { ...p, client_state: gather.clientState } : p;
+}
+
+function endGather(ctx: Ctx, call: CallLeg, status: string) {
+  const gather = call.pendingGather!;
+  const payload = gatherEndedPayload(call, gather, status);
+  call.pendingGather = null;
+  call.gatheredDigits = null;
+  ctx.repo.saveCall(call);
+  ctx.repo.cancelTimers(call.callControlId, 'gather_timeout');
+  ctx.emit('call.gather.ended', payload, { call, conferenceId: gather.conferenceId ?? undefined });
+}
+
+/** The caller presses digits: call.dtmf.received for each, and a pending gather may complete. */
+export function pressDigits(ctx: Ctx, call: CallLeg, digits: string): void {
+  requireAnswered(call);
+  for (const digit of digits) {
+    ctx.emit('call.dtmf.received', payloads.callDtmfReceived(call, digit), { call });
+    const gather = call.pendingGather;
+    if (!gather) continue;
+    if (digit === gather.terminatingDigit) {
+      const n = (call.gatheredDigits ?? '').length;
+      endGather(ctx, call, n >= gather.minimumDigits ? 'valid' : 'invalid');
+      continue;
+    }
+    if (!gather.validDigits.includes(digit)) {
+      endGather(ctx, call, 'invalid');
+      continue;
+    }
+    call.gatheredDigits = (call.gatheredDigits ?? '') + digit;
+    if (call.gatheredDigits.length >= gather.maximumDigits) endGather(ctx, call, 'valid');
+    else ctx.repo.saveCall(call);
+  }
+}
+
+export function gatherTimedOut(ctx: Ctx, call: CallLeg): void {
+  if (!call.pendingGather) return;
+  const n = (call.gatheredDigits ?? '').length;
+  endGather(ctx, call, n > 0 && n >= call.pendingGather.minimumDigits ? 'valid' : 'timeout');
+}
+
+/** Timers for dialed calls: the far end answers late, or never. */
+export function dialAnswerDue(ctx: Ctx, call: CallLeg): void {
+  if (call.state === 'ringing') answer(ctx, call);
+}
+export function dialTimeoutDue(ctx: Ctx, call: CallLeg): void {
+  if (call.state === 'ringing') hangupCall(ctx, call, 'timeout', 'callee');
+}

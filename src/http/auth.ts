@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from 'hono';
+import { errorResponse } from './errors.js';
+
+export type Env = { Variables: { account: string } };
+
+/**
+ * `Authorization: Bearer <key>`: each API key is its own isolated account (like LocalStack's
+ * account ids). Kept to one header read and a prefix check: this runs on every request.
+ */
+export const bearerAccount: MiddlewareHandler<Env> = async (c, next) => {
+  const header = c.req.header('authorization');
+  const key = header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
+  if (!key) {
+    return errorResponse(c, 401, {
+      code: '10009', title: 'Authentication failed',
+      detail: 'The required authentication headers were either invalid or not included in the request.',
+    });
+  }
+  c.set('account', key);
+  await next();
+};

@@ -1,0 +1,50 @@
+import type { Context } from 'hono';
+import { DomainError } from '../domain/errors.js';
+import type { Page } from '../store/repository.js';
+
+/** page[size] as Telnyx's spec bounds it. */
+const MAX_PAGE_SIZE = 250;
+const DEFAULT_PAGE_SIZE = 20;
+
+function intParam(c: Context, names: string[], min: number, max: number, fallback: number): number {
+  for (const name of names) {
+    const raw = c.req.query(name);
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new DomainError('unprocessable', '10033', 'Value outside of range',
+        `The value is outside of allowed range ${min} to ${max}`, name);
+    }
+    return n;
+  }
+  return fallback;
+}
+
+/**
+ * Telnyx pagination: `page[number]` / `page[size]`, and the flat `page_number` / `page_size` that
+ * the official Ruby SDK's auto-pagination sends for page 2+ (without them it loops forever).
+ */
+export function readPage(c: Context): Page {
+  return {
+    number: intParam(c, ['page[number]', 'page_number'], 1, 1_000_000, 1),
+    size: intParam(c, ['page[size]', 'page_size'], 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+  };
+}
+
+export function pageMeta(page: Page, total: number) {
+  return {
+    page_number: page.number,
+    page_size: page.size,
+    total_pages: Math.ceil(total / page.size),
+    total_results: total,
+  };
+}
+
+/** A boolean filter such as `filter[muted]=true`. */
+export function boolQuery(c: Context, name: string): boolean | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new DomainError('unprocessable', '10015', 'Invalid value', `The '${name}' filter must be true or false.`, name);
+}

@@ -1,0 +1,254 @@
+import { and, asc, desc, eq, getTableColumns, inArray, lte, ne, sql, count, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import {
+  callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
+  webhookEvents, clocks,
+} from '../../schema/index.js';
+import type { Db } from './db.js';
+import type { AccountTime, ClockPersistence } from '../clock.js';
+
+export type CallLeg = typeof callLegs.$inferSelect;
+export type Conference = typeof conferences.$inferSelect;
+export type Participant = typeof participants.$inferSelect;
+export type Queue = typeof queues.$inferSelect;
+export type QueueCall = typeof queueCalls.$inferSelect;
+export type Timer = typeof timers.$inferSelect;
+export type MediaPlayback = typeof mediaPlaybacks.$inferSelect;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+
+export interface Page { number: number; size: number }
+export interface Paged<T> { rows: T[]; total: number }
+
+const p = (name: string) => sql.placeholder(name);
+
+/** A prepared insert-or-replace of a whole row, keyed by the table's primary key. */
+function upsert<T extends SQLiteTable>(db: Db, table: T, key: keyof T['$inferSelect'] & string) {
+  const cols = getTableColumns(table) as Record<string, unknown>;
+  const values = Object.fromEntries(Object.keys(cols).map((k) => [k, p(k)]));
+  const { [key]: _key, ...set } = values;
+  const stmt = db.insert(table).values(values as never)
+    .onConflictDoUpdate({ target: cols[key] as never, set: set as never }).prepare();
+  return (row: T['$inferSelect']) => { stmt.run(row as never); };
+}
+
+/**
+ * Storage behind a small interface: every query is scoped by account, hot ones are prepared.
+ * No business rules here; the domain decides, this only loads and saves.
+ */
+export class Repository {
+  readonly saveCall; readonly saveConference; readonly saveParticipant; readonly saveQueue;
+  readonly saveQueueCall; readonly saveMedia;
+
+  private readonly q;
+
+  constructor(readonly db: Db) {
+    this.saveCall = upsert(db, callLegs, 'callControlId');
+    this.saveConference = upsert(db, conferences, 'id');
+    this.saveParticipant = upsert(db, participants, 'id');
+    this.saveQueue = upsert(db, queues, 'id');
+    this.saveQueueCall = upsert(db, queueCalls, 'callControlId');
+    this.saveMedia = upsert(db, mediaPlaybacks, 'id');
+    this.q = {
+      call: db.select().from(callLegs)
+        .where(and(eq(callLegs.account, p('account')), eq(callLegs.callControlId, p('id')))).prepare(),
+      conference: db.select().from(conferences)
+        .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
+      activeConferenceByName: db.select().from(conferences)
+        .where(and(eq(conferences.account, p('account')), eq(conferences.name, p('name')),
+          ne(conferences.status, 'completed'))).prepare(),
+      participants: db.select().from(participants)
+        .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId'))))
+        .orderBy(asc(participants.seq)).prepare(),
+      activeParticipants: db.select().from(participants)
+        .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
+          ne(participants.status, 'left')))
+        .orderBy(asc(participants.seq)).prepare(),
+      participantOfCall: db.select().from(participants)
+        .where(and(eq(participants.account, p('account')), eq(participants.callControlId, p('callControlId')),
+          ne(participants.status, 'left'))).prepare(),
+      queueByName: db.select().from(queues)
+        .where(and(eq(queues.account, p('account')), eq(queues.name, p('name')))).prepare(),
+      queueById: db.select().from(queues).where(eq(queues.id, p('id'))).prepare(),
+      queueCall: db.select().from(queueCalls)
+        .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.callControlId, p('id')))).prepare(),
+      queueCallsOf: db.select().from(queueCalls).where(eq(queueCalls.queueId, p('queueId')))
+        .orderBy(asc(queueCalls.seq)).prepare(),
+      nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
+      nextParticipantSeq: db.select({ seq: sql<number>`coalesce(max(${participants.seq}), 0) + 1` })
+        .from(participants).where(eq(participants.conferenceId, p('conferenceId'))).prepare(),
+      commandSeen: db.insert(commandIds).values({
+        account: p('account'), scope: p('scope'), commandId: p('commandId'), createdAt: p('createdAt'),
+      } as never).onConflictDoNothing().prepare(),
+      addTimer: db.insert(timers).values({
+        account: p('account'), dueAt: p('dueAt'), kind: p('kind'), subjectId: p('subjectId'),
+      } as never).prepare(),
+      nextTimer: db.select().from(timers)
+        .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now'))))
+        .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
+      media: db.select().from(mediaPlaybacks)
+        .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.id, p('id')))).prepare(),
+      mediaOf: db.select().from(mediaPlaybacks)
+        .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.conferenceId, p('conferenceId'))))
+        .orderBy(asc(mediaPlaybacks.startedAt)).prepare(),
+    };
+  }
+
+  /** Runs `fn` in one SQLite transaction (better-sqlite3 transactions are synchronous, so serialized). */
+  transaction<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
+  }
+
+  // call legs
+  call(account: string, callControlId: string): CallLeg | undefined {
+    return this.q.call.get({ account, id: callControlId });
+  }
+  callsByIds(account: string, ids: string[]): CallLeg[] {
+    if (ids.length === 0) return [];
+    return this.db.select().from(callLegs)
+      .where(and(eq(callLegs.account, account), inArray(callLegs.callControlId, ids))).all();
+  }
+
+  // conferences
+  conference(account: string, id: string): Conference | undefined {
+    return this.q.conference.get({ account, id });
+  }
+  activeConferenceByName(account: string, name: string): Conference | undefined {
+    return this.q.activeConferenceByName.get({ account, name });
+  }
+  listConferences(account: string, filter: { name?: string; status?: string }, page: Page): Paged<Conference> {
+    const where: SQL[] = [eq(conferences.account, account)];
+    if (filter.name !== undefined) where.push(eq(conferences.name, filter.name));
+    if (filter.status !== undefined) where.push(eq(conferences.status, filter.status as never));
+    const cond = and(...where);
+    const rows = this.db.select().from(conferences).where(cond)
+      .orderBy(desc(conferences.expiresAt), desc(conferences.createdAt))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(conferences).where(cond).get()?.n ?? 0;
+    return { rows, total };
+  }
+
+  // participants
+  participants(account: string, conferenceId: string): Participant[] {
+    return this.q.participants.all({ account, conferenceId });
+  }
+  activeParticipants(account: string, conferenceId: string): Participant[] {
+    return this.q.activeParticipants.all({ account, conferenceId });
+  }
+  /** The participant a live call currently is, in whatever conference. */
+  participantOfCall(account: string, callControlId: string): Participant | undefined {
+    return this.q.participantOfCall.get({ account, callControlId });
+  }
+  nextParticipantSeq(conferenceId: string): number {
+    return this.q.nextParticipantSeq.get({ conferenceId })!.seq;
+  }
+  listParticipants(account: string, conferenceId: string,
+    filter: { muted?: boolean; onHold?: boolean; whispering?: boolean }, page: Page): Paged<Participant> {
+    const where: SQL[] = [eq(participants.account, account), eq(participants.conferenceId, conferenceId)];
+    if (filter.muted !== undefined) where.push(eq(participants.muted, filter.muted));
+    if (filter.onHold !== undefined) where.push(eq(participants.onHold, filter.onHold));
+    if (filter.whispering !== undefined) {
+      where.push(filter.whispering ? eq(participants.supervisorRole, 'whisper') : ne(participants.supervisorRole, 'whisper'));
+    }
+    const cond = and(...where);
+    const rows = this.db.select().from(participants).where(cond).orderBy(asc(participants.seq))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(participants).where(cond).get()?.n ?? 0;
+    return { rows, total };
+  }
+
+  // queues
+  queueByName(account: string, name: string): Queue | undefined {
+    return this.q.queueByName.get({ account, name });
+  }
+  queueById(id: string): Queue | undefined {
+    return this.q.queueById.get({ id });
+  }
+  listQueues(account: string, page: Page): Paged<Queue> {
+    const cond = eq(queues.account, account);
+    const rows = this.db.select().from(queues).where(cond).orderBy(asc(queues.createdAt), asc(queues.name))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(queues).where(cond).get()?.n ?? 0;
+    return { rows, total };
+  }
+  deleteQueue(id: string): void {
+    this.db.delete(queues).where(eq(queues.id, id)).run();
+  }
+  queueCall(account: string, callControlId: string): QueueCall | undefined {
+    return this.q.queueCall.get({ account, id: callControlId });
+  }
+  /** Calls in a queue in arrival order: index + 1 is the queue position. */
+  queueCalls(queueId: string): QueueCall[] {
+    return this.q.queueCallsOf.all({ queueId });
+  }
+  nextQueueSeq(): number {
+    return this.q.nextSeq.get()!.seq;
+  }
+  deleteQueueCall(callControlId: string): void {
+    this.db.delete(queueCalls).where(eq(queueCalls.callControlId, callControlId)).run();
+  }
+
+  // media
+  media(account: string, id: string): MediaPlayback | undefined {
+    return this.q.media.get({ account, id });
+  }
+  mediaOf(account: string, conferenceId: string): MediaPlayback[] {
+    return this.q.mediaOf.all({ account, conferenceId });
+  }
+  deleteMedia(id: string): void {
+    this.db.delete(mediaPlaybacks).where(eq(mediaPlaybacks.id, id)).run();
+  }
+
+  // command_id: true the first time a (scope, command_id) is seen
+  firstTimeCommand(account: string, scope: string, commandId: string, now: number): boolean {
+    return this.q.commandSeen.run({ account, scope, commandId, createdAt: now }).changes === 1;
+  }
+
+  // timers
+  addTimer(account: string, dueAt: number, kind: string, subjectId: string): void {
+    this.q.addTimer.run({ account, dueAt, kind, subjectId });
+  }
+  cancelTimers(subjectId: string, kind?: string): void {
+    const cond = kind ? and(eq(timers.subjectId, subjectId), eq(timers.kind, kind)) : eq(timers.subjectId, subjectId);
+    this.db.delete(timers).where(cond).run();
+  }
+  nextDueTimer(account: string, now: number): Timer | undefined {
+    return this.q.nextTimer.get({ account, now });
+  }
+  deleteTimer(id: number): void {
+    this.db.delete(timers).where(eq(timers.id, id)).run();
+  }
+  accountsWithTimers(): string[] {
+    return this.db.selectDistinct({ account: timers.account }).from(timers).all().map((r) => r.account);
+  }
+
+  // outbox
+  appendWebhook(row: typeof webhookEvents.$inferInsert): void {
+    this.db.insert(webhookEvents).values(row).run();
+  }
+
+  /** Removes everything an account owns (control API reset). */
+  resetAccount(account: string): void {
+    this.transaction(() => {
+      for (const t of [callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks, webhookEvents]) {
+        this.db.delete(t).where(eq((t as typeof callLegs).account, account)).run();
+      }
+    });
+  }
+
+  clockPersistence(): ClockPersistence {
+    return {
+      load: (account) => {
+        const row = this.db.select().from(clocks).where(eq(clocks.account, account)).get();
+        return row ? { offsetMs: row.offsetMs, frozenAt: row.frozenAt } : undefined;
+      },
+      save: (account, t: AccountTime) => {
+        this.db.insert(clocks).values({ account, ...t })
+          .onConflictDoUpdate({ target: clocks.account, set: { ...t } }).run();
+      },
+      clear: (account) => {
+        if (account === undefined) this.db.delete(clocks).run();
+        else this.db.delete(clocks).where(eq(clocks.account, account)).run();
+      },
+    };
+  }
+}
