@@ -9,8 +9,8 @@ import { callRoutes } from './routes/calls.js';
 
 export interface AppDeps {
   engine: Engine;
-  /** Extra route groups mounted under /_mock (the control API). */
-  mock?: Hono<Env>;
+  /** Route groups mounted under /_mock (the control API), behind the same bearer auth. */
+  mock?: Hono<Env>[];
   /** Middleware run on /v2 before the routes (request journal, injected faults). */
   v2Middleware?: Parameters<Hono<Env>['use']>[1][];
 }
@@ -35,6 +35,11 @@ export function createApp(deps: AppDeps) {
   v2.route('/calls', callRoutes(deps.engine));
   app.route('/v2', v2);
 
-  if (deps.mock) app.route('/_mock', deps.mock);
+  const mock = new Hono<Env>();
+  // Health answers without a key, so orchestrators can probe it.
+  mock.get('/health', (c) => c.json({ status: 'ok' }));
+  mock.use('*', bearerAccount);
+  for (const group of deps.mock ?? []) mock.route('/', group);
+  app.route('/_mock', mock);
   return app;
 }

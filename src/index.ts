@@ -5,6 +5,7 @@ import { startEmulator } from './server.js';
 const config = configFromEnv(process.env);
 const emulator = await startEmulator(config);
 console.log(`telnyx-mock listening on ${emulator.url}/v2`);
+if (emulator.webhooks.publicKey) console.log(`webhook public key: ${emulator.webhooks.publicKey}`);
 
 const shutdown = () => { void emulator.close().then(() => process.exit(0)); };
 process.on('SIGINT', shutdown);

@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
 import { openDb, type Db } from './store/db.js';
 import { Repository } from './store/repository.js';
 import { Clock } from './clock.js';
@@ -7,48 +8,85 @@ import { ids } from './ids.js';
 import { Engine } from './commands/engine.js';
 import { createApp } from './app.js';
 import { webhookRouting } from './webhooks/routing.js';
+import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import type { Config } from './config.js';
+import { Control } from './control/control.js';
+import { mockRoutes } from './routes/mock.js';
+import type { Env } from './http/auth.js';
+
+export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
+  port: 0, host: '127.0.0.1', mediaDurationSecs: 3, ...overrides,
+});
 
 export interface Emulator {
-  url: string;
-  port: number;
+  app: Hono<Env>;
   db: Db;
+  repo: Repository;
   engine: Engine;
   clock: Clock;
-  close(): Promise<void>;
+  control: Control;
+  webhooks: Webhooks;
+  config: Config;
+  /** Stops background work and closes the database. */
+  dispose(): Promise<void>;
 }
 
 /** How often wall time is checked for due work (expiries, timeouts, media ending). */
 const TICK_MS = 250;
 
-/** Wires the emulator together: database, clock, engine, HTTP app, background ticker. */
-export async function startEmulator(config: Config): Promise<Emulator> {
+/** Wires the emulator together without listening: database, clock, engine, webhooks, app, ticker. */
+export function buildEmulator(config: Config, opts: { ticker?: boolean } = {}): Emulator {
   const db = openDb(config.dbPath);
   const repo = new Repository(db);
   const clock = new Clock(() => Date.now(), repo.clockPersistence());
+  const webhooks = createWebhooks({ db, repo, clock, config });
   const engine = new Engine({
     repo, clock, ids,
     settings: { mediaDurationSecs: config.mediaDurationSecs },
     routing: webhookRouting(db, { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl }),
+    onEventsCommitted: () => webhooks.wake(),
   });
-  const app = createApp({ engine });
+  const control = new Control(engine);
+  const app = createApp({ engine, mock: [mockRoutes(control), webhooks.routes] });
 
-  const ticker = setInterval(() => {
-    try { engine.tick(); } catch (err) { console.error('timer sweep failed', err); }
-  }, TICK_MS);
-  ticker.unref();
+  let ticker: NodeJS.Timeout | undefined;
+  if (opts.ticker ?? true) {
+    ticker = setInterval(() => {
+      try { engine.tick(); } catch (err) { console.error('timer sweep failed', err); }
+    }, TICK_MS);
+    ticker.unref();
+  }
+  return {
+    app, db, repo, engine, clock, control, webhooks, config,
+    dispose: async () => {
+      if (ticker) clearInterval(ticker);
+      await webhooks.close();
+      db.$client.close();
+    },
+  };
+}
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+export interface RunningEmulator extends Emulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Builds the emulator and listens on config.host:config.port (0 = a free port). */
+export async function startEmulator(config: Config): Promise<RunningEmulator> {
+  const emulator = buildEmulator(config);
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: emulator.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
+    ...emulator,
     url: `http://${host}:${port}`,
-    port, db, engine, clock,
+    port,
     close: () => new Promise<void>((resolve) => {
-      clearInterval(ticker);
-      server.close(() => { db.$client.close(); resolve(); });
+      server.close(() => { void emulator.dispose().then(resolve); });
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     }),
   };
