@@ -25,10 +25,12 @@ export function createApp(deps: AppDeps) {
 
   const v2 = new Hono<Env>();
   v2.use('*', bearerAccount);
-  v2.use('*', bodyLimit({
+  const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => errorResponse(c, 413, { code: '10015', title: 'Request too large', detail: 'The request body is too large.' }),
-  }));
+  });
+  // Only where a body is read: checking it materializes the whole web Request, which GETs don't need.
+  v2.on(['POST', 'PATCH', 'PUT'], '*', limit);
   for (const mw of deps.v2Middleware ?? []) v2.use('*', mw);
   v2.route('/conferences', conferenceRoutes(deps.engine));
   v2.route('/queues', queueRoutes(deps.engine));

@@ -21,6 +21,13 @@ export interface Paged<T> { rows: T[]; total: number }
 
 const p = (name: string) => sql.placeholder(name);
 
+/** filter[name] / filter[status], each optional: one prepared statement serves every combination. */
+const conferenceFilter = and(
+  eq(conferences.account, p('account')),
+  sql`(${p('name')} is null or ${conferences.name} = ${p('name')})`,
+  sql`(${p('status')} is null or ${conferences.status} = ${p('status')})`,
+);
+
 /** A prepared insert-or-replace of a whole row, keyed by the table's primary key. */
 function upsert<T extends SQLiteTable>(db: Db, table: T, key: keyof T['$inferSelect'] & string) {
   const cols = getTableColumns(table) as Record<string, unknown>;
@@ -42,6 +49,7 @@ export class Repository {
   private readonly q;
 
   constructor(readonly db: Db) {
+    this.tx = db.$client.transaction((fn: () => unknown) => fn());
     this.saveCall = upsert(db, callLegs, 'callControlId');
     this.saveConference = upsert(db, conferences, 'id');
     this.saveParticipant = upsert(db, participants, 'id');
@@ -85,6 +93,10 @@ export class Repository {
       nextTimer: db.select().from(timers)
         .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now'))))
         .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
+      conferencePage: db.select().from(conferences).where(conferenceFilter)
+        .orderBy(desc(conferences.expiresAt), desc(conferences.createdAt))
+        .limit(p('limit')).offset(p('offset')).prepare(),
+      conferenceCount: db.select({ n: count() }).from(conferences).where(conferenceFilter).prepare(),
       media: db.select().from(mediaPlaybacks)
         .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.id, p('id')))).prepare(),
       mediaOf: db.select().from(mediaPlaybacks)
@@ -93,10 +105,15 @@ export class Repository {
     };
   }
 
-  /** Runs `fn` in one SQLite transaction (better-sqlite3 transactions are synchronous, so serialized). */
+  /**
+   * Runs `fn` in one SQLite transaction (better-sqlite3 transactions are synchronous, so
+   * serialized). IMMEDIATE takes the write lock up front, so two processes sharing a file
+   * database cannot both read-then-write. The wrapper is built once: building it per call is costly.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return this.tx.immediate(fn) as T;
   }
+  private readonly tx;
 
   // call legs
   call(account: string, callControlId: string): CallLeg | undefined {
@@ -116,15 +133,9 @@ export class Repository {
     return this.q.activeConferenceByName.get({ account, name });
   }
   listConferences(account: string, filter: { name?: string; status?: string }, page: Page): Paged<Conference> {
-    const where: SQL[] = [eq(conferences.account, account)];
-    if (filter.name !== undefined) where.push(eq(conferences.name, filter.name));
-    if (filter.status !== undefined) where.push(eq(conferences.status, filter.status as never));
-    const cond = and(...where);
-    const rows = this.db.select().from(conferences).where(cond)
-      .orderBy(desc(conferences.expiresAt), desc(conferences.createdAt))
-      .limit(page.size).offset((page.number - 1) * page.size).all();
-    const total = this.db.select({ n: count() }).from(conferences).where(cond).get()?.n ?? 0;
-    return { rows, total };
+    const args = { account, name: filter.name ?? null, status: filter.status ?? null };
+    const rows = this.q.conferencePage.all({ ...args, limit: page.size, offset: (page.number - 1) * page.size });
+    return { rows, total: this.q.conferenceCount.get(args)?.n ?? 0 };
   }
 
   // participants

@@ -1,0 +1,87 @@
+/**
+ * The two servers the benchmark compares, each run in its own process:
+ *   ours — the emulator, seeded through its own API;
+ *   bare — a bare Hono + better-sqlite3 route serving the same JSON from the same kind of rows
+ *          with prepared statements and nothing else (no auth, no validation, no journal).
+ * Prints one JSON line with the URL and the ids to request, then serves until killed.
+ */
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import Database from 'better-sqlite3';
+import type { AddressInfo } from 'node:net';
+import { startEmulator, defaultConfig } from '../../src/server.js';
+
+export const KEY = 'KEY_bench';
+const CONFERENCES = 20;
+const PARTICIPANTS = 5;
+
+async function ours() {
+  const em = await startEmulator(defaultConfig());
+  const post = async (path: string, body: object) => {
+    const res = await fetch(`${em.url}/v2${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    return res.json();
+  };
+  const newCall = (i: number) => em.control.placeCall(KEY, {
+    from: `+1555${String(i).padStart(7, '0')}`, to: '+15559990000', connectionId: 'bench', answered: true,
+  }).callControlId;
+  let n = 0;
+  let conferenceId = '';
+  for (let c = 0; c < CONFERENCES; c++) {
+    const conf = await post('/conferences', { call_control_id: newCall(n++), name: `room-${c}` });
+    conferenceId = conf.data.id;
+    for (let p = 1; p < PARTICIPANTS; p++) await post(`/conferences/${conferenceId}/actions/join`, { call_control_id: newCall(n++) });
+  }
+  return { url: em.url, conferenceId };
+}
+
+async function bare() {
+  const db = new Database(':memory:');
+  db.exec(`create table conferences (id text primary key, name text, status text, created_at integer, updated_at integer,
+    expires_at integer, connection_id text, region text);
+    create table participants (id text primary key, conference_id text, muted integer, updated_at integer);
+    create index p_conf on participants(conference_id);`);
+  const insertConf = db.prepare('insert into conferences values (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertPart = db.prepare('insert into participants values (?, ?, 0, ?)');
+  const now = Date.now();
+  let conferenceId = '';
+  for (let c = 0; c < CONFERENCES; c++) {
+    conferenceId = crypto.randomUUID();
+    insertConf.run(conferenceId, `room-${c}`, 'in_progress', now, now, now + 4 * 3600_000 + c, 'bench', null);
+    for (let p = 0; p < PARTICIPANTS; p++) insertPart.run(crypto.randomUUID(), conferenceId, now);
+  }
+  type Row = { id: string; name: string; status: string; created_at: number; updated_at: number; expires_at: number; connection_id: string; region: string | null };
+  const one = db.prepare('select * from conferences where id = ?');
+  const page = db.prepare('select * from conferences order by expires_at desc limit ? offset ?');
+  const total = db.prepare('select count(*) as n from conferences');
+  const mute = db.prepare('update participants set muted = 1, updated_at = ? where conference_id = ?');
+  const json = (r: Row) => ({
+    record_type: 'conference', id: r.id, name: r.name,
+    created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString(),
+    expires_at: new Date(r.expires_at).toISOString(), status: r.status,
+    region: r.region ?? undefined, connection_id: r.connection_id,
+  });
+  const app = new Hono();
+  app.get('/v2/conferences/:id', (c) => c.json({ data: json(one.get(c.req.param('id')) as Row) }));
+  app.get('/v2/conferences', (c) => {
+    const rows = page.all(20, 0) as Row[];
+    const n = (total.get() as { n: number }).n;
+    return c.json({ data: rows.map(json), meta: { page_number: 1, page_size: 20, total_pages: Math.ceil(n / 20), total_results: n } });
+  });
+  app.post('/v2/conferences/:id/actions/mute', async (c) => {
+    await c.req.json();
+    mute.run(Date.now(), c.req.param('id'));
+    return c.json({ data: { result: 'ok' } });
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, conferenceId };
+}
+
+const which = process.argv[2];
+if (which === 'ours' || which === 'bare') {
+  const info = which === 'ours' ? await ours() : await bare();
+  console.log(JSON.stringify(info));
+}
