@@ -9,6 +9,32 @@ export interface Config {
   /** base64 of a 32-byte Ed25519 seed; generated once and kept in the database when absent. */
   signingKey?: string;
   mediaDurationSecs: number;
+  /** Delivery attempts per URL (primary, then failover) before an event is finally failed. */
+  webhookAttempts?: number;
+  /** How long one delivery attempt may take before it counts as failed. */
+  webhookTimeoutMs?: number;
+  /** Wait before the 2nd attempt; doubles after each failure, capped at webhookBackoffMaxMs. */
+  webhookBackoffMs?: number;
+  webhookBackoffMaxMs?: number;
+  /** Deliveries in flight at once, across calls (each call's events stay in order). */
+  webhookConcurrency?: number;
+}
+
+/** Delivery settings when the config leaves them out (the server's defaults, not the tests'). */
+export const WEBHOOK_DEFAULTS = {
+  webhookAttempts: 3,
+  webhookTimeoutMs: 10_000,
+  webhookBackoffMs: 1_000,
+  webhookBackoffMaxMs: 60_000,
+  webhookConcurrency: 64,
+} as const;
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {
@@ -22,5 +48,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     webhookFailoverUrl: env.TELNYX_MOCK_WEBHOOK_FAILOVER_URL || undefined,
     signingKey: env.TELNYX_MOCK_SIGNING_KEY || undefined,
     mediaDurationSecs: Number(env.TELNYX_MOCK_MEDIA_SECS ?? 3),
+    webhookAttempts: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_ATTEMPTS', WEBHOOK_DEFAULTS.webhookAttempts),
+    webhookTimeoutMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_TIMEOUT_MS', WEBHOOK_DEFAULTS.webhookTimeoutMs),
+    webhookBackoffMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_BACKOFF_MS', WEBHOOK_DEFAULTS.webhookBackoffMs),
+    webhookBackoffMaxMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_BACKOFF_MAX_MS', WEBHOOK_DEFAULTS.webhookBackoffMaxMs),
+    webhookConcurrency: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_CONCURRENCY', WEBHOOK_DEFAULTS.webhookConcurrency),
   };
 }

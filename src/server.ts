@@ -15,7 +15,10 @@ import { mockRoutes } from './routes/mock.js';
 import type { Env } from './http/auth.js';
 
 export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
-  port: 0, host: '127.0.0.1', mediaDurationSecs: 3, ...overrides,
+  port: 0, host: '127.0.0.1', mediaDurationSecs: 3,
+  // Webhook retries fast enough for a test to watch them run out.
+  webhookAttempts: 3, webhookTimeoutMs: 2_000, webhookBackoffMs: 25, webhookBackoffMaxMs: 250, webhookConcurrency: 64,
+  ...overrides,
 });
 
 export interface Emulator {

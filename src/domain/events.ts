@@ -11,7 +11,8 @@ export function callFields(call: CallLeg) {
     call_control_id: call.callControlId,
     call_leg_id: call.callLegId,
     call_session_id: call.callSessionId,
-    client_state: call.clientState ?? null,
+    // The SDK types client_state as an optional string: absent, not null, when the app set none.
+    client_state: call.clientState ?? undefined,
     connection_id: call.connectionId,
   };
 }
@@ -44,7 +45,6 @@ export const payloads = {
     hangup_source: call.hangupSource ?? 'unknown',
     sip_hangup_cause: sipCause(call.hangupCause),
     start_time: iso(call.startTime),
-    end_time: call.endTime !== null ? iso(call.endTime) : undefined,
     state: 'hangup',
     call_quality_stats: null,
     custom_headers: [],
@@ -64,11 +64,11 @@ export const payloads = {
   }),
 
   conferenceCreated: (conf: Conference, creator: CallLeg, now: number) => ({
-    ...callFields(creator), client_state: conf.clientState ?? creator.clientState ?? null,
+    ...callFields(creator), client_state: conf.clientState ?? creator.clientState ?? undefined,
     conference_id: conf.id, occurred_at: iso(now),
   }),
   conferenceEnded: (conf: Conference, creator: CallLeg | undefined, now: number) => ({
-    ...(creator ? callFields(creator) : {}), client_state: conf.clientState ?? creator?.clientState ?? null,
+    ...(creator ? callFields(creator) : {}), client_state: conf.clientState ?? creator?.clientState ?? undefined,
     conference_id: conf.id, connection_id: conf.connectionId, occurred_at: iso(now), reason: conf.endReason,
   }),
   conferenceFloorChanged: (conf: Conference, speaker: CallLeg, now: number) => ({
@@ -81,16 +81,16 @@ export const payloads = {
   conferenceMedia: (conf: Conference, media: MediaPlayback, creator: CallLeg | undefined, now: number) => ({
     conference_id: conf.id,
     connection_id: conf.connectionId,
-    creator_call_session_id: creator?.callSessionId ?? null,
-    ...(media.kind === 'playback' ? { media_url: media.mediaUrl ?? null, media_name: media.mediaName ?? null } : {}),
+    creator_call_session_id: creator?.callSessionId,
+    ...mediaSource(media),
     occurred_at: iso(now),
   }),
   /** Media targeted at some participants: conference.participant.playback.* / .speak.* */
   participantMedia: (conf: Conference, media: MediaPlayback, call: CallLeg, creator: CallLeg | undefined, now: number) => ({
     ...callFields(call),
     conference_id: conf.id,
-    creator_call_session_id: creator?.callSessionId ?? null,
-    ...(media.kind === 'playback' ? { media_url: media.mediaUrl ?? null, media_name: media.mediaName ?? null } : {}),
+    creator_call_session_id: creator?.callSessionId,
+    ...mediaSource(media),
     occurred_at: iso(now),
   }),
   recordingSaved: (conf: Conference, creator: CallLeg | undefined, endedAt: number, clientState: string | null) => {
@@ -98,10 +98,10 @@ export const payloads = {
     const url = `https://mock.telnyx.local/recordings/${conf.recordingId}.${format}`;
     const urls = { mp3: format === 'mp3' ? url : null, wav: format === 'wav' ? url : null };
     return {
-      call_control_id: creator?.callControlId ?? null,
-      call_session_id: creator?.callSessionId ?? null,
+      call_control_id: creator?.callControlId,
+      call_session_id: creator?.callSessionId,
       channels: conf.recordingChannels ?? 'single',
-      client_state: clientState ?? conf.clientState ?? null,
+      client_state: clientState ?? conf.clientState ?? undefined,
       conference_id: conf.id,
       connection_id: conf.connectionId,
       format,
@@ -113,6 +113,12 @@ export const payloads = {
     };
   },
 };
+
+/** Playback names its source (media_url or media_name, whichever was given); speak has none. */
+function mediaSource(media: MediaPlayback) {
+  if (media.kind !== 'playback') return {};
+  return { media_url: media.mediaUrl ?? undefined, media_name: media.mediaName ?? undefined };
+}
 
 function sipCause(cause: string | null): string {
   switch (cause) {

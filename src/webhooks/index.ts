@@ -1,14 +1,16 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { Env } from '../http/auth.js';
 import type { Db } from '../store/db.js';
 import type { Repository } from '../store/repository.js';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { WEBHOOK_DEFAULTS, type Config } from '../config.js';
+import { loadSigningKey } from './keys.js';
+import { WebhookStore } from './store.js';
+import { Dispatcher } from './dispatcher.js';
+import { httpTransport, type Transport } from './transport.js';
+import { webhookRoutes } from './routes.js';
 
-/**
- * Webhook delivery, its own module: signing key, dispatcher over the outbox, delivery log.
- * (Placeholder until the webhook issue lands: events are recorded in the outbox, nothing is sent.)
- */
+/** Webhook delivery, its own module: signing key, dispatcher over the outbox, delivery log. */
 export interface Webhooks {
   /** base64 of the 32-byte Ed25519 public key, as the SDKs take it. */
   publicKey: string;
@@ -24,8 +26,34 @@ export interface WebhookDeps {
   repo: Repository;
   clock: Clock;
   config: Config;
+  /** How webhooks leave the process (tests may swap it); node:http by default. */
+  transport?: Transport;
 }
 
-export function createWebhooks(_deps: WebhookDeps): Webhooks {
-  return { publicKey: '', wake() {}, routes: new Hono<Env>(), close: async () => {} };
+export function createWebhooks(deps: WebhookDeps): Webhooks {
+  const { db, clock, config } = deps;
+  const key = loadSigningKey(db, config.signingKey);
+  const store = new WebhookStore(db);
+  const options = {
+    attempts: config.webhookAttempts ?? WEBHOOK_DEFAULTS.webhookAttempts,
+    timeoutMs: config.webhookTimeoutMs ?? WEBHOOK_DEFAULTS.webhookTimeoutMs,
+    backoffMs: config.webhookBackoffMs ?? WEBHOOK_DEFAULTS.webhookBackoffMs,
+    backoffMaxMs: config.webhookBackoffMaxMs ?? WEBHOOK_DEFAULTS.webhookBackoffMaxMs,
+    concurrency: config.webhookConcurrency ?? WEBHOOK_DEFAULTS.webhookConcurrency,
+  };
+  const dispatcher = new Dispatcher({
+    store,
+    transport: deps.transport ?? httpTransport(options.concurrency),
+    signingKey: key.privateKey,
+    wallNow: () => clock.wallNow(),
+    options,
+  });
+  // Events left pending by a previous run (file database) go out now.
+  dispatcher.wake();
+  return {
+    publicKey: key.publicKey,
+    wake: () => dispatcher.wake(),
+    routes: webhookRoutes({ store, publicKey: key.publicKey, wallNow: () => clock.wallNow() }),
+    close: () => dispatcher.close(),
+  };
 }

@@ -1,0 +1,305 @@
+import type { KeyObject } from 'node:crypto';
+import type { DeliveryAttempt } from '../../schema/index.js';
+import type { WebhookStatus } from '../../schema/enums.js';
+import { iso } from '../clock.js';
+import type { WebhookStore } from './store.js';
+import type { Transport } from './transport.js';
+import { envelope, signWebhook } from './sign.js';
+
+export interface DeliveryOptions {
+  /** Attempts per URL: the primary gets this many, then the failover as many again. */
+  attempts: number;
+  timeoutMs: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  concurrency: number;
+}
+
+export interface DispatcherDeps {
+  store: WebhookStore;
+  transport: Transport;
+  signingKey: KeyObject;
+  /** Wall time in ms: retry schedule and telnyx-timestamp, never an account's virtual clock. */
+  wallNow: () => number;
+  options: DeliveryOptions;
+}
+
+/** One ordering key's queue of pending events; only its head is ever in flight. */
+interface Lane {
+  key: string;
+  items: { seq: number; dueAt: number }[];
+  head: number;
+  busy: boolean;
+  queued: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+interface Job {
+  lane: Lane;
+  seq: number;
+  data: string;
+  url: string;
+  urls: string[];
+  attempt: number;
+  attempts: DeliveryAttempt[];
+}
+
+interface Outcome {
+  job: Job;
+  status: number | null;
+  error?: string;
+}
+
+/** Events read from the outbox per query, and how many the dispatcher holds in memory at most. */
+const PAGE = 1000;
+const MAX_BUFFERED = 20_000;
+const CLAIM_RETRY_MS = 1000;
+
+/** The URLs an event is tried at, in order: primary then failover (either may be missing). */
+const urlsOf = (row: { url: string | null; failoverUrl: string | null }) =>
+  [row.url, row.failoverUrl].filter((u): u is string => !!u);
+
+/**
+ * Delivers the outbox after commit. Events of one ordering key (a call, else a conference) go
+ * out one at a time in recording order; different keys go in parallel up to `concurrency`.
+ * Each attempt is recorded before it is sent (so an attempt number is never reused, even across a
+ * crash) and its outcome after; both are batched into one transaction per turn of the event loop.
+ */
+export class Dispatcher {
+  private readonly lanes = new Map<string, Lane>();
+  private ready: Lane[] = [];
+  private lastSeq = 0;
+  private buffered = 0;
+  private active = 0;
+  private outcomes: Outcome[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private pumpScheduled = false;
+  private flushScheduled = false;
+  private closed = false;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Something was recorded, or is due: look soon, outside the caller's stack. */
+  wake(): void {
+    if (this.closed || this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Stops: no new attempts, in-flight ones are aborted and recorded (they stay pending). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const lane of this.lanes.values()) clearTimeout(lane.timer);
+    this.deps.transport.close();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.flush();
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    try {
+      this.load();
+      this.dispatch();
+    } catch (err) {
+      console.error('webhook dispatch failed', err);
+    }
+  }
+
+  /** Picks up pending events recorded since the last look (at start: everything still pending). */
+  private load(): void {
+    while (this.buffered < MAX_BUFFERED) {
+      const refs = this.deps.store.pendingAfter(this.lastSeq, PAGE);
+      for (const ref of refs) {
+        this.lastSeq = ref.seq;
+        let lane = this.lanes.get(ref.orderingKey);
+        if (!lane) {
+          lane = { key: ref.orderingKey, items: [], head: 0, busy: false, queued: false };
+          this.lanes.set(lane.key, lane);
+        }
+        lane.items.push({ seq: ref.seq, dueAt: ref.nextAttemptAt ?? 0 });
+        this.buffered++;
+        if (lane.items.length - lane.head === 1) this.arm(lane);
+      }
+      if (refs.length < PAGE) break;
+    }
+  }
+
+  /** Puts an idle lane's head in the ready queue when due, or sets a timer for it. */
+  private arm(lane: Lane): void {
+    if (lane.busy || lane.queued || lane.timer || this.closed) return;
+    const item = lane.items[lane.head];
+    if (!item) return;
+    const wait = item.dueAt - this.deps.wallNow();
+    if (wait <= 0) {
+      lane.queued = true;
+      this.ready.push(lane);
+      return;
+    }
+    lane.timer = setTimeout(() => {
+      lane.timer = undefined;
+      this.arm(lane);
+      this.wake();
+    }, wait);
+    lane.timer.unref();
+  }
+
+  private dispatch(): void {
+    const { concurrency } = this.deps.options;
+    while (this.active < concurrency && this.ready.length > 0) {
+      const batch = this.ready.splice(0, concurrency - this.active);
+      for (const lane of batch) lane.queued = false;
+      let jobs: (Job | undefined)[];
+      try {
+        jobs = this.deps.store.transaction(() => batch.map((lane) => this.claim(lane)));
+      } catch (err) {
+        console.error('claiming webhooks failed; retrying in a second', err);
+        for (const lane of batch) this.retryLater(lane, CLAIM_RETRY_MS);
+        return;
+      }
+      for (const job of jobs) if (job) this.send(job);
+    }
+  }
+
+  /**
+   * Records the next attempt of the lane's head and returns it. Heads deleted meanwhile (log
+   * cleared, account reset) or already settled are skipped; an event with no URL left is failed.
+   */
+  private claim(lane: Lane): Job | undefined {
+    const { store, wallNow, options } = this.deps;
+    for (;;) {
+      const item = lane.items[lane.head];
+      if (!item) {
+        this.dropLaneIfEmpty(lane);
+        return undefined;
+      }
+      const row = store.row(item.seq);
+      if (!row || row.status !== 'pending') {
+        this.shift(lane);
+        continue;
+      }
+      const attempts = row.attempts.map((a) =>
+        // Recorded but never answered: the server stopped mid-attempt.
+        a.status === null && !a.error ? { ...a, error: 'interrupted: server stopped' } : a);
+      const attempt = attempts.length + 1;
+      const urls = urlsOf(row);
+      const url = urls[Math.floor((attempt - 1) / options.attempts)];
+      if (!url) {
+        store.update(item.seq, 'failed', attempts, null);
+        this.shift(lane);
+        continue;
+      }
+      attempts.push({ attempt, url, status: null, at: iso(wallNow()) });
+      store.update(item.seq, 'pending', attempts, null);
+      lane.busy = true;
+      return { lane, seq: item.seq, data: row.data, url, urls, attempt, attempts };
+    }
+  }
+
+  private send(job: Job): void {
+    const { transport, signingKey, wallNow, options } = this.deps;
+    const body = envelope(job.data, job.attempt, job.url);
+    // telnyx-timestamp is wall time: the SDKs reject signatures more than 300 s off their clock.
+    const timestamp = Math.floor(wallNow() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'telnyx-mock-webhooks',
+      'telnyx-timestamp': String(timestamp),
+      'telnyx-signature-ed25519': signWebhook(signingKey, timestamp, body),
+    };
+    this.active++;
+    const done = transport.post(job.url, body, headers, options.timeoutMs).then(
+      (status) => this.settle({ job, status }),
+      (err: Error) => this.settle({ job, status: null, error: err.message || String(err) }),
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  private settle(outcome: Outcome): void {
+    this.active--;
+    this.outcomes.push(outcome);
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+      this.pump();
+    });
+  }
+
+  /** Records the outcomes gathered since the last flush in one transaction, then frees their lanes. */
+  private flush(): void {
+    const outcomes = this.outcomes;
+    if (outcomes.length === 0) return;
+    this.outcomes = [];
+    const { store, wallNow, options } = this.deps;
+    const now = wallNow();
+    const next: { lane: Lane; retryAt: number | null }[] = [];
+    try {
+      store.transaction(() => {
+        for (const { job, status, error } of outcomes) {
+          const last = job.attempts[job.attempts.length - 1];
+          Object.assign(last, { status, at: iso(now) }, error ? { error } : {});
+          let state: WebhookStatus;
+          let retryAt: number | null = null;
+          if (status !== null && status >= 200 && status < 300) {
+            state = 'delivered';
+          } else if (job.attempt >= job.urls.length * options.attempts) {
+            state = 'failed';
+          } else {
+            state = 'pending';
+            retryAt = now + this.backoff(job.attempt);
+          }
+          store.update(job.seq, state, job.attempts, retryAt);
+          next.push({ lane: job.lane, retryAt });
+        }
+      });
+    } catch (err) {
+      // The database is gone (closed under us); the rows stay pending for the next start.
+      if (!this.closed) console.error('recording webhook attempts failed', err);
+    }
+    for (const { lane, retryAt } of next) {
+      lane.busy = false;
+      if (retryAt === null) this.shift(lane);
+      else lane.items[lane.head].dueAt = retryAt;
+      this.arm(lane);
+      this.dropLaneIfEmpty(lane);
+    }
+  }
+
+  /**
+   * Wait before the attempt after `attempt`: exponential per URL, none when moving on to the
+   * failover URL (Telnyx retries "at the failover webhook URL" once the primary has failed).
+   */
+  private backoff(attempt: number): number {
+    const { attempts, backoffMs, backoffMaxMs } = this.deps.options;
+    const nth = ((attempt - 1) % attempts) + 1;
+    if (nth === attempts) return 0;
+    return Math.min(backoffMs * 2 ** (nth - 1), backoffMaxMs);
+  }
+
+  /** After a database error the claim was rolled back: the lane tries again later. */
+  private retryLater(lane: Lane, ms: number): void {
+    lane.busy = false;
+    const item = lane.items[lane.head];
+    if (item) item.dueAt = this.deps.wallNow() + ms;
+    this.arm(lane);
+  }
+
+  private shift(lane: Lane): void {
+    lane.head++;
+    this.buffered--;
+    // Compact now and then so a long-lived lane does not keep every seq it ever held.
+    if (lane.head > 64 && lane.head * 2 > lane.items.length) {
+      lane.items = lane.items.slice(lane.head);
+      lane.head = 0;
+    }
+  }
+
+  private dropLaneIfEmpty(lane: Lane): void {
+    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued) this.lanes.delete(lane.key);
+  }
+}
