@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { bearerAccount, type Env } from './http/auth.js';
-import { onError, notFound, errorResponse } from './http/errors.js';
+import { onError, notFound } from './http/errors.js';
 import type { Engine } from './commands/engine.js';
 import { conferenceRoutes } from './routes/conferences.js';
 import { queueRoutes } from './routes/queues.js';
@@ -15,9 +14,6 @@ export interface AppDeps {
   v2Middleware?: Parameters<Hono<Env>['use']>[1][];
 }
 
-/** Bodies beyond this are refused with 413 before they are read. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
   app.onError(onError);
@@ -25,12 +21,6 @@ export function createApp(deps: AppDeps) {
 
   const v2 = new Hono<Env>();
   v2.use('*', bearerAccount);
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => errorResponse(c, 413, { code: '10015', title: 'Request too large', detail: 'The request body is too large.' }),
-  });
-  // Only where a body is read: checking it materializes the whole web Request, which GETs don't need.
-  v2.on(['POST', 'PATCH', 'PUT'], '*', limit);
   for (const mw of deps.v2Middleware ?? []) v2.use('*', mw);
   v2.route('/conferences', conferenceRoutes(deps.engine));
   v2.route('/queues', queueRoutes(deps.engine));

@@ -232,6 +232,11 @@ export function targets(ctx: Ctx, conf: Conference, callControlIds: string[] | u
 type Flag = 'muted' | 'onHold';
 export function setFlag(ctx: Ctx, conf: Conference, callControlIds: string[] | undefined, flag: Flag, value: boolean): void {
   requireActive(conf);
+  if (!callControlIds || callControlIds.length === 0) {
+    // Everyone: one statement (mute-all is the hot path of a moderated call).
+    ctx.repo.setFlagForAll(ctx.account, conf.id, flag, value, ctx.now);
+    return;
+  }
   for (const p of targets(ctx, conf, callControlIds)) {
     if (p[flag] === value) continue;
     p[flag] = value;

@@ -3,7 +3,7 @@
  * `{ errors: [...] }` shape. Codes, titles and details follow the examples in Telnyx's spec
  * (telnyx-openapi/conferencing.yml, components.responses) and ../shared/TELNYX-SEMANTICS.md.
  */
-export type ErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'unprocessable' | 'conflict';
+export type ErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'unprocessable' | 'conflict' | 'payload_too_large';
 
 export class DomainError extends Error {
   constructor(

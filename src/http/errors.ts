@@ -13,7 +13,7 @@ export interface TelnyxError {
 }
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
-  bad_request: 400, unauthorized: 401, not_found: 404, unprocessable: 422, conflict: 409,
+  bad_request: 400, unauthorized: 401, not_found: 404, unprocessable: 422, conflict: 409, payload_too_large: 413,
 };
 
 export function errorBody(e: TelnyxError) {
@@ -41,9 +41,6 @@ export function onError(err: Error, c: Context) {
   if (err instanceof DomainError) return errorResponse(c, STATUS[err.kind], toTelnyx(err));
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    if (status === 413) {
-      return errorResponse(c, 413, { code: '10015', title: 'Request too large', detail: 'The request body is too large.' });
-    }
     return errorResponse(c, status, { code: '10015', title: 'Bad Request', detail: err.message || 'Bad request.' });
   }
   console.error(err);

@@ -1,11 +1,47 @@
 import type { Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import type { Env } from './auth.js';
 import { DomainError, errors } from '../domain/errors.js';
 
 export type Json = Record<string, unknown>;
 
+/** Bodies beyond this are refused with 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const tooLarge = () => new DomainError('payload_too_large', '10015', 'Request too large', 'The request body is too large.');
+
+/** Reads a Node request body with a size cap, without building a web Request and its streams. */
+async function readIncoming(incoming: IncomingMessage): Promise<string> {
+  if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The raw body text, read once and kept in Hono's body cache (where c.req.text() and the
+ * request journal find it).
+ */
+export function readBodyText(c: Context<Env>): Promise<string> {
+  const cache = c.req.bodyCache as { text?: Promise<string> };
+  if (!cache.text) {
+    const incoming = c.env?.incoming;
+    cache.text = incoming ? readIncoming(incoming) : c.req.raw.text().then((t) => {
+      if (Buffer.byteLength(t) > MAX_BODY_BYTES) throw tooLarge();
+      return t;
+    });
+  }
+  return cache.text;
+}
+
 /** The JSON body as an object; empty means `{}` (the Ruby SDK sends `{}` for empty PATCH bodies). */
-export async function readBody(c: Context): Promise<Json> {
-  const text = await c.req.text();
+export async function readBody(c: Context<Env>): Promise<Json> {
+  const text = await readBodyText(c);
   if (text.trim() === '') return {};
   let value: unknown;
   try {
@@ -105,7 +141,7 @@ export class Fields {
   }
 }
 
-export const fields = async (c: Context) => new Fields(await readBody(c));
+export const fields = async (c: Context<Env>) => new Fields(await readBody(c));
 
 /** Decoded path parameter: call_control_ids contain `:` and arrive percent-encoded. */
 export function param(c: Context, name: string): string {

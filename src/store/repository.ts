@@ -93,6 +93,14 @@ export class Repository {
       nextTimer: db.select().from(timers)
         .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now'))))
         .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
+      setFlag: {
+        muted: db.update(participants).set({ muted: sql`${p('value')}`, updatedAt: sql`${p('now')}` })
+          .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
+            ne(participants.status, 'left'), ne(participants.muted, sql`${p('value')}`))).prepare(),
+        onHold: db.update(participants).set({ onHold: sql`${p('value')}`, updatedAt: sql`${p('now')}` })
+          .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
+            ne(participants.status, 'left'), ne(participants.onHold, sql`${p('value')}`))).prepare(),
+      },
       conferencePage: db.select().from(conferences).where(conferenceFilter)
         .orderBy(desc(conferences.expiresAt), desc(conferences.createdAt))
         .limit(p('limit')).offset(p('offset')).prepare(),
@@ -144,6 +152,10 @@ export class Repository {
   }
   activeParticipants(account: string, conferenceId: string): Participant[] {
     return this.q.activeParticipants.all({ account, conferenceId });
+  }
+  /** Sets muted / on_hold on every current participant of a conference that differs. */
+  setFlagForAll(account: string, conferenceId: string, flag: 'muted' | 'onHold', value: boolean, now: number): void {
+    this.q.setFlag[flag].run({ account, conferenceId, value: value ? 1 : 0, now });
   }
   /** The participant a live call currently is, in whatever conference. */
   participantOfCall(account: string, callControlId: string): Participant | undefined {
