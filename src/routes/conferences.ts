@@ -204,7 +204,7 @@ export function conferenceRoutes(engine: Engine) {
   });
 
   app.get('/:id', (c) => {
-    const conf = engine.repo.conference(c.get('account'), param(c, 'id'));
+    const conf = engine.repo.conferenceView(c.get('account'), param(c, 'id'));
     if (!conf) throw errors.conferenceNotFound();
     return c.json({ data: conferenceJson(conf) });
   });

@@ -1,9 +1,9 @@
 import { iso } from '../clock.js';
-import type { CallLeg, Conference, Participant, Queue, QueueCall } from '../store/repository.js';
+import type { CallLeg, Conference, ConferenceView, Participant, Queue, QueueCall } from '../store/repository.js';
 
 /** Row → Telnyx JSON, field names exactly as the SDK's type files spell them. */
 
-export function conferenceJson(c: Conference) {
+export function conferenceJson(c: ConferenceView) {
   return {
     record_type: 'conference' as const,
     id: c.id,

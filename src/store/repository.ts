@@ -16,6 +16,15 @@ export type Timer = typeof timers.$inferSelect;
 export type MediaPlayback = typeof mediaPlaybacks.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 
+/** The columns the API shows of a conference: reads select only these (mapping columns costs). */
+const conferenceViewColumns = {
+  id: conferences.id, name: conferences.name, status: conferences.status, region: conferences.region,
+  connectionId: conferences.connectionId, createdAt: conferences.createdAt, updatedAt: conferences.updatedAt,
+  expiresAt: conferences.expiresAt, endReason: conferences.endReason,
+  endedByCallControlId: conferences.endedByCallControlId, endedByCallSessionId: conferences.endedByCallSessionId,
+};
+export type ConferenceView = Pick<Conference, keyof typeof conferenceViewColumns>;
+
 export interface Page { number: number; size: number }
 export interface Paged<T> { rows: T[]; total: number }
 
@@ -101,7 +110,9 @@ export class Repository {
           .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
             ne(participants.status, 'left'), ne(participants.onHold, sql`${p('value')}`))).prepare(),
       },
-      conferencePage: db.select().from(conferences).where(conferenceFilter)
+      conferenceView: db.select(conferenceViewColumns).from(conferences)
+        .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
+      conferencePage: db.select(conferenceViewColumns).from(conferences).where(conferenceFilter)
         .orderBy(desc(conferences.expiresAt), desc(conferences.createdAt))
         .limit(p('limit')).offset(p('offset')).prepare(),
       conferenceCount: db.select({ n: count() }).from(conferences).where(conferenceFilter).prepare(),
@@ -140,7 +151,10 @@ export class Repository {
   activeConferenceByName(account: string, name: string): Conference | undefined {
     return this.q.activeConferenceByName.get({ account, name });
   }
-  listConferences(account: string, filter: { name?: string; status?: string }, page: Page): Paged<Conference> {
+  conferenceView(account: string, id: string): ConferenceView | undefined {
+    return this.q.conferenceView.get({ account, id });
+  }
+  listConferences(account: string, filter: { name?: string; status?: string }, page: Page): Paged<ConferenceView> {
     const args = { account, name: filter.name ?? null, status: filter.status ?? null };
     const rows = this.q.conferencePage.all({ ...args, limit: page.size, offset: (page.number - 1) * page.size });
     return { rows, total: this.q.conferenceCount.get(args)?.n ?? 0 };
