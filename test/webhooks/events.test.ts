@@ -1,0 +1,210 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { about, payloadOf, types, webhookEnv, type Env } from './env.js';
+
+let env: Env;
+beforeEach(async () => { env = await webhookEnv(); });
+afterEach(() => env.close());
+
+/** The 22 events of the conferencing, queue and call-control flows (issue "Signed webhooks"). */
+const ALL_EVENTS = [
+  'call.initiated', 'call.answered', 'call.hangup', 'call.bridged', 'call.enqueued', 'call.dequeued',
+  'call.gather.ended', 'call.dtmf.received',
+  'conference.created', 'conference.ended', 'conference.floor.changed', 'conference.participant.joined',
+  'conference.participant.left', 'conference.participant.playback.started', 'conference.participant.playback.ended',
+  'conference.participant.speak.started', 'conference.participant.speak.ended', 'conference.playback.started',
+  'conference.playback.ended', 'conference.speak.started', 'conference.speak.ended', 'conference.recording.saved',
+];
+
+const advance = (seconds: number) => env.mock('POST', '/clock/advance', { seconds });
+
+// Each flow makes its own calls and checks what it expects; the drain checks signatures and schemas.
+const flows = {
+  async inboundCall() {
+    const id = await env.call({ answered: false });
+    await env.client.calls.actions.answer(id, { client_state: 'aGk=' });
+    await env.client.calls.actions.hangup(id, {});
+    const events = about(await env.drain(), id);
+    expect(types(events)).toEqual(['call.initiated', 'call.answered', 'call.hangup']);
+    expect(payloadOf(events, 'call.initiated')).toMatchObject({ direction: 'incoming', state: 'parked', connection_id: 'conn-1' });
+    expect(payloadOf(events, 'call.initiated')).not.toHaveProperty('client_state');
+    expect(payloadOf(events, 'call.answered')).toMatchObject({ state: 'answered', client_state: 'aGk=' });
+    expect(payloadOf(events, 'call.hangup')).toMatchObject({
+      state: 'hangup', hangup_cause: 'normal_clearing', hangup_source: 'callee', sip_hangup_cause: '200', client_state: 'aGk=',
+    });
+  },
+
+  async dialedCall() {
+    const dialed = (await env.client.calls.dial({ connection_id: 'conn-2', from: '+15550002000', to: '+15550003000', client_state: 'ZGlhbA==' })).data!;
+    const id = dialed.call_control_id;
+    await env.mock('POST', `/calls/${encodeURIComponent(id)}/hangup`);
+    const events = about(await env.drain(), id);
+    expect(types(events)).toEqual(['call.initiated', 'call.answered', 'call.hangup']);
+    expect(payloadOf(events, 'call.initiated')).toMatchObject({
+      direction: 'outgoing', state: 'bridging', from: '+15550002000', to: '+15550003000', client_state: 'ZGlhbA==',
+      call_leg_id: dialed.call_leg_id, call_session_id: dialed.call_session_id,
+    });
+    expect(payloadOf(events, 'call.hangup')).toMatchObject({ hangup_source: 'callee', client_state: 'ZGlhbA==' });
+  },
+
+  async bridge() {
+    const a = await env.call({ from: '+15550004001' });
+    const b = await env.call({ from: '+15550004002' });
+    await env.client.calls.actions.bridge(a, { call_control_id_to_bridge_with: b, client_state: 'YnI=' });
+    const all = await env.drain();
+    expect(payloadOf(about(all, a), 'call.bridged')).toMatchObject({ call_control_id: a, from: '+15550004001', client_state: 'YnI=' });
+    expect(payloadOf(about(all, b), 'call.bridged')).toMatchObject({ call_control_id: b, from: '+15550004002' });
+  },
+
+  async digitsAndGather() {
+    const host = await env.call();
+    const alice = await env.call({ from: '+15550005001' });
+    const conf = (await env.client.conferences.create({ call_control_id: host, name: 'ivr' })).data!;
+    await env.client.conferences.actions.join(conf.id, { call_control_id: alice });
+    await env.client.conferences.actions.gatherDtmfAudio(conf.id, { call_control_id: alice, maximum_digits: 2, client_state: 'Z2F0aGVy' });
+    await env.mock('POST', `/calls/${encodeURIComponent(alice)}/dtmf`, { digits: '12' });
+    const events = about(await env.drain(), alice).filter((d) => d.json.data.event_type.startsWith('call.'));
+    expect(types(events)).toEqual(['call.initiated', 'call.answered', 'call.dtmf.received', 'call.dtmf.received', 'call.gather.ended']);
+    expect(events.slice(2, 4).map((d) => d.json.data.payload.digit)).toEqual(['1', '2']);
+    expect(payloadOf(events, 'call.gather.ended')).toMatchObject({ digits: '12', status: 'valid', client_state: 'Z2F0aGVy' });
+  },
+
+  async queue() {
+    const [a, b, c, d, agent] = await Promise.all([1, 2, 3, 4, 5].map((i) => env.call({ from: `+1555000600${i}` })));
+    await env.client.calls.actions.enqueue(a, { queue_name: 'support' });
+    await env.client.calls.actions.enqueue(b, { queue_name: 'support' });
+    await advance(10);
+    await env.client.calls.actions.enqueue(c, { queue_name: 'support', max_wait_time_secs: 5 });
+    await env.client.calls.actions.leaveQueue(a, {});
+    await advance(5);
+    await env.mock('POST', `/calls/${encodeURIComponent(b)}/hangup`);
+    await env.client.calls.actions.enqueue(d, { queue_name: 'support' });
+    await env.client.calls.actions.bridge(agent, { call_control_id_to_bridge_with: agent, queue: 'support' });
+    const all = await env.drain();
+    const enq = (id: string) => payloadOf(about(all, id), 'call.enqueued');
+    const deq = (id: string) => payloadOf(about(all, id), 'call.dequeued');
+    expect(enq(a)).toMatchObject({ queue: 'support', current_position: 1, queue_avg_wait_time_secs: 0 });
+    expect(enq(b)).toMatchObject({ current_position: 2 });
+    // a and b had waited 10 s and c none: the average of the calls waiting, rounded.
+    expect(enq(c)).toMatchObject({ current_position: 3, queue_avg_wait_time_secs: 7 });
+    expect(deq(a)).toMatchObject({ queue: 'support', reason: 'leave', queue_position: 1, wait_time_secs: 10 });
+    expect(deq(c)).toMatchObject({ reason: 'timeout', queue_position: 2, wait_time_secs: 5 });
+    expect(deq(b)).toMatchObject({ reason: 'hangup', queue_position: 1, wait_time_secs: 15 });
+    expect(deq(d)).toMatchObject({ reason: 'bridged', queue_position: 1, wait_time_secs: 0 });
+    expect(types(about(all, b))).toEqual(['call.initiated', 'call.answered', 'call.enqueued', 'call.dequeued', 'call.hangup']);
+    expect(types(about(all, d)).slice(-2)).toEqual(['call.dequeued', 'call.bridged']);
+  },
+
+  async conferenceLifecycle() {
+    const host = await env.call({ from: '+15550007001' });
+    const alice = await env.call({ from: '+15550007002' });
+    const bob = await env.call({ from: '+15550007003' });
+    const conf = (await env.client.conferences.create({ call_control_id: host, name: 'standup', client_state: 'Y29uZg==' })).data!;
+    await env.client.conferences.actions.join(conf.id, { call_control_id: alice, client_state: 'YWxpY2U=' });
+    await env.client.conferences.actions.join(conf.id, { call_control_id: bob });
+    await env.mock('POST', `/calls/${encodeURIComponent(alice)}/speech`, { state: 'started' });
+    await env.client.conferences.actions.leave(conf.id, { call_control_id: bob });
+    await env.client.conferences.actions.endConference(conf.id, {});
+    const all = await env.drain();
+    const confEvents = all.filter((d) => d.json.data.payload.conference_id === conf.id);
+    expect(types(confEvents)).toEqual([
+      'conference.created', 'conference.participant.joined', 'conference.participant.joined', 'conference.participant.joined',
+      'conference.floor.changed', 'conference.participant.left', 'conference.participant.left', 'conference.participant.left',
+      'conference.ended',
+    ]);
+    expect(payloadOf(confEvents, 'conference.created')).toMatchObject({ call_control_id: host, conference_id: conf.id, client_state: 'Y29uZg==' });
+    expect(payloadOf(confEvents, 'conference.floor.changed')).toMatchObject({ call_control_id: alice, client_state: 'YWxpY2U=' });
+    expect(payloadOf(about(all, bob), 'conference.participant.left')).toMatchObject({ conference_id: conf.id });
+    expect(payloadOf(confEvents, 'conference.ended')).toMatchObject({ reason: 'ended_via_api', call_control_id: host });
+    // Ending through the API hangs up whoever was still in it.
+    expect(types(about(all, alice)).slice(-2)).toEqual(['conference.participant.left', 'call.hangup']);
+    expect(types(about(all, bob))).not.toContain('call.hangup');
+  },
+
+  async conferenceEndReasons() {
+    const reasonOf = async (setup: (host: string, guest: string, id: string) => Promise<unknown>, name: string) => {
+      const host = await env.call();
+      const guest = await env.call({ from: '+15550008002' });
+      const conf = (await env.client.conferences.create({ call_control_id: host, name, duration_minutes: 1 })).data!;
+      await env.client.conferences.actions.join(conf.id, { call_control_id: guest, end_conference_on_exit: name === 'host' });
+      await setup(host, guest, conf.id);
+      return payloadOf(about(await env.drain(), conf.id), 'conference.ended')?.reason;
+    };
+    const hangup = (id: string) => env.mock('POST', `/calls/${encodeURIComponent(id)}/hangup`);
+    expect(await reasonOf(async (h, g) => { await hangup(h); await hangup(g); }, 'all')).toBe('all_left');
+    expect(await reasonOf((_h, g) => hangup(g), 'host')).toBe('host_left');
+    expect(await reasonOf(() => advance(60), 'expiry')).toBe('time_exceeded');
+  },
+
+  async participantMedia() {
+    const host = await env.call();
+    const alice = await env.call({ from: '+15550009002' });
+    const conf = (await env.client.conferences.create({ call_control_id: host, name: 'media-1' })).data!;
+    await env.client.conferences.actions.join(conf.id, { call_control_id: alice });
+    await env.client.conferences.actions.play(conf.id, { audio_url: 'https://example.com/a.mp3', call_control_ids: [alice] });
+    let events = about(await env.drain(), alice);
+    expect(types(events)).toContain('conference.participant.playback.started');
+    expect(types(events)).not.toContain('conference.participant.playback.ended');
+    // Media lasts mediaDurationSecs (3) on the account's clock.
+    await advance(3);
+    await env.client.conferences.actions.speak(conf.id, { payload: 'hello', voice: 'female', call_control_ids: [alice] });
+    await env.client.conferences.actions.stop(conf.id, { call_control_ids: [alice] });
+    events = about(await env.drain(), alice).filter((d) => d.json.data.event_type.startsWith('conference.participant.'));
+    expect(types(events)).toEqual([
+      'conference.participant.joined', 'conference.participant.playback.started', 'conference.participant.playback.ended',
+      'conference.participant.speak.started', 'conference.participant.speak.ended',
+    ]);
+    const started = payloadOf(events, 'conference.participant.playback.started');
+    expect(started).toMatchObject({ call_control_id: alice, conference_id: conf.id, media_url: 'https://example.com/a.mp3' });
+    expect(started).not.toHaveProperty('media_name');
+    expect(Date.parse(payloadOf(events, 'conference.participant.playback.ended')!.occurred_at as string)
+      - Date.parse(started!.occurred_at as string)).toBe(3000);
+    expect(payloadOf(events, 'conference.participant.speak.started')).not.toHaveProperty('media_url');
+  },
+
+  async conferenceMedia() {
+    const host = await env.call();
+    const conf = (await env.client.conferences.create({ call_control_id: host, name: 'media-2' })).data!;
+    await env.client.conferences.actions.play(conf.id, { media_name: 'welcome' });
+    await env.client.conferences.actions.stop(conf.id, {});
+    await env.client.conferences.actions.speak(conf.id, { payload: 'hi all', voice: 'male' });
+    await advance(3);
+    const events = about(await env.drain(), conf.id).filter((d) => /^conference\.(playback|speak)\./.test(d.json.data.event_type));
+    expect(types(events)).toEqual(['conference.playback.started', 'conference.playback.ended', 'conference.speak.started', 'conference.speak.ended']);
+    expect(payloadOf(events, 'conference.playback.started')).toMatchObject({ media_name: 'welcome', conference_id: conf.id, connection_id: 'conn-1' });
+    const hostLeg = payloadOf(about(await env.drain(), host), 'call.initiated')!;
+    expect(payloadOf(events, 'conference.speak.ended')).toMatchObject({ creator_call_session_id: hostLeg.call_session_id });
+  },
+
+  async recording() {
+    const host = await env.call();
+    const conf = (await env.client.conferences.create({ call_control_id: host, name: 'rec' })).data!;
+    // Frozen, so the 30 s below are the only time that passes.
+    await env.mock('POST', '/clock/freeze');
+    await env.client.conferences.actions.recordStart(conf.id, { format: 'wav' });
+    await advance(30);
+    await env.client.conferences.actions.recordStop(conf.id, { client_state: 'cmVj' });
+    const saved = payloadOf(about(await env.drain(), conf.id), 'conference.recording.saved')!;
+    expect(saved).toMatchObject({ format: 'wav', channels: 'single', client_state: 'cmVj', conference_id: conf.id, call_control_id: host });
+    expect(saved.recording_urls).toEqual({ wav: expect.stringMatching(/\.wav$/), mp3: null });
+    expect(Date.parse(saved.recording_ended_at as string) - Date.parse(saved.recording_started_at as string)).toBe(30_000);
+  },
+};
+
+describe('webhook payloads', () => {
+  it('sends initiated, answered and hangup for an inbound call, echoing the client_state the app set', () => flows.inboundCall());
+  it('sends initiated as outgoing and bridging for a dialed call, then answered and hangup', () => flows.dialedCall());
+  it('sends call.bridged for each leg of a bridge', () => flows.bridge());
+  it('sends call.dtmf.received for each pressed digit and call.gather.ended when a gather completes', () => flows.digitsAndGather());
+  it('sends call.enqueued with positions and average wait, and call.dequeued for leave, timeout, hangup and bridged', () => flows.queue());
+  it('sends created, joined, floor.changed, left and ended for a conference, hanging up the rest on an API end', () => flows.conferenceLifecycle());
+  it('reports all_left, host_left and time_exceeded as the reason a conference ended', () => flows.conferenceEndReasons());
+  it('sends participant playback and speak events, ended when the simulated duration passes or on stop', () => flows.participantMedia());
+  it('sends conference-wide playback and speak events for media played to everyone', () => flows.conferenceMedia());
+  it('sends conference.recording.saved with the URL of the recorded format when recording stops', () => flows.recording());
+
+  it('produces every event of these flows, each conforming to the spec and the SDK payload types', async () => {
+    for (const flow of Object.values(flows)) await flow();
+    const seen = new Set(types(await env.drain()));
+    expect([...seen].sort()).toEqual([...ALL_EVENTS].sort());
+  });
+});
