@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bearerAccount, type Env } from './http/auth.js';
 import { onError, notFound } from './http/errors.js';
 import type { Engine } from './commands/engine.js';
@@ -11,7 +11,7 @@ export interface AppDeps {
   /** Route groups mounted under /_mock (the control API), behind the same bearer auth. */
   mock?: Hono<Env>[];
   /** Middleware run on /v2 before the routes (request journal, injected faults). */
-  v2Middleware?: Parameters<Hono<Env>['use']>[1][];
+  v2Middleware?: MiddlewareHandler<Env>[];
 }
 
 export function createApp(deps: AppDeps) {

@@ -12,6 +12,7 @@ import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import type { Config } from './config.js';
 import { Control } from './control/control.js';
 import { mockRoutes } from './routes/mock.js';
+import { journalAndFaults } from './routes/mock-middleware.js';
 import type { Env } from './http/auth.js';
 
 export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
@@ -50,7 +51,9 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean } = {}): 
     onEventsCommitted: () => webhooks.wake(),
   });
   const control = new Control(engine);
-  const app = createApp({ engine, mock: [mockRoutes(control), webhooks.routes] });
+  const app = createApp({
+    engine, mock: [mockRoutes(control), webhooks.routes], v2Middleware: [journalAndFaults(control)],
+  });
 
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {

@@ -1,0 +1,149 @@
+import { iso } from '../clock.js';
+
+/**
+ * The request journal (WireMock's "verify"): what the app sent to /v2, per account, in memory.
+ * Recording sits on the hot path of every API call, so it only keeps references (the URL
+ * string, the body text promise the route already read) in a fixed-size ring; decoding,
+ * JSON-parsing and filtering happen when someone reads the journal.
+ */
+export interface JournalRecord {
+  method: string;
+  /** The path as received (still percent-encoded). */
+  path: string;
+  url: string;
+  status: number;
+  /** The account's virtual time when the request arrived. */
+  at: number;
+  /** The body text, if the route (or a fault) read it. */
+  body: Promise<string> | undefined;
+}
+
+export interface JournalEntry {
+  id: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  time: string;
+}
+
+export interface RequestFilter {
+  method?: string;
+  /** Matches when the (decoded) path contains this text. */
+  path?: string;
+  /** Matches when the (decoded) path starts with this text. */
+  pathPrefix?: string;
+  /** A predicate on the decoded path, for callers with richer patterns (scenarios use globs). */
+  pathMatches?: (path: string) => boolean;
+  status?: number;
+  /** Only entries with an id greater than this. */
+  after?: number;
+  /** At most this many, the most recent ones. */
+  limit?: number;
+}
+
+/** Requests kept per account; older ones are dropped first. */
+export const JOURNAL_CAPACITY = 1000;
+
+class Ring {
+  private readonly items: (JournalRecord & { id: number })[] = [];
+  private next = 0;
+  /** Ids are 1-based and count every request ever recorded, so `after` survives wrap-around. */
+  recorded = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(r: JournalRecord): void {
+    this.recorded++;
+    const item = r as JournalRecord & { id: number };
+    item.id = this.recorded;
+    if (this.items.length < this.capacity) this.items.push(item);
+    else this.items[this.next] = item;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** Oldest first. */
+  all(): (JournalRecord & { id: number })[] {
+    return this.items.length < this.capacity ? this.items.slice()
+      : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+  }
+}
+
+export class Journal {
+  private readonly rings = new Map<string, Ring>();
+
+  constructor(private readonly capacity = JOURNAL_CAPACITY) {}
+
+  record(account: string, r: JournalRecord): void {
+    let ring = this.rings.get(account);
+    if (!ring) this.rings.set(account, ring = new Ring(this.capacity));
+    ring.push(r);
+  }
+
+  /** The id of the latest request of the account (0 when none): a "since" mark for later reads. */
+  mark(account: string): number {
+    return this.rings.get(account)?.recorded ?? 0;
+  }
+
+  /** How many requests were dropped because the ring was full. */
+  dropped(account: string): number {
+    const ring = this.rings.get(account);
+    return ring ? Math.max(0, ring.recorded - this.capacity) : 0;
+  }
+
+  /** Matching entries, oldest first, with bodies parsed as JSON where they are JSON. */
+  async entries(account: string, f: RequestFilter = {}): Promise<JournalEntry[]> {
+    const ring = this.rings.get(account);
+    if (!ring) return [];
+    const method = f.method?.toUpperCase();
+    let rows = ring.all().filter((r) => {
+      if (f.after !== undefined && r.id <= f.after) return false;
+      if (method && r.method !== method) return false;
+      if (f.status !== undefined && r.status !== f.status) return false;
+      const path = decodePath(r.path);
+      if (f.path !== undefined && !path.includes(f.path)) return false;
+      if (f.pathPrefix !== undefined && !path.startsWith(f.pathPrefix)) return false;
+      return !f.pathMatches || f.pathMatches(path);
+    });
+    if (f.limit !== undefined && rows.length > f.limit) rows = rows.slice(rows.length - f.limit);
+    return Promise.all(rows.map(async (r) => ({
+      id: r.id,
+      method: r.method,
+      path: decodePath(r.path),
+      query: queryOf(r.url),
+      body: parseBody(await r.body?.catch(() => undefined)),
+      status: r.status,
+      time: iso(r.at),
+    })));
+  }
+
+  clear(account?: string): void {
+    if (account === undefined) this.rings.clear();
+    else this.rings.delete(account);
+  }
+}
+
+/** call_control_ids arrive percent-encoded (`v3%3A…`); the journal shows them as the app wrote them. */
+export function decodePath(path: string): string {
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function queryOf(url: string): Record<string, string> {
+  const i = url.indexOf('?');
+  return i === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(i + 1)));
+}
+
+function parseBody(text: string | undefined): unknown {
+  if (text === undefined || text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
