@@ -139,6 +139,8 @@ const flows = {
     const host = await env.call();
     const alice = await env.call({ from: '+15550009002' });
     const conf = (await env.client.conferences.create({ call_control_id: host, name: 'media-1' })).data!;
+    // Frozen, so the only time that passes is the advance below.
+    await env.mock('POST', '/clock/freeze');
     await env.client.conferences.actions.join(conf.id, { call_control_id: alice });
     await env.client.conferences.actions.play(conf.id, { audio_url: 'https://example.com/a.mp3', call_control_ids: [alice] });
     let events = about(await env.drain(), alice);
