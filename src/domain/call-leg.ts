@@ -104,6 +104,15 @@ export function receiveCall(ctx: Ctx, c: NewCall & { answered?: boolean }): Call
   return call;
 }
 
+/** The app answers an inbound call (the far end answers dialed ones: see dial and the control API). */
+export function answerInbound(ctx: Ctx, call: CallLeg, clientState?: string): CallLeg {
+  requireLive(call);
+  if (call.direction === 'outgoing') {
+    throw errors.invalid('call_control_id', 'Only an inbound call can be answered; a dialed call is answered by the far end.');
+  }
+  return answer(ctx, call, clientState);
+}
+
 export function answer(ctx: Ctx, call: CallLeg, clientState?: string): CallLeg {
   requireLive(call);
   if (call.state === 'answered') {

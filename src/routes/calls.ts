@@ -18,13 +18,15 @@ const actions: Record<string, (f: Fields) => Action> = {
   answer: (f) => {
     const clientState = f.string('client_state');
     f.string('webhook_url');
-    return (ctx, call) => callLeg.answer(ctx, call, clientState);
+    return (ctx, call) => callLeg.answerInbound(ctx, call, clientState);
   },
   reject: (f) => {
     const cause = f.oneOf('cause', ['CALL_REJECTED', 'USER_BUSY'] as const, true);
     return (ctx, call) => {
       callLeg.requireLive(call);
-      if (call.state !== 'ringing') throw errors.invalid('call_control_id', 'Only a ringing call can be rejected.');
+      if (call.state !== 'ringing' || call.direction !== 'incoming') {
+        throw errors.invalid('call_control_id', 'Only a ringing inbound call can be rejected.');
+      }
       callLeg.hangupCall(ctx, call, cause === 'USER_BUSY' ? 'user_busy' : 'call_rejected', 'callee');
     };
   },

@@ -128,3 +128,20 @@ describe('queues through the official SDK', () => {
     expect((await client.queues.retrieve('support')).data!.current_size).toBe(0);
   });
 });
+
+describe('who answers', () => {
+  it('refuses to answer or reject a dialed call: its far end answers it', async () => {
+    em.control.setNumber(account, '+15550002222', { behaviour: 'no_answer' });
+    const dialed = (await client.calls.dial({ connection_id: 'conn-1', from: '+15550001111', to: '+15550002222' })).data!;
+    await expect(client.calls.actions.answer(dialed.call_control_id, {})).rejects.toMatchObject({ status: 422 });
+    await expect(client.calls.actions.reject(dialed.call_control_id, { cause: 'USER_BUSY' })).rejects.toMatchObject({ status: 422 });
+    expect((await client.calls.retrieveStatus(dialed.call_control_id)).data!.is_alive).toBe(true);
+  });
+
+  it('rejects a ringing inbound call, which then hangs up', async () => {
+    const ringing = em.control.placeCall(account, { from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
+    await client.calls.actions.reject(ringing.callControlId, { cause: 'CALL_REJECTED' });
+    expect((await client.calls.retrieveStatus(ringing.callControlId)).data!.is_alive).toBe(false);
+    expect(em.repo.call(account, ringing.callControlId)!.hangupCause).toBe('call_rejected');
+  });
+});
