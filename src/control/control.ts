@@ -11,6 +11,8 @@ import * as conference from '../domain/conference.js';
 import { iso } from '../clock.js';
 import { Journal, type JournalEntry, type RequestFilter } from './journal.js';
 import { Faults, type Fault, type FaultSpec } from './faults.js';
+import { runScenario, type RunOptions } from './scenario/run.js';
+import type { Scenario, ScenarioResult } from './scenario/types.js';
 
 export interface InboundCall {
   from: string;
@@ -204,6 +206,13 @@ export class Control {
 
   clearFaults(account: string): void {
     this.faults.clear(account);
+  }
+
+  // scenarios
+
+  /** Runs a checked scenario (see scenario/parse.ts) against the account, step by step. */
+  runScenario(account: string, scenario: Scenario, opts: RunOptions = {}): Promise<ScenarioResult> {
+    return runScenario(this, account, scenario, opts);
   }
 
   /**

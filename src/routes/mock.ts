@@ -6,6 +6,7 @@ import type { Control, NumberConfig } from '../control/control.js';
 import { parseDurationSecs } from '../control/duration.js';
 import { PatternError, faultJson, pathPattern } from '../control/faults.js';
 import { callView } from '../control/views.js';
+import { scenarioRoutes } from './mock-scenarios.js';
 
 /** Longest single clock move: a year, so a typo can't overflow dates. */
 const MAX_ADVANCE_SECS = 366 * 86_400;
@@ -188,6 +189,7 @@ export function mockRoutes(control: Control) {
     return c.json(ok);
   });
 
+  app.route('/scenarios', scenarioRoutes(control));
   return app;
 }
 

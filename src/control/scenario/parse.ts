@@ -1,0 +1,430 @@
+import { LineCounter, parseDocument, isSeq } from 'yaml';
+import { parseDurationSecs } from '../duration.js';
+import { pathPattern, PatternError } from '../faults.js';
+import type { Condition, Scenario, Step, StepKind } from './types.js';
+
+/**
+ * Scenario files (JSON or YAML) → a checked Scenario. Every problem is reported as a
+ * ScenarioError naming the file line and the step, never as a stack trace.
+ */
+export class ScenarioError extends Error {
+  constructor(message: string, readonly where: { line?: number; step?: number; pointer?: string } = {}) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'advance', 'clock', 'number', 'wait', 'expect'];
+const SUBJECTS: Array<'call' | 'conference' | 'queue' | 'webhook' | 'request'> = ['call', 'conference', 'queue', 'webhook', 'request'];
+const CALL_STATES = ['ringing', 'answered', 'hangup'] as const;
+const CONFERENCE_STATUSES = ['init', 'in_progress', 'completed'] as const;
+const SUPERVISOR_ROLES = ['barge', 'monitor', 'none', 'whisper'] as const;
+const BEHAVIOURS = ['answer', 'busy', 'no_answer', 'reject'] as const;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** Default `wait` timeout: long enough for a webhook round trip through a real app, short enough to fail fast. */
+export const DEFAULT_TIMEOUT_MS = 5_000;
+/** Longest wait a step may ask for. */
+const MAX_TIMEOUT_MS = 10 * 60_000;
+const MAX_ADVANCE_SECS = 366 * 86_400;
+export const DEFAULT_CONNECTION_ID = 'telnyx-mock-scenario';
+
+/** Parses scenario text; JSON when the file ends in .json or the text starts with `{`, YAML otherwise. */
+export function parseScenarioText(text: string, source = 'scenario'): Scenario {
+  const lineCounter = new LineCounter();
+  const asJson = source.endsWith('.json') || text.trimStart().startsWith('{');
+  if (asJson) {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      const message = (err as Error).message;
+      const { line, col } = lineAndCol(text, jsonErrorOffset(text, message));
+      // Node's message may quote the text around the error: keep only what went wrong.
+      const what = message.split('\n')[0].replace(/ in JSON at position \d+.*$/, '').replace(/, (\.\.\.)?".*$/, '');
+      throw new ScenarioError(`${source}:${line}:${col}: not valid JSON: ${what}`, { line });
+    }
+  }
+  // The yaml parser reads JSON too, and tells on which line each step starts.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    throw new ScenarioError(`${source}:${line}:${col}: not valid YAML: ${e.message.split('\n')[0]}`, { line });
+  }
+  const steps = doc.get('steps', true);
+  const stepLines = isSeq(steps) ? steps.items.map((item) => {
+    const range = (item as { range?: [number, number, number] }).range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  }) : [];
+  return validateScenario(doc.toJS(), { source, stepLines });
+}
+
+/**
+ * Where JSON.parse gave up. Node 20 names the position for some errors only; otherwise the error
+ * is at the end of the shortest prefix that fails for a reason other than ending too soon.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  const endsTooSoon = (n: number) => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return true;
+    } catch (err) {
+      const m = (err as Error).message;
+      const at = /position (\d+)/.exec(m);
+      return /end of JSON input|Unterminated string/.test(m) || (at !== null && Number(at[1]) >= n);
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (endsTooSoon(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
+}
+
+function lineAndCol(text: string, offset: number) {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, col: before[before.length - 1].length + 1 };
+}
+
+interface Location {
+  source?: string;
+  stepLines?: (number | undefined)[];
+}
+
+/** Checks a parsed scenario (from a file or a JSON request body) and gives it its typed shape. */
+export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
+  const prefix = loc.source ? `${loc.source}: ` : '';
+  if (!isObj(raw)) throw new ScenarioError(`${prefix}a scenario is an object with 'name' and 'steps'.`, { pointer: '' });
+  const top = new Reader(raw, (msg, key) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '' }));
+  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'steps'], 'a scenario');
+  const name = top.string('name', true)!;
+  const description = top.string('description');
+  const connectionId = top.string('connection_id') ?? DEFAULT_CONNECTION_ID;
+  const webhookUrl = top.url('webhook_url');
+  const timeoutMs = top.duration('timeout') ?? DEFAULT_TIMEOUT_MS;
+  const reset = top.bool('reset') ?? true;
+  const rawSteps = raw.steps;
+  if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
+    throw top.error(rawSteps === undefined ? "'steps' is required: a list of steps." : "'steps' must be a non-empty list of steps.", 'steps');
+  }
+
+  const names = new Set<string>();
+  const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs }));
+  return { name, description, connectionId, webhookUrl, timeoutMs, reset, steps };
+}
+
+interface StepContext { prefix?: string; names: Set<string>; timeoutMs: number }
+
+function parseStep(raw: unknown, index: number, line: number | undefined, sc: StepContext): Step {
+  const at = sc.prefix ? `${sc.prefix}:${line !== undefined ? `${line}:` : ''} ` : '';
+  const where = (kind?: string) => `${at}step ${index}${kind ? ` (${kind})` : ''}: `;
+  const fail = (msg: string, kind?: string, key?: string) =>
+    new ScenarioError(`${where(kind)}${msg}`, { line, step: index, pointer: `/steps/${index - 1}${key ? `/${key}` : ''}` });
+  if (!isObj(raw)) throw fail(`a step is an object such as { "call": "alice", ... }, got ${describe(raw)}.`);
+  const kinds = Object.keys(raw).filter((k): k is StepKind => (STEP_KINDS as string[]).includes(k));
+  if (kinds.length === 0) {
+    const keys = Object.keys(raw).filter((k) => k !== 'title');
+    const guess = keys.length > 0 ? closest(keys[0], STEP_KINDS) : undefined;
+    throw fail(`${keys.length > 0 ? `unknown step '${keys[0]}'` : 'no action given'}${guess ? ` (did you mean '${guess}'?)` : ''}; a step is one of: ${STEP_KINDS.join(', ')}.`);
+  }
+  if (kinds.length > 1) throw fail(`has both '${kinds[0]}' and '${kinds[1]}': one action per step.`);
+  const kind = kinds[0];
+  const r = new Reader(raw, (msg, key) => fail(msg, kind, key));
+  const base = { index, line, title: r.string('title') };
+  const known = (name: string, key: string) => {
+    if (!sc.names.has(name)) throw r.error(`'${name}' is not a caller yet: name callers with a 'call' step (or 'as' on a wait) before this step.`, key);
+    return name;
+  };
+  const caller = (key: string) => known(r.name(key), key);
+
+  switch (kind) {
+    case 'call': {
+      r.only(['call', 'from', 'to', 'connection_id', 'client_state', 'answered', 'title'], 'a call step');
+      const name = r.name('call');
+      if (sc.names.has(name)) throw r.error(`'${name}' already names a call; give each caller its own name.`, 'call');
+      const step = {
+        ...base, kind, name, from: r.phone('from'), to: r.phone('to'),
+        connectionId: r.string('connection_id'), clientState: r.string('client_state'), answered: r.bool('answered') ?? false,
+      } as const;
+      sc.names.add(name);
+      return step;
+    }
+    case 'hangup': case 'speak': case 'stop_speaking':
+      r.only([kind, 'title'], `a ${kind} step`);
+      return { ...base, kind, name: caller(kind) };
+    case 'press': {
+      r.only(['press', 'digits', 'title'], 'a press step');
+      const digits = r.string('digits', true)!;
+      if (!/^[0-9A-Da-d*#]+$/.test(digits)) throw r.error("'digits' may contain only 0-9, A-D, * and # (quote them in YAML).", 'digits');
+      return { ...base, kind, name: caller('press'), digits };
+    }
+    case 'advance': {
+      r.only(['advance', 'title'], 'an advance step');
+      const ms = r.duration('advance', true)!;
+      if (ms > MAX_ADVANCE_SECS * 1000) throw r.error('advance at most a year at a time.', 'advance');
+      return { ...base, kind, seconds: ms / 1000, text: String(raw.advance) };
+    }
+    case 'clock': {
+      r.only(['clock', 'title'], 'a clock step');
+      return { ...base, kind, action: r.oneOf('clock', ['freeze', 'unfreeze'] as const, true)! };
+    }
+    case 'number': {
+      r.only(['number', 'behaviour', 'answer_after_secs', 'title'], 'a number step');
+      const e164 = r.phone('number');
+      if (!E164.test(e164)) throw r.error("'number' must be an E.164 number such as \"+15557770001\".", 'number');
+      const behaviour = r.oneOf('behaviour', BEHAVIOURS, true)!;
+      const answerAfterSecs = r.int('answer_after_secs', 0, 600);
+      if (answerAfterSecs !== undefined && behaviour !== 'answer') throw r.error("'answer_after_secs' only applies to behaviour 'answer'.", 'answer_after_secs');
+      return { ...base, kind, e164, behaviour, answerAfterSecs };
+    }
+    case 'wait': {
+      r.only(['wait', 'timeout', 'as', 'title'], 'a wait step');
+      const condition = parseCondition(raw.wait, 'wait', r, known);
+      const timeoutMs = r.duration('timeout') ?? sc.timeoutMs;
+      if (timeoutMs > MAX_TIMEOUT_MS) throw r.error('a wait lasts at most 10 minutes.', 'timeout');
+      let as: string | undefined;
+      if (raw.as !== undefined) {
+        if (condition.subject !== 'webhook') throw r.error("'as' names the call of a webhook: use it with a webhook condition.", 'as');
+        as = r.name('as');
+        if (sc.names.has(as)) throw r.error(`'${as}' already names a call.`, 'as');
+      }
+      if (as) sc.names.add(as);
+      return { ...base, kind, condition, timeoutMs, as };
+    }
+    case 'expect':
+      r.only(['expect', 'title'], 'an expect step');
+      return { ...base, kind, condition: parseCondition(raw.expect, 'expect', r, known) };
+  }
+}
+
+function parseCondition(raw: unknown, key: 'wait' | 'expect', step: Reader, known: (name: string, key: string) => string): Condition {
+  if (!isObj(raw)) throw step.error(`'${key}' takes a condition such as { "call": "alice", "state": "answered" }.`, key);
+  // `call` is also a webhook condition's filter, so webhook and request are recognised first.
+  const subjects = SUBJECTS.filter((s) => s in raw);
+  if (subjects.includes('webhook') && !subjects.includes('request')) subjects.splice(0, subjects.length, 'webhook');
+  if (subjects.length !== 1) {
+    throw step.error(subjects.length === 0
+      ? `a condition names what it is about, one of: ${SUBJECTS.join(', ')}.`
+      : `a condition is about one thing; it has both '${subjects[0]}' and '${subjects[1]}'.`, key);
+  }
+  const r = new Reader(raw, (msg, k) => step.error(msg, k ? `${key}/${k}` : key));
+  const placeholders = (value: unknown, k: string) => {
+    for (const text of strings(value)) for (const m of text.matchAll(PLACEHOLDER)) known(m[1], `${key}/${k}`);
+    return value;
+  };
+  switch (subjects[0]) {
+    case 'call': {
+      r.only(['call', 'state', 'in_queue', 'in_conference', 'bridged_with', 'muted', 'on_hold', 'supervisor_role', 'hangup_cause'], 'a call condition');
+      const bridged = raw.bridged_with === false ? false : raw.bridged_with === undefined ? undefined : known(r.name('bridged_with'), `${key}/bridged_with`);
+      return {
+        subject: 'call', call: known(r.name('call'), `${key}/call`),
+        state: r.oneOf('state', CALL_STATES),
+        inQueue: raw.in_queue === false ? false : r.string('in_queue'),
+        inConference: typeof raw.in_conference === 'boolean' ? raw.in_conference : r.string('in_conference'),
+        bridgedWith: bridged,
+        muted: r.bool('muted'), onHold: r.bool('on_hold'),
+        supervisorRole: r.oneOf('supervisor_role', SUPERVISOR_ROLES),
+        hangupCause: r.string('hangup_cause'),
+      };
+    }
+    case 'conference': {
+      r.only(['conference', 'status', 'end_reason', 'participants'], 'a conference condition');
+      let participants: number | string[] | undefined;
+      if (typeof raw.participants === 'number') participants = r.int('participants', 0, 10_000);
+      else if (raw.participants !== undefined) participants = r.names('participants').map((n) => known(n, `${key}/participants`));
+      return {
+        subject: 'conference', conference: r.string('conference', true)!,
+        status: r.oneOf('status', CONFERENCE_STATUSES), endReason: r.string('end_reason'), participants,
+      };
+    }
+    case 'queue': {
+      r.only(['queue', 'size', 'calls'], 'a queue condition');
+      return {
+        subject: 'queue', queue: r.string('queue', true)!, size: r.int('size', 0, 5000),
+        calls: raw.calls === undefined ? undefined : r.names('calls').map((n) => known(n, `${key}/calls`)),
+      };
+    }
+    case 'webhook': {
+      r.only(['webhook', 'call', 'payload', 'count'], 'a webhook condition');
+      if (raw.payload !== undefined && !isObj(raw.payload)) throw r.error("'payload' must be an object of fields the event's payload has.", 'payload');
+      return {
+        subject: 'webhook', eventType: r.string('webhook', true)!,
+        call: raw.call === undefined ? undefined : known(r.name('call'), `${key}/call`),
+        payload: placeholders(raw.payload, 'payload') as Obj | undefined,
+        count: r.int('count', 0, 10_000),
+      };
+    }
+    case 'request': {
+      r.only(['request', 'body', 'status', 'count'], 'a request condition');
+      const text = r.string('request', true)!.trim();
+      const [first, ...rest] = text.split(/\s+/);
+      const method = METHODS.includes(first.toUpperCase()) ? first.toUpperCase() : undefined;
+      const path = method ? rest.join(' ') : text;
+      if (!path.startsWith('/') && !path.startsWith('^')) {
+        throw r.error(`'request' is "METHOD /path" with a glob path (e.g. "POST /v2/conferences/*/actions/mute"), got "${text}".`, 'request');
+      }
+      placeholders(path, 'request');
+      try {
+        pathPattern(path.replace(PLACEHOLDER, 'x'));
+      } catch (err) {
+        if (err instanceof PatternError) throw r.error(`the request path is ${err.message}.`, 'request');
+        throw err;
+      }
+      return {
+        subject: 'request', method, path, body: placeholders(raw.body, 'body'),
+        status: r.int('status', 100, 599), count: r.int('count', 0, 10_000),
+      };
+    }
+  }
+}
+
+/** Typed field readers over one object, each failing with a message naming the field. */
+class Reader {
+  constructor(private readonly o: Obj, private readonly fail: (msg: string, key?: string) => ScenarioError) {}
+
+  error(msg: string, key?: string): ScenarioError {
+    return this.fail(msg, key);
+  }
+
+  only(allowed: string[], what: string): void {
+    for (const key of Object.keys(this.o)) {
+      if (!allowed.includes(key)) {
+        const guess = closest(key, allowed);
+        throw this.fail(`unknown field '${key}' in ${what}${guess ? ` (did you mean '${guess}'?)` : ''}; allowed: ${allowed.join(', ')}.`, key);
+      }
+    }
+  }
+
+  private present(key: string, required: boolean): unknown {
+    const v = this.o[key];
+    if ((v === undefined || v === null) && required) throw this.fail(`'${key}' is required.`, key);
+    return v ?? undefined;
+  }
+
+  string(key: string, required = false): string | undefined {
+    const v = this.present(key, required);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || (required && v.trim() === '')) throw this.fail(`'${key}' must be a ${required ? 'non-empty ' : ''}string, got ${describe(v)}.`, key);
+    return v;
+  }
+
+  name(key: string): string {
+    const v = this.present(key, true);
+    if (typeof v !== 'string' || !NAME.test(v)) {
+      throw this.fail(`'${key}' must be a caller name such as "alice" or "agent1" (letters, digits, _ and -), got ${describe(v)}.`, key);
+    }
+    return v;
+  }
+
+  names(key: string): string[] {
+    const v = this.o[key];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !NAME.test(x))) {
+      throw this.fail(`'${key}' must be a list of caller names, got ${describe(v)}.`, key);
+    }
+    return v as string[];
+  }
+
+  /** A number or SIP URI. YAML reads an unquoted +1555… as a number, hence the hint. */
+  phone(key: string): string {
+    const v = this.present(key, true);
+    if (typeof v === 'number') throw this.fail(`'${key}' must be a quoted string: YAML reads ${v} as a number (write "+${v}").`, key);
+    if (typeof v !== 'string' || (!E164.test(v) && !/^sips?:\S+$/.test(v))) {
+      throw this.fail(`'${key}' must be an E.164 number such as "+15550001001" or a SIP URI, got ${describe(v)}.`, key);
+    }
+    return v;
+  }
+
+  url(key: string): string | undefined {
+    const v = this.string(key);
+    if (v !== undefined && !/^https?:\/\/\S+$/.test(v)) throw this.fail(`'${key}' must be an http(s) URL, got ${describe(v)}.`, key);
+    return v;
+  }
+
+  bool(key: string): boolean | undefined {
+    const v = this.present(key, false);
+    if (v !== undefined && typeof v !== 'boolean') throw this.fail(`'${key}' must be true or false, got ${describe(v)}.`, key);
+    return v as boolean | undefined;
+  }
+
+  int(key: string, min: number, max: number): number | undefined {
+    const v = this.present(key, false);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw this.fail(`'${key}' must be a whole number from ${min} to ${max}, got ${describe(v)}.`, key);
+    }
+    return v;
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[], required = false): T | undefined {
+    const v = this.present(key, required);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !values.includes(v as T)) throw this.fail(`'${key}' must be one of ${values.join(', ')}, got ${describe(v)}.`, key);
+    return v as T;
+  }
+
+  /** Milliseconds from seconds (a number), "500ms", "5s", "2m", "4h", or an ISO 8601 duration ("PT4H"). */
+  duration(key: string, required = false): number | undefined {
+    const v = this.present(key, required);
+    if (v === undefined) return undefined;
+    const ms = durationMs(v);
+    if (ms === undefined) throw this.fail(`'${key}' must be a duration: seconds, "500ms", "5s", "2m", "4h" or ISO 8601 like "PT4H"; got ${describe(v)}.`, key);
+    return ms;
+  }
+}
+
+export function durationMs(v: unknown): number | undefined {
+  if (typeof v === 'string') {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(v.trim());
+    if (m) return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
+  }
+  const secs = parseDurationSecs(v);
+  return secs === undefined ? undefined : secs * 1000;
+}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (isObj(v)) return 'an object';
+  return JSON.stringify(v);
+}
+
+function* strings(v: unknown): Generator<string> {
+  if (typeof v === 'string') yield v;
+  else if (Array.isArray(v)) for (const x of v) yield* strings(x);
+  else if (isObj(v)) for (const x of Object.values(v)) yield* strings(x);
+}
+
+/** The allowed word nearest a typo, when it is near enough to be what was meant. */
+function closest(word: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const option of options) {
+    const d = editDistance(word.toLowerCase(), option);
+    if (d < bestDistance) { best = option; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,139 @@
+import { DomainError } from '../../domain/errors.js';
+import type { Control } from '../control.js';
+import { check, describeCondition, type RunState } from './conditions.js';
+import type { Scenario, ScenarioResult, Step, StepResult } from './types.js';
+
+export interface RunOptions {
+  /** Where the callers' webhooks go (overrides the scenario's `webhook_url`). */
+  webhookUrl?: string;
+  /** Clear the account first; overrides the scenario's `reset`. */
+  reset?: boolean;
+  /** Called as each step finishes (or is skipped), for progress output. */
+  onStep?: (result: StepResult) => void;
+}
+
+/** How often a `wait` looks again: often enough to be quick, rare enough to leave the app room. */
+const POLL_MS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a scenario against an account through Control, step by step. After a failed step the
+ * rest are reported as skipped: later steps depend on earlier ones.
+ */
+export async function runScenario(control: Control, account: string, scenario: Scenario, opts: RunOptions = {}): Promise<ScenarioResult> {
+  // Durations are wall time: waits are for a real app doing real I/O, whatever the account's clock says.
+  const wall = () => control.engine.clock.wallNow();
+  const started = wall();
+  if (opts.reset ?? scenario.reset) control.reset(account);
+  const rs: RunState = {
+    control, account, names: new Map(),
+    since: { webhook: control.webhookMark(account), request: control.journal.mark(account) },
+  };
+  const webhookUrl = opts.webhookUrl ?? scenario.webhookUrl;
+
+  const steps: StepResult[] = [];
+  let failed = false;
+  for (const step of scenario.steps) {
+    const title = step.title ?? describeStep(step);
+    const t0 = wall();
+    let reason: string | undefined;
+    if (!failed) {
+      try {
+        reason = await execute(step, rs, { connectionId: scenario.connectionId, webhookUrl, wall });
+      } catch (err) {
+        reason = err instanceof DomainError ? `${err.title}: ${err.detail}` : `unexpected error: ${(err as Error).message}`;
+      }
+    }
+    const result: StepResult = {
+      index: step.index, line: step.line, title,
+      status: failed ? 'skipped' : reason === undefined ? 'passed' : 'failed',
+      reason, duration_ms: wall() - t0,
+    };
+    if (reason !== undefined) failed = true;
+    steps.push(result);
+    opts.onStep?.(result);
+  }
+  return {
+    name: scenario.name, passed: !failed, steps, duration_ms: wall() - started,
+    calls: Object.fromEntries(rs.names),
+  };
+}
+
+/** Does one step; returns why it failed, or undefined when it passed. */
+async function execute(step: Step, rs: RunState,
+  env: { connectionId: string; webhookUrl?: string; wall: () => number }): Promise<string | undefined> {
+  const { control, account, names } = rs;
+  const id = (name: string) => names.get(name)!;
+  switch (step.kind) {
+    case 'call': {
+      const call = control.placeCall(account, {
+        from: step.from, to: step.to, connectionId: step.connectionId ?? env.connectionId,
+        clientState: step.clientState, answered: step.answered, webhookUrl: env.webhookUrl,
+      });
+      names.set(step.name, call.callControlId);
+      return undefined;
+    }
+    case 'hangup': control.hangup(account, id(step.name)); return undefined;
+    case 'press': control.pressDigits(account, id(step.name), step.digits); return undefined;
+    case 'speak': control.speech(account, id(step.name), 'started'); return undefined;
+    case 'stop_speaking': control.speech(account, id(step.name), 'stopped'); return undefined;
+    case 'advance': control.advance(account, step.seconds); return undefined;
+    case 'clock':
+      if (step.action === 'freeze') control.freeze(account);
+      else control.unfreeze(account);
+      return undefined;
+    case 'number':
+      control.setNumber(account, step.e164, step.behaviour === 'answer'
+        ? { behaviour: 'answer', answerAfterSecs: step.answerAfterSecs }
+        : { behaviour: step.behaviour });
+      return undefined;
+    case 'expect': {
+      const result = await check(step.condition, rs);
+      return result.ok ? undefined : `expected ${describeCondition(step.condition)}, but ${result.actual}`;
+    }
+    case 'wait': {
+      const deadline = env.wall() + step.timeoutMs;
+      for (;;) {
+        const result = await check(step.condition, rs);
+        if (result.ok) {
+          if (step.as) {
+            const taken = new Set(names.values());
+            const event = result.events?.find((e) => e.call_control_id && !taken.has(e.call_control_id));
+            if (!event) return `the matching webhook has no call that is not named already, so it cannot be named ${step.as}`;
+            names.set(step.as, event.call_control_id!);
+          }
+          return undefined;
+        }
+        if (env.wall() >= deadline) {
+          return `timed out after ${formatMs(step.timeoutMs)} waiting until ${describeCondition(step.condition)}; ${result.actual}`;
+        }
+        await sleep(POLL_MS);
+      }
+    }
+  }
+}
+
+/** A step in words, for progress lines: "alice calls +15550100000". */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case 'call': return `${step.name} calls ${step.to}${step.answered ? ' (answered)' : ''}`;
+    case 'hangup': return `${step.name} hangs up`;
+    case 'press': return `${step.name} presses ${step.digits}`;
+    case 'speak': return `${step.name} starts speaking`;
+    case 'stop_speaking': return `${step.name} stops speaking`;
+    case 'advance': return `time advances ${step.text}`;
+    case 'clock': return `the clock ${step.action === 'freeze' ? 'freezes' : 'unfreezes'}`;
+    case 'number': {
+      const what = {
+        answer: step.answerAfterSecs ? `answers after ${step.answerAfterSecs} s` : 'answers at once',
+        busy: 'is busy', no_answer: 'does not answer', reject: 'rejects calls',
+      }[step.behaviour];
+      return `${step.e164} ${what}`;
+    }
+    case 'wait': return `wait until ${describeCondition(step.condition)}${step.as ? ` (as ${step.as})` : ''}`;
+    case 'expect': return `expect ${describeCondition(step.condition)}`;
+  }
+}
+
+const formatMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
