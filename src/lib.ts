@@ -1,0 +1,198 @@
+/**
+ * telnyx-mock as a library: start an emulator inside a test process and play the other end of
+ * the line from the test.
+ *
+ * ```ts
+ * import Telnyx from 'telnyx';
+ * import { startMock } from 'telnyx-mock';
+ *
+ * const mock = await startMock({ webhookUrl: 'http://127.0.0.1:4000/webhooks' });
+ * const telnyx = new Telnyx({ apiKey: mock.apiKey, baseURL: mock.baseURL });
+ * const alice = mock.placeCall({ from: '+15550001001', to: '+15550100000' });
+ * await mock.waitForWebhook('call.answered', { callControlId: alice.call_control_id });
+ * await mock.close();
+ * ```
+ */
+import { readFile } from 'node:fs/promises';
+import { startEmulator, defaultConfig, type RunningEmulator } from './server.js';
+import type { Config } from './config.js';
+import type { NumberConfig, WebhookEvent, WebhookFilter } from './control/control.js';
+import type { JournalEntry, RequestFilter } from './control/journal.js';
+import { faultJson, type FaultSpec } from './control/faults.js';
+import { parseDurationSecs } from './control/duration.js';
+import { callView, type CallView } from './control/views.js';
+import { parseScenarioText, validateScenario, ScenarioError } from './control/scenario/parse.js';
+import type { RunOptions } from './control/scenario/run.js';
+import type { Scenario, ScenarioResult, StepResult } from './control/scenario/types.js';
+import { DomainError } from './domain/errors.js';
+
+export type { CallView, JournalEntry, RequestFilter, WebhookEvent, WebhookFilter, NumberConfig, FaultSpec };
+export type { Scenario, ScenarioResult, StepResult, RunOptions };
+export { ScenarioError, DomainError };
+
+export interface MockOptions {
+  /** The API key the helpers act as (each key is its own account). Default `KEY_telnyx_mock`. */
+  apiKey?: string;
+  /** Port to listen on; default 0, a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where webhooks go when neither the call nor its connection names a URL. */
+  webhookUrl?: string;
+  webhookFailoverUrl?: string;
+  /** base64 of a 32-byte Ed25519 seed to sign webhooks with; generated when absent. */
+  signingKey?: string;
+  /** SQLite file; in memory when absent. */
+  dbPath?: string;
+  /** How long simulated play/speak media lasts, in seconds (default 3). */
+  mediaDurationSecs?: number;
+}
+
+/** A caller arriving on an inbound call. */
+export interface PlaceCall {
+  from: string;
+  to: string;
+  /** Default `telnyx-mock`. */
+  connectionId?: string;
+  clientState?: string;
+  /** Arrive already answered (call.initiated then call.answered). */
+  answered?: boolean;
+  /** Send this call's webhooks here, whatever the connection or server say. */
+  webhookUrl?: string;
+}
+
+/** The control API for one account, in process: the same functions /_mock calls. */
+export interface MockControl {
+  readonly apiKey: string;
+  /** An inbound call arrives and rings (call.initiated); the app answers it with the real API. */
+  placeCall(call: PlaceCall): CallView;
+  /** A call as the far end sees it (state, conference, bridge). Throws a 404 DomainError if unknown. */
+  call(callControlId: string): CallView;
+  /** The caller (or, on a dialed call, the callee) hangs up. */
+  hangup(callControlId: string): void;
+  /** The caller presses keys: call.dtmf.received per digit; completes a pending gather. */
+  pressDigits(callControlId: string, digits: string): void;
+  /** The caller starts or stops speaking: moves the conference floor (conference.floor.changed). */
+  speech(callControlId: string, state: 'started' | 'stopped'): void;
+  /** How a number the app dials answers from now on (default: at once). */
+  setNumber(e164: string, behaviour: NumberConfig): void;
+  clearNumber(e164: string): void;
+  /** Moves the account's clock forward (seconds, or an ISO 8601 duration like `PT4H`), firing what falls due. */
+  advance(by: number | string): { now: string; fired: number };
+  freeze(): { now: string };
+  unfreeze(): { now: string };
+  /** The account's current virtual time (ISO 8601). */
+  now(): string;
+  /** The request journal: what the app sent to /v2, oldest first. */
+  requests(filter?: RequestFilter): Promise<JournalEntry[]>;
+  /** Webhooks recorded for the account, oldest first (recorded, whether delivered yet or not). */
+  webhooks(filter?: WebhookFilter): WebhookEvent[];
+  /** Resolves with the first webhook of that type (recorded after `after`), or rejects after `timeoutMs` (default 5000). */
+  waitForWebhook(eventType: string, opts?: { callControlId?: string; after?: number; timeoutMs?: number }): Promise<WebhookEvent>;
+  /** Makes the next `count` matching /v2 requests fail (or wait). Returns the fault's id. */
+  fault(spec: Partial<FaultSpec> & { path: string }): number;
+  clearFaults(): void;
+  /** Clears this account (or every account with `{ all: true }`). */
+  reset(opts?: { all?: boolean }): void;
+  /**
+   * Runs a scenario: a file path (.json/.yaml/.yml), scenario text, or a scenario object.
+   * Throws ScenarioError (naming the line and step) for a bad scenario; resolves with each step's result.
+   */
+  runScenario(scenario: string | object, opts?: RunOptions): Promise<ScenarioResult>;
+}
+
+export interface TelnyxMock extends MockControl {
+  /** The server, e.g. http://127.0.0.1:54321. */
+  url: string;
+  /** What the SDK takes as `baseURL`: url + '/v2'. */
+  baseURL: string;
+  /** base64 Ed25519 public key webhooks are signed with (the SDK's `publicKey`). */
+  publicKey: string;
+  /** The same helpers acting as another API key (another isolated account). */
+  as(apiKey: string): MockControl;
+  /** The running emulator, for what the helpers do not cover. */
+  emulator: RunningEmulator;
+  close(): Promise<void>;
+}
+
+const DEFAULT_API_KEY = 'KEY_telnyx_mock';
+const DEFAULT_CONNECTION_ID = 'telnyx-mock';
+
+/** Starts an emulator on a free port with an in-memory database. Call `close()` when done. */
+export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
+  const overrides: Partial<Config> = { port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' };
+  if (opts.webhookUrl !== undefined) overrides.webhookUrl = opts.webhookUrl;
+  if (opts.webhookFailoverUrl !== undefined) overrides.webhookFailoverUrl = opts.webhookFailoverUrl;
+  if (opts.signingKey !== undefined) overrides.signingKey = opts.signingKey;
+  if (opts.dbPath !== undefined) overrides.dbPath = opts.dbPath;
+  if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
+  const em = await startEmulator(defaultConfig(overrides));
+  return {
+    ...controlFor(em, opts.apiKey ?? DEFAULT_API_KEY),
+    url: em.url,
+    baseURL: `${em.url}/v2`,
+    publicKey: em.webhooks.publicKey,
+    as: (apiKey: string) => controlFor(em, apiKey),
+    emulator: em,
+    close: () => em.close(),
+  };
+}
+
+function controlFor(em: RunningEmulator, account: string): MockControl {
+  const { control } = em;
+  return {
+    apiKey: account,
+    placeCall: (c) => callView(control.placeCall(account, {
+      from: c.from, to: c.to, connectionId: c.connectionId ?? DEFAULT_CONNECTION_ID,
+      clientState: c.clientState, answered: c.answered, webhookUrl: c.webhookUrl,
+    }), control.now(account)),
+    call: (id) => callView(control.call(account, id), control.now(account)),
+    hangup: (id) => { control.hangup(account, id); },
+    pressDigits: (id, digits) => control.pressDigits(account, id, digits),
+    speech: (id, state) => control.speech(account, id, state),
+    setNumber: (e164, n) => { control.setNumber(account, e164, n); },
+    clearNumber: (e164) => { control.clearNumber(account, e164); },
+    advance: (by) => {
+      const seconds = parseDurationSecs(by);
+      if (seconds === undefined) throw new RangeError(`advance: ${JSON.stringify(by)} is not seconds or an ISO 8601 duration such as PT4H`);
+      return control.advance(account, seconds);
+    },
+    freeze: () => control.freeze(account),
+    unfreeze: () => control.unfreeze(account),
+    now: () => control.clockState(account).now,
+    requests: (filter) => control.requests(account, filter),
+    webhooks: (filter) => control.webhooks(account, filter),
+    async waitForWebhook(eventType, o = {}) {
+      const deadline = control.engine.clock.wallNow() + (o.timeoutMs ?? 5000);
+      for (;;) {
+        const [event] = control.webhooks(account, { eventType, callControlId: o.callControlId, after: o.after });
+        if (event) return event;
+        if (control.engine.clock.wallNow() >= deadline) {
+          throw new Error(`no ${eventType} webhook${o.callControlId ? ` for ${o.callControlId}` : ''} within ${o.timeoutMs ?? 5000} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    fault: (spec) => faultJson(control.addFault(account, { method: '*', count: 1, ...spec })).id,
+    clearFaults: () => control.clearFaults(account),
+    reset: (o = {}) => control.reset(o.all ? undefined : account),
+    async runScenario(scenario, o = {}) {
+      return control.runScenario(account, await loadScenario(scenario), o);
+    },
+  };
+}
+
+/** A file path, scenario text or scenario object → a checked Scenario (ScenarioError otherwise). */
+export async function loadScenario(scenario: string | object): Promise<Scenario> {
+  if (typeof scenario !== 'string') return validateScenario(scenario);
+  if (/\.(json|ya?ml)$/i.test(scenario.trim())) {
+    let text: string;
+    try {
+      text = await readFile(scenario, 'utf8');
+    } catch (err) {
+      throw new ScenarioError(`${scenario}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    }
+    return parseScenarioText(text, scenario);
+  }
+  return parseScenarioText(scenario, 'scenario');
+}

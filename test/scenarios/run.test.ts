@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Telnyx from 'telnyx';
+import { startMock, type TelnyxMock } from '../../src/lib.js';
+import { startReferenceApp, LINES, type ReferenceApp } from '../../fixtures/reference-app.js';
+import { api, inMemory } from '../support/harness.js';
+import type { Emulator } from '../../src/server.js';
+
+const alice = { call: 'alice', from: '+15550001001', to: LINES.support };
+
+describe('a scenario run against the reference app', () => {
+  let mock: TelnyxMock;
+  let app: ReferenceApp;
+  beforeEach(async () => {
+    mock = await startMock();
+    app = await startReferenceApp({ telnyxUrl: mock.url, apiKey: mock.apiKey });
+  });
+  afterEach(async () => {
+    await app.close();
+    await mock.close();
+  });
+
+  const run = (steps: object[], extra: object = {}) =>
+    mock.runScenario({ name: 'test', timeout: '400ms', steps, ...extra }, { webhookUrl: app.webhookUrl });
+
+  it('fails a wait for something the app never does, naming the step and what was found, and skips the rest', async () => {
+    const result = await run([alice, { wait: { call: 'alice', in_queue: 'vip' } }, { hangup: 'alice' }]);
+    expect(result.passed).toBe(false);
+    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
+    expect(result.steps[1]).toMatchObject({
+      index: 2,
+      title: "wait until alice is in queue 'vip'",
+      reason: "timed out after 400 ms waiting until alice is in queue 'vip'; alice is in queue 'support'",
+    });
+    expect(result.steps[1].duration_ms).toBeGreaterThanOrEqual(400);
+  });
+
+  it("fails an expected request the app never sent, listing the app's latest requests by caller name", async () => {
+    const result = await run([alice, { wait: { call: 'alice', in_queue: 'support' } }, { expect: { request: 'POST /v2/conferences' } }]);
+    expect(result.steps[2].status).toBe('failed');
+    expect(result.steps[2].reason).toBe('expected the app sent POST /v2/conferences, but no POST /v2/conferences request; '
+      + "the app's latest requests: POST /v2/calls/{alice}/actions/answer → 200; POST /v2/calls/{alice}/actions/enqueue → 200");
+  });
+
+  it('fails a request whose body differs, showing the fields that differ', async () => {
+    const result = await run([alice, { wait: { call: 'alice', in_queue: 'support' } },
+      { expect: { request: 'POST /v2/calls/{alice}/actions/enqueue', body: { max_wait_time_secs: 60 } } }]);
+    expect(result.steps[2].reason).toBe('expected the app sent POST /v2/calls/{alice}/actions/enqueue with body {"max_wait_time_secs":60}, '
+      + 'but 1 such request(s), none matching; the last answered 200 and had max_wait_time_secs: 120 (expected 60)');
+  });
+
+  it('fails a webhook whose payload differs, showing the fields that differ', async () => {
+    const result = await run([alice, { wait: { webhook: 'call.enqueued', call: 'alice', payload: { queue: 'sales' } } }]);
+    expect(result.steps[1].reason).toMatch(/^timed out after 400 ms waiting until a call\.enqueued webhook for alice with payload \{"queue":"sales"\}; 1 call\.enqueued webhook\(s\) for alice, none with that payload; the last has queue: "support" \(expected "sales"\)$/);
+  });
+
+  it("fails a missing webhook, listing the caller's webhooks so far", async () => {
+    const result = await run([alice, { wait: { call: 'alice', in_queue: 'support' } }, { expect: { webhook: 'call.bridged', call: 'alice' } }]);
+    expect(result.steps[2].reason).toBe('expected a call.bridged webhook for alice, but no call.bridged webhook for alice; '
+      + "alice's webhooks so far: call.initiated, call.answered, call.enqueued");
+  });
+
+  it('reports an action the emulator refuses as a failed step, not a crash', async () => {
+    const result = await run([{ ...alice, answered: true }, { hangup: 'alice' }, { press: 'alice', digits: '1' }]);
+    expect(result.steps[2]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Call has already ended: /) });
+  });
+});
+
+describe('a scenario run without an app', () => {
+  let mock: TelnyxMock;
+  beforeEach(async () => { mock = await startMock(); });
+  afterEach(() => mock.close());
+
+  it('names a call the app dials after the webhook that announced it (wait … as)', async () => {
+    const client = new Telnyx({ apiKey: mock.apiKey, baseURL: mock.baseURL, maxRetries: 0 });
+    const running = mock.runScenario({
+      name: 'dial-out',
+      steps: [
+        { number: '+15557770001', behaviour: 'answer', answer_after_secs: 5 },
+        { wait: { webhook: 'call.initiated', payload: { to: '+15557770001' } }, as: 'agent1', timeout: '2s' },
+        { expect: { call: 'agent1', state: 'ringing' } },
+        { advance: 5 },
+        { expect: { call: 'agent1', state: 'answered' } },
+        { hangup: 'agent1' },
+        { expect: { webhook: 'call.hangup', call: 'agent1', payload: { hangup_source: 'callee' } } },
+      ],
+    });
+    // The run resets the account first; dial once it is under way.
+    await new Promise((r) => setTimeout(r, 50));
+    const dialed = await client.calls.dial({ connection_id: 'c', from: '+15550001001', to: '+15557770001' });
+    const result = await running;
+    expect(result.steps.filter((s) => s.status !== 'passed')).toEqual([]);
+    expect(result.calls.agent1).toBe(dialed.data!.call_control_id);
+  });
+
+  it("keeps the account's state with reset: false and clears it by default", async () => {
+    const before = mock.placeCall({ from: '+15550001001', to: '+15550100000' });
+    await mock.runScenario({ name: 'keep', reset: false, steps: [{ advance: 1 }] });
+    expect(mock.call(before.call_control_id).state).toBe('ringing');
+    await mock.runScenario({ name: 'clear', steps: [{ advance: 1 }] });
+    expect(() => mock.call(before.call_control_id)).toThrow(/not found/);
+  });
+
+  it('only counts webhooks recorded during the run when the account is kept', async () => {
+    mock.placeCall({ from: '+15550001001', to: '+15550100000' });
+    const result = await mock.runScenario({
+      name: 'since', reset: false,
+      steps: [{ call: 'bob', from: '+15550001002', to: '+15550100000' }, { expect: { webhook: 'call.initiated', count: 1 } }],
+    });
+    expect(result.passed).toBe(true);
+  });
+});
+
+describe('POST /_mock/scenarios/run', () => {
+  let em: Emulator;
+  let http: ReturnType<typeof api>;
+  const KEY = 'KEY_scenarios_http';
+  beforeEach(() => {
+    em = inMemory();
+    http = api(em);
+  });
+  afterEach(() => em.dispose());
+
+  const scenario = {
+    name: 'over HTTP',
+    steps: [
+      { call: 'alice', from: '+15550001001', to: '+15550100000', answered: true },
+      { expect: { webhook: 'call.answered', call: 'alice' } },
+      { hangup: 'alice' },
+      { expect: { call: 'alice', state: 'hangup', hangup_cause: 'normal_clearing' } },
+    ],
+  };
+
+  it('runs a scenario given as JSON and answers with every step', async () => {
+    const res = await http.as(KEY).post('/_mock/scenarios/run', { scenario });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ name: 'over HTTP', passed: true });
+    expect(res.body.data.steps.map((s: { title: string }) => s.title)).toEqual([
+      'alice calls +15550100000 (answered)', 'expect a call.answered webhook for alice', 'alice hangs up',
+      'expect alice is hung up, hung up with cause normal_clearing',
+    ]);
+    expect(res.body.data.calls.alice).toMatch(/^v3:/);
+  });
+
+  it('accepts the scenario itself as the body, and YAML text with a YAML content type', async () => {
+    expect((await http.as(KEY).post('/_mock/scenarios/run', scenario)).body.data.passed).toBe(true);
+    const yaml = 'name: yaml\nsteps:\n  - call: bob\n    from: "+15550001002"\n    to: "+15550100000"\n  - expect: { call: bob, state: ringing }\n';
+    const res = await http.raw.post('/_mock/scenarios/run').set('Authorization', `Bearer ${KEY}`).set('content-type', 'application/yaml').send(yaml);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ name: 'yaml', passed: true });
+  });
+
+  it('streams one line per step, then the result, with Accept: application/x-ndjson', async () => {
+    const res = await http.raw.post('/_mock/scenarios/run').set('Authorization', `Bearer ${KEY}`)
+      .set('accept', 'application/x-ndjson').send({ scenario });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
+    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.type}:${l.index ?? l.passed}`)).toEqual(['step:1', 'step:2', 'step:3', 'step:4', 'result:true']);
+  });
+
+  it('answers 200 with passed: false when a step fails', async () => {
+    const res = await http.as(KEY).post('/_mock/scenarios/run', {
+      scenario: { name: 'no', steps: [{ call: 'a', from: '+15550001001', to: '+15550100000' }, { expect: { call: 'a', state: 'answered' } }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.passed).toBe(false);
+    expect(res.body.data.steps[1].reason).toBe('expected a is answered, but a is ringing');
+  });
+
+  it('runs in the caller\'s account only', async () => {
+    const other = em.control.placeCall('KEY_other', { from: '+15550001001', to: '+15550100000', connectionId: 'c' });
+    await http.as(KEY).post('/_mock/scenarios/run', { scenario });
+    expect(em.control.call('KEY_other', other.callControlId).state).toBe('ringing');
+    expect(em.control.webhooks(KEY).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a bad scenario with a 422 naming the step and pointing at the field', async () => {
+    const res = await http.as(KEY).post('/_mock/scenarios/run', { scenario: { name: 'bad', steps: [{ call: 'a', from: '+15550001001' }] } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]).toMatchObject({
+      code: '10015', title: 'Invalid scenario', detail: "step 1 (call): 'to' is required.", source: { pointer: '/scenario/steps/0/to' },
+    });
+    const text = await http.as(KEY).post('/_mock/scenarios/run', { scenario: 'name: t\nsteps:\n  - prss: a\n' });
+    expect(text.body.errors[0].detail).toMatch(/^scenario:3: step 1: unknown step 'prss'/);
+  });
+
+  it('refuses a missing scenario, a bad webhook_url and a bad reset flag', async () => {
+    const missing = await http.as(KEY).post('/_mock/scenarios/run', {});
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors[0]).toMatchObject({ code: '10004', source: { pointer: '/scenario' } });
+    const url = await http.as(KEY).post('/_mock/scenarios/run', { scenario, webhook_url: 'ftp://x' });
+    expect(url.body.errors[0].source).toEqual({ pointer: '/webhook_url' });
+    const reset = await http.as(KEY).post('/_mock/scenarios/run', { scenario, reset: 'yes' });
+    expect(reset.body.errors[0].source).toEqual({ pointer: '/reset' });
+  });
+});
