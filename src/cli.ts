@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+/**
+ * The telnyx-mock command: `serve` starts the emulator, `scenario run` drives one that is running.
+ * Like src/index.ts this is an entry point, so it may read process.env (flags win over it).
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { configFromEnv, type Config } from './config.js';
+import { startEmulator } from './server.js';
+import { parseScenarioText, ScenarioError } from './control/scenario/parse.js';
+import type { ScenarioResult, StepResult } from './control/scenario/types.js';
+
+const HELP = `telnyx-mock: a local, stateful emulator of Telnyx's conferencing, queue and call-control API.
+Point the official SDK at it, play the callers from your tests, and check what your app did.
+
+Usage
+  telnyx-mock serve [options]                   start the emulator
+  telnyx-mock scenario run <file>... [options]  run scenario files against a running emulator
+  telnyx-mock scenario check <file>...          check scenario files without running them
+  telnyx-mock --help
+
+serve
+  -p, --port <n>                port to listen on (default 5080 or $PORT; 0 picks a free one)
+  -H, --host <address>          address to listen on (default 127.0.0.1 or $HOST)
+      --db <file>               keep state in this SQLite file (default: in memory, or $TELNYX_MOCK_DB)
+      --webhook-url <url>       where webhooks go when neither the call nor its connection names a URL
+                                ($TELNYX_MOCK_WEBHOOK_URL)
+      --webhook-failover-url <url>
+                                tried when the webhook URL fails ($TELNYX_MOCK_WEBHOOK_FAILOVER_URL)
+      --signing-key <base64>    32-byte Ed25519 seed that signs webhooks ($TELNYX_MOCK_SIGNING_KEY;
+                                default: generated once and kept in the database)
+
+scenario run
+  -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL)
+  -k, --api-key <key>           the account to run in (default KEY_scenario); it is reset first
+      --webhook-url <url>       send the scenario callers' webhooks to your app's receiver
+      --keep-state              do not reset the account before running
+
+Examples
+  npx telnyx-mock serve --port 5080 --webhook-url http://127.0.0.1:4000/webhooks
+  npx telnyx-mock scenario run fixtures/support-queue.json --webhook-url http://127.0.0.1:4000/webhooks
+
+A scenario is a JSON or YAML file of steps: callers arriving, pressing digits, speaking, hanging
+up, time advancing, and what the app is expected to do in return. See the README ("Scenarios").
+Exit status: 0 when every scenario passed, 1 when one failed, 2 for a bad command, file or server.`;
+
+/** A problem the user can fix: printed as one line, no stack trace. */
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (command === 'serve') return serve(argv.slice(1));
+  if (command === 'scenario' && sub === 'run') return runScenarios(rest);
+  if (command === 'scenario' && sub === 'check') return checkScenarios(rest);
+  if (command === 'scenario') throw new UsageError(`'scenario' takes 'run' or 'check', e.g. telnyx-mock scenario run fixtures/support-queue.json`);
+  throw new UsageError(`unknown command '${command}'`);
+}
+
+/** parseArgs, its complaints (unknown flag, missing value) turned into usage errors. */
+function parse<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parse(() => parseArgs({
+    args,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string', short: 'H' },
+      db: { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'webhook-failover-url': { type: 'string' },
+      'signing-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = configFromEnv(process.env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got ${values.port}`);
+    config.port = port;
+  }
+  if (values.host !== undefined) config.host = values.host;
+  if (values.db !== undefined) config.dbPath = values.db;
+  for (const flag of ['webhook-url', 'webhook-failover-url'] as const) {
+    const url = values[flag];
+    if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--${flag} must be an http(s) URL, got ${url}`);
+  }
+  if (values['webhook-url'] !== undefined) config.webhookUrl = values['webhook-url'];
+  if (values['webhook-failover-url'] !== undefined) config.webhookFailoverUrl = values['webhook-failover-url'];
+  if (values['signing-key'] !== undefined) config.signingKey = values['signing-key'];
+
+  let emulator;
+  try {
+    emulator = await startEmulator(config);
+  } catch (err) {
+    throw new UsageError(`cannot start: ${(err as Error).message}`);
+  }
+  const { url } = emulator;
+  console.log(`telnyx-mock listening on ${url}
+
+  API base URL        ${url}/v2
+  Control API         ${url}/_mock   (same Authorization: Bearer <key> as the API)
+  Webhook public key  ${emulator.webhooks.publicKey}
+  Webhooks go to      ${config.webhookUrl ?? 'the URL of each call or connection (PUT /_mock/connections/{id}); none set globally'}
+
+Paste into your app (any API key works; each key is its own account):
+
+  import Telnyx from 'telnyx';
+  const telnyx = new Telnyx({ apiKey: 'KEY_dev', baseURL: '${url}/v2', publicKey: '${emulator.webhooks.publicKey}' });
+
+Press Ctrl+C to stop.`);
+  await new Promise<void>((resolve) => {
+    const stop = () => { void emulator.close().then(resolve); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function loadFile(file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(`${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  // Checked here too, so a bad file is reported with its line before anything runs.
+  parseScenarioText(text, file);
+  return text;
+}
+
+async function checkScenarios(args: string[]): Promise<number> {
+  const { positionals } = parse(() => parseArgs({ args, allowPositionals: true }));
+  if (positionals.length === 0) throw new UsageError('name at least one scenario file');
+  for (const file of positionals) {
+    const scenario = parseScenarioText(await loadFile(file), file);
+    console.log(`ok  ${file}: ${scenario.name}, ${scenario.steps.length} steps`);
+  }
+  return 0;
+}
+
+async function runScenarios(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string', short: 'u' },
+      'api-key': { type: 'string', short: 'k' },
+      'webhook-url': { type: 'string' },
+      'keep-state': { type: 'boolean' },
+    },
+  }));
+  if (positionals.length === 0) throw new UsageError('name at least one scenario file, e.g. telnyx-mock scenario run fixtures/support-queue.json');
+  const base = (values.url ?? process.env.TELNYX_MOCK_URL ?? 'http://127.0.0.1:5080').replace(/\/+$/, '').replace(/\/v2$/, '');
+  if (!/^https?:\/\/\S+$/.test(base)) throw new UsageError(`--url must be an http(s) URL, got ${base}`);
+  const webhookUrl = values['webhook-url'];
+  if (webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(webhookUrl)) throw new UsageError(`--webhook-url must be an http(s) URL, got ${webhookUrl}`);
+  const apiKey = values['api-key'] ?? 'KEY_scenario';
+
+  // Every file is checked before the first runs.
+  const texts = [];
+  for (const file of positionals) texts.push({ file, text: await loadFile(file) });
+
+  let failed = 0;
+  for (const { file, text } of texts) {
+    const result = await runRemote(base, apiKey, { scenario: text, webhook_url: webhookUrl, reset: !values['keep-state'] }, file);
+    if (!result.passed) failed++;
+  }
+  if (texts.length > 1) console.log(failed === 0 ? `\nall ${texts.length} scenarios passed` : `\n${failed} of ${texts.length} scenarios failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+/** POSTs one scenario and prints each step's line as the server streams it. */
+async function runRemote(base: string, apiKey: string, body: object, file: string): Promise<ScenarioResult> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}/_mock/scenarios/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/x-ndjson' },
+      body: JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new UsageError(`cannot reach telnyx-mock at ${base} (${(err as Error).message}): is it running? Start it with: telnyx-mock serve`);
+  }
+  if (!res.ok || !res.body) {
+    const text = await res.text();
+    let detail = text;
+    try {
+      detail = JSON.parse(text).errors?.[0]?.detail ?? text;
+    } catch { /* not JSON: show it as it came */ }
+    throw new UsageError(`${file}: the server answered ${res.status}: ${detail}`);
+  }
+  console.log(`\n${file}`);
+  let result: ScenarioResult | undefined;
+  let buffered = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline;
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (!line.trim()) continue;
+      const message = JSON.parse(line) as ({ type: 'step' } & StepResult) | ({ type: 'result' } & ScenarioResult);
+      if (message.type === 'step') console.log(progressLine(message, file));
+      else result = message;
+    }
+  }
+  if (!result) throw new UsageError(`${file}: the server stopped before the scenario finished`);
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const s of result.steps) counts[s.status]++;
+  console.log(`${result.passed ? 'PASS' : 'FAIL'}  ${result.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${result.duration_ms} ms)`);
+  return result;
+}
+
+const MARKS = { passed: '✓', failed: '✗', skipped: '-' } as const;
+
+function progressLine(s: StepResult, file: string): string {
+  const head = `  ${MARKS[s.status]} ${String(s.index).padStart(3)}  ${s.title}`;
+  if (s.status === 'skipped') return `${head} (skipped)`;
+  if (s.status === 'passed') return `${head}  ${s.duration_ms} ms`;
+  return `${head}\n        ${file}${s.line !== undefined ? `:${s.line}` : ''}: ${s.reason}`;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
+  if (err instanceof UsageError || err instanceof ScenarioError) {
+    console.error(`telnyx-mock: ${err.message}`);
+    if (err instanceof UsageError) console.error("Run 'telnyx-mock --help' for usage.");
+    process.exitCode = 2;
+    return;
+  }
+  console.error(err);
+  process.exitCode = 2;
+});
