@@ -21,6 +21,9 @@ const FAULT_ERRORS: Record<number, { code: string; title: string; detail: string
 /** Seconds a client is asked to wait before retrying a 429 or 503: short, so SDK retries stay quick in tests. */
 const RETRY_AFTER_SECS = '1';
 
+/** Larger bodies are journaled as their size alone, so a full ring of 1000 requests stays small. */
+const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -46,10 +49,12 @@ export function journalAndFaults(control: Control): MiddlewareHandler<Env> {
       }
     }
     await next();
+    const length = Number(c.env?.incoming?.headers['content-length'] ?? 0);
     journal.record(account, {
       method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at,
       // Hono caches the body read as a promise under `text` (typed as the resolved value).
-      body: c.req.bodyCache.text as Promise<string> | undefined,
+      body: length > MAX_JOURNAL_BODY_BYTES ? Promise.resolve(`[${length} bytes, not kept]`)
+        : c.req.bodyCache.text as Promise<string> | undefined,
     });
   };
 }

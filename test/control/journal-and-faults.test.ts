@@ -91,6 +91,12 @@ describe('GET /_mock/requests', () => {
     expect((await as(A).get('/_mock/requests')).body.data).toEqual([]);
   });
 
+  it('keeps only the size of a body too large to be worth keeping', async () => {
+    await as().post('/v2/queues', { queue_name: 'q', padding: 'x'.repeat(70_000) });
+    const [entry] = (await as().get('/_mock/requests')).body.data;
+    expect(entry.body).toMatch(/^\[\d+ bytes, not kept\]$/);
+  });
+
   it('does not journal the control API itself', async () => {
     await as().get('/_mock/clock');
     expect((await as().get('/_mock/requests')).body.data).toEqual([]);
