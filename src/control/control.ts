@@ -50,6 +50,10 @@ const liveCall = (ctx: Ctx, callControlId: string) => callLeg.requireLive(callLe
 /** The far end hangs up: for an inbound call that is the caller, for a dialed one the callee. */
 const farSide = (call: CallLeg) => (call.direction === 'incoming' ? 'caller' : 'callee');
 
+/** Hanging up before the answer: a caller gives up (originator_cancel), a callee declines (call_rejected). */
+const farEndCause = (call: CallLeg) => (call.state !== 'ringing' ? 'normal_clearing'
+  : call.direction === 'incoming' ? 'originator_cancel' : 'call_rejected');
+
 /**
  * Every table that holds an account's rows, found from the schema so a table added later is
  * reset too. Connections are left alone: a connection's webhook URL is configuration the app set
@@ -85,7 +89,7 @@ export class Control {
   hangup(account: string, callControlId: string): CallLeg {
     return this.engine.run(account, (ctx) => {
       const call = liveCall(ctx, callControlId);
-      callLeg.hangupCall(ctx, call, call.state === 'ringing' ? 'originator_cancel' : 'normal_clearing', farSide(call));
+      callLeg.hangupCall(ctx, call, farEndCause(call), farSide(call));
       return call;
     })!;
   }

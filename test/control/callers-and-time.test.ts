@@ -92,6 +92,13 @@ describe('POST /_mock/calls/{id}/hangup', () => {
     expect(em.control.webhooks(A, { eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('originator_cancel');
   });
 
+  it('declines a dialed call still ringing with call_rejected from the callee side', async () => {
+    await as().put('/_mock/numbers/+15557770001', { behaviour: 'no_answer' });
+    const dialed = await as().post('/v2/calls', { connection_id: 'conn-1', from: '+15550001001', to: '+15557770001' });
+    await as().post(`/_mock/calls/${enc(dialed.body.data.call_control_id)}/hangup`);
+    expect(em.control.webhooks(A, { eventType: 'call.hangup' })[0].data.payload).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee' });
+  });
+
   it('answers 422 90018 when the call has already ended and 90015 for an unknown call', async () => {
     const call = await placeCall({ answered: true });
     await as().post(`/_mock/calls/${enc(call.call_control_id)}/hangup`);
