@@ -4,12 +4,11 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json drizzle.config.ts ./
+COPY package.json package-lock.json tsconfig.json drizzle.config.ts ./
 COPY schema ./schema
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# npm ci builds better-sqlite3 and, through the `prepare` script, compiles dist/.
+RUN npm ci && npm prune --omit=dev
 
 # Run stage: only what the server needs, as the unprivileged `node` user.
 FROM node:20-bookworm-slim
