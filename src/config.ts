@@ -18,6 +18,11 @@ export interface Config {
   webhookBackoffMaxMs?: number;
   /** Deliveries in flight at once, across calls (each call's events stay in order). */
   webhookConcurrency?: number;
+  /**
+   * Most deliveries started per second; a quarter of it while the API is taking requests, so a
+   * burst of webhooks never crowds out the API they share the process with.
+   */
+  webhookMaxPerSecond?: number;
 }
 
 /** Delivery settings when the config leaves them out (the server's defaults, not the tests'). */
@@ -27,6 +32,7 @@ export const WEBHOOK_DEFAULTS = {
   webhookBackoffMs: 1_000,
   webhookBackoffMaxMs: 60_000,
   webhookConcurrency: 64,
+  webhookMaxPerSecond: 4000,
 } as const;
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -53,5 +59,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     webhookBackoffMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_BACKOFF_MS', WEBHOOK_DEFAULTS.webhookBackoffMs),
     webhookBackoffMaxMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_BACKOFF_MAX_MS', WEBHOOK_DEFAULTS.webhookBackoffMaxMs),
     webhookConcurrency: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_CONCURRENCY', WEBHOOK_DEFAULTS.webhookConcurrency),
+    webhookMaxPerSecond: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_MAX_PER_SEC', WEBHOOK_DEFAULTS.webhookMaxPerSecond),
   };
 }

@@ -5,6 +5,7 @@ import { iso } from '../clock.js';
 import type { WebhookStore } from './store.js';
 import type { Transport } from './transport.js';
 import { envelope, signWebhook } from './sign.js';
+import { apiActivity } from './api-activity.js';
 
 export interface DeliveryOptions {
   /** Attempts per URL: the primary gets this many, then the failover as many again. */
@@ -13,6 +14,8 @@ export interface DeliveryOptions {
   backoffMs: number;
   backoffMaxMs: number;
   concurrency: number;
+  /** Most deliveries started per second, so a burst leaves the event loop to the API too. */
+  maxPerSecond: number;
 }
 
 export interface DispatcherDeps {
@@ -54,6 +57,14 @@ interface Outcome {
 const PAGE = 1000;
 const MAX_BUFFERED = 20_000;
 const CLAIM_RETRY_MS = 1000;
+/** Deliveries that may start at once after a pause (the token bucket's size). */
+const BURST = 8;
+/**
+ * While the API is taking requests (any in the last API_WINDOW_MS), deliveries start at this
+ * share of maxPerSecond: the API comes first, webhooks still flow.
+ */
+const BUSY_SHARE = 0.25;
+const API_WINDOW_MS = 50;
 
 /** The URLs an event is tried at, in order: primary then failover (either may be missing). */
 const urlsOf = (row: { url: string | null; failoverUrl: string | null }) =>
@@ -74,13 +85,25 @@ export class Dispatcher {
   private outcomes: Outcome[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private pumpScheduled = false;
+  private tokens = BURST;
+  private refilledAt = performance.now();
+  private tokenTimer?: NodeJS.Timeout;
+  /** The outbox may hold rows not read yet (set on wake and at start; cleared when read to the end). */
+  private unread = true;
   private flushScheduled = false;
   private closed = false;
 
+  private readonly api = apiActivity(API_WINDOW_MS);
+
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** Something was recorded, or is due: look soon, outside the caller's stack. */
+  /** Something was recorded: look soon, outside the caller's stack. */
   wake(): void {
+    this.unread = true;
+    this.schedulePump();
+  }
+
+  private schedulePump(): void {
     if (this.closed || this.pumpScheduled) return;
     this.pumpScheduled = true;
     setImmediate(() => {
@@ -92,6 +115,8 @@ export class Dispatcher {
   /** Stops: no new attempts, in-flight ones are aborted and recorded (they stay pending). */
   async close(): Promise<void> {
     this.closed = true;
+    this.api.close();
+    clearTimeout(this.tokenTimer);
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     this.deps.transport.close();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -110,7 +135,7 @@ export class Dispatcher {
 
   /** Picks up pending events recorded since the last look (at start: everything still pending). */
   private load(): void {
-    while (this.buffered < MAX_BUFFERED) {
+    while (this.unread && this.buffered < MAX_BUFFERED) {
       const refs = this.deps.store.pendingAfter(this.lastSeq, PAGE);
       for (const ref of refs) {
         this.lastSeq = ref.seq;
@@ -123,7 +148,7 @@ export class Dispatcher {
         this.buffered++;
         if (lane.items.length - lane.head === 1) this.arm(lane);
       }
-      if (refs.length < PAGE) break;
+      if (refs.length < PAGE) this.unread = false;
     }
   }
 
@@ -141,26 +166,69 @@ export class Dispatcher {
     lane.timer = setTimeout(() => {
       lane.timer = undefined;
       this.arm(lane);
-      this.wake();
+      this.schedulePump();
     }, wait);
     lane.timer.unref();
   }
 
+  /**
+   * Starts as many deliveries as the concurrency bound and the rate allow. The rate (a token
+   * bucket, `maxPerSecond`) keeps a burst of thousands of webhooks from taking the whole event
+   * loop: the API shares that loop, and its requests are served between the dispatcher's turns.
+   */
   private dispatch(): void {
-    const { concurrency } = this.deps.options;
-    while (this.active < concurrency && this.ready.length > 0) {
-      const batch = this.ready.splice(0, concurrency - this.active);
-      for (const lane of batch) lane.queued = false;
-      let jobs: (Job | undefined)[];
-      try {
-        jobs = this.deps.store.transaction(() => batch.map((lane) => this.claim(lane)));
-      } catch (err) {
-        console.error('claiming webhooks failed; retrying in a second', err);
-        for (const lane of batch) this.retryLater(lane, CLAIM_RETRY_MS);
-        return;
-      }
-      for (const job of jobs) if (job) this.send(job);
+    if (this.ready.length === 0) return;
+    const room = Math.min(this.deps.options.concurrency - this.active, this.takeTokens());
+    if (room <= 0) {
+      if (this.active < this.deps.options.concurrency) this.waitForTokens();
+      return;
     }
+    const jobs: Job[] = [];
+    try {
+      this.deps.store.transaction(() => {
+        while (jobs.length < room && this.ready.length > 0) {
+          const lane = this.ready.shift()!;
+          lane.queued = false;
+          const job = this.claim(lane);
+          if (job) jobs.push(job);
+        }
+      });
+    } catch (err) {
+      console.error('claiming webhooks failed; retrying in a second', err);
+      for (const job of jobs) this.retryLater(job.lane, CLAIM_RETRY_MS);
+      // Lanes skipped in the rolled-back claim lost their place: read the outbox again (a row
+      // queued twice is harmless, every claim re-reads its row).
+      this.lastSeq = 0;
+      this.unread = true;
+      return;
+    }
+    this.tokens -= jobs.length;
+    for (const job of jobs) this.send(job);
+    if (this.ready.length > 0 && this.active < this.deps.options.concurrency) this.schedulePump();
+  }
+
+  /** Deliveries per second allowed now: a share of the maximum while API requests are arriving. */
+  private rate(now: number): number {
+    const { maxPerSecond } = this.deps.options;
+    return this.api.busy(now) ? maxPerSecond * BUSY_SHARE : maxPerSecond;
+  }
+
+  /** Whole tokens available now; the bucket refills at rate() and holds up to BURST. */
+  private takeTokens(): number {
+    const now = performance.now();
+    this.tokens = Math.min(BURST, this.tokens + ((now - this.refilledAt) * this.rate(now)) / 1000);
+    this.refilledAt = now;
+    return Math.floor(this.tokens);
+  }
+
+  private waitForTokens(): void {
+    if (this.tokenTimer || this.closed) return;
+    const ms = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate(performance.now())));
+    this.tokenTimer = setTimeout(() => {
+      this.tokenTimer = undefined;
+      this.schedulePump();
+    }, ms);
+    this.tokenTimer.unref();
   }
 
   /**

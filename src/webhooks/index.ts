@@ -40,6 +40,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     backoffMs: config.webhookBackoffMs ?? WEBHOOK_DEFAULTS.webhookBackoffMs,
     backoffMaxMs: config.webhookBackoffMaxMs ?? WEBHOOK_DEFAULTS.webhookBackoffMaxMs,
     concurrency: config.webhookConcurrency ?? WEBHOOK_DEFAULTS.webhookConcurrency,
+    maxPerSecond: config.webhookMaxPerSecond ?? WEBHOOK_DEFAULTS.webhookMaxPerSecond,
   };
   const dispatcher = new Dispatcher({
     store,

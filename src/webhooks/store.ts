@@ -1,10 +1,8 @@
-import { and, asc, count, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
 import { connections, webhookEvents, type DeliveryAttempt } from '../../schema/index.js';
 import type { WebhookStatus } from '../../schema/enums.js';
 import type { Db } from '../store/db.js';
 import type { Page, WebhookEventRow } from '../store/repository.js';
-
-const p = (name: string) => sql.placeholder(name);
 
 export interface PendingRef {
   seq: number;
@@ -26,25 +24,23 @@ export interface Connection {
 
 /**
  * The outbox and connection queries of the webhook module. The dispatcher's are prepared and
- * touch one row by primary key, so each delivery costs a few microseconds of synchronous work.
+ * go by primary key, so each delivery costs a few microseconds of synchronous work.
  */
 export class WebhookStore {
   private readonly q;
 
   constructor(readonly db: Db) {
+    // The dispatcher's statements in plain SQL: NOT INDEXED keeps SQLite on the primary key
+    // (it would otherwise scan every pending row through webhook_events_pending on each look).
+    const raw = db.$client;
     this.q = {
-      pendingAfter: db.select({
-        seq: webhookEvents.seq, orderingKey: webhookEvents.orderingKey, nextAttemptAt: webhookEvents.nextAttemptAt,
-      }).from(webhookEvents)
-        .where(and(gt(webhookEvents.seq, p('after')), eq(webhookEvents.status, 'pending')))
-        .orderBy(asc(webhookEvents.seq)).limit(p('limit')).prepare(),
-      bySeq: db.select({
-        seq: webhookEvents.seq, data: webhookEvents.data, url: webhookEvents.url,
-        failoverUrl: webhookEvents.failoverUrl, status: webhookEvents.status, attempts: webhookEvents.attempts,
-      }).from(webhookEvents).where(eq(webhookEvents.seq, p('seq'))).prepare(),
-      update: db.update(webhookEvents).set({
-        status: p('status') as never, attempts: p('attempts') as never, nextAttemptAt: p('nextAttemptAt') as never,
-      }).where(eq(webhookEvents.seq, p('seq'))).prepare(),
+      pendingAfter: raw.prepare<[number, number], { seq: number; orderingKey: string; nextAttemptAt: number | null }>(
+        `SELECT seq, ordering_key AS orderingKey, next_attempt_at AS nextAttemptAt FROM webhook_events NOT INDEXED
+         WHERE seq > ? AND status = 'pending' ORDER BY seq LIMIT ?`),
+      bySeq: raw.prepare<[number], { data: string; url: string | null; failoverUrl: string | null; status: WebhookStatus; attempts: string }>(
+        'SELECT data, url, failover_url AS failoverUrl, status, attempts FROM webhook_events WHERE seq = ?'),
+      update: raw.prepare<[WebhookStatus, string, number | null, number]>(
+        'UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = ? WHERE seq = ?'),
     };
   }
 
@@ -54,16 +50,16 @@ export class WebhookStore {
 
   /** Pending events recorded after `after`, oldest first (a range scan on the primary key). */
   pendingAfter(after: number, limit: number): PendingRef[] {
-    return this.q.pendingAfter.all({ after, limit });
+    return this.q.pendingAfter.all(after, limit);
   }
 
   row(seq: number) {
-    return this.q.bySeq.get({ seq });
+    const r = this.q.bySeq.get(seq);
+    return r && { ...r, attempts: JSON.parse(r.attempts) as DeliveryAttempt[] };
   }
 
   update(seq: number, status: WebhookStatus, attempts: DeliveryAttempt[], nextAttemptAt: number | null): void {
-    // The json column encodes placeholder values itself.
-    this.q.update.run({ seq, status, attempts: attempts as never, nextAttemptAt });
+    this.q.update.run(status, JSON.stringify(attempts), nextAttemptAt, seq);
   }
 
   /** The delivery log of an account, oldest first; every row when no page is asked for. */

@@ -13,9 +13,11 @@ export interface Delivery {
   };
   /** What the receiver answered: an HTTP status, or 'hang' (never answers), or 'reset' (drops the socket). */
   answer: number | 'hang' | 'reset';
+  /** performance.now() when the request had been read. */
+  at: number;
 }
 
-export type Responder = (d: Omit<Delivery, 'answer'>, index: number) => number | 'hang' | 'reset';
+export type Responder = (d: Omit<Delivery, 'answer' | 'at'>, index: number) => number | 'hang' | 'reset';
 
 /**
  * A real webhook receiver on 127.0.0.1 (port 0). `requests` has every request in arrival order;
@@ -36,7 +38,7 @@ export async function startReceiver(responder: Responder = () => 200) {
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       const seen = { body, headers, json: JSON.parse(body) as Delivery['json'] };
       const answer = respond(seen, requests.length);
-      requests.push({ ...seen, answer });
+      requests.push({ ...seen, answer, at: performance.now() });
       if (answer === 'hang') hung.add(res);
       else if (answer === 'reset') req.socket.destroy();
       else res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');

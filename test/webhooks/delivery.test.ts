@@ -197,6 +197,19 @@ describe('webhook delivery', () => {
     expect(env.receiver.accepted()).toHaveLength(0);
   });
 
+  it('starts no more deliveries per second than webhookMaxPerSecond allows', async () => {
+    const env = await envWith({ webhookMaxPerSecond: 100 });
+    // 40 events recorded at once, across 20 calls, so nothing but the rate holds them back.
+    for (let i = 0; i < 20; i++) {
+      env.em.control.placeCall(env.account, { from: `+1555000${String(i).padStart(4, '0')}`, to: '+15559990000', connectionId: 'c', answered: true });
+    }
+    await settled(env);
+    const times = env.receiver.requests.map((d) => d.at);
+    expect(times).toHaveLength(40);
+    // A burst of 8 may go at once; the other 32 need at least 32 / 100 s.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(300);
+  });
+
   it('keeps at most webhookConcurrency deliveries in flight, and a receiver that never answers does not slow the API', async () => {
     const env = await envWith({ webhookConcurrency: 4, webhookTimeoutMs: 10_000 });
     env.receiver.respondWith(() => 'hang');
