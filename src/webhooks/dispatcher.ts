@@ -305,31 +305,24 @@ export class Dispatcher {
     this.outcomes = [];
     const { store, wallNow, options } = this.deps;
     const now = wallNow();
-    const next: { lane: Lane; retryAt: number | null }[] = [];
+    const decided = outcomes.map(({ job, status, error }) => {
+      const last = job.attempts[job.attempts.length - 1];
+      Object.assign(last, { status }, error ? { error } : {});
+      if (status !== null && status >= 200 && status < 300) return { job, state: 'delivered' as const, retryAt: null };
+      if (job.attempt >= job.urls.length * options.attempts) return { job, state: 'failed' as const, retryAt: null };
+      return { job, state: 'pending' as const, retryAt: now + this.backoff(job.attempt) };
+    });
     try {
       store.transaction(() => {
-        for (const { job, status, error } of outcomes) {
-          const last = job.attempts[job.attempts.length - 1];
-          Object.assign(last, { status, at: iso(now) }, error ? { error } : {});
-          let state: WebhookStatus;
-          let retryAt: number | null = null;
-          if (status !== null && status >= 200 && status < 300) {
-            state = 'delivered';
-          } else if (job.attempt >= job.urls.length * options.attempts) {
-            state = 'failed';
-          } else {
-            state = 'pending';
-            retryAt = now + this.backoff(job.attempt);
-          }
-          store.update(job.seq, state, job.attempts, retryAt);
-          next.push({ lane: job.lane, retryAt });
-        }
+        for (const d of decided) store.update(d.job.seq, d.state, d.job.attempts, d.retryAt);
       });
     } catch (err) {
-      // The database is gone (closed under us); the rows stay pending for the next start.
-      if (!this.closed) console.error('recording webhook attempts failed', err);
+      if (this.closed) return; // the database closed under us: the rows stay pending for the next start
+      console.error('recording webhook attempts failed; retrying in a second', err);
+      for (const { job } of decided) this.retryLater(job.lane, CLAIM_RETRY_MS);
+      return;
     }
-    for (const { lane, retryAt } of next) {
+    for (const { job: { lane }, retryAt } of decided) {
       lane.busy = false;
       if (retryAt === null) this.shift(lane);
       else lane.items[lane.head].dueAt = retryAt;
