@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { KEY } from './servers.js';
+import { benchWebhooks } from './webhooks.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
 const CONNECTIONS = 10;
@@ -60,3 +61,14 @@ try {
   ours.child.kill();
   bare.child.kill();
 }
+
+// Webhooks (issue "Signed webhooks"): end a 1,000-participant conference, time every signed
+// webhook to a local receiver; reads while that delivery runs against idle.
+const wh = await benchWebhooks();
+const during = wh.readsDuringDeliveryRps / wh.readsIdleRps;
+console.log(`\nwebhooks caused by ending a 1,000-participant conference: ${JSON.stringify(wh.webhooksPerEnd)}`);
+console.table([
+  { case: 'all webhooks delivered', value: `${Math.round(wh.deliverAllMs)} ms`, target: '< 2000 ms', met: wh.deliverAllMs < 2000 ? 'yes' : 'NO' },
+  { case: 'reads during delivery vs idle', value: `${Math.round(wh.readsDuringDeliveryRps)} / ${Math.round(wh.readsIdleRps)} req/s = ${(during * 100).toFixed(0)}%`,
+    target: '≥ 50%', met: during >= 0.5 ? 'yes' : 'NO' },
+]);
