@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lte, ne, sql, count, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, getTableName, inArray, lte, ne, sql, count, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import {
   callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
@@ -37,6 +37,37 @@ const conferenceFilter = and(
   sql`(${p('status')} is null or ${conferences.status} = ${p('status')})`,
 );
 
+/**
+ * A prepared single-table read whose rows are mapped by a precomputed column list: drizzle's
+ * generic row mapping costs more than the query itself on the hottest lookups (one call, one
+ * conference, a conference's participants), so those skip it. Booleans and JSON are decoded as
+ * drizzle's own column types decode them.
+ */
+function fastRead<T extends SQLiteTable>(db: Db, table: T, where: string, order = '') {
+  const columns = Object.entries(getTableColumns(table) as Record<string, {
+    name: string; columnType: string; mapFromDriverValue(v: unknown): unknown;
+  }>).map(([key, col]) => ({
+    key, name: col.name,
+    decode: col.columnType === 'SQLiteBoolean' || col.columnType === 'SQLiteTextJson' ? col : null,
+  }));
+  const stmt = db.$client.prepare(`select * from "${getTableName(table)}" where ${where} ${order}`);
+  const map = (raw: Record<string, unknown>) => {
+    const row: Record<string, unknown> = {};
+    for (const c of columns) {
+      const v = raw[c.name];
+      row[c.key] = v === null || c.decode === null ? v : c.decode.mapFromDriverValue(v);
+    }
+    return row as T['$inferSelect'];
+  };
+  return {
+    get: (...args: unknown[]) => {
+      const raw = stmt.get(...args) as Record<string, unknown> | undefined;
+      return raw ? map(raw) : undefined;
+    },
+    all: (...args: unknown[]) => (stmt.all(...args) as Record<string, unknown>[]).map(map),
+  };
+}
+
 /** A prepared insert-or-replace of a whole row, keyed by the table's primary key. */
 function upsert<T extends SQLiteTable>(db: Db, table: T, key: keyof T['$inferSelect'] & string) {
   const cols = getTableColumns(table) as Record<string, unknown>;
@@ -66,23 +97,16 @@ export class Repository {
     this.saveQueueCall = upsert(db, queueCalls, 'callControlId');
     this.saveMedia = upsert(db, mediaPlaybacks, 'id');
     this.q = {
-      call: db.select().from(callLegs)
-        .where(and(eq(callLegs.account, p('account')), eq(callLegs.callControlId, p('id')))).prepare(),
-      conference: db.select().from(conferences)
-        .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
+      call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
+      conference: fastRead(db, conferences, 'account = ? and id = ?'),
       activeConferenceByName: db.select().from(conferences)
         .where(and(eq(conferences.account, p('account')), eq(conferences.name, p('name')),
           ne(conferences.status, 'completed'))).prepare(),
       participants: db.select().from(participants)
         .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId'))))
         .orderBy(asc(participants.seq)).prepare(),
-      activeParticipants: db.select().from(participants)
-        .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
-          ne(participants.status, 'left')))
-        .orderBy(asc(participants.seq)).prepare(),
-      participantOfCall: db.select().from(participants)
-        .where(and(eq(participants.account, p('account')), eq(participants.callControlId, p('callControlId')),
-          ne(participants.status, 'left'))).prepare(),
+      activeParticipants: fastRead(db, participants, "account = ? and conference_id = ? and status != 'left'", 'order by seq'),
+      participantOfCall: fastRead(db, participants, "account = ? and call_control_id = ? and status != 'left'"),
       queueByName: db.select().from(queues)
         .where(and(eq(queues.account, p('account')), eq(queues.name, p('name')))).prepare(),
       queueById: db.select().from(queues).where(eq(queues.id, p('id'))).prepare(),
@@ -136,7 +160,7 @@ export class Repository {
 
   // call legs
   call(account: string, callControlId: string): CallLeg | undefined {
-    return this.q.call.get({ account, id: callControlId });
+    return this.q.call.get(account, callControlId);
   }
   callsByIds(account: string, ids: string[]): CallLeg[] {
     if (ids.length === 0) return [];
@@ -146,7 +170,7 @@ export class Repository {
 
   // conferences
   conference(account: string, id: string): Conference | undefined {
-    return this.q.conference.get({ account, id });
+    return this.q.conference.get(account, id);
   }
   activeConferenceByName(account: string, name: string): Conference | undefined {
     return this.q.activeConferenceByName.get({ account, name });
@@ -165,7 +189,7 @@ export class Repository {
     return this.q.participants.all({ account, conferenceId });
   }
   activeParticipants(account: string, conferenceId: string): Participant[] {
-    return this.q.activeParticipants.all({ account, conferenceId });
+    return this.q.activeParticipants.all(account, conferenceId);
   }
   /** Sets muted / on_hold on every current participant of a conference that differs. */
   setFlagForAll(account: string, conferenceId: string, flag: 'muted' | 'onHold', value: boolean, now: number): void {
@@ -173,7 +197,7 @@ export class Repository {
   }
   /** The participant a live call currently is, in whatever conference. */
   participantOfCall(account: string, callControlId: string): Participant | undefined {
-    return this.q.participantOfCall.get({ account, callControlId });
+    return this.q.participantOfCall.get(account, callControlId);
   }
   nextParticipantSeq(conferenceId: string): number {
     return this.q.nextParticipantSeq.get({ conferenceId })!.seq;
