@@ -41,7 +41,7 @@ export function requireConference(ctx: Ctx, id: string): Conference {
   return conf;
 }
 
-export function requireActive(conf: Conference): Conference {
+export function requireActive<C extends Pick<Conference, 'id' | 'status'>>(conf: C): C {
   if (conf.status === 'completed') throw errors.conferenceEnded();
   return conf;
 }
@@ -219,7 +219,7 @@ export function conferenceExpired(ctx: Ctx, conf: Conference): void {
 }
 
 /** The participants an action targets: empty or missing call_control_ids means every participant. */
-export function targets(ctx: Ctx, conf: Conference, callControlIds: string[] | undefined): Participant[] {
+export function targets(ctx: Ctx, conf: Pick<Conference, 'id'>, callControlIds: string[] | undefined): Participant[] {
   const active = ctx.repo.activeParticipants(ctx.account, conf.id);
   if (!callControlIds || callControlIds.length === 0) return active;
   return callControlIds.map((id, i) => {
@@ -230,8 +230,14 @@ export function targets(ctx: Ctx, conf: Conference, callControlIds: string[] | u
 }
 
 type Flag = 'muted' | 'onHold';
-export function setFlag(ctx: Ctx, conf: Conference, callControlIds: string[] | undefined, flag: Flag, value: boolean): void {
-  requireActive(conf);
+/**
+ * mute / unmute / hold / unhold. Takes the conference id: these are the hottest actions, and they
+ * need only the conference's status, not its whole row.
+ */
+export function setFlag(ctx: Ctx, conferenceId: string, callControlIds: string[] | undefined, flag: Flag, value: boolean): void {
+  const status = ctx.repo.conferenceStatus(ctx.account, conferenceId);
+  if (!status) throw errors.conferenceNotFound();
+  const conf = requireActive(status);
   if (!callControlIds || callControlIds.length === 0) {
     // Everyone: one statement (mute-all is the hot path of a moderated call).
     ctx.repo.setFlagForAll(ctx.account, conf.id, flag, value, ctx.now);

@@ -14,7 +14,8 @@ const LANGUAGES = ['arb', 'cmn-CN', 'cy-GB', 'da-DK', 'de-DE', 'en-AU', 'en-GB',
   'es-MX', 'es-US', 'fr-CA', 'fr-FR', 'hi-IN', 'is-IS', 'it-IT', 'ja-JP', 'ko-KR', 'nb-NO', 'nl-NL', 'pl-PL', 'pt-BR',
   'pt-PT', 'ro-RO', 'ru-RU', 'sv-SE', 'tr-TR'] as const;
 
-type Action = (ctx: Ctx, conf: Conference) => void;
+/** An action on the conference with this id (most load it whole; mute/hold need only its status). */
+type Action = (ctx: Ctx, conferenceId: string) => void;
 interface Parsed { run: Action; scope?: string; commandId?: string }
 
 function exclusive(f: Fields, a: string, b: string) {
@@ -46,12 +47,12 @@ const actions: Record<string, (f: Fields) => Parsed> = {
     };
     f.oneOf('region', REGIONS);
     f.string('hold_audio_url'); f.string('hold_media_name');
-    return { run: (ctx, conf) => { conference.join(ctx, conf, j); }, scope: callControlId, commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => { conference.join(ctx, conf, j); }), scope: callControlId, commandId: f.string('command_id') };
   },
   leave: (f) => {
     const callControlId = f.string('call_control_id', { required: true });
     f.oneOf('beep_enabled', BEEP_SETTINGS); f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.leave(ctx, conf, callControlId), scope: callControlId, commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.leave(ctx, conf, callControlId)), scope: callControlId, commandId: f.string('command_id') };
   },
   mute: (f) => flag(f, 'muted', true),
   unmute: (f) => flag(f, 'muted', false),
@@ -66,13 +67,13 @@ const actions: Record<string, (f: Fields) => Parsed> = {
     const role = f.oneOf('supervisor_role', SUPERVISOR_ROLES, true)!;
     const whisperTo = f.strings('whisper_call_control_ids');
     f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.updateSupervisorRole(ctx, conf, callControlId, role, whisperTo), commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.updateSupervisorRole(ctx, conf, callControlId, role, whisperTo)), commandId: f.string('command_id') };
   },
   end: (f) => ({
-    run: (ctx, conf) => {
+    run: onConference((ctx, conf) => {
       conference.requireActive(conf);
       conference.endConference(ctx, conf, 'ended_via_api', { hangUpOthers: true });
-    },
+    }),
     commandId: f.string('command_id'),
   }),
   play: (f) => {
@@ -83,7 +84,7 @@ const actions: Record<string, (f: Fields) => Parsed> = {
     const ids = f.strings('call_control_ids');
     validateLoop(f);
     f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.startMedia(ctx, conf, { kind: 'playback', callControlIds: ids, mediaUrl, mediaName }) };
+    return { run: onConference((ctx, conf) => conference.startMedia(ctx, conf, { kind: 'playback', callControlIds: ids, mediaUrl, mediaName })) };
   },
   speak: (f) => {
     f.string('payload', { required: true, max: 3000 });
@@ -92,12 +93,12 @@ const actions: Record<string, (f: Fields) => Parsed> = {
     f.oneOf('language', LANGUAGES);
     f.oneOf('region', REGIONS);
     const ids = f.strings('call_control_ids');
-    return { run: (ctx, conf) => conference.startMedia(ctx, conf, { kind: 'speak', callControlIds: ids }), commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.startMedia(ctx, conf, { kind: 'speak', callControlIds: ids })), commandId: f.string('command_id') };
   },
   stop: (f) => {
     const ids = f.strings('call_control_ids');
     f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.stopMedia(ctx, conf, ids) };
+    return { run: onConference((ctx, conf) => conference.stopMedia(ctx, conf, ids)) };
   },
   send_dtmf: (f) => {
     const digits = f.string('digits', { required: true, max: 128 })!;
@@ -105,7 +106,7 @@ const actions: Record<string, (f: Fields) => Parsed> = {
     const ids = f.strings('call_control_ids');
     f.string('client_state');
     f.int('duration_millis', { min: 100, max: 500 });
-    return { run: (ctx, conf) => { conference.requireActive(conf); conference.targets(ctx, conf, ids); } };
+    return { run: onConference((ctx, conf) => { conference.requireActive(conf); conference.targets(ctx, conf, ids); }) };
   },
   gather_using_audio: (f) => {
     const callControlId = f.string('call_control_id', { required: true });
@@ -126,34 +127,38 @@ const actions: Record<string, (f: Fields) => Parsed> = {
     if (g.minimumDigits !== undefined && g.maximumDigits !== undefined && g.minimumDigits > g.maximumDigits) {
       throw errors.invalid('minimum_digits', "'minimum_digits' cannot be greater than 'maximum_digits'.");
     }
-    return { run: (ctx, conf) => conference.gatherUsingAudio(ctx, conf, g), scope: callControlId };
+    return { run: onConference((ctx, conf) => conference.gatherUsingAudio(ctx, conf, g)), scope: callControlId };
   },
   record_start: (f) => {
     const format = f.oneOf('format', ['wav', 'mp3'] as const, true)!;
     const channels = f.oneOf('channels', ['single', 'dual'] as const);
     f.bool('play_beep'); f.oneOf('trim', ['trim-silence'] as const); f.string('custom_file_name'); f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.recordStart(ctx, conf, { format, channels }), commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.recordStart(ctx, conf, { format, channels })), commandId: f.string('command_id') };
   },
   record_stop: (f) => {
     const clientState = f.string('client_state') ?? null;
     f.string('recording_id'); f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.recordStop(ctx, conf, clientState), commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.recordStop(ctx, conf, clientState)), commandId: f.string('command_id') };
   },
   record_pause: (f) => {
     f.string('recording_id'); f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.recordPauseResume(ctx, conf, 'paused'), commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.recordPauseResume(ctx, conf, 'paused')), commandId: f.string('command_id') };
   },
   record_resume: (f) => {
     f.string('recording_id'); f.oneOf('region', REGIONS);
-    return { run: (ctx, conf) => conference.recordPauseResume(ctx, conf, 'recording'), commandId: f.string('command_id') };
+    return { run: onConference((ctx, conf) => conference.recordPauseResume(ctx, conf, 'recording')), commandId: f.string('command_id') };
   },
 };
 
 function flag(f: Fields, which: 'muted' | 'onHold', value: boolean, required = false): Parsed {
   const ids = f.strings('call_control_ids', { required });
   f.oneOf('region', REGIONS);
-  return { run: (ctx, conf) => conference.setFlag(ctx, conf, ids, which, value) };
+  return { run: (ctx, id) => conference.setFlag(ctx, id, ids, which, value) };
 }
+
+/** An action that works on the whole conference row. */
+const onConference = (fn: (ctx: Ctx, conf: Conference) => void): Action =>
+  (ctx, id) => fn(ctx, conference.requireConference(ctx, id));
 
 function validateLoop(f: Fields) {
   const loop = f.raw('loop');
@@ -250,7 +255,7 @@ export function conferenceRoutes(engine: Engine) {
     if (!parse) return c.notFound();
     const id = param(c, 'id');
     const { run, scope, commandId } = parse(await fields(c));
-    engine.run(account, (ctx) => run(ctx, conference.requireConference(ctx, id)), { scope: scope ?? id, commandId });
+    engine.run(account, (ctx) => run(ctx, id), { scope: scope ?? id, commandId });
     return c.json(commandOk);
   });
 

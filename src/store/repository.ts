@@ -134,6 +134,8 @@ export class Repository {
           .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
             ne(participants.status, 'left'), ne(participants.onHold, sql`${p('value')}`))).prepare(),
       },
+      conferenceStatus: db.select({ id: conferences.id, status: conferences.status }).from(conferences)
+        .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
       conferenceView: db.select(conferenceViewColumns).from(conferences)
         .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
       conferencePage: db.select(conferenceViewColumns).from(conferences).where(conferenceFilter)
@@ -174,6 +176,9 @@ export class Repository {
   }
   activeConferenceByName(account: string, name: string): Conference | undefined {
     return this.q.activeConferenceByName.get({ account, name });
+  }
+  conferenceStatus(account: string, id: string): Pick<Conference, 'id' | 'status'> | undefined {
+    return this.q.conferenceStatus.get({ account, id });
   }
   conferenceView(account: string, id: string): ConferenceView | undefined {
     return this.q.conferenceView.get({ account, id });

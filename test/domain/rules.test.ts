@@ -114,7 +114,7 @@ describe('conference lifecycle', () => {
     const { conf } = startConference();
     run((ctx) => conference.endConference(ctx, reload(conf.id), 'ended_via_api', { hangUpOthers: true }));
     expect(code(() => join(conf.id, { callControlId: call('+15550000002').callControlId }))).toBe('90019');
-    expect(code(() => run((ctx) => conference.setFlag(ctx, reload(conf.id), undefined, 'muted', true)))).toBe('90019');
+    expect(code(() => run((ctx) => conference.setFlag(ctx, conf.id, undefined, 'muted', true)))).toBe('90019');
   });
 
   it('a call sits in at most one conference, and only a live answered call may join', () => {
