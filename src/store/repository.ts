@@ -127,15 +127,14 @@ export class Repository {
         .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now'))))
         .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
       setFlag: {
-        muted: db.update(participants).set({ muted: sql`${p('value')}`, updatedAt: sql`${p('now')}` })
-          .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
-            ne(participants.status, 'left'), ne(participants.muted, sql`${p('value')}`))).prepare(),
-        onHold: db.update(participants).set({ onHold: sql`${p('value')}`, updatedAt: sql`${p('now')}` })
-          .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId')),
-            ne(participants.status, 'left'), ne(participants.onHold, sql`${p('value')}`))).prepare(),
+        muted: db.$client.prepare(`update participants set muted = @value, updated_at = @now
+          where account = @account and conference_id = @conferenceId and status != 'left' and muted != @value`),
+        onHold: db.$client.prepare(`update participants set on_hold = @value, updated_at = @now
+          where account = @account and conference_id = @conferenceId and status != 'left' and on_hold != @value`),
       },
-      conferenceStatus: db.select({ id: conferences.id, status: conferences.status }).from(conferences)
-        .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
+      appendWebhook: db.insert(webhookEvents).values(Object.fromEntries(
+        Object.keys(getTableColumns(webhookEvents)).filter((k) => k !== 'seq').map((k) => [k, p(k)])) as never).prepare(),
+      conferenceStatus: db.$client.prepare('select id, status from conferences where account = ? and id = ?'),
       conferenceView: db.select(conferenceViewColumns).from(conferences)
         .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
       conferencePage: db.select(conferenceViewColumns).from(conferences).where(conferenceFilter)
@@ -178,7 +177,7 @@ export class Repository {
     return this.q.activeConferenceByName.get({ account, name });
   }
   conferenceStatus(account: string, id: string): Pick<Conference, 'id' | 'status'> | undefined {
-    return this.q.conferenceStatus.get({ account, id });
+    return this.q.conferenceStatus.get(account, id) as Pick<Conference, 'id' | 'status'> | undefined;
   }
   conferenceView(account: string, id: string): ConferenceView | undefined {
     return this.q.conferenceView.get({ account, id });
@@ -288,8 +287,8 @@ export class Repository {
   }
 
   // outbox
-  appendWebhook(row: typeof webhookEvents.$inferInsert): void {
-    this.db.insert(webhookEvents).values(row).run();
+  appendWebhook(row: Omit<typeof webhookEvents.$inferInsert, 'seq'>): void {
+    this.q.appendWebhook.run(row as never);
   }
 
   /** Removes everything an account owns (control API reset). */
