@@ -32,7 +32,6 @@ export const webhookEvents = sqliteTable('webhook_events', {
   nextAttemptAt: integer('next_attempt_at'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [
-  index('webhook_events_pending').on(t.status, t.nextAttemptAt),
   index('webhook_events_account').on(t.account, t.seq),
 ]);
 

@@ -176,5 +176,4 @@ CREATE TABLE `webhook_events` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `webhook_events_id_unique` ON `webhook_events` (`id`);--> statement-breakpoint
-CREATE INDEX `webhook_events_pending` ON `webhook_events` (`status`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `webhook_events_account` ON `webhook_events` (`account`,`seq`);

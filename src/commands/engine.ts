@@ -45,10 +45,15 @@ export class Engine {
    * call or conference, nothing runs again (Telnyx ignores duplicate commands) and `undefined` is returned.
    */
   run<T>(account: string, fn: (ctx: Ctx) => T, key?: CommandKey): T | undefined {
+    return this.runAt(account, undefined, fn, key);
+  }
+
+  /** As run, with "now" fixed at `at` (a timer runs at the instant it fell due). */
+  private runAt<T>(account: string, at: number | undefined, fn: (ctx: Ctx) => T, key?: CommandKey): T | undefined {
     const { repo } = this.deps;
     let emitted = 0;
     const result = repo.transaction(() => {
-      const ctx = this.context(account, () => { emitted++; });
+      const ctx = this.context(account, at ?? this.deps.clock.now(account), () => { emitted++; });
       if (key?.commandId && !repo.firstTimeCommand(account, key.scope, key.commandId, ctx.now)) return undefined;
       return fn(ctx);
     });
@@ -56,9 +61,8 @@ export class Engine {
     return result;
   }
 
-  private context(account: string, counted: () => void): Ctx {
+  private context(account: string, now: number, counted: () => void): Ctx {
     const { repo, clock, ids, settings, routing } = this.deps;
-    const now = clock.now(account);
     return {
       account, now, repo, ids, settings,
       emit: (eventType: string, payload: Record<string, unknown>, subject: EventSubject) => {
@@ -102,7 +106,7 @@ export class Engine {
       if (!timer) break;
       // Events fire at the instant they fall due, so occurred_at and waits are exact.
       if (until !== undefined) clock.set(account, timer.dueAt);
-      this.run(account, (ctx) => {
+      this.runAt(account, timer.dueAt, (ctx) => {
         repo.deleteTimer(timer.id);
         fireTimer(ctx, timer);
       });

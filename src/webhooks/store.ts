@@ -30,8 +30,9 @@ export class WebhookStore {
   private readonly q;
 
   constructor(readonly db: Db) {
-    // The dispatcher's statements in plain SQL: NOT INDEXED keeps SQLite on the primary key
-    // (it would otherwise scan every pending row through webhook_events_pending on each look).
+    this.tx = db.$client.transaction((fn: () => unknown) => fn());
+    // The dispatcher's statements in plain SQL: NOT INDEXED keeps SQLite on the primary key, a
+    // range scan from the last seq seen (a status index made it scan every pending row each look).
     const raw = db.$client;
     this.q = {
       pendingAfter: raw.prepare<[number, number], { seq: number; orderingKey: string; nextAttemptAt: number | null }>(
@@ -44,9 +45,11 @@ export class WebhookStore {
     };
   }
 
+  /** One transaction (the wrapper is built once: building it per call is costly). */
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return this.tx.immediate(fn) as T;
   }
+  private readonly tx;
 
   /** Pending events recorded after `after`, oldest first (a range scan on the primary key). */
   pendingAfter(after: number, limit: number): PendingRef[] {

@@ -223,3 +223,16 @@ describe('callers and dialed numbers', () => {
       .toEqual([alice.callControlId, host.callControlId]);
   });
 });
+
+describe('time', () => {
+  it('events fired by moving the clock occur at the instant they fell due, even on a running clock', () => {
+    const a = call('+15550000001');
+    run((ctx) => queue.enqueue(ctx, liveCall(a.callControlId), { queueName: 'support', maxWaitTimeSecs: 30 }));
+    const enqueuedAt = em.repo.queueCall(ACCOUNT, a.callControlId)!.enqueuedAt;
+    em.engine.advance(ACCOUNT, 3600_000);
+    const row = em.repo.db.$client.prepare(
+      "select occurred_at as at, data from webhook_events where event_type = 'call.dequeued'").get() as { at: string; data: string };
+    expect(Date.parse(row.at)).toBe(enqueuedAt + 30_000);
+    expect(JSON.parse(row.data).payload.wait_time_secs).toBe(30);
+  });
+});
