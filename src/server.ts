@@ -39,10 +39,10 @@ export interface Emulator {
 const TICK_MS = 250;
 
 /** Wires the emulator together without listening: database, clock, engine, webhooks, app, ticker. */
-export function buildEmulator(config: Config, opts: { ticker?: boolean } = {}): Emulator {
+export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: () => number } = {}): Emulator {
   const db = openDb(config.dbPath);
   const repo = new Repository(db);
-  const clock = new Clock(() => Date.now(), repo.clockPersistence());
+  const clock = new Clock(opts.wall ?? (() => Date.now()), repo.clockPersistence());
   const webhooks = createWebhooks({ db, repo, clock, config });
   const engine = new Engine({
     repo, clock, ids,

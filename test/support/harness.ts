@@ -6,8 +6,8 @@ import type { Config } from '../../src/config.js';
 import type { Ctx } from '../../src/domain/context.js';
 
 /** An emulator without a socket, for domain tests (run operations through engine.run). */
-export function inMemory(config: Partial<Config> = {}): Emulator {
-  return buildEmulator(defaultConfig(config), { ticker: false });
+export function inMemory(config: Partial<Config> = {}, wall?: () => number): Emulator {
+  return buildEmulator(defaultConfig(config), { ticker: false, wall });
 }
 
 /** Runs a domain operation for `account` in one transaction, the way a route does. */
