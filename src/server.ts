@@ -50,7 +50,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     routing: webhookRouting(db, { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl }),
     onEventsCommitted: () => webhooks.wake(),
   });
-  const control = new Control(engine);
+  const control = new Control(engine, webhooks.store);
   const app = createApp({
     engine, mock: [mockRoutes(control), webhooks.routes], v2Middleware: [journalAndFaults(control)],
   });

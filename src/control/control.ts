@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, getTableColumns, gt, is, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, is } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../../schema/index.js';
-import { connections, numbers, webhookEvents } from '../../schema/index.js';
+import { connections, numbers } from '../../schema/index.js';
 import type { Engine } from '../commands/engine.js';
+import type { LogFilter, WebhookStore } from '../webhooks/store.js';
 import type { CallLeg } from '../store/repository.js';
 import type { Ctx } from '../domain/context.js';
 import { errors } from '../domain/errors.js';
@@ -27,13 +28,8 @@ export type NumberConfig =
   | { behaviour: 'answer'; answerAfterSecs?: number }
   | { behaviour: 'busy' | 'no_answer' | 'reject' };
 
-export interface WebhookFilter {
-  eventType?: string;
-  callControlId?: string;
-  conferenceId?: string;
-  /** Only events recorded after this sequence number (see `webhookMark`). */
-  after?: number;
-}
+/** Which recorded webhooks to list; `after` takes a `webhookMark`. */
+export type WebhookFilter = Omit<LogFilter, 'status'>;
 
 /** One recorded webhook: its place in the log, where it stands in delivery, and its `data` envelope. */
 export interface WebhookEvent {
@@ -72,7 +68,7 @@ export class Control {
   /** Errors and delays the /v2 middleware injects. */
   readonly faults = new Faults();
 
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: Engine, private readonly webhookStore: WebhookStore) {}
 
   /** The account's current virtual time in ms. */
   now(account: string): number {
@@ -175,23 +171,15 @@ export class Control {
 
   /** The webhooks recorded for the account, oldest first, whether delivered yet or not. */
   webhooks(account: string, f: WebhookFilter = {}): WebhookEvent[] {
-    const where: SQL[] = [eq(webhookEvents.account, account)];
-    if (f.eventType !== undefined) where.push(eq(webhookEvents.eventType, f.eventType));
-    if (f.callControlId !== undefined) where.push(eq(webhookEvents.callControlId, f.callControlId));
-    if (f.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, f.conferenceId));
-    if (f.after !== undefined) where.push(gt(webhookEvents.seq, f.after));
-    return this.engine.repo.db.select().from(webhookEvents).where(and(...where)).orderBy(asc(webhookEvents.seq)).all()
-      .map((r) => ({
-        seq: r.seq, event_type: r.eventType, call_control_id: r.callControlId, conference_id: r.conferenceId,
-        status: r.status, data: JSON.parse(r.data),
-      }));
+    return this.webhookStore.list(account, f).rows.map((r) => ({
+      seq: r.seq, event_type: r.eventType, call_control_id: r.callControlId, conference_id: r.conferenceId,
+      status: r.status, data: JSON.parse(r.data),
+    }));
   }
 
   /** The sequence number of the account's latest webhook (0 when none): a "since" mark. */
   webhookMark(account: string): number {
-    const last = this.engine.repo.db.select({ seq: webhookEvents.seq }).from(webhookEvents)
-      .where(eq(webhookEvents.account, account)).orderBy(desc(webhookEvents.seq)).limit(1).get();
-    return last?.seq ?? 0;
+    return this.webhookStore.lastSeq(account);
   }
 
   // faults

@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
 import type { DeliveryAttempt } from '../../schema/index.js';
-import type { WebhookStatus } from '../../schema/enums.js';
 import { iso } from '../clock.js';
 import type { WebhookStore } from './store.js';
 import type { Transport } from './transport.js';

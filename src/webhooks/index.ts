@@ -16,6 +16,8 @@ export interface Webhooks {
   publicKey: string;
   /** Called after a transaction recorded events: deliver soon. */
   wake(): void;
+  /** The outbox and delivery log (the control API reads it too). */
+  store: WebhookStore;
   /** /_mock routes of this module (delivery log, public key, connections). */
   routes: Hono<Env>;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   return {
     publicKey: key.publicKey,
     wake: () => dispatcher.wake(),
+    store,
     routes: webhookRoutes({ store, publicKey: key.publicKey, wallNow: () => clock.wallNow() }),
     close: () => dispatcher.close(),
   };

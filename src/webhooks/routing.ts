@@ -1,7 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { connections } from '../../schema/index.js';
 import type { Db } from '../store/db.js';
-import type { CallLeg } from '../store/repository.js';
 import type { WebhookRouting } from '../commands/engine.js';
 
 export interface GlobalWebhookConfig {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, type SQL } from 'drizzle-orm';
 import { connections, webhookEvents, type DeliveryAttempt } from '../../schema/index.js';
 import type { WebhookStatus } from '../../schema/enums.js';
 import type { Db } from '../store/db.js';
@@ -13,7 +13,10 @@ export interface PendingRef {
 export interface LogFilter {
   eventType?: string;
   callControlId?: string;
+  conferenceId?: string;
   status?: WebhookStatus;
+  /** Only events recorded after this sequence number (see `lastSeq`). */
+  after?: number;
 }
 
 export interface Connection {
@@ -70,12 +73,20 @@ export class WebhookStore {
     const where: SQL[] = [eq(webhookEvents.account, account)];
     if (filter.eventType !== undefined) where.push(eq(webhookEvents.eventType, filter.eventType));
     if (filter.callControlId !== undefined) where.push(eq(webhookEvents.callControlId, filter.callControlId));
+    if (filter.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, filter.conferenceId));
     if (filter.status !== undefined) where.push(eq(webhookEvents.status, filter.status));
+    if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
     const cond = and(...where);
     const query = this.db.select().from(webhookEvents).where(cond).orderBy(asc(webhookEvents.seq));
     const rows = page ? query.limit(page.size).offset((page.number - 1) * page.size).all() : query.all();
     const total = page ? this.db.select({ n: count() }).from(webhookEvents).where(cond).get()?.n ?? 0 : rows.length;
     return { rows, total };
+  }
+
+  /** The sequence number of the account's latest event (0 when none): a "since" mark. */
+  lastSeq(account: string): number {
+    return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)
+      .where(eq(webhookEvents.account, account)).orderBy(desc(webhookEvents.seq)).limit(1).get()?.seq ?? 0;
   }
 
   /** Clears an account's log; its undelivered events are dropped with it. */
