@@ -6,8 +6,12 @@ import type { Page } from '../store/repository.js';
 const MAX_PAGE_SIZE = 250;
 const DEFAULT_PAGE_SIZE = 20;
 
-function intParam(c: Context, names: string[], min: number, max: number, fallback: number): number {
-  for (const name of names) {
+/**
+ * An integer query parameter, the first of `names` present, within [min, max]; out of range is a
+ * 422 naming the parameter (`source.parameter`).
+ */
+export function intQuery(c: Context, names: string | string[], min: number, max: number): number | undefined {
+  for (const name of typeof names === 'string' ? [names] : names) {
     const raw = c.req.query(name);
     if (raw === undefined || raw === '') continue;
     const n = Number(raw);
@@ -17,7 +21,7 @@ function intParam(c: Context, names: string[], min: number, max: number, fallbac
     }
     return n;
   }
-  return fallback;
+  return undefined;
 }
 
 /**
@@ -26,8 +30,8 @@ function intParam(c: Context, names: string[], min: number, max: number, fallbac
  */
 export function readPage(c: Context): Page {
   return {
-    number: intParam(c, ['page[number]', 'page_number'], 1, 1_000_000, 1),
-    size: intParam(c, ['page[size]', 'page_size'], 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+    number: intQuery(c, ['page[number]', 'page_number'], 1, 1_000_000) ?? 1,
+    size: intQuery(c, ['page[size]', 'page_size'], 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Env } from '../http/auth.js';
 import { fields, param, readBody, Fields } from '../http/validate.js';
+import { intQuery } from '../http/paging.js';
 import { DomainError, errors } from '../domain/errors.js';
 import type { Control, NumberConfig } from '../control/control.js';
 import { parseDurationSecs } from '../control/duration.js';
@@ -199,18 +200,6 @@ function numberJson(n: { e164: string } & NumberConfig) {
   return n.behaviour === 'answer'
     ? { e164: n.e164, behaviour: n.behaviour, answer_after_secs: n.answerAfterSecs ?? 0 }
     : { e164: n.e164, behaviour: n.behaviour };
-}
-
-function intQuery(c: Context, name: string, min: number, max: number): number | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    // A query parameter: the error names it as `source.parameter`, not a body pointer.
-    throw new DomainError('unprocessable', '10033', 'Value outside of range',
-      `The value is outside of allowed range ${min} to ${max}`, name);
-  }
-  return n;
 }
 
 /** An object of string values, such as extra response headers. */
