@@ -3,7 +3,7 @@
  * `{ errors: [...] }` shape. Codes, titles and details follow the examples in Telnyx's spec
  * (telnyx-openapi/conferencing.yml, components.responses) and ../shared/TELNYX-SEMANTICS.md.
  */
-export type ErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'unprocessable' | 'conflict' | 'payload_too_large';
+export type ErrorKind = 'bad_request' | 'unauthorized' | 'not_found' | 'unprocessable' | 'payload_too_large';
 
 export class DomainError extends Error {
   constructor(
@@ -19,6 +19,8 @@ export class DomainError extends Error {
 }
 
 export const errors = {
+  authenticationFailed: () => new DomainError('unauthorized', '10009', 'Authentication failed',
+    'The required authentication headers were either invalid or not included in the request.'),
   callEnded: () => new DomainError('unprocessable', '90018', 'Call has already ended',
     "This call is no longer active and can't receive commands."),
   callNotAnswered: () => new DomainError('unprocessable', '90034', 'Call not answered yet',

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { IncomingMessage } from 'node:http';
-import { errorResponse } from './errors.js';
+import { errors } from '../domain/errors.js';
 
 export type Env = { Variables: { account: string }; Bindings: { incoming?: IncomingMessage } };
 
@@ -12,12 +12,7 @@ export const bearerAccount: MiddlewareHandler<Env> = async (c, next) => {
   // On Node, read the header off the IncomingMessage: going through c.req builds a web Headers object.
   const header = c.env?.incoming ? c.env.incoming.headers.authorization : c.req.header('authorization');
   const key = header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
-  if (!key) {
-    return errorResponse(c, 401, {
-      code: '10009', title: 'Authentication failed',
-      detail: 'The required authentication headers were either invalid or not included in the request.',
-    });
-  }
+  if (!key) throw errors.authenticationFailed();
   c.set('account', key);
   await next();
 };

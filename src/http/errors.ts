@@ -13,7 +13,7 @@ export interface TelnyxError {
 }
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
-  bad_request: 400, unauthorized: 401, not_found: 404, unprocessable: 422, conflict: 409, payload_too_large: 413,
+  bad_request: 400, unauthorized: 401, not_found: 404, unprocessable: 422, payload_too_large: 413,
 };
 
 export function errorBody(e: TelnyxError) {
