@@ -18,6 +18,7 @@ const LANGUAGES = ['arb', 'cmn-CN', 'cy-GB', 'da-DK', 'de-DE', 'en-AU', 'en-GB',
 type Action = (ctx: Ctx, conferenceId: string) => void;
 interface Parsed { run: Action; scope?: string; commandId?: string }
 
+/** Validates two string fields that may not both be given. */
 function exclusive(f: Fields, a: string, b: string) {
   if (f.string(a) !== undefined && f.string(b) !== undefined) {
     throw errors.invalid(b, `'${a}' and '${b}' cannot be used together.`);
@@ -46,7 +47,6 @@ const actions: Record<string, (f: Fields) => Parsed> = {
       label: f.string('label', { max: 255 }),
     };
     f.oneOf('region', REGIONS);
-    f.string('hold_audio_url'); f.string('hold_media_name');
     return { run: onConference((ctx, conf) => { conference.join(ctx, conf, j); }), scope: callControlId, commandId: f.string('command_id') };
   },
   leave: (f) => {
@@ -58,7 +58,6 @@ const actions: Record<string, (f: Fields) => Parsed> = {
   unmute: (f) => flag(f, 'muted', false),
   hold: (f) => {
     exclusive(f, 'audio_url', 'media_name');
-    f.string('audio_url'); f.string('media_name');
     return flag(f, 'onHold', true);
   },
   unhold: (f) => flag(f, 'onHold', false, true),
