@@ -1,5 +1,3 @@
-import { eq, and } from 'drizzle-orm';
-import { numbers } from '../../schema/index.js';
 import type { Clock } from '../clock.js';
 import { iso } from '../clock.js';
 import type { Ids } from '../ids.js';
@@ -83,8 +81,7 @@ export class Engine {
       },
       schedule: (dueAt: number, kind: TimerKind, subjectId: string) => repo.addTimer(account, dueAt, kind, subjectId),
       numberBehaviour: (e164: string): NumberBehaviour => {
-        const row = repo.db.select().from(numbers)
-          .where(and(eq(numbers.account, account), eq(numbers.e164, e164))).get();
+        const row = repo.number(account, e164);
         if (!row || row.behaviour === 'answer') return { kind: 'answer', afterSecs: row?.answerAfterSecs ?? 0 };
         return { kind: row.behaviour };
       },

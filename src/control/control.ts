@@ -123,8 +123,7 @@ export class Control {
 
   /** The configured behaviour of a number, or undefined when it has the default (answers at once). */
   number(account: string, e164: string): NumberConfig | undefined {
-    const row = this.engine.repo.db.select().from(numbers)
-      .where(and(eq(numbers.account, account), eq(numbers.e164, e164))).get();
+    const row = this.engine.repo.number(account, e164);
     return row && toNumberConfig(row);
   }
 

@@ -7,6 +7,7 @@ import type { Control, NumberConfig } from '../control/control.js';
 import { parseDurationSecs } from '../control/duration.js';
 import { PatternError, faultJson, pathPattern } from '../control/faults.js';
 import { callView } from '../control/views.js';
+import { commandOk } from '../serialize/index.js';
 import { scenarioRoutes } from './mock-scenarios.js';
 
 /** Longest single clock move: a year, so a typo can't overflow dates. */
@@ -15,8 +16,6 @@ const MAX_ADVANCE_SECS = 366 * 86_400;
 const MAX_FAULT_DELAY_MS = 120_000;
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const NUMBER_BEHAVIOURS = ['answer', 'busy', 'no_answer', 'reject'] as const;
-
-const ok = { data: { result: 'ok' } };
 
 /** The control API's thin HTTP adapter over Control: parse, call one method, serialize. */
 export function mockRoutes(control: Control) {
@@ -45,7 +44,7 @@ export function mockRoutes(control: Control) {
 
   app.post('/calls/:call_control_id/hangup', (c) => {
     control.hangup(c.get('account'), param(c, 'call_control_id'));
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   app.post('/calls/:call_control_id/dtmf', async (c) => {
@@ -53,14 +52,14 @@ export function mockRoutes(control: Control) {
     const digits = f.string('digits', { required: true, max: 128 })!;
     if (!/^[0-9A-Da-d*#]+$/.test(digits)) throw errors.invalid('digits', "The 'digits' parameter may contain only 0-9, A-D, * and #.");
     control.pressDigits(c.get('account'), param(c, 'call_control_id'), digits);
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   app.post('/calls/:call_control_id/speech', async (c) => {
     const f = await fields(c);
     const state = f.oneOf('state', ['started', 'stopped'] as const, true)!;
     control.speech(c.get('account'), param(c, 'call_control_id'), state);
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   // dialed numbers
@@ -89,7 +88,7 @@ export function mockRoutes(control: Control) {
 
   app.delete('/numbers/:e164', (c) => {
     control.clearNumber(c.get('account'), e164Param(c));
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   // time
@@ -134,7 +133,7 @@ export function mockRoutes(control: Control) {
 
   app.delete('/requests', (c) => {
     control.journal.clear(c.get('account'));
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   // faults
@@ -171,14 +170,14 @@ export function mockRoutes(control: Control) {
 
   app.delete('/faults', (c) => {
     control.clearFaults(c.get('account'));
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   app.delete('/faults/:id', (c) => {
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id)) throw errors.notFound('Fault');
     control.removeFault(c.get('account'), id);
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   // reset
@@ -186,7 +185,7 @@ export function mockRoutes(control: Control) {
   app.post('/reset', async (c) => {
     const f = new Fields(await readBody(c));
     control.reset(f.bool('all') ? undefined : c.get('account'));
-    return c.json(ok);
+    return c.json(commandOk);
   });
 
   app.route('/scenarios', scenarioRoutes(control));

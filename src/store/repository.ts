@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, getTableName, inArray, lte, ne, sq
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import {
   callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
-  webhookEvents, clocks,
+  webhookEvents, clocks, numbers,
 } from '../../schema/index.js';
 import type { Db } from './db.js';
 import type { AccountTime, ClockPersistence } from '../clock.js';
@@ -15,6 +15,7 @@ export type QueueCall = typeof queueCalls.$inferSelect;
 export type Timer = typeof timers.$inferSelect;
 export type MediaPlayback = typeof mediaPlaybacks.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type NumberRow = typeof numbers.$inferSelect;
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */
 const conferenceViewColumns = {
@@ -291,13 +292,9 @@ export class Repository {
     this.q.appendWebhook.run(row as never);
   }
 
-  /** Removes everything an account owns (control API reset). */
-  resetAccount(account: string): void {
-    this.transaction(() => {
-      for (const t of [callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks, webhookEvents]) {
-        this.db.delete(t).where(eq((t as typeof callLegs).account, account)).run();
-      }
-    });
+  /** How a dialed number is configured to answer (control API), if it is. */
+  number(account: string, e164: string): NumberRow | undefined {
+    return this.db.select().from(numbers).where(and(eq(numbers.account, account), eq(numbers.e164, e164))).get();
   }
 
   clockPersistence(): ClockPersistence {
