@@ -4,9 +4,9 @@ import { parse } from 'yaml';
 
 type Schema = Record<string, unknown>;
 
-/** Telnyx's own spec subset, kept beside the project in ../shared/telnyx-openapi (read-only). */
+/** Telnyx's own spec subset, vendored in spec/telnyx-openapi (see its README.md for the origin). */
 export function loadSpec(): { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> }; webhooks?: Record<string, Schema> } {
-  const path = fileURLToPath(new URL('../../../shared/telnyx-openapi/conferencing.yml', import.meta.url));
+  const path = fileURLToPath(new URL('../../spec/telnyx-openapi/conferencing.yml', import.meta.url));
   if (!existsSync(path)) throw new Error(`Telnyx spec not found at ${path}`);
   return parse(readFileSync(path, 'utf8'));
 }

@@ -1,6 +1,6 @@
 /**
  * The two contracts a webhook payload is checked against, read from their sources at test time:
- * the `webhooks:` entries of Telnyx's spec (../shared/telnyx-openapi/conferencing.yml) and the
+ * the `webhooks:` entries of Telnyx's spec (spec/telnyx-openapi/conferencing.yml, vendored) and the
  * payload interfaces of the official SDK (node_modules/telnyx/resources/webhooks.d.ts).
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ type Schema = {
 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const spec = parse(readFileSync(join(root, '..', 'shared', 'telnyx-openapi', 'conferencing.yml'), 'utf8')) as {
+const spec = parse(readFileSync(join(root, 'spec', 'telnyx-openapi', 'conferencing.yml'), 'utf8')) as {
   webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: Schema } } } } }>;
   components: { schemas: Record<string, Schema> };
 };
