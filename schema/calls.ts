@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import type { CallDirection, CallState, HangupCause, HangupSource } from './enums.js';
+import type { CallDirection, CallState, HangupCause, HangupSource, NumberBehaviourKind } from './enums.js';
 
 /** A call leg: one side of a phone call, addressed by its call_control_id. */
 export const callLegs = sqliteTable('call_legs', {
@@ -43,6 +43,6 @@ export interface PendingGather {
 export const numbers = sqliteTable('numbers', {
   account: text('account').notNull(),
   e164: text('e164').notNull(),
-  behaviour: text('behaviour').$type<'answer' | 'busy' | 'no_answer' | 'reject'>().notNull(),
+  behaviour: text('behaviour').$type<NumberBehaviourKind>().notNull(),
   answerAfterSecs: integer('answer_after_secs').notNull(),
 }, (t) => [primaryKey({ columns: [t.account, t.e164] })]);

@@ -38,3 +38,23 @@ export type RecordingState = (typeof RECORDING_STATES)[number];
 
 export const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
+
+/** Work that falls due on an account's clock (timers.kind). */
+export const TIMER_KINDS = [
+  'conference_expiry', 'queue_timeout', 'media_end', 'dial_answer', 'dial_timeout', 'gather_timeout',
+] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+export const NUMBER_BEHAVIOURS = ['answer', 'busy', 'no_answer', 'reject'] as const;
+export type NumberBehaviourKind = (typeof NUMBER_BEHAVIOURS)[number];
+
+/** TTS languages a conference `speak` accepts (SDK conferences/actions.d.ts). */
+export const SPEAK_LANGUAGES = ['arb', 'cmn-CN', 'cy-GB', 'da-DK', 'de-DE', 'en-AU', 'en-GB', 'en-GB-WLS', 'en-IN', 'en-US', 'es-ES',
+  'es-MX', 'es-US', 'fr-CA', 'fr-FR', 'hi-IN', 'is-IS', 'it-IT', 'ja-JP', 'ko-KR', 'nb-NO', 'nl-NL', 'pl-PL', 'pt-BR',
+  'pt-PT', 'ro-RO', 'ru-RU', 'sv-SE', 'tr-TR'] as const;
+
+/** Methods the journal, faults and scenario request conditions know. */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const SPEECH_STATES = ['started', 'stopped'] as const;

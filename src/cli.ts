@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { configFromEnv, type Config } from './config.js';
 import { startEmulator } from './server.js';
-import { parseScenarioText, ScenarioError } from './control/scenario/parse.js';
-import type { ScenarioResult, StepResult } from './control/scenario/types.js';
+import { parseScenarioText, ScenarioError } from './scenario/parse.js';
+import { isHttpUrl } from './commands/schema.js';
+import type { ScenarioResult, StepResult } from './scenario/types.js';
 
 const HELP = `telnyx-mock: a local, stateful emulator of Telnyx's conferencing, queue and call-control API.
 Point the official SDK at it, play the callers from your tests, and check what your app did.
@@ -101,7 +102,7 @@ async function serve(args: string[]): Promise<number> {
   if (values.db !== undefined) config.dbPath = values.db;
   for (const flag of ['webhook-url', 'webhook-failover-url'] as const) {
     const url = values[flag];
-    if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--${flag} must be an http(s) URL, got ${url}`);
+    if (url !== undefined && !isHttpUrl(url)) throw new UsageError(`--${flag} must be an http(s) URL, got ${url}`);
   }
   if (values['webhook-url'] !== undefined) config.webhookUrl = values['webhook-url'];
   if (values['webhook-failover-url'] !== undefined) config.webhookFailoverUrl = values['webhook-failover-url'];
@@ -170,9 +171,9 @@ async function runScenarios(args: string[]): Promise<number> {
   }));
   if (positionals.length === 0) throw new UsageError('name at least one scenario file, e.g. telnyx-mock scenario run fixtures/support-queue.json');
   const base = (values.url ?? process.env.TELNYX_MOCK_URL ?? 'http://127.0.0.1:5080').replace(/\/+$/, '').replace(/\/v2$/, '');
-  if (!/^https?:\/\/\S+$/.test(base)) throw new UsageError(`--url must be an http(s) URL, got ${base}`);
+  if (!isHttpUrl(base)) throw new UsageError(`--url must be an http(s) URL, got ${base}`);
   const webhookUrl = values['webhook-url'];
-  if (webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(webhookUrl)) throw new UsageError(`--webhook-url must be an http(s) URL, got ${webhookUrl}`);
+  if (webhookUrl !== undefined && !isHttpUrl(webhookUrl)) throw new UsageError(`--webhook-url must be an http(s) URL, got ${webhookUrl}`);
   const apiKey = values['api-key'] ?? 'KEY_scenario';
 
   // Every file is checked before the first runs.

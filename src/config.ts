@@ -1,3 +1,5 @@
+import { isHttpUrl } from './commands/schema.js';
+
 /** Everything the server is configured with; only src/index.ts reads process.env. */
 export interface Config {
   port: number;
@@ -43,6 +45,13 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return n;
 }
 
+function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!isHttpUrl(raw)) throw new Error(`${name} must be an http(s) URL, got ${raw}`);
+  return raw;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {
   const port = Number(env.PORT ?? 5080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
@@ -50,8 +59,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     port,
     host: env.HOST || '127.0.0.1',
     dbPath: env.TELNYX_MOCK_DB || undefined,
-    webhookUrl: env.TELNYX_MOCK_WEBHOOK_URL || undefined,
-    webhookFailoverUrl: env.TELNYX_MOCK_WEBHOOK_FAILOVER_URL || undefined,
+    webhookUrl: httpUrl(env, 'TELNYX_MOCK_WEBHOOK_URL'),
+    webhookFailoverUrl: httpUrl(env, 'TELNYX_MOCK_WEBHOOK_FAILOVER_URL'),
     signingKey: env.TELNYX_MOCK_SIGNING_KEY || undefined,
     mediaDurationSecs: Number(env.TELNYX_MOCK_MEDIA_SECS ?? 3),
     webhookAttempts: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_ATTEMPTS', WEBHOOK_DEFAULTS.webhookAttempts),

@@ -14,21 +14,32 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
-import { startEmulator, defaultConfig, type RunningEmulator } from './server.js';
+import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
 import type { Config } from './config.js';
-import type { NumberConfig, WebhookEvent, WebhookFilter } from './control/control.js';
 import type { JournalEntry, RequestFilter } from './control/journal.js';
-import { faultJson, type FaultSpec } from './control/faults.js';
-import { parseDurationSecs } from './control/duration.js';
-import { callView, type CallView } from './control/views.js';
-import { parseScenarioText, validateScenario, ScenarioError } from './control/scenario/parse.js';
-import type { RunOptions } from './control/scenario/run.js';
-import type { Scenario, ScenarioResult, StepResult } from './control/scenario/types.js';
-import { DomainError } from './domain/errors.js';
+import type { FaultSpec } from './control/faults.js';
+import type { Account } from './commands/account.js';
+import * as callers from './commands/callers.js';
+import * as clock from './commands/clock.js';
+import * as faults from './commands/faults.js';
+import * as numbers from './commands/numbers.js';
+import type { NumberConfig } from './commands/numbers.js';
+import { listRequests } from './commands/requests.js';
+import { reset } from './commands/reset.js';
+import { webhookLog, type WebhookLogQuery } from './commands/webhooks.js';
+import { callView, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+import { parseScenarioText, validateScenario, ScenarioError } from './scenario/parse.js';
+import { runScenario, type RunOptions } from './scenario/run.js';
+import type { Scenario, ScenarioResult, StepResult } from './scenario/types.js';
+import { TelnyxError } from './model/errors.js';
 
-export type { CallView, JournalEntry, RequestFilter, WebhookEvent, WebhookFilter, NumberConfig, FaultSpec };
+/** Which recorded webhooks to list; `after` takes the `seq` of an earlier one. */
+export type WebhookFilter = Omit<WebhookLogQuery, 'status'>;
+
+export type { CallView, JournalEntry, RequestFilter, WebhookEvent, NumberConfig, FaultSpec };
 export type { Scenario, ScenarioResult, StepResult, RunOptions };
-export { ScenarioError, DomainError };
+/** `DomainError` is the name this error had before it was TelnyxError; both name one class. */
+export { ScenarioError, TelnyxError, TelnyxError as DomainError };
 
 export interface MockOptions {
   /** The API key the helpers act as (each key is its own account). Default `KEY_telnyx_mock`. */
@@ -66,7 +77,7 @@ export interface MockControl {
   readonly apiKey: string;
   /** An inbound call arrives and rings (call.initiated); the app answers it with the real API. */
   placeCall(call: PlaceCall): CallView;
-  /** A call as the far end sees it (state, conference, bridge). Throws a 404 DomainError if unknown. */
+  /** A call as the far end sees it (state, conference, bridge). Throws a 404 TelnyxError if unknown. */
   call(callControlId: string): CallView;
   /** The caller (or, on a dialed call, the callee) hangs up. */
   hangup(callControlId: string): void;
@@ -128,56 +139,62 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
   const em = await startEmulator(defaultConfig(overrides));
   return {
-    ...controlFor(em, opts.apiKey ?? DEFAULT_API_KEY),
+    ...mockControl(em, opts.apiKey ?? DEFAULT_API_KEY),
     url: em.url,
     baseURL: `${em.url}/v2`,
     publicKey: em.webhooks.publicKey,
-    as: (apiKey: string) => controlFor(em, apiKey),
+    as: (apiKey: string) => mockControl(em, apiKey),
     emulator: em,
     close: () => em.close(),
   };
 }
 
-function controlFor(em: RunningEmulator, account: string): MockControl {
-  const { control } = em;
+/**
+ * The helpers for one account: each decodes its arguments into the body the control API takes
+ * and calls the same command, so every input is checked (and refused) exactly as over HTTP.
+ */
+export function mockControl(em: Emulator, apiKey: string): MockControl {
+  const account: Account = em.account(apiKey);
+  const webhooks = (f: WebhookFilter = {}) => webhookLog(account, f).rows.map(webhookEvent);
   return {
-    apiKey: account,
-    placeCall: (c) => callView(control.placeCall(account, {
-      from: c.from, to: c.to, connectionId: c.connectionId ?? DEFAULT_CONNECTION_ID,
-      clientState: c.clientState, answered: c.answered, webhookUrl: c.webhookUrl,
-    }), control.now(account)),
-    call: (id) => callView(control.call(account, id), control.now(account)),
-    hangup: (id) => { control.hangup(account, id); },
-    pressDigits: (id, digits) => control.pressDigits(account, id, digits),
-    speech: (id, state) => control.speech(account, id, state),
-    setNumber: (e164, n) => { control.setNumber(account, e164, n); },
-    clearNumber: (e164) => { control.clearNumber(account, e164); },
-    advance: (by) => {
-      const seconds = parseDurationSecs(by);
-      if (seconds === undefined) throw new RangeError(`advance: ${JSON.stringify(by)} is not seconds or an ISO 8601 duration such as PT4H`);
-      return control.advance(account, seconds);
+    apiKey,
+    placeCall: (c) => callView(callers.placeCall(account, {
+      from: c.from, to: c.to, connection_id: c.connectionId ?? DEFAULT_CONNECTION_ID,
+      client_state: c.clientState, answered: c.answered, webhook_url: c.webhookUrl,
+    }), account.now()),
+    call: (id) => callView(callers.farEndCall(account, id), account.now()),
+    hangup: (id) => { callers.farEndHangup(account, id); },
+    pressDigits: (id, digits) => callers.pressDigits(account, id, { digits }),
+    speech: (id, state) => callers.speech(account, id, { state }),
+    setNumber: (e164, n) => {
+      numbers.setNumber(account, e164, { behaviour: n.behaviour, answer_after_secs: 'answerAfterSecs' in n ? n.answerAfterSecs : undefined });
     },
-    freeze: () => control.freeze(account),
-    unfreeze: () => control.unfreeze(account),
-    now: () => control.clockState(account).now,
-    requests: (filter) => control.requests(account, filter),
-    webhooks: (filter) => control.webhooks(account, filter),
+    clearNumber: (e164) => { numbers.clearNumber(account, e164); },
+    advance: (by) => clock.advanceClock(account, { seconds: by }),
+    freeze: () => clock.freezeClock(account),
+    unfreeze: () => clock.unfreezeClock(account),
+    now: () => clock.clockState(account).now,
+    requests: (filter) => listRequests(account, filter),
+    webhooks,
     async waitForWebhook(eventType, o = {}) {
-      const deadline = control.engine.clock.wallNow() + (o.timeoutMs ?? 5000);
+      const wall = () => account.wallNow();
+      const deadline = wall() + (o.timeoutMs ?? 5000);
       for (;;) {
-        const [event] = control.webhooks(account, { eventType, callControlId: o.callControlId, after: o.after });
+        const [event] = webhooks({ eventType, callControlId: o.callControlId, after: o.after });
         if (event) return event;
-        if (control.engine.clock.wallNow() >= deadline) {
+        if (wall() >= deadline) {
           throw new Error(`no ${eventType} webhook${o.callControlId ? ` for ${o.callControlId}` : ''} within ${o.timeoutMs ?? 5000} ms`);
         }
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },
-    fault: (spec) => faultJson(control.addFault(account, { method: '*', count: 1, ...spec })).id,
-    clearFaults: () => control.clearFaults(account),
-    reset: (o = {}) => control.reset(o.all ? undefined : account),
+    fault: (spec) => faults.addFault(account, {
+      path: spec.path, method: spec.method, status: spec.status, count: spec.count, delay_ms: spec.delayMs, headers: spec.headers,
+    }).id,
+    clearFaults: () => faults.clearFaults(account),
+    reset: (o = {}) => reset(account, { all: o.all }),
     async runScenario(scenario, o = {}) {
-      return control.runScenario(account, await loadScenario(scenario), o);
+      return runScenario(account, await loadScenario(scenario), o);
     },
   };
 }

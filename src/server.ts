@@ -1,18 +1,17 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
-import { openDb, type Db } from './store/db.js';
-import { Repository } from './store/repository.js';
+import { closeDb, openDb, type Db } from './store/db.js';
+import { SqliteStore } from './store/account-store.js';
 import { Clock } from './clock.js';
 import { ids } from './ids.js';
 import { Engine } from './commands/engine.js';
+import { Accounts, type Account } from './commands/account.js';
+import { Journal } from './control/journal.js';
+import { Faults } from './control/faults.js';
 import { createApp } from './app.js';
-import { webhookRouting } from './webhooks/routing.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import type { Config } from './config.js';
-import { Control } from './control/control.js';
-import { mockRoutes } from './routes/mock.js';
-import { journalAndFaults } from './routes/mock-middleware.js';
 import type { Env } from './http/auth.js';
 
 export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
@@ -24,11 +23,12 @@ export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
 
 export interface Emulator {
   app: Hono<Env>;
+  /** The database, for tests that look at rows directly. */
   db: Db;
-  repo: Repository;
-  engine: Engine;
-  clock: Clock;
-  control: Control;
+  /** The account (API key) every command takes: its store is bound to it. */
+  account(key: string): Account;
+  /** One sweep of due timers over every account (the background ticker's work). */
+  tick(): void;
   webhooks: Webhooks;
   config: Config;
   /** Stops background work and closes the database. */
@@ -41,19 +41,17 @@ const TICK_MS = 250;
 /** Wires the emulator together without listening: database, clock, engine, webhooks, app, ticker. */
 export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: () => number } = {}): Emulator {
   const db = openDb(config.dbPath);
-  const repo = new Repository(db);
-  const clock = new Clock(opts.wall ?? (() => Date.now()), repo.clockPersistence());
-  const webhooks = createWebhooks({ db, repo, clock, config });
+  const store = new SqliteStore(db);
+  const clock = new Clock(opts.wall ?? (() => Date.now()), store.clockPersistence());
+  const webhooks = createWebhooks({ db, clock, config });
   const engine = new Engine({
-    repo, clock, ids,
+    store, clock, ids,
     settings: { mediaDurationSecs: config.mediaDurationSecs },
-    routing: webhookRouting(db, { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl }),
+    webhooks: { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl },
     onEventsCommitted: () => webhooks.wake(),
   });
-  const control = new Control(engine, webhooks.store);
-  const app = createApp({
-    engine, mock: [mockRoutes(control), webhooks.routes], v2Middleware: [journalAndFaults(control)],
-  });
+  const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults() });
+  const app = createApp({ accounts, publicKey: webhooks.publicKey });
 
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {
@@ -63,11 +61,13 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     ticker.unref();
   }
   return {
-    app, db, repo, engine, clock, control, webhooks, config,
+    app, db, webhooks, config,
+    account: (key) => accounts.get(key),
+    tick: () => engine.tick(),
     dispose: async () => {
       if (ticker) clearInterval(ticker);
       await webhooks.close();
-      db.$client.close();
+      closeDb(db);
     },
   };
 }

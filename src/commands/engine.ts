@@ -1,29 +1,31 @@
 import type { Clock } from '../clock.js';
 import { iso } from '../clock.js';
 import type { Ids } from '../ids.js';
-import type { Repository, Timer, CallLeg } from '../store/repository.js';
-import type { Ctx, DomainSettings, EventSubject, NumberBehaviour, TimerKind } from '../domain/context.js';
+import type { Timer } from '../model/entities.js';
+import type { AccountStore } from '../domain/store.js';
+import type { Ctx, DomainSettings, EventSubject, NumberBehaviour } from '../domain/context.js';
 import { conferenceExpired, mediaEnded } from '../domain/conference.js';
 import { queueTimedOut } from '../domain/queue.js';
 import { dialAnswerDue, dialTimeoutDue, gatherTimedOut } from '../domain/call-leg.js';
-
-/** Where an account's webhooks for a call go (webhooks/routing.ts implements Telnyx's precedence). */
-export interface WebhookRouting {
-  resolve(account: string, call: CallLeg | undefined): { url: string | null; failoverUrl: string | null };
-}
+import { webhookDestination, type GlobalWebhookConfig } from '../webhooks/routing.js';
+import type { SqliteStore } from '../store/account-store.js';
 
 export interface EngineDeps {
-  repo: Repository;
+  store: SqliteStore;
   clock: Clock;
   ids: Ids;
   settings: DomainSettings;
-  routing: WebhookRouting;
+  webhooks: GlobalWebhookConfig;
   /** Called after a transaction that recorded webhooks has committed (wakes the dispatcher). */
   onEventsCommitted?: () => void;
 }
 
-export interface CommandKey {
-  /** The call_control_id or conference id the command_id is scoped to. */
+/**
+ * A command_id and what it is scoped to. Telnyx: a command repeated with the same command_id is
+ * not executed twice; here it answers what the first one answered.
+ */
+export interface Once {
+  /** The call_control_id, conference id or connection the command_id is scoped to. */
   scope: string;
   commandId?: string;
 }
@@ -35,76 +37,77 @@ export interface CommandKey {
 export class Engine {
   constructor(private readonly deps: EngineDeps) {}
 
-  get repo() { return this.deps.repo; }
-  get clock() { return this.deps.clock; }
-
   /**
-   * Runs `fn` for `account` in one transaction. With a command_id already seen for the same
-   * call or conference, nothing runs again (Telnyx ignores duplicate commands) and `undefined` is returned.
+   * Runs `fn` on the account in one write transaction. With a command_id already seen in the
+   * same scope nothing runs again: the first run's result is returned (as JSON round-tripped).
    */
-  run<T>(account: string, fn: (ctx: Ctx) => T, key?: CommandKey): T | undefined {
-    return this.runAt(account, undefined, fn, key);
+  write<T>(store: AccountStore, fn: (ctx: Ctx) => T, once?: Once): T {
+    return this.writeAt(store, undefined, fn, once);
   }
 
-  /** As run, with "now" fixed at `at` (a timer runs at the instant it fell due). */
-  private runAt<T>(account: string, at: number | undefined, fn: (ctx: Ctx) => T, key?: CommandKey): T | undefined {
-    const { repo } = this.deps;
+  /** Runs `fn` in one read transaction: a consistent snapshot, no write lock, no events. */
+  read<T>(store: AccountStore, fn: (ctx: Ctx) => T): T {
+    return this.deps.store.read(() => fn(this.context(store, this.deps.clock.now(store.account), READ_ONLY)));
+  }
+
+  /** As write, with "now" fixed at `at` (a timer runs at the instant it fell due). */
+  private writeAt<T>(store: AccountStore, at: number | undefined, fn: (ctx: Ctx) => T, once?: Once): T {
     let emitted = 0;
-    const result = repo.transaction(() => {
-      const ctx = this.context(account, at ?? this.deps.clock.now(account), () => { emitted++; });
-      if (key?.commandId && !repo.firstTimeCommand(account, key.scope, key.commandId, ctx.now)) return undefined;
-      return fn(ctx);
+    const result = this.deps.store.write(() => {
+      const ctx = this.context(store, at ?? this.deps.clock.now(store.account), () => { emitted++; });
+      if (!once?.commandId) return fn(ctx);
+      const first = store.firstCommand(once.scope, once.commandId, ctx.now);
+      if (first.seen) return (first.result === null ? undefined : JSON.parse(first.result)) as T;
+      const value = fn(ctx);
+      if (value !== undefined) store.saveCommandResult(once.scope, once.commandId, JSON.stringify(value));
+      return value;
     });
     if (emitted > 0) this.deps.onEventsCommitted?.();
     return result;
   }
 
-  private context(account: string, now: number, counted: () => void): Ctx {
-    const { repo, clock, ids, settings, routing } = this.deps;
+  private context(store: AccountStore, now: number, counted: (() => void) | typeof READ_ONLY): Ctx {
+    const { clock, ids, settings } = this.deps;
     return {
-      account, now, repo, ids, settings,
+      account: store.account, now, store, ids, settings,
       emit: (eventType: string, payload: Record<string, unknown>, subject: EventSubject) => {
-        const call = subject.call ?? (subject.conferenceId ? this.conferenceCreator(account, subject.conferenceId) : undefined);
-        const { url, failoverUrl } = routing.resolve(account, call);
+        if (counted === READ_ONLY) throw new Error(`a read emitted ${eventType}`);
+        const call = subject.call ?? (subject.conferenceId ? conferenceCreator(store, subject.conferenceId) : undefined);
+        const { url, failoverUrl } = webhookDestination(call, store, this.deps.webhooks);
         const id = ids.uuid();
         const occurredAt = iso(now);
         const data = { record_type: 'event', event_type: eventType, id, occurred_at: occurredAt, payload: stripUndefined(payload) };
-        repo.appendWebhook({
-          id, account, eventType,
+        store.appendWebhook({
+          id, account: store.account, eventType,
           callControlId: subject.call?.callControlId ?? null,
           conferenceId: subject.conferenceId ?? null,
-          orderingKey: call?.callControlId ?? subject.conferenceId ?? account,
+          orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
           occurredAt, data: JSON.stringify(data), url, failoverUrl,
           status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: clock.wallNow(),
         });
         counted();
       },
-      schedule: (dueAt: number, kind: TimerKind, subjectId: string) => repo.addTimer(account, dueAt, kind, subjectId),
+      schedule: (dueAt, kind, subjectId) => store.addTimer(dueAt, kind, subjectId),
       numberBehaviour: (e164: string): NumberBehaviour => {
-        const row = repo.number(account, e164);
+        const row = store.number(e164);
         if (!row || row.behaviour === 'answer') return { kind: 'answer', afterSecs: row?.answerAfterSecs ?? 0 };
         return { kind: row.behaviour };
       },
     };
   }
 
-  private conferenceCreator(account: string, conferenceId: string): CallLeg | undefined {
-    const conf = this.deps.repo.conference(account, conferenceId);
-    return conf ? this.deps.repo.call(account, conf.creatorCallControlId) : undefined;
-  }
-
-  /** Fires, in due order, every timer of `account` due at or before `until` (default: its now). */
-  fireDue(account: string, until?: number): number {
-    const { repo, clock } = this.deps;
+  /** Fires, in due order, every timer of the account due at or before `until` (default: its now). */
+  fireDue(store: AccountStore, until?: number): number {
+    const { clock } = this.deps;
     let fired = 0;
     for (;;) {
-      const limit = until ?? clock.now(account);
-      const timer = repo.nextDueTimer(account, limit);
+      const limit = until ?? clock.now(store.account);
+      const timer = store.nextDueTimer(limit);
       if (!timer) break;
       // Events fire at the instant they fall due, so occurred_at and waits are exact.
-      if (until !== undefined) clock.set(account, timer.dueAt);
-      this.runAt(account, timer.dueAt, (ctx) => {
-        repo.deleteTimer(timer.id);
+      if (until !== undefined) clock.set(store.account, timer.dueAt);
+      this.writeAt(store, timer.dueAt, (ctx) => {
+        store.deleteTimer(timer.id);
         fireTimer(ctx, timer);
       });
       fired++;
@@ -112,34 +115,47 @@ export class Engine {
     return fired;
   }
 
-  /** Moves `account`'s time forward by `ms`, firing everything that falls due on the way, in order. */
-  advance(account: string, ms: number): number {
-    const target = this.deps.clock.now(account) + ms;
-    const fired = this.fireDue(account, target);
-    this.deps.clock.set(account, target);
+  /** Moves the account's time forward by `ms`, firing everything that falls due on the way, in order. */
+  advance(store: AccountStore, ms: number): number {
+    const target = this.deps.clock.now(store.account) + ms;
+    const fired = this.fireDue(store, target);
+    this.deps.clock.set(store.account, target);
     return fired;
   }
 
   /** One sweep over every account with pending timers (the background ticker calls this). */
   tick(): void {
-    for (const account of this.deps.repo.accountsWithTimers()) this.fireDue(account);
+    for (const account of this.deps.store.accountsWithTimers()) this.fireDue(this.deps.store.forAccount(account));
   }
 }
 
+const READ_ONLY = Symbol('read-only');
+
+function conferenceCreator(store: AccountStore, conferenceId: string) {
+  const conf = store.conference(conferenceId);
+  return conf ? store.call(conf.creatorCallControlId) : undefined;
+}
+
+/** What each kind of timer does when it falls due; a new kind fails to compile until it is handled here. */
 function fireTimer(ctx: Ctx, timer: Timer): void {
-  const call = () => ctx.repo.call(ctx.account, timer.subjectId);
-  switch (timer.kind as TimerKind) {
+  const call = () => ctx.store.call(timer.subjectId);
+  switch (timer.kind) {
     case 'conference_expiry': {
-      const conf = ctx.repo.conference(ctx.account, timer.subjectId);
+      const conf = ctx.store.conference(timer.subjectId);
       if (conf) conferenceExpired(ctx, conf);
-      break;
+      return;
     }
-    case 'queue_timeout': queueTimedOut(ctx, timer.subjectId); break;
-    case 'media_end': mediaEnded(ctx, timer.subjectId); break;
-    case 'dial_answer': { const c = call(); if (c) dialAnswerDue(ctx, c); break; }
-    case 'dial_timeout': { const c = call(); if (c) dialTimeoutDue(ctx, c); break; }
-    case 'gather_timeout': { const c = call(); if (c) gatherTimedOut(ctx, c); break; }
+    case 'queue_timeout': queueTimedOut(ctx, timer.subjectId); return;
+    case 'media_end': mediaEnded(ctx, timer.subjectId); return;
+    case 'dial_answer': { const c = call(); if (c) dialAnswerDue(ctx, c); return; }
+    case 'dial_timeout': { const c = call(); if (c) dialTimeoutDue(ctx, c); return; }
+    case 'gather_timeout': { const c = call(); if (c) gatherTimedOut(ctx, c); return; }
+    default: assertNever(timer.kind);
   }
+}
+
+function assertNever(kind: never): never {
+  throw new Error(`unknown timer kind ${String(kind)}`);
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

@@ -91,10 +91,3 @@ export class Faults {
   }
 }
 
-/** The public view of a fault (GET /_mock/faults). */
-export function faultJson(f: Fault) {
-  return {
-    id: f.id, method: f.method, path: f.path, status: f.status ?? null, count: f.count, remaining: f.remaining,
-    delay_ms: f.delayMs ?? 0, headers: f.headers ?? {},
-  };
-}

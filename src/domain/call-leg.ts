@@ -1,8 +1,8 @@
-import type { CallLeg } from '../store/repository.js';
+import type { CallLeg } from '../model/entities.js';
 import type { HangupCause, HangupSource } from '../../schema/enums.js';
 import type { PendingGather } from '../../schema/calls.js';
 import type { Ctx } from './context.js';
-import { errors } from './errors.js';
+import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
@@ -12,7 +12,7 @@ import { dequeue } from './queue.js';
  * conference or be enqueued.
  */
 export function requireCall(ctx: Ctx, callControlId: string, pointer?: string): CallLeg {
-  const call = ctx.repo.call(ctx.account, callControlId);
+  const call = ctx.store.call(callControlId);
   if (!call) throw errors.invalidCallControlId(pointer);
   return call;
 }
@@ -69,7 +69,7 @@ function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg
  */
 export function dial(ctx: Ctx, c: NewCall & { timeoutSecs?: number }): CallLeg {
   const call = newCall(ctx, 'outgoing', c);
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   ctx.emit('call.initiated', payloads.callInitiated(call), { call });
   const behaviour = ctx.numberBehaviour(c.to);
   switch (behaviour.kind) {
@@ -98,7 +98,7 @@ function ringOut(ctx: Ctx, call: CallLeg, timeoutSecs: number) {
 /** An inbound call arrives (control API): it rings, parked, until the app answers it. */
 export function receiveCall(ctx: Ctx, c: NewCall & { answered?: boolean }): CallLeg {
   const call = newCall(ctx, 'incoming', c);
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   ctx.emit('call.initiated', payloads.callInitiated(call), { call });
   if (c.answered) answer(ctx, call);
   return call;
@@ -121,7 +121,7 @@ export function answer(ctx: Ctx, call: CallLeg, clientState?: string): CallLeg {
   if (clientState !== undefined) call.clientState = clientState;
   call.state = 'answered';
   call.answeredAt = ctx.now;
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   ctx.emit('call.answered', payloads.callAnswered(call), { call });
   return call;
 }
@@ -143,17 +143,17 @@ export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: 
   call.hangupSource = source;
   const gather = call.pendingGather;
   call.pendingGather = null;
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   if (gather) ctx.emit('call.gather.ended', { ...gatherEndedPayload(call, gather, 'call_hangup') }, { call });
 
-  const participant = ctx.repo.participantOfCall(ctx.account, call.callControlId);
+  const participant = ctx.store.participantOfCall(call.callControlId);
   if (participant) participantLeaves(ctx, participant, call);
 
-  const queued = ctx.repo.queueCall(ctx.account, call.callControlId);
+  const queued = ctx.store.queueCall(call.callControlId);
   if (queued?.isAlive) {
     if (queued.keepAfterHangup) {
       queued.isAlive = false;
-      ctx.repo.saveQueueCall(queued);
+      ctx.store.saveQueueCall(queued);
     } else {
       dequeue(ctx, queued, call, 'hangup');
     }
@@ -162,14 +162,51 @@ export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: 
   ctx.emit('call.hangup', payloads.callHangup(call), { call });
 
   if (call.bridgedTo) {
-    const peer = ctx.repo.call(ctx.account, call.bridgedTo);
+    const peer = ctx.store.call(call.bridgedTo);
     call.bridgedTo = null;
-    ctx.repo.saveCall(call);
+    ctx.store.saveCall(call);
     if (peer && peer.state !== 'hangup') {
       peer.bridgedTo = null;
       hangupCall(ctx, peer, 'normal_clearing', source === 'caller' ? 'callee' : 'caller');
     }
   }
+}
+
+/** Who hangs up when the app does: the app is the caller on dialed calls, the callee on inbound ones. */
+const appSide = (call: CallLeg) => (call.direction === 'outgoing' ? 'caller' : 'callee');
+
+/** The far end hangs up: for an inbound call that is the caller, for a dialed one the callee. */
+const farSide = (call: CallLeg) => (call.direction === 'incoming' ? 'caller' : 'callee');
+
+/** POST /calls/{id}/actions/hangup: the app ends the call. */
+export function appHangup(ctx: Ctx, call: CallLeg, clientState?: string): void {
+  requireLive(call);
+  setClientState(call, clientState);
+  hangupCall(ctx, call, 'normal_clearing', appSide(call));
+}
+
+/**
+ * POST /calls/{id}/actions/reject: only a ringing inbound call can be rejected; its client_state
+ * is carried on the call.hangup that follows ("add state to every subsequent webhook").
+ */
+export function rejectCall(ctx: Ctx, call: CallLeg, cause: 'CALL_REJECTED' | 'USER_BUSY', clientState?: string): void {
+  requireLive(call);
+  if (call.state !== 'ringing' || call.direction !== 'incoming') {
+    throw errors.invalid('call_control_id', 'Only a ringing inbound call can be rejected.');
+  }
+  setClientState(call, clientState);
+  hangupCall(ctx, call, cause === 'USER_BUSY' ? 'user_busy' : 'call_rejected', 'callee');
+}
+
+/**
+ * The far end hangs up (control API). Before the answer a caller gives up (originator_cancel)
+ * and a callee declines (call_rejected).
+ */
+export function farEndHangup(ctx: Ctx, call: CallLeg): void {
+  requireLive(call);
+  const cause = call.state !== 'ringing' ? 'normal_clearing'
+    : call.direction === 'incoming' ? 'originator_cancel' : 'call_rejected';
+  hangupCall(ctx, call, cause, farSide(call));
 }
 
 /** POST /calls/{id}/actions/bridge: both calls must be live and answered. */
@@ -180,7 +217,7 @@ export function bridge(ctx: Ctx, call: CallLeg, other: CallLeg, clientState?: st
   setClientState(call, clientState);
   for (const [a, b] of [[call, other], [other, call]] as const) {
     a.bridgedTo = b.callControlId;
-    ctx.repo.saveCall(a);
+    ctx.store.saveCall(a);
   }
   ctx.emit('call.bridged', payloads.callBridged(call), { call });
   ctx.emit('call.bridged', payloads.callBridged(other), { call: other });
@@ -192,8 +229,8 @@ export function startGather(ctx: Ctx, call: CallLeg, gather: PendingGather, time
   requireAnswered(call);
   call.pendingGather = gather;
   call.gatheredDigits = '';
-  ctx.repo.saveCall(call);
-  ctx.repo.cancelTimers(call.callControlId, 'gather_timeout');
+  ctx.store.saveCall(call);
+  ctx.store.cancelTimers(call.callControlId, 'gather_timeout');
   ctx.schedule(ctx.now + timeoutMs, 'gather_timeout', call.callControlId);
 }
 
@@ -207,8 +244,8 @@ function endGather(ctx: Ctx, call: CallLeg, status: string) {
   const payload = gatherEndedPayload(call, gather, status);
   call.pendingGather = null;
   call.gatheredDigits = null;
-  ctx.repo.saveCall(call);
-  ctx.repo.cancelTimers(call.callControlId, 'gather_timeout');
+  ctx.store.saveCall(call);
+  ctx.store.cancelTimers(call.callControlId, 'gather_timeout');
   ctx.emit('call.gather.ended', payload, { call, conferenceId: gather.conferenceId ?? undefined });
 }
 
@@ -230,7 +267,7 @@ export function pressDigits(ctx: Ctx, call: CallLeg, digits: string): void {
     }
     call.gatheredDigits = (call.gatheredDigits ?? '') + digit;
     if (call.gatheredDigits.length >= gather.maximumDigits) endGather(ctx, call, 'valid');
-    else ctx.repo.saveCall(call);
+    else ctx.store.saveCall(call);
   }
 }
 

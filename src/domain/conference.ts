@@ -1,7 +1,7 @@
-import type { CallLeg, Conference, MediaPlayback, Participant } from '../store/repository.js';
+import type { CallLeg, Conference, MediaPlayback, Participant } from '../model/entities.js';
 import type { BeepEnabled, EndReason, SupervisorRole } from '../../schema/enums.js';
 import type { Ctx } from './context.js';
-import { errors } from './errors.js';
+import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { hangupCall, requireAnswered, requireCall, setClientState, startGather } from './call-leg.js';
 
@@ -36,7 +36,7 @@ export interface JoinConference {
 }
 
 export function requireConference(ctx: Ctx, id: string): Conference {
-  const conf = ctx.repo.conference(ctx.account, id);
+  const conf = ctx.store.conference(id);
   if (!conf) throw errors.conferenceNotFound();
   return conf;
 }
@@ -48,14 +48,14 @@ export function requireActive<C extends Pick<Conference, 'id' | 'status'>>(conf:
 
 function requireFreeCall(ctx: Ctx, call: CallLeg): void {
   requireAnswered(call);
-  if (ctx.repo.participantOfCall(ctx.account, call.callControlId)) throw errors.alreadyInConference();
+  if (ctx.store.participantOfCall(call.callControlId)) throw errors.alreadyInConference();
 }
 
 /** POST /conferences: the creating call is bridged into the new conference. */
 export function createConference(ctx: Ctx, c: CreateConference): Conference {
   const call = requireCall(ctx, c.callControlId);
   requireFreeCall(ctx, call);
-  if (ctx.repo.activeConferenceByName(ctx.account, c.name)) throw errors.conferenceNameTaken();
+  if (ctx.store.activeConferenceByName(c.name)) throw errors.conferenceNameTaken();
   const startNow = c.startConferenceOnCreate ?? true;
   const conf: Conference = {
     id: ctx.ids.uuid(),
@@ -84,7 +84,7 @@ export function createConference(ctx: Ctx, c: CreateConference): Conference {
     recordingStartedAt: null,
     floorCallControlId: null,
   };
-  ctx.repo.saveConference(conf);
+  ctx.store.saveConference(conf);
   ctx.schedule(conf.expiresAt, 'conference_expiry', conf.id);
   setClientState(call, c.clientState);
   ctx.emit('conference.created', payloads.conferenceCreated(conf, call, ctx.now), { call, conferenceId: conf.id });
@@ -97,15 +97,15 @@ export function join(ctx: Ctx, conf: Conference, j: JoinConference): Participant
   requireActive(conf);
   const call = requireCall(ctx, j.callControlId);
   requireFreeCall(ctx, call);
-  if (conf.maxParticipants !== null
-    && ctx.repo.activeParticipants(ctx.account, conf.id).length >= conf.maxParticipants) {
+  // Counted in SQL: loading every participant made each join cost O(n) rows mapped.
+  if (conf.maxParticipants !== null && ctx.store.countActiveParticipants(conf.id) >= conf.maxParticipants) {
     throw errors.conferenceFull(conf.maxParticipants);
   }
   setClientState(call, j.clientState);
   if (conf.status === 'init' && j.startConferenceOnEnter) {
     conf.status = 'in_progress';
     conf.updatedAt = ctx.now;
-    ctx.repo.saveConference(conf);
+    ctx.store.saveConference(conf);
   }
   return addParticipant(ctx, conf, call, j);
 }
@@ -130,13 +130,13 @@ function addParticipant(ctx: Ctx, conf: Conference, call: CallLeg, j: JoinConfer
     softEndConferenceOnExit: j.softEndConferenceOnExit ?? false,
     beepEnabled: j.beepEnabled ?? conf.beepEnabled ?? null,
     clientState: call.clientState,
-    seq: ctx.repo.nextParticipantSeq(conf.id),
+    seq: ctx.store.nextParticipantSeq(conf.id),
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
-  ctx.repo.saveParticipant(participant);
+  ctx.store.saveParticipant(participant);
   call.conferenceId = conf.id;
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   ctx.emit('conference.participant.joined', payloads.participantJoined(conf, call), { call, conferenceId: conf.id });
   return participant;
 }
@@ -145,7 +145,7 @@ function addParticipant(ctx: Ctx, conf: Conference, call: CallLeg, j: JoinConfer
 export function leave(ctx: Ctx, conf: Conference, callControlId: string): void {
   requireActive(conf);
   const call = requireCall(ctx, callControlId);
-  const participant = ctx.repo.participantOfCall(ctx.account, callControlId);
+  const participant = ctx.store.participantOfCall(callControlId);
   if (!participant || participant.conferenceId !== conf.id) throw errors.notInConference();
   participantLeaves(ctx, participant, call);
 }
@@ -157,28 +157,28 @@ export function leave(ctx: Ctx, conf: Conference, callControlId: string): void {
  * and the last one out ends it (all_left).
  */
 export function participantLeaves(ctx: Ctx, participant: Participant, call: CallLeg): void {
-  const conf = ctx.repo.conference(ctx.account, participant.conferenceId)!;
+  const conf = ctx.store.conference(participant.conferenceId)!;
   markLeft(ctx, conf, participant, call);
   if (conf.status === 'completed') return;
   if (participant.endConferenceOnExit) {
     endConference(ctx, conf, 'host_left', { hangUpOthers: true, endedBy: call });
   } else if (participant.softEndConferenceOnExit) {
     endConference(ctx, conf, 'host_left', { hangUpOthers: false, endedBy: call });
-  } else if (ctx.repo.activeParticipants(ctx.account, conf.id).length === 0) {
+  } else if (ctx.store.countActiveParticipants(conf.id) === 0) {
     endConference(ctx, conf, 'all_left', { hangUpOthers: false });
   } else if (conf.floorCallControlId === call.callControlId) {
     conf.floorCallControlId = null;
-    ctx.repo.saveConference(conf);
+    ctx.store.saveConference(conf);
   }
 }
 
 function markLeft(ctx: Ctx, conf: Conference, participant: Participant, call: CallLeg) {
   participant.status = 'left';
   participant.updatedAt = ctx.now;
-  ctx.repo.saveParticipant(participant);
+  ctx.store.saveParticipant(participant);
   call.conferenceId = null;
   if (call.pendingGather?.conferenceId === conf.id) call.pendingGather = null;
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   ctx.emit('conference.participant.left', payloads.participantLeft(conf, call), { call, conferenceId: conf.id });
 }
 
@@ -196,14 +196,14 @@ export function endConference(ctx: Ctx, conf: Conference, reason: EndReason,
   conf.endedByCallControlId = opts.endedBy?.callControlId ?? null;
   conf.endedByCallSessionId = opts.endedBy?.callSessionId ?? null;
   conf.floorCallControlId = null;
-  ctx.repo.cancelTimers(conf.id);
-  const creator = ctx.repo.call(ctx.account, conf.creatorCallControlId);
-  for (const media of ctx.repo.mediaOf(ctx.account, conf.id)) finishMedia(ctx, conf, media);
+  ctx.store.cancelTimers(conf.id);
+  const creator = ctx.store.call(conf.creatorCallControlId);
+  for (const media of ctx.store.mediaOf(conf.id)) finishMedia(ctx, conf, media);
   if (conf.recordingState && conf.recordingState !== 'stopped') saveRecording(ctx, conf, creator, null);
-  ctx.repo.saveConference(conf);
+  ctx.store.saveConference(conf);
 
-  const remaining = ctx.repo.activeParticipants(ctx.account, conf.id);
-  const calls = new Map(ctx.repo.callsByIds(ctx.account, remaining.map((p) => p.callControlId))
+  const remaining = ctx.store.activeParticipants(conf.id);
+  const calls = new Map(ctx.store.callsByIds(remaining.map((p) => p.callControlId))
     .map((c) => [c.callControlId, c]));
   for (const participant of remaining) {
     const call = calls.get(participant.callControlId)!;
@@ -214,13 +214,19 @@ export function endConference(ctx: Ctx, conf: Conference, reason: EndReason,
     { call: creator, conferenceId: conf.id });
 }
 
+/** POST /conferences/{id}/actions/end: the others are hung up (ended_via_api). */
+export function endViaApi(ctx: Ctx, conf: Conference): void {
+  requireActive(conf);
+  endConference(ctx, conf, 'ended_via_api', { hangUpOthers: true });
+}
+
 export function conferenceExpired(ctx: Ctx, conf: Conference): void {
   if (conf.status !== 'completed') endConference(ctx, conf, 'time_exceeded', { hangUpOthers: true });
 }
 
 /** The participants an action targets: empty or missing call_control_ids means every participant. */
 export function targets(ctx: Ctx, conf: Pick<Conference, 'id'>, callControlIds: string[] | undefined): Participant[] {
-  const active = ctx.repo.activeParticipants(ctx.account, conf.id);
+  const active = ctx.store.activeParticipants(conf.id);
   if (!callControlIds || callControlIds.length === 0) return active;
   return callControlIds.map((id, i) => {
     const p = active.find((a) => a.callControlId === id);
@@ -235,19 +241,19 @@ type Flag = 'muted' | 'onHold';
  * need only the conference's status, not its whole row.
  */
 export function setFlag(ctx: Ctx, conferenceId: string, callControlIds: string[] | undefined, flag: Flag, value: boolean): void {
-  const status = ctx.repo.conferenceStatus(ctx.account, conferenceId);
+  const status = ctx.store.conferenceStatus(conferenceId);
   if (!status) throw errors.conferenceNotFound();
   const conf = requireActive(status);
   if (!callControlIds || callControlIds.length === 0) {
     // Everyone: one statement (mute-all is the hot path of a moderated call).
-    ctx.repo.setFlagForAll(ctx.account, conf.id, flag, value, ctx.now);
+    ctx.store.setFlagForAll(conf.id, flag, value, ctx.now);
     return;
   }
   for (const p of targets(ctx, conf, callControlIds)) {
     if (p[flag] === value) continue;
     p[flag] = value;
     p.updatedAt = ctx.now;
-    ctx.repo.saveParticipant(p);
+    ctx.store.saveParticipant(p);
   }
 }
 
@@ -259,12 +265,12 @@ export function updateSupervisorRole(ctx: Ctx, conf: Conference, callControlId: 
   p.supervisorRole = role;
   p.whisperCallControlIds = role === 'whisper' ? whisperTo ?? [] : [];
   p.updatedAt = ctx.now;
-  ctx.repo.saveParticipant(p);
+  ctx.store.saveParticipant(p);
 }
 
 /** GET/PATCH participant by participant id, call_control_id or label. */
 export function findParticipant(ctx: Ctx, conf: Conference, ref: string): Participant {
-  const all = ctx.repo.participants(ctx.account, conf.id);
+  const all = ctx.store.participants(conf.id);
   // Prefer the current (not left) participant when a call joined more than once.
   const byPriority = [...all].sort((a, b) => Number(a.status === 'left') - Number(b.status === 'left') || b.seq - a.seq);
   const p = byPriority.find((x) => x.id === ref)
@@ -280,7 +286,7 @@ export function updateParticipant(ctx: Ctx, p: Participant,
   if (u.endConferenceOnExit !== undefined) p.endConferenceOnExit = u.endConferenceOnExit;
   if (u.softEndConferenceOnExit !== undefined) p.softEndConferenceOnExit = u.softEndConferenceOnExit;
   p.updatedAt = ctx.now;
-  ctx.repo.saveParticipant(p);
+  ctx.store.saveParticipant(p);
   return p;
 }
 
@@ -302,7 +308,7 @@ export function startMedia(ctx: Ctx, conf: Conference, m: {
     startedAt: ctx.now,
     endsAt: ctx.now + ctx.settings.mediaDurationSecs * 1000,
   };
-  ctx.repo.saveMedia(media);
+  ctx.store.saveMedia(media);
   ctx.schedule(media.endsAt, 'media_end', media.id);
   emitMedia(ctx, conf, media, 'started');
 }
@@ -311,36 +317,42 @@ export function startMedia(ctx: Ctx, conf: Conference, m: {
 export function stopMedia(ctx: Ctx, conf: Conference, callControlIds: string[] | undefined): void {
   requireActive(conf);
   const only = callControlIds && callControlIds.length > 0 ? new Set(callControlIds) : null;
-  for (const media of ctx.repo.mediaOf(ctx.account, conf.id)) {
+  for (const media of ctx.store.mediaOf(conf.id)) {
     if (only && !(media.callControlIds ?? []).some((id) => only.has(id))) continue;
     finishMedia(ctx, conf, media);
   }
 }
 
 export function mediaEnded(ctx: Ctx, mediaId: string): void {
-  const media = ctx.repo.media(ctx.account, mediaId);
+  const media = ctx.store.media(mediaId);
   if (!media) return;
-  const conf = ctx.repo.conference(ctx.account, media.conferenceId)!;
+  const conf = ctx.store.conference(media.conferenceId)!;
   finishMedia(ctx, conf, media);
 }
 
 function finishMedia(ctx: Ctx, conf: Conference, media: MediaPlayback) {
-  ctx.repo.deleteMedia(media.id);
-  ctx.repo.cancelTimers(media.id, 'media_end');
+  ctx.store.deleteMedia(media.id);
+  ctx.store.cancelTimers(media.id, 'media_end');
   emitMedia(ctx, conf, media, 'ended');
 }
 
 function emitMedia(ctx: Ctx, conf: Conference, media: MediaPlayback, phase: 'started' | 'ended') {
-  const creator = ctx.repo.call(ctx.account, conf.creatorCallControlId);
+  const creator = ctx.store.call(conf.creatorCallControlId);
   if (!media.callControlIds) {
     ctx.emit(`conference.${media.kind}.${phase}`, payloads.conferenceMedia(conf, media, creator, ctx.now),
       { conferenceId: conf.id });
     return;
   }
-  for (const call of ctx.repo.callsByIds(ctx.account, media.callControlIds)) {
+  for (const call of ctx.store.callsByIds(media.callControlIds)) {
     ctx.emit(`conference.participant.${media.kind}.${phase}`,
       payloads.participantMedia(conf, media, call, creator, ctx.now), { call, conferenceId: conf.id });
   }
+}
+
+/** POST send_dtmf: the digits go to the targeted participants (nothing is recorded of them). */
+export function sendDtmf(ctx: Ctx, conf: Conference, callControlIds: string[] | undefined): void {
+  requireActive(conf);
+  targets(ctx, conf, callControlIds);
 }
 
 // Recording
@@ -354,7 +366,7 @@ export function recordStart(ctx: Ctx, conf: Conference, r: { format: string; cha
   conf.recordingChannels = r.channels ?? 'single';
   conf.recordingStartedAt = ctx.now;
   conf.updatedAt = ctx.now;
-  ctx.repo.saveConference(conf);
+  ctx.store.saveConference(conf);
 }
 
 export function recordPauseResume(ctx: Ctx, conf: Conference, to: 'paused' | 'recording'): void {
@@ -362,14 +374,14 @@ export function recordPauseResume(ctx: Ctx, conf: Conference, to: 'paused' | 're
   if (!conf.recordingState || conf.recordingState === 'stopped') throw errors.recordingNotActive();
   conf.recordingState = to;
   conf.updatedAt = ctx.now;
-  ctx.repo.saveConference(conf);
+  ctx.store.saveConference(conf);
 }
 
 export function recordStop(ctx: Ctx, conf: Conference, clientState: string | null): void {
   requireActive(conf);
   if (!conf.recordingState || conf.recordingState === 'stopped') throw errors.recordingNotActive();
-  saveRecording(ctx, conf, ctx.repo.call(ctx.account, conf.creatorCallControlId), clientState);
-  ctx.repo.saveConference(conf);
+  saveRecording(ctx, conf, ctx.store.call(conf.creatorCallControlId), clientState);
+  ctx.store.saveConference(conf);
 }
 
 function saveRecording(ctx: Ctx, conf: Conference, creator: CallLeg | undefined, clientState: string | null) {
@@ -399,20 +411,20 @@ export function gatherUsingAudio(ctx: Ctx, conf: Conference, g: {
 
 /** A participant starts speaking (control API): conference.floor.changed when the floor moves. */
 export function speechStarted(ctx: Ctx, call: CallLeg): void {
-  const p = ctx.repo.participantOfCall(ctx.account, call.callControlId);
+  const p = ctx.store.participantOfCall(call.callControlId);
   if (!p) throw errors.notInConference();
-  const conf = requireActive(ctx.repo.conference(ctx.account, p.conferenceId)!);
+  const conf = requireActive(ctx.store.conference(p.conferenceId)!);
   if (conf.floorCallControlId === call.callControlId) return;
   conf.floorCallControlId = call.callControlId;
-  ctx.repo.saveConference(conf);
+  ctx.store.saveConference(conf);
   ctx.emit('conference.floor.changed', payloads.conferenceFloorChanged(conf, call, ctx.now), { call, conferenceId: conf.id });
 }
 
 export function speechStopped(ctx: Ctx, call: CallLeg): void {
-  const p = ctx.repo.participantOfCall(ctx.account, call.callControlId);
+  const p = ctx.store.participantOfCall(call.callControlId);
   if (!p) throw errors.notInConference();
-  const conf = ctx.repo.conference(ctx.account, p.conferenceId)!;
+  const conf = ctx.store.conference(p.conferenceId)!;
   if (conf.floorCallControlId !== call.callControlId) return;
   conf.floorCallControlId = null;
-  ctx.repo.saveConference(conf);
+  ctx.store.saveConference(conf);
 }

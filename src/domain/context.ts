@@ -1,12 +1,9 @@
-import type { Repository, CallLeg } from '../store/repository.js';
+import type { CallLeg, NumberBehaviour } from '../model/entities.js';
+import type { TimerKind } from '../../schema/enums.js';
 import type { Ids } from '../ids.js';
+import type { AccountStore } from './store.js';
 
-/** How a dialed number behaves (set through the control API; default: answers at once). */
-export type NumberBehaviour =
-  | { kind: 'answer'; afterSecs: number }
-  | { kind: 'busy' }
-  | { kind: 'no_answer' }
-  | { kind: 'reject' };
+export type { NumberBehaviour };
 
 export interface DomainSettings {
   /** How long simulated media (play, speak) lasts, in seconds. */
@@ -20,20 +17,17 @@ export interface EventSubject {
 }
 
 /**
- * What a domain operation works with: the account, its "now", storage, and the means to record
+ * What a domain operation works with: the account's store, its "now", and the means to record
  * events and schedule work. The command layer builds one per transaction; the domain never
- * reads the system time or touches HTTP.
+ * reads the system time or touches HTTP or SQL.
  */
 export interface Ctx {
   readonly account: string;
   readonly now: number;
-  readonly repo: Repository;
+  readonly store: AccountStore;
   readonly ids: Ids;
   readonly settings: DomainSettings;
   emit(eventType: string, payload: Record<string, unknown>, subject: EventSubject): void;
   schedule(dueAt: number, kind: TimerKind, subjectId: string): void;
   numberBehaviour(e164: string): NumberBehaviour;
 }
-
-export type TimerKind =
-  | 'conference_expiry' | 'queue_timeout' | 'media_end' | 'dial_answer' | 'dial_timeout' | 'gather_timeout';

@@ -1,5 +1,5 @@
 import { iso } from '../clock.js';
-import type { CallLeg, Conference, MediaPlayback } from '../store/repository.js';
+import type { CallLeg, Conference, MediaPlayback } from '../model/entities.js';
 
 /**
  * Webhook payloads, field for field as the SDK's webhook types (node_modules/telnyx/resources/

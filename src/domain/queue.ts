@@ -1,7 +1,7 @@
-import type { CallLeg, Queue, QueueCall } from '../store/repository.js';
+import type { CallLeg, Queue, QueueCall } from '../model/entities.js';
 import type { DequeueReason } from '../../schema/enums.js';
 import type { Ctx } from './context.js';
-import { errors } from './errors.js';
+import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { bridge, requireAnswered, requireCall, setClientState } from './call-leg.js';
 
@@ -9,13 +9,13 @@ import { bridge, requireAnswered, requireCall, setClientState } from './call-leg
 export const DEFAULT_MAX_SIZE = 300;
 
 export function requireQueue(ctx: Ctx, name: string): Queue {
-  const q = ctx.repo.queueByName(ctx.account, name);
+  const q = ctx.store.queueByName(name);
   if (!q) throw errors.queueNotFound();
   return q;
 }
 
 export function createQueue(ctx: Ctx, name: string, maxSize?: number): Queue {
-  if (ctx.repo.queueByName(ctx.account, name)) throw errors.queueNameTaken();
+  if (ctx.store.queueByName(name)) throw errors.queueNameTaken();
   return newQueue(ctx, name, maxSize);
 }
 
@@ -24,27 +24,27 @@ function newQueue(ctx: Ctx, name: string, maxSize?: number): Queue {
     id: ctx.ids.uuid(), account: ctx.account, name, maxSize: maxSize ?? DEFAULT_MAX_SIZE,
     createdAt: ctx.now, updatedAt: ctx.now,
   };
-  ctx.repo.saveQueue(q);
+  ctx.store.saveQueue(q);
   return q;
 }
 
 export function updateQueue(ctx: Ctx, q: Queue, maxSize: number): Queue {
   q.maxSize = maxSize;
   q.updatedAt = ctx.now;
-  ctx.repo.saveQueue(q);
+  ctx.store.saveQueue(q);
   return q;
 }
 
 export function deleteQueue(ctx: Ctx, q: Queue): void {
-  if (ctx.repo.queueCalls(q.id).length > 0) throw errors.queueNotEmpty();
-  ctx.repo.deleteQueue(q.id);
+  if (ctx.store.queueCalls(q.id).length > 0) throw errors.queueNotEmpty();
+  ctx.store.deleteQueue(q.id);
 }
 
 export const waitSecs = (qc: QueueCall, now: number) => Math.max(0, Math.floor((now - qc.enqueuedAt) / 1000));
 
 /** current_size and average_wait_time_secs: "the average time the calls currently in the queue have spent waiting". */
 export function queueStats(ctx: Ctx, q: Queue): { currentSize: number; averageWaitSecs: number } {
-  const calls = ctx.repo.queueCalls(q.id);
+  const calls = ctx.store.queueCalls(q.id);
   if (calls.length === 0) return { currentSize: 0, averageWaitSecs: 0 };
   const total = calls.reduce((s, c) => s + waitSecs(c, ctx.now), 0);
   return { currentSize: calls.length, averageWaitSecs: Math.round(total / calls.length) };
@@ -52,7 +52,7 @@ export function queueStats(ctx: Ctx, q: Queue): { currentSize: number; averageWa
 
 /** Position 1..n in arrival order; renumbered implicitly when a call leaves. */
 export function positionOf(ctx: Ctx, qc: QueueCall): number {
-  return ctx.repo.queueCalls(qc.queueId).findIndex((c) => c.callControlId === qc.callControlId) + 1;
+  return ctx.store.queueCalls(qc.queueId).findIndex((c) => c.callControlId === qc.callControlId) + 1;
 }
 
 /** POST /calls/{id}/actions/enqueue: the queue is created if absent; a full queue refuses. */
@@ -60,24 +60,24 @@ export function enqueue(ctx: Ctx, call: CallLeg, e: {
   queueName: string; maxSize?: number; maxWaitTimeSecs?: number; keepAfterHangup?: boolean; clientState?: string;
 }): QueueCall {
   requireAnswered(call);
-  if (ctx.repo.queueCall(ctx.account, call.callControlId)) throw errors.alreadyInQueue();
+  if (ctx.store.queueCall(call.callControlId)) throw errors.alreadyInQueue();
   // max_size only applies when the queue is created: "Can't be modified for an existing queue."
-  const q = ctx.repo.queueByName(ctx.account, e.queueName) ?? newQueue(ctx, e.queueName, e.maxSize);
-  const waiting = ctx.repo.queueCalls(q.id);
+  const q = ctx.store.queueByName(e.queueName) ?? newQueue(ctx, e.queueName, e.maxSize);
+  const waiting = ctx.store.queueCalls(q.id);
   if (waiting.length >= q.maxSize) throw errors.queueFull(q.name);
   setClientState(call, e.clientState);
-  ctx.repo.saveCall(call);
+  ctx.store.saveCall(call);
   const qc: QueueCall = {
     callControlId: call.callControlId,
     account: ctx.account,
     queueId: q.id,
-    seq: ctx.repo.nextQueueSeq(),
+    seq: ctx.store.nextQueueSeq(),
     enqueuedAt: ctx.now,
     maxWaitTimeSecs: e.maxWaitTimeSecs ?? null,
     keepAfterHangup: e.keepAfterHangup ?? false,
     isAlive: true,
   };
-  ctx.repo.saveQueueCall(qc);
+  ctx.store.saveQueueCall(qc);
   if (qc.maxWaitTimeSecs) ctx.schedule(ctx.now + qc.maxWaitTimeSecs * 1000, 'queue_timeout', call.callControlId);
   const { averageWaitSecs } = queueStats(ctx, q);
   ctx.emit('call.enqueued', payloads.callEnqueued(call, q.name, waiting.length + 1, averageWaitSecs), { call });
@@ -86,25 +86,25 @@ export function enqueue(ctx: Ctx, call: CallLeg, e: {
 
 /** A call leaves its queue for `reason`: call.dequeued with the position it had and its wait. */
 export function dequeue(ctx: Ctx, qc: QueueCall, call: CallLeg, reason: DequeueReason): void {
-  const q = ctx.repo.queueById(qc.queueId)!;
+  const q = ctx.store.queueById(qc.queueId)!;
   const position = positionOf(ctx, qc);
-  ctx.repo.deleteQueueCall(qc.callControlId);
-  ctx.repo.cancelTimers(qc.callControlId, 'queue_timeout');
+  ctx.store.deleteQueueCall(qc.callControlId);
+  ctx.store.cancelTimers(qc.callControlId, 'queue_timeout');
   ctx.emit('call.dequeued', payloads.callDequeued(call, q.name, position, reason, waitSecs(qc, ctx.now)), { call });
 }
 
 export function leaveQueue(ctx: Ctx, call: CallLeg, clientState?: string): void {
   requireAnswered(call);
-  const qc = ctx.repo.queueCall(ctx.account, call.callControlId);
+  const qc = ctx.store.queueCall(call.callControlId);
   if (!qc || !qc.isAlive) throw errors.notInQueue();
   setClientState(call, clientState);
   dequeue(ctx, qc, call, 'leave');
 }
 
 export function queueTimedOut(ctx: Ctx, callControlId: string): void {
-  const qc = ctx.repo.queueCall(ctx.account, callControlId);
+  const qc = ctx.store.queueCall(callControlId);
   if (!qc || !qc.isAlive) return;
-  dequeue(ctx, qc, ctx.repo.call(ctx.account, callControlId)!, 'timeout');
+  dequeue(ctx, qc, ctx.store.call(callControlId)!, 'timeout');
 }
 
 /**
@@ -114,7 +114,7 @@ export function queueTimedOut(ctx: Ctx, callControlId: string): void {
 export function bridgeFromQueue(ctx: Ctx, agent: CallLeg, queueName: string, clientState?: string): CallLeg {
   requireAnswered(agent);
   const q = requireQueue(ctx, queueName);
-  const first = ctx.repo.queueCalls(q.id).find((c) => c.isAlive);
+  const first = ctx.store.queueCalls(q.id).find((c) => c.isAlive);
   if (!first) throw errors.queueEmpty(q.name);
   const caller = requireCall(ctx, first.callControlId);
   dequeue(ctx, first, caller, 'bridged');
@@ -124,19 +124,19 @@ export function bridgeFromQueue(ctx: Ctx, agent: CallLeg, queueName: string, cli
 
 export function updateQueueCall(ctx: Ctx, qc: QueueCall, keepAfterHangup: boolean | undefined): QueueCall {
   if (keepAfterHangup !== undefined) qc.keepAfterHangup = keepAfterHangup;
-  ctx.repo.saveQueueCall(qc);
+  ctx.store.saveQueueCall(qc);
   return qc;
 }
 
 /** DELETE /queues/{name}/calls/{id}: removes an inactive call (one kept by keep_after_hangup). */
 export function removeQueueCall(ctx: Ctx, qc: QueueCall): void {
   if (qc.isAlive) throw errors.queueCallStillActive();
-  ctx.repo.deleteQueueCall(qc.callControlId);
-  ctx.repo.cancelTimers(qc.callControlId, 'queue_timeout');
+  ctx.store.deleteQueueCall(qc.callControlId);
+  ctx.store.cancelTimers(qc.callControlId, 'queue_timeout');
 }
 
 export function requireQueueCall(ctx: Ctx, q: Queue, callControlId: string): QueueCall {
-  const qc = ctx.repo.queueCall(ctx.account, callControlId);
+  const qc = ctx.store.queueCall(callControlId);
   if (!qc || qc.queueId !== q.id) throw errors.queueCallNotFound();
   return qc;
 }

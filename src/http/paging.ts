@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { DomainError } from '../domain/errors.js';
-import type { Page } from '../store/repository.js';
+import { errors } from '../model/errors.js';
+import type { Page } from '../model/entities.js';
 
 /** page[size] as Telnyx's spec bounds it. */
 const MAX_PAGE_SIZE = 250;
@@ -15,10 +15,7 @@ export function intQuery(c: Context, names: string | string[], min: number, max:
     const raw = c.req.query(name);
     if (raw === undefined || raw === '') continue;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new DomainError('unprocessable', '10033', 'Value outside of range',
-        `The value is outside of allowed range ${min} to ${max}`, name);
-    }
+    if (!Number.isInteger(n) || n < min || n > max) throw errors.paramOutOfRange(name, min, max);
     return n;
   }
   return undefined;
@@ -50,5 +47,5 @@ export function boolQuery(c: Context, name: string): boolean | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'true') return true;
   if (raw === 'false') return false;
-  throw new DomainError('unprocessable', '10015', 'Invalid value', `The '${name}' filter must be true or false.`, name);
+  throw errors.paramInvalid(name, `The '${name}' filter must be true or false.`);
 }

@@ -1,11 +1,14 @@
-import type { Control, WebhookEvent } from '../control.js';
-import { pathPattern } from '../faults.js';
+import type { Account } from '../commands/account.js';
+import * as reads from '../commands/reads.js';
+import { webhookLog, type WebhookLogQuery } from '../commands/webhooks.js';
+import { listRequests } from '../commands/requests.js';
+import { pathPattern } from '../control/faults.js';
+import { webhookEvent, type WebhookEvent } from '../serialize/control.js';
 import type { Condition } from './types.js';
 
 /** What a run knows while it checks conditions: its account, the callers' ids, where it started. */
 export interface RunState {
-  control: Control;
-  account: string;
+  account: Account;
   /** Caller name → call_control_id. */
   names: Map<string, string>;
   /** Webhooks and requests recorded before the run are not the run's. */
@@ -77,13 +80,9 @@ function callFacts(c: Of<'call'>): string[] {
 }
 
 function checkCall(c: Of<'call'>, rs: RunState): Check {
-  const { repo } = rs.control.engine;
-  const call = repo.call(rs.account, rs.names.get(c.call)!);
-  if (!call) return { ok: false, actual: `${c.call}'s call no longer exists (was the account reset?)` };
-  const queued = repo.queueCall(rs.account, call.callControlId);
-  const queue = queued?.isAlive ? repo.queueById(queued.queueId)?.name ?? null : null;
-  const participant = repo.participantOfCall(rs.account, call.callControlId);
-  const conference = participant ? repo.conference(rs.account, participant.conferenceId)?.name ?? null : null;
+  const facts = reads.callFacts(rs.account, rs.names.get(c.call)!);
+  if (!facts) return { ok: false, actual: `${c.call}'s call no longer exists (was the account reset?)` };
+  const { call, queue, participant, conference } = facts;
   const bridged = call.bridgedTo ? nameOf(rs, call.bridgedTo) : null;
 
   const wrong: string[] = [];
@@ -113,16 +112,14 @@ function checkCall(c: Of<'call'>, rs: RunState): Check {
 }
 
 function checkConference(c: Of<'conference'>, rs: RunState): Check {
-  const { repo } = rs.control.engine;
-  // The live one of that name, else the most recent (names are only unique among live conferences).
-  const conf = repo.activeConferenceByName(rs.account, c.conference)
-    ?? repo.listConferences(rs.account, { name: c.conference }, { number: 1, size: 1 }).rows[0];
-  if (!conf) return { ok: false, actual: `there is no conference named '${c.conference}'` };
+  const facts = reads.conferenceFacts(rs.account, c.conference);
+  if (!facts) return { ok: false, actual: `there is no conference named '${c.conference}'` };
+  const conf = facts.conference;
   const wrong: string[] = [];
   if (c.status && conf.status !== c.status) wrong.push(`is ${conf.status}`);
   if (c.endReason && conf.endReason !== c.endReason) wrong.push(conf.endReason ? `ended with ${conf.endReason}` : 'has not ended');
   if (c.participants !== undefined) {
-    const who = repo.activeParticipants(rs.account, conf.id).map((p) => nameOf(rs, p.callControlId));
+    const who = facts.participants.map((id) => nameOf(rs, id));
     const ok = typeof c.participants === 'number' ? who.length === c.participants : sameList(who, c.participants);
     if (!ok) wrong.push(`has ${who.length === 0 ? 'no participants' : list(who)}`);
   }
@@ -130,24 +127,26 @@ function checkConference(c: Of<'conference'>, rs: RunState): Check {
 }
 
 function checkQueue(c: Of<'queue'>, rs: RunState): Check {
-  const { repo } = rs.control.engine;
-  const q = repo.queueByName(rs.account, c.queue);
-  const who = q ? repo.queueCalls(q.id).map((qc) => nameOf(rs, qc.callControlId)) : [];
+  const facts = reads.queueFacts(rs.account, c.queue);
+  const who = facts ? facts.calls.map((id) => nameOf(rs, id)) : [];
   const ok = (c.size === undefined || who.length === c.size) && (c.calls === undefined || sameList(who, c.calls))
-    && (q !== undefined || c.size !== undefined || c.calls !== undefined);
-  return { ok, actual: q ? `queue '${c.queue}' holds ${who.length === 0 ? 'no calls' : list(who)}` : `there is no queue named '${c.queue}'` };
+    && (facts !== undefined || c.size !== undefined || c.calls !== undefined);
+  return { ok, actual: facts ? `queue '${c.queue}' holds ${who.length === 0 ? 'no calls' : list(who)}` : `there is no queue named '${c.queue}'` };
 }
+
+/** The account's webhooks as scenarios see them. */
+const webhooks = (rs: RunState, q: WebhookLogQuery) => webhookLog(rs.account, q).rows.map(webhookEvent);
 
 function checkWebhook(c: Of<'webhook'>, rs: RunState): Check {
   const callControlId = c.call ? rs.names.get(c.call) : undefined;
-  const ofType = rs.control.webhooks(rs.account, { eventType: c.eventType, callControlId, after: rs.since.webhook });
+  const ofType = webhooks(rs, { eventType: c.eventType, callControlId, after: rs.since.webhook });
   const expected = c.payload && substitute(c.payload, rs.names);
   const events = expected ? ofType.filter((e) => matches(expected, e.data.payload)) : ofType;
   const ok = c.count === undefined ? events.length > 0 : events.length === c.count;
   const forWhom = c.call ? ` for ${c.call}` : '';
   let actual: string;
   if (ofType.length === 0) {
-    const seen = rs.control.webhooks(rs.account, { callControlId, after: rs.since.webhook }).map((e) => e.event_type);
+    const seen = webhooks(rs, { callControlId, after: rs.since.webhook }).map((e) => e.event_type);
     actual = `no ${c.eventType} webhook${forWhom}; ${c.call ? `${c.call}'s` : 'the'} webhooks so far: ${seen.length > 0 ? seen.join(', ') : 'none'}`;
   } else if (expected && events.length === 0) {
     const last = ofType[ofType.length - 1].data.payload;
@@ -160,13 +159,13 @@ function checkWebhook(c: Of<'webhook'>, rs: RunState): Check {
 
 async function checkRequest(c: Of<'request'>, rs: RunState): Promise<Check> {
   const matchesPath = pathPattern(substitute(c.path, rs.names) as string);
-  const sent = await rs.control.requests(rs.account, { method: c.method, pathMatches: matchesPath, after: rs.since.request });
+  const sent = await listRequests(rs.account, { method: c.method, pathMatches: matchesPath, after: rs.since.request });
   const body = c.body === undefined ? undefined : substitute(c.body, rs.names);
   const hits = sent.filter((r) => (c.status === undefined || r.status === c.status) && (body === undefined || matches(body, r.body)));
   const ok = c.count === undefined ? hits.length > 0 : hits.length === c.count;
   let actual: string;
   if (sent.length === 0) {
-    const recent = (await rs.control.requests(rs.account, { after: rs.since.request, limit: 5 }))
+    const recent = (await listRequests(rs.account, { after: rs.since.request, limit: 5 }))
       .map((r) => `${r.method} ${named(r.path, rs)} → ${r.status}`);
     actual = `no ${c.method ? `${c.method} ` : ''}${c.path} request; the app's latest requests: ${recent.length > 0 ? recent.join('; ') : 'none'}`;
   } else if (hits.length === 0) {

@@ -1,6 +1,14 @@
 import { LineCounter, parseDocument, isSeq } from 'yaml';
-import { parseDurationSecs } from '../duration.js';
-import { pathPattern, PatternError } from '../faults.js';
+import {
+  CALL_STATES, CONFERENCE_STATUSES, HTTP_METHODS, SUPERVISOR_ROLES,
+} from '../../schema/enums.js';
+import { FIELD_CODES, TelnyxError } from '../model/errors.js';
+import { parseDurationSecs } from '../commands/duration.js';
+import { PlaceCall, PressDigits } from '../commands/callers.js';
+import { AdvanceClock } from '../commands/clock.js';
+import { NumberPath, SetNumber } from '../commands/numbers.js';
+import { body, bool, url, type Schema } from '../commands/schema.js';
+import { pathPattern, PatternError } from '../control/faults.js';
 import type { Condition, Scenario, Step, StepKind } from './types.js';
 
 /**
@@ -8,7 +16,11 @@ import type { Condition, Scenario, Step, StepKind } from './types.js';
  * ScenarioError naming the file line and the step, never as a stack trace.
  */
 export class ScenarioError extends Error {
-  constructor(message: string, readonly where: { line?: number; step?: number; pointer?: string } = {}) {
+  /**
+   * `where.code` is the Telnyx error code the same mistake gets over HTTP (10004 missing, 10015
+   * wrong, 10032 not one of the values, 10033 out of range, or the command's own), when it is one.
+   */
+  constructor(message: string, readonly where: { line?: number; step?: number; pointer?: string; code?: string } = {}) {
     super(message);
     this.name = 'ScenarioError';
   }
@@ -18,20 +30,17 @@ type Obj = Record<string, unknown>;
 
 export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'advance', 'clock', 'number', 'wait', 'expect'];
 const SUBJECTS: Array<'call' | 'conference' | 'queue' | 'webhook' | 'request'> = ['call', 'conference', 'queue', 'webhook', 'request'];
-const CALL_STATES = ['ringing', 'answered', 'hangup'] as const;
-const CONFERENCE_STATUSES = ['init', 'in_progress', 'completed'] as const;
-const SUPERVISOR_ROLES = ['barge', 'monitor', 'none', 'whisper'] as const;
-const BEHAVIOURS = ['answer', 'busy', 'no_answer', 'reject'] as const;
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const METHODS: readonly string[] = HTTP_METHODS;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
-const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** How a scenario runs: where its callers' webhooks go, and whether the account is cleared first. */
+export const ScenarioRun = body({ webhook_url: url(), reset: bool() });
 
 /** Default `wait` timeout: long enough for a webhook round trip through a real app, short enough to fail fast. */
 export const DEFAULT_TIMEOUT_MS = 5_000;
 /** Longest wait a step may ask for. */
 const MAX_TIMEOUT_MS = 10 * 60_000;
-const MAX_ADVANCE_SECS = 366 * 86_400;
 export const DEFAULT_CONNECTION_ID = 'telnyx-mock-scenario';
 
 /** Parses scenario text; JSON when the file ends in .json or the text starts with `{`, YAML otherwise. */
@@ -105,31 +114,32 @@ interface Location {
 export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const prefix = loc.source ? `${loc.source}: ` : '';
   if (!isObj(raw)) throw new ScenarioError(`${prefix}a scenario is an object with 'name' and 'steps'.`, { pointer: '' });
-  const top = new Reader(raw, (msg, key) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '' }));
+  const top = new Reader(raw, (msg, key, code) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '', code }));
   top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'steps'], 'a scenario');
   const name = top.string('name', true)!;
   const description = top.string('description');
   const connectionId = top.string('connection_id') ?? DEFAULT_CONNECTION_ID;
-  const webhookUrl = top.url('webhook_url');
+  const run = top.check(ScenarioRun, { webhook_url: raw.webhook_url, reset: raw.reset });
+  const webhookUrl = run.webhook_url;
   const timeoutMs = top.duration('timeout') ?? DEFAULT_TIMEOUT_MS;
-  const reset = top.bool('reset') ?? true;
+  const reset = run.reset ?? true;
   const rawSteps = raw.steps;
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
     throw top.error(rawSteps === undefined ? "'steps' is required: a list of steps." : "'steps' must be a non-empty list of steps.", 'steps');
   }
 
   const names = new Set<string>();
-  const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs }));
+  const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs, connectionId }));
   return { name, description, connectionId, webhookUrl, timeoutMs, reset, steps };
 }
 
-interface StepContext { prefix?: string; names: Set<string>; timeoutMs: number }
+interface StepContext { prefix?: string; names: Set<string>; timeoutMs: number; connectionId: string }
 
 function parseStep(raw: unknown, index: number, line: number | undefined, sc: StepContext): Step {
   const at = sc.prefix ? `${sc.prefix}:${line !== undefined ? `${line}:` : ''} ` : '';
   const where = (kind?: string) => `${at}step ${index}${kind ? ` (${kind})` : ''}: `;
-  const fail = (msg: string, kind?: string, key?: string) =>
-    new ScenarioError(`${where(kind)}${msg}`, { line, step: index, pointer: `/steps/${index - 1}${key ? `/${key}` : ''}` });
+  const fail = (msg: string, kind?: string, key?: string, code?: string) =>
+    new ScenarioError(`${where(kind)}${msg}`, { line, step: index, pointer: `/steps/${index - 1}${key ? `/${key}` : ''}`, code });
   if (!isObj(raw)) throw fail(`a step is an object such as { "call": "alice", ... }, got ${describe(raw)}.`);
   const kinds = Object.keys(raw).filter((k): k is StepKind => (STEP_KINDS as string[]).includes(k));
   if (kinds.length === 0) {
@@ -139,7 +149,7 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
   }
   if (kinds.length > 1) throw fail(`has both '${kinds[0]}' and '${kinds[1]}': one action per step.`);
   const kind = kinds[0];
-  const r = new Reader(raw, (msg, key) => fail(msg, kind, key));
+  const r = new Reader(raw, (msg, key, code) => fail(msg, kind, key, code));
   const base = { index, line, title: r.string('title') };
   const known = (name: string, key: string) => {
     if (!sc.names.has(name)) throw r.error(`'${name}' is not a caller yet: name callers with a 'call' step (or 'as' on a wait) before this step.`, key);
@@ -152,27 +162,28 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
       r.only(['call', 'from', 'to', 'connection_id', 'client_state', 'answered', 'title'], 'a call step');
       const name = r.name('call');
       if (sc.names.has(name)) throw r.error(`'${name}' already names a call; give each caller its own name.`, 'call');
-      const step = {
-        ...base, kind, name, from: r.phone('from'), to: r.phone('to'),
-        connectionId: r.string('connection_id'), clientState: r.string('client_state'), answered: r.bool('answered') ?? false,
-      } as const;
+      const b = r.check(PlaceCall, {
+        from: raw.from, to: raw.to, connection_id: raw.connection_id ?? sc.connectionId,
+        client_state: raw.client_state, answered: raw.answered,
+      });
       sc.names.add(name);
-      return step;
+      return {
+        ...base, kind, name, from: b.from, to: b.to,
+        connectionId: raw.connection_id === undefined ? undefined : b.connection_id, clientState: b.client_state, answered: b.answered ?? false,
+      } as const;
     }
     case 'hangup': case 'speak': case 'stop_speaking':
       r.only([kind, 'title'], `a ${kind} step`);
       return { ...base, kind, name: caller(kind) };
     case 'press': {
       r.only(['press', 'digits', 'title'], 'a press step');
-      const digits = r.string('digits', true)!;
-      if (!/^[0-9A-Da-d*#]+$/.test(digits)) throw r.error("'digits' may contain only 0-9, A-D, * and # (quote them in YAML).", 'digits');
-      return { ...base, kind, name: caller('press'), digits };
+      return { ...base, kind, name: caller('press'), digits: r.check(PressDigits, { digits: raw.digits }).digits };
     }
     case 'advance': {
       r.only(['advance', 'title'], 'an advance step');
       const ms = r.duration('advance', true)!;
-      if (ms > MAX_ADVANCE_SECS * 1000) throw r.error('advance at most a year at a time.', 'advance');
-      return { ...base, kind, seconds: ms / 1000, text: String(raw.advance) };
+      const { seconds } = r.check(AdvanceClock, { seconds: ms / 1000 }, { seconds: 'advance' });
+      return { ...base, kind, seconds: seconds as number, text: String(raw.advance) };
     }
     case 'clock': {
       r.only(['clock', 'title'], 'a clock step');
@@ -180,12 +191,9 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
     }
     case 'number': {
       r.only(['number', 'behaviour', 'answer_after_secs', 'title'], 'a number step');
-      const e164 = r.phone('number');
-      if (!E164.test(e164)) throw r.error("'number' must be an E.164 number such as \"+15557770001\".", 'number');
-      const behaviour = r.oneOf('behaviour', BEHAVIOURS, true)!;
-      const answerAfterSecs = r.int('answer_after_secs', 0, 600);
-      if (answerAfterSecs !== undefined && behaviour !== 'answer') throw r.error("'answer_after_secs' only applies to behaviour 'answer'.", 'answer_after_secs');
-      return { ...base, kind, e164, behaviour, answerAfterSecs };
+      const { e164 } = r.check(NumberPath, { e164: raw.number }, { e164: 'number' });
+      const b = r.check(SetNumber, { behaviour: raw.behaviour, answer_after_secs: raw.answer_after_secs });
+      return { ...base, kind, e164, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs };
     }
     case 'wait': {
       r.only(['wait', 'timeout', 'as', 'title'], 'a wait step');
@@ -290,7 +298,7 @@ function parseCondition(raw: unknown, key: 'wait' | 'expect', step: Reader, know
 
 /** Typed field readers over one object, each failing with a message naming the field. */
 class Reader {
-  constructor(private readonly o: Obj, private readonly fail: (msg: string, key?: string) => ScenarioError) {}
+  constructor(private readonly o: Obj, private readonly fail: (msg: string, key?: string, code?: string) => ScenarioError) {}
 
   error(msg: string, key?: string): ScenarioError {
     return this.fail(msg, key);
@@ -307,14 +315,15 @@ class Reader {
 
   private present(key: string, required: boolean): unknown {
     const v = this.o[key];
-    if ((v === undefined || v === null) && required) throw this.fail(`'${key}' is required.`, key);
+    if ((v === undefined || v === null) && required) throw this.fail(`'${key}' is required.`, key, FIELD_CODES.missing);
     return v ?? undefined;
   }
 
   string(key: string, required = false): string | undefined {
     const v = this.present(key, required);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || (required && v.trim() === '')) throw this.fail(`'${key}' must be a ${required ? 'non-empty ' : ''}string, got ${describe(v)}.`, key);
+    if (required && v === '') throw this.fail(`'${key}' is required.`, key, FIELD_CODES.missing);
+    if (typeof v !== 'string' || (required && v.trim() === '')) throw this.fail(`'${key}' must be a ${required ? 'non-empty ' : ''}string, got ${describe(v)}.`, key, FIELD_CODES.invalid);
     return v;
   }
 
@@ -334,25 +343,30 @@ class Reader {
     return v as string[];
   }
 
-  /** A number or SIP URI. YAML reads an unquoted +1555… as a number, hence the hint. */
-  phone(key: string): string {
-    const v = this.present(key, true);
-    if (typeof v === 'number') throw this.fail(`'${key}' must be a quoted string: YAML reads ${v} as a number (write "+${v}").`, key);
-    if (typeof v !== 'string' || (!E164.test(v) && !/^sips?:\S+$/.test(v))) {
-      throw this.fail(`'${key}' must be an E.164 number such as "+15550001001" or a SIP URI, got ${describe(v)}.`, key);
+  /**
+   * Checks fields with the schema of the command the step will call, so a scenario refuses
+   * exactly what HTTP and startMock() refuse; `keys` names the step's field for a body field.
+   */
+  check<T>(schema: Schema<T>, input: Obj, keys: Record<string, string> = {}): T {
+    try {
+      return schema.parse(input);
+    } catch (err) {
+      if (!(err instanceof TelnyxError)) throw err;
+      const field = err.pointer?.replace(/^\//, '');
+      const key = field === undefined ? undefined : keys[field] ?? field;
+      const given = field === undefined ? undefined : input[field];
+      // YAML reads an unquoted +1555… as a number: say so rather than "must be a string".
+      const message = err.code === FIELD_CODES.missing ? `'${key}' is required.`
+        : typeof given === 'number' && (key === 'from' || key === 'to' || key === 'number')
+          ? `'${key}' must be a quoted string: YAML reads ${given} as a number (write "+${given}").`
+          : err.detail;
+      throw this.fail(message, key, err.code);
     }
-    return v;
-  }
-
-  url(key: string): string | undefined {
-    const v = this.string(key);
-    if (v !== undefined && !/^https?:\/\/\S+$/.test(v)) throw this.fail(`'${key}' must be an http(s) URL, got ${describe(v)}.`, key);
-    return v;
   }
 
   bool(key: string): boolean | undefined {
     const v = this.present(key, false);
-    if (v !== undefined && typeof v !== 'boolean') throw this.fail(`'${key}' must be true or false, got ${describe(v)}.`, key);
+    if (v !== undefined && typeof v !== 'boolean') throw this.fail(`'${key}' must be true or false, got ${describe(v)}.`, key, FIELD_CODES.invalid);
     return v as boolean | undefined;
   }
 
@@ -360,7 +374,8 @@ class Reader {
     const v = this.present(key, false);
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw this.fail(`'${key}' must be a whole number from ${min} to ${max}, got ${describe(v)}.`, key);
+      throw this.fail(`'${key}' must be a whole number from ${min} to ${max}, got ${describe(v)}.`, key,
+        typeof v === 'number' && Number.isInteger(v) ? FIELD_CODES.outOfRange : FIELD_CODES.invalid);
     }
     return v;
   }
@@ -368,7 +383,7 @@ class Reader {
   oneOf<T extends string>(key: string, values: readonly T[], required = false): T | undefined {
     const v = this.present(key, required);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !values.includes(v as T)) throw this.fail(`'${key}' must be one of ${values.join(', ')}, got ${describe(v)}.`, key);
+    if (typeof v !== 'string' || !values.includes(v as T)) throw this.fail(`'${key}' must be one of ${values.join(', ')}, got ${describe(v)}.`, key, FIELD_CODES.badEnum);
     return v as T;
   }
 
@@ -377,7 +392,7 @@ class Reader {
     const v = this.present(key, required);
     if (v === undefined) return undefined;
     const ms = durationMs(v);
-    if (ms === undefined) throw this.fail(`'${key}' must be a duration: seconds, "500ms", "5s", "2m", "4h" or ISO 8601 like "PT4H"; got ${describe(v)}.`, key);
+    if (ms === undefined) throw this.fail(`'${key}' must be a duration: seconds, "500ms", "5s", "2m", "4h" or ISO 8601 like "PT4H"; got ${describe(v)}.`, key, FIELD_CODES.invalid);
     return ms;
   }
 }

@@ -1,5 +1,11 @@
-import { DomainError } from '../../domain/errors.js';
-import type { Control } from '../control.js';
+import { TelnyxError } from '../model/errors.js';
+import type { Account } from '../commands/account.js';
+import * as callers from '../commands/callers.js';
+import * as clock from '../commands/clock.js';
+import { setNumber } from '../commands/numbers.js';
+import { resetAccount } from '../commands/reset.js';
+import { webhookMark } from '../commands/webhooks.js';
+import { requestMark } from '../commands/requests.js';
 import { check, describeCondition, type RunState } from './conditions.js';
 import type { Scenario, ScenarioResult, Step, StepResult } from './types.js';
 
@@ -18,17 +24,17 @@ const POLL_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs a scenario against an account through Control, step by step. After a failed step the
- * rest are reported as skipped: later steps depend on earlier ones.
+ * Runs a scenario against an account, step by step, each step one command (the same the control
+ * API calls). After a failed step the rest are reported as skipped: later steps depend on earlier ones.
  */
-export async function runScenario(control: Control, account: string, scenario: Scenario, opts: RunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(account: Account, scenario: Scenario, opts: RunOptions = {}): Promise<ScenarioResult> {
   // Durations are wall time: waits are for a real app doing real I/O, whatever the account's clock says.
-  const wall = () => control.engine.clock.wallNow();
+  const wall = () => account.wallNow();
   const started = wall();
-  if (opts.reset ?? scenario.reset) control.reset(account);
+  if (opts.reset ?? scenario.reset) resetAccount(account);
   const rs: RunState = {
-    control, account, names: new Map(),
-    since: { webhook: control.webhookMark(account), request: control.journal.mark(account) },
+    account, names: new Map(),
+    since: { webhook: webhookMark(account), request: requestMark(account) },
   };
   const webhookUrl = opts.webhookUrl ?? scenario.webhookUrl;
 
@@ -38,17 +44,23 @@ export async function runScenario(control: Control, account: string, scenario: S
     const title = step.title ?? describeStep(step);
     const t0 = wall();
     let reason: string | undefined;
+    let code: string | undefined;
     if (!failed) {
       try {
         reason = await execute(step, rs, { connectionId: scenario.connectionId, webhookUrl, wall });
       } catch (err) {
-        reason = err instanceof DomainError ? `${err.title}: ${err.detail}` : `unexpected error: ${(err as Error).message}`;
+        if (err instanceof TelnyxError) {
+          reason = `${err.title}: ${err.detail}`;
+          code = err.code;
+        } else {
+          reason = `unexpected error: ${(err as Error).message}`;
+        }
       }
     }
     const result: StepResult = {
       index: step.index, line: step.line, title,
       status: failed ? 'skipped' : reason === undefined ? 'passed' : 'failed',
-      reason, duration_ms: wall() - t0,
+      reason, ...(code ? { code } : {}), duration_ms: wall() - t0,
     };
     if (reason !== undefined) failed = true;
     steps.push(result);
@@ -63,30 +75,28 @@ export async function runScenario(control: Control, account: string, scenario: S
 /** Does one step; returns why it failed, or undefined when it passed. */
 async function execute(step: Step, rs: RunState,
   env: { connectionId: string; webhookUrl?: string; wall: () => number }): Promise<string | undefined> {
-  const { control, account, names } = rs;
+  const { account, names } = rs;
   const id = (name: string) => names.get(name)!;
   switch (step.kind) {
     case 'call': {
-      const call = control.placeCall(account, {
-        from: step.from, to: step.to, connectionId: step.connectionId ?? env.connectionId,
-        clientState: step.clientState, answered: step.answered, webhookUrl: env.webhookUrl,
+      const call = callers.placeCall(account, {
+        from: step.from, to: step.to, connection_id: step.connectionId ?? env.connectionId,
+        client_state: step.clientState, answered: step.answered, webhook_url: env.webhookUrl,
       });
       names.set(step.name, call.callControlId);
       return undefined;
     }
-    case 'hangup': control.hangup(account, id(step.name)); return undefined;
-    case 'press': control.pressDigits(account, id(step.name), step.digits); return undefined;
-    case 'speak': control.speech(account, id(step.name), 'started'); return undefined;
-    case 'stop_speaking': control.speech(account, id(step.name), 'stopped'); return undefined;
-    case 'advance': control.advance(account, step.seconds); return undefined;
+    case 'hangup': callers.farEndHangup(account, id(step.name)); return undefined;
+    case 'press': callers.pressDigits(account, id(step.name), { digits: step.digits }); return undefined;
+    case 'speak': callers.speech(account, id(step.name), { state: 'started' }); return undefined;
+    case 'stop_speaking': callers.speech(account, id(step.name), { state: 'stopped' }); return undefined;
+    case 'advance': clock.advanceClock(account, { seconds: step.seconds }); return undefined;
     case 'clock':
-      if (step.action === 'freeze') control.freeze(account);
-      else control.unfreeze(account);
+      if (step.action === 'freeze') clock.freezeClock(account);
+      else clock.unfreezeClock(account);
       return undefined;
     case 'number':
-      control.setNumber(account, step.e164, step.behaviour === 'answer'
-        ? { behaviour: 'answer', answerAfterSecs: step.answerAfterSecs }
-        : { behaviour: step.behaviour });
+      setNumber(account, step.e164, { behaviour: step.behaviour, answer_after_secs: step.answerAfterSecs });
       return undefined;
     case 'expect': {
       const result = await check(step.condition, rs);

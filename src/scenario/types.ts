@@ -74,6 +74,8 @@ export interface StepResult {
   status: 'passed' | 'failed' | 'skipped';
   /** Why it failed, in words. */
   reason?: string;
+  /** The Telnyx error code of the command that refused the step, when one did. */
+  code?: string;
   duration_ms: number;
 }
 

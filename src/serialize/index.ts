@@ -1,5 +1,5 @@
 import { iso } from '../clock.js';
-import type { CallLeg, Conference, ConferenceView, Participant, Queue, QueueCall } from '../store/repository.js';
+import type { CallLeg, Conference, ConferenceView, Participant, Queue, QueueCall } from '../model/entities.js';
 
 /** Row → Telnyx JSON, field names exactly as the SDK's type files spell them. */
 

@@ -32,3 +32,7 @@ export function openDb(path?: string): Db {
   migrate(db, { migrationsFolder: migrationsFolder() });
   return db;
 }
+
+export function closeDb(db: Db): void {
+  db.$client.close();
+}

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DeliveryAttempt } from '../../schema/index.js';
 import { iso } from '../clock.js';
-import type { WebhookStore } from './store.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { Transport } from './transport.js';
 import { envelope, signWebhook } from './sign.js';
 import { apiActivity } from './api-activity.js';
@@ -18,7 +18,7 @@ export interface DeliveryOptions {
 }
 
 export interface DispatcherDeps {
-  store: WebhookStore;
+  store: OutboxStore;
   transport: Transport;
   signingKey: KeyObject;
   /** Wall time in ms: retry schedule and telnyx-timestamp, never an account's virtual clock. */

@@ -1,31 +1,23 @@
-import type { Hono } from 'hono';
-import type { Env } from '../http/auth.js';
 import type { Db } from '../store/db.js';
-import type { Repository } from '../store/repository.js';
+import { OutboxStore } from '../store/outbox.js';
+import { settingsStore } from '../store/settings.js';
 import type { Clock } from '../clock.js';
 import { WEBHOOK_DEFAULTS, type Config } from '../config.js';
 import { loadSigningKey } from './keys.js';
-import { WebhookStore } from './store.js';
 import { Dispatcher } from './dispatcher.js';
 import { httpTransport, type Transport } from './transport.js';
-import { webhookRoutes } from './routes.js';
 
-/** Webhook delivery, its own module: signing key, dispatcher over the outbox, delivery log. */
+/** Webhook delivery, its own module: signing key and the dispatcher over the outbox. */
 export interface Webhooks {
   /** base64 of the 32-byte Ed25519 public key, as the SDKs take it. */
   publicKey: string;
   /** Called after a transaction recorded events: deliver soon. */
   wake(): void;
-  /** The outbox and delivery log (the control API reads it too). */
-  store: WebhookStore;
-  /** /_mock routes of this module (delivery log, public key, connections). */
-  routes: Hono<Env>;
   close(): Promise<void>;
 }
 
 export interface WebhookDeps {
   db: Db;
-  repo: Repository;
   clock: Clock;
   config: Config;
   /** How webhooks leave the process (tests may swap it); node:http by default. */
@@ -34,8 +26,7 @@ export interface WebhookDeps {
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
   const { db, clock, config } = deps;
-  const key = loadSigningKey(db, config.signingKey);
-  const store = new WebhookStore(db);
+  const key = loadSigningKey(settingsStore(db), config.signingKey);
   const options = {
     attempts: config.webhookAttempts ?? WEBHOOK_DEFAULTS.webhookAttempts,
     timeoutMs: config.webhookTimeoutMs ?? WEBHOOK_DEFAULTS.webhookTimeoutMs,
@@ -45,7 +36,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     maxPerSecond: config.webhookMaxPerSecond ?? WEBHOOK_DEFAULTS.webhookMaxPerSecond,
   };
   const dispatcher = new Dispatcher({
-    store,
+    store: new OutboxStore(db),
     transport: deps.transport ?? httpTransport(options.concurrency),
     signingKey: key.privateKey,
     wallNow: () => clock.wallNow(),
@@ -56,8 +47,6 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   return {
     publicKey: key.publicKey,
     wake: () => dispatcher.wake(),
-    store,
-    routes: webhookRoutes({ store, publicKey: key.publicKey, wallNow: () => clock.wallNow() }),
     close: () => dispatcher.close(),
   };
 }

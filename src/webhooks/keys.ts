@@ -1,7 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { settings } from '../../schema/index.js';
-import type { Db } from '../store/db.js';
+import type { Settings } from '../store/settings.js';
 
 /** settings row holding the generated seed, so a file database keeps one key across restarts. */
 const SEED_SETTING = 'webhook_signing_seed';
@@ -35,11 +33,8 @@ export function parseSeed(base64: string): Buffer {
 /**
  * The configured key, else the one kept in the database, else a new one (kept for next time).
  */
-export function loadSigningKey(db: Db, configured?: string): SigningKey {
+export function loadSigningKey(settings: Settings, configured?: string): SigningKey {
   if (configured) return keyFromSeed(parseSeed(configured));
-  const row = db.select().from(settings).where(eq(settings.key, SEED_SETTING)).get();
-  if (row) return keyFromSeed(Buffer.from(row.value, 'base64'));
-  const seed = randomBytes(32);
-  db.insert(settings).values({ key: SEED_SETTING, value: seed.toString('base64') }).onConflictDoNothing().run();
-  return keyFromSeed(seed);
+  const kept = settings.get(SEED_SETTING) ?? settings.setIfAbsent(SEED_SETTING, randomBytes(32).toString('base64'));
+  return keyFromSeed(Buffer.from(kept, 'base64'));
 }

@@ -1,15 +1,18 @@
 /**
  * The two servers the benchmark compares, each run in its own process:
- *   ours — the emulator, seeded through its own API;
- *   bare — a bare Hono + better-sqlite3 route serving the same JSON from the same kind of rows
- *          with prepared statements and nothing else (no auth, no validation, no journal).
- * Prints one JSON line with the URL and the ids to request, then serves until killed.
+ *   ours  — the emulator, seeded through its own API;
+ *   bare  — a bare Hono + better-sqlite3 route serving the same JSON from the same kind of rows
+ *           with prepared statements and nothing else (no auth, no validation, no journal);
+ *   empty — the emulator with nothing in it (the concurrent-joins case seeds its own accounts).
+ * Prints one JSON line with the URL and the ids to request (`conferenceId`, one of
+ * `conferenceIds`, all seeded with PARTICIPANTS unmuted participants), then serves until killed.
  */
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, defaultConfig } from '../../src/server.js';
+import { placeCall } from '../../src/commands/callers.js';
 
 export const KEY = 'KEY_bench';
 const CONFERENCES = 20;
@@ -23,17 +26,22 @@ async function ours() {
     });
     return res.json();
   };
-  const newCall = (i: number) => em.control.placeCall(KEY, {
-    from: `+1555${String(i).padStart(7, '0')}`, to: '+15559990000', connectionId: 'bench', answered: true,
+  const newCall = (i: number) => placeCall(em.account(KEY), {
+    from: `+1555${String(i).padStart(7, '0')}`, to: '+15559990000', connection_id: 'bench', answered: true,
   }).callControlId;
   let n = 0;
-  let conferenceId = '';
+  const conferenceIds: string[] = [];
   for (let c = 0; c < CONFERENCES; c++) {
     const conf = await post('/conferences', { call_control_id: newCall(n++), name: `room-${c}` });
-    conferenceId = conf.data.id;
-    for (let p = 1; p < PARTICIPANTS; p++) await post(`/conferences/${conferenceId}/actions/join`, { call_control_id: newCall(n++) });
+    conferenceIds.push(conf.data.id);
+    for (let p = 1; p < PARTICIPANTS; p++) await post(`/conferences/${conf.data.id}/actions/join`, { call_control_id: newCall(n++) });
   }
-  return { url: em.url, conferenceId };
+  return { url: em.url, conferenceId: conferenceIds.at(-1)!, conferenceIds };
+}
+
+async function empty() {
+  const em = await startEmulator(defaultConfig());
+  return { url: em.url, conferenceId: '', conferenceIds: [] };
 }
 
 async function bare() {
@@ -45,9 +53,10 @@ async function bare() {
   const insertConf = db.prepare('insert into conferences values (?, ?, ?, ?, ?, ?, ?, ?)');
   const insertPart = db.prepare('insert into participants values (?, ?, 0, ?)');
   const now = Date.now();
-  let conferenceId = '';
+  const conferenceIds: string[] = [];
   for (let c = 0; c < CONFERENCES; c++) {
-    conferenceId = crypto.randomUUID();
+    const conferenceId = crypto.randomUUID();
+    conferenceIds.push(conferenceId);
     insertConf.run(conferenceId, `room-${c}`, 'in_progress', now, now, now + 4 * 3600_000 + c, 'bench', null);
     for (let p = 0; p < PARTICIPANTS; p++) insertPart.run(crypto.randomUUID(), conferenceId, now);
   }
@@ -56,6 +65,7 @@ async function bare() {
   const page = db.prepare('select * from conferences order by expires_at desc limit ? offset ?');
   const total = db.prepare('select count(*) as n from conferences');
   const mute = db.prepare('update participants set muted = 1, updated_at = ? where conference_id = ?');
+  const unmute = db.prepare('update participants set muted = 0, updated_at = ? where conference_id = ?');
   const json = (r: Row) => ({
     record_type: 'conference', id: r.id, name: r.name,
     created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString(),
@@ -74,14 +84,19 @@ async function bare() {
     mute.run(Date.now(), c.req.param('id'));
     return c.json({ data: { result: 'ok' } });
   });
+  app.post('/v2/conferences/:id/actions/unmute', async (c) => {
+    await c.req.json();
+    unmute.run(Date.now(), c.req.param('id'));
+    return c.json({ data: { result: 'ok' } });
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, conferenceId };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, conferenceId: conferenceIds.at(-1)!, conferenceIds };
 }
 
 const which = process.argv[2];
-if (which === 'ours' || which === 'bare') {
-  const info = which === 'ours' ? await ours() : await bare();
+if (which === 'ours' || which === 'bare' || which === 'empty') {
+  const info = which === 'ours' ? await ours() : which === 'bare' ? await bare() : await empty();
   console.log(JSON.stringify(info));
 }

@@ -1,5 +1,7 @@
+import { mockControl } from '../../src/lib.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, answeredCall, inMemory } from '../support/harness.js';
+import { doors, enc, type Doors, type LoggedWebhook } from '../support/doors.js';
 import { loadSpec, validate } from '../support/openapi.js';
 import type { Emulator } from '../../src/server.js';
 
@@ -18,17 +20,19 @@ const spec = loadSpec();
 const KEY = 'KEY_contract';
 let em: Emulator;
 let http: ReturnType<typeof api>;
+let d: Doors;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   em = inMemory();
   http = api(em);
+  d = doors(http, KEY);
   const call = () => answeredCall(em, KEY).callControlId;
   ids.host = call();
   ids.guest = call();
   ids.queued = call();
   ids.agent = call();
-  const ringing = () => em.control.placeCall(KEY, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }).callControlId;
+  const ringing = () => mockControl(em, KEY).placeCall({ from: '+15550001111', to: '+15550002222', connectionId: 'c' }).call_control_id;
   ids.ringing = ringing();
   ids.rejected = ringing();
   const conf = await http.as(KEY).post('/v2/conferences', { call_control_id: ids.host, name: 'contract' });
@@ -39,7 +43,7 @@ beforeAll(async () => {
   // a call kept in its queue after hanging up: the kind DELETE /queues/{name}/calls/{id} removes
   ids.kept = call();
   await http.as(KEY).post(`/v2/calls/${ids.kept}/actions/enqueue`, { queue_name: 'kept', keep_after_hangup: true });
-  em.control.hangup(KEY, ids.kept);
+  mockControl(em, KEY).hangup(ids.kept);
   ids.joiner = call();
 });
 afterAll(() => em.dispose());
@@ -83,6 +87,177 @@ function example(method: string, path: string): { url: string; body?: object } {
 const operations = Object.entries(spec.paths).flatMap(([path, ops]) =>
   Object.keys(ops).filter((m) => ['get', 'post', 'patch', 'put', 'delete'].includes(m)).map((m) => ({ method: m.toUpperCase(), path })));
 
+/** What the request just made did, read back through GET /v2/... and /_mock/... */
+interface Done {
+  /** The response body. */
+  body: { data?: Record<string, unknown> };
+  /** The webhooks the request recorded. */
+  sent(): Promise<LoggedWebhook[]>;
+}
+
+/** The (event type, call) pairs among recorded webhooks. */
+const events = (ws: LoggedWebhook[]) => ws.map((w) => [w.event_type, w.call_control_id]);
+const participant = (ref: string) => d.participant(ids.conference, ref);
+const joined = async () => (await d.participants(ids.conference)).filter((p) => p.status === 'joined');
+const conferenceAction = (name: string, body: object) => http.as(KEY).post(`/v2/conferences/${ids.conference}/actions/${name}`, body);
+const queueCalls = async (name: string) =>
+  ((await http.as(KEY).get(`/v2/queues/${name}/calls`)).body.data as Array<{ call_control_id: string }>).map((c) => c.call_control_id);
+
+/**
+ * The effect each state-changing operation must have: an action answering
+ * `{"data":{"result":"ok"}}` and doing nothing fails here.
+ */
+const EFFECTS: Partial<Record<string, (done: Done) => Promise<void>>> = {
+  'POST /calls': async ({ body, sent }) => {
+    const id = String(body.data!.call_control_id);
+    // The far end answers at once unless its number is configured otherwise.
+    expect(events(await sent())).toEqual([['call.initiated', id], ['call.answered', id]]);
+    expect((await d.farEnd(id)).state).toBe('answered');
+  },
+  'POST /conferences': async ({ body, sent }) => {
+    const id = String(body.data!.id);
+    expect((await http.as(KEY).get(`/v2/conferences/${id}`)).body.data.status).toBe('in_progress');
+    expect((await sent()).map((w) => w.event_type)).toEqual(['conference.created', 'conference.participant.joined']);
+  },
+  'POST /queues': async ({ body }) => {
+    expect((await http.as(KEY).get(`/v2/queues/${enc(String(body.data!.name))}`)).status).toBe(200);
+  },
+  'POST /queues/{queue_name}': async () => {
+    expect((await http.as(KEY).get('/v2/queues/support')).body.data.max_size).toBe(50);
+  },
+  'DELETE /queues/{queue_name}': async () => {
+    expect((await http.as(KEY).get('/v2/queues/empty')).status).toBe(404);
+  },
+  'DELETE /queues/{queue_name}/calls/{call_control_id}': async () => {
+    expect((await http.as(KEY).get(`/v2/queues/kept/calls/${enc(ids.kept)}`)).status).toBe(404);
+    expect(await queueCalls('kept')).toEqual([]);
+  },
+
+  // call actions
+  'POST /calls/{call_control_id}/actions/answer': async ({ sent }) => {
+    expect((await d.farEnd(ids.ringing)).state).toBe('answered');
+    expect(events(await sent())).toEqual([['call.answered', ids.ringing]]);
+  },
+  'POST /calls/{call_control_id}/actions/reject': async ({ sent }) => {
+    expect(await d.farEnd(ids.rejected)).toMatchObject({ state: 'hangup', is_alive: false, hangup_cause: 'user_busy' });
+    expect(events(await sent())).toEqual([['call.hangup', ids.rejected]]);
+  },
+  'POST /calls/{call_control_id}/actions/bridge': async ({ sent }) => {
+    expect((await d.farEnd(ids.agent)).bridged_to).toBe(ids.host);
+    expect((await d.farEnd(ids.host)).bridged_to).toBe(ids.agent);
+    expect(events(await sent())).toEqual([['call.bridged', ids.agent], ['call.bridged', ids.host]]);
+  },
+  'POST /calls/{call_control_id}/actions/enqueue': async ({ sent }) => {
+    // SDK: "Places the call into a queue, where it waits until it is removed or bridged to another leg."
+    expect(await queueCalls('other')).toEqual([ids.guest]);
+    const [enqueued] = await sent();
+    expect(enqueued).toMatchObject({ event_type: 'call.enqueued', call_control_id: ids.guest });
+    expect(enqueued.data.payload).toMatchObject({ queue: 'other', current_position: 1 });
+  },
+  'POST /calls/{call_control_id}/actions/leave_queue': async ({ sent }) => {
+    expect(await queueCalls('support')).not.toContain(ids.queued);
+    const [dequeued] = await sent();
+    expect(dequeued).toMatchObject({ event_type: 'call.dequeued', call_control_id: ids.queued });
+    expect(dequeued.data.payload).toMatchObject({ queue: 'support', reason: 'leave' });
+    expect((await d.farEnd(ids.queued)).is_alive).toBe(true);
+  },
+  'POST /calls/{call_control_id}/actions/hangup': async ({ sent }) => {
+    expect((await http.as(KEY).get(`/v2/calls/${enc(ids.host)}`)).body.data.is_alive).toBe(false);
+    expect((await participant(ids.host)).status).toBe('left');
+    expect(events(await sent())).toContainEqual(['call.hangup', ids.host]);
+  },
+
+  // conference actions
+  'POST /conferences/{id}/actions/join': async ({ sent }) => {
+    expect(await participant(ids.joiner)).toMatchObject({ status: 'joined', muted: false, on_hold: false });
+    expect((await d.farEnd(ids.joiner)).conference_id).toBe(ids.conference);
+    expect(events(await sent())).toEqual([['conference.participant.joined', ids.joiner]]);
+  },
+  'POST /conferences/{id}/actions/leave': async ({ sent }) => {
+    // SDK: "Removes a call leg from a conference and moves it back to parked state."
+    expect((await participant(ids.joiner)).status).toBe('left');
+    expect(await d.farEnd(ids.joiner)).toMatchObject({ is_alive: true, conference_id: null });
+    expect(events(await sent())).toEqual([['conference.participant.left', ids.joiner]]);
+  },
+  'POST /conferences/{id}/actions/mute': async () => {
+    const all = await joined();
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.map((p) => p.muted)).toEqual(all.map(() => true));
+  },
+  'POST /conferences/{id}/actions/unmute': async () => {
+    const all = await joined();
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.map((p) => p.muted)).toEqual(all.map(() => false));
+  },
+  'POST /conferences/{id}/actions/hold': async () => {
+    // SDK ActionHoldParams.call_control_ids: "When empty all participants will be placed on hold."
+    const all = await joined();
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.map((p) => p.on_hold)).toEqual(all.map(() => true));
+  },
+  'POST /conferences/{id}/actions/unhold': async () => {
+    // Only the participant named: the creator, held with everyone by hold, stays on hold.
+    expect((await participant(ids.guest)).on_hold).toBe(false);
+    expect((await participant(ids.host)).on_hold).toBe(true);
+  },
+  'POST /conferences/{id}/actions/update': async () => {
+    expect((await participant(ids.guest)).supervisor_role).toBe('monitor');
+  },
+  'POST /conferences/{id}/actions/play': async ({ sent }) => {
+    const [started] = await sent();
+    expect(started).toMatchObject({ event_type: 'conference.playback.started', conference_id: ids.conference });
+    expect(started.data.payload).toMatchObject({ media_url: 'https://example.com/a.mp3' });
+  },
+  'POST /conferences/{id}/actions/speak': async ({ sent }) => {
+    expect((await sent()).map((w) => w.event_type)).toEqual(['conference.speak.started']);
+  },
+  'POST /conferences/{id}/actions/stop': async ({ sent }) => {
+    // The playback and the speech started above were still running (media ends only as the clock moves).
+    expect((await sent()).map((w) => w.event_type).sort()).toEqual(['conference.playback.ended', 'conference.speak.ended']);
+  },
+  'POST /conferences/{id}/actions/send_dtmf': async ({ sent }) => {
+    // Tones played into the conference are not keys its callers pressed: no call.dtmf.received.
+    expect(await sent()).toEqual([]);
+  },
+  'POST /conferences/{id}/actions/gather_using_audio': async () => {
+    // The gather waits for the guest's keys: pressing them completes it.
+    expect(await d.payloads('call.gather.ended', ids.guest)).toEqual([]);
+    await d.press(ids.guest, '1#');
+    expect((await d.payloads('call.gather.ended', ids.guest)).map((p) => [p.digits, p.status])).toEqual([['1', 'valid']]);
+  },
+  'POST /conferences/{id}/actions/record_start': async ({ sent }) => {
+    // SDK: "Start recording the conference. Recording will stop on conference end, or via the Stop
+    // Recording command." — conference.recording.saved comes then, not now.
+    expect(await sent()).toEqual([]);
+    // Recording now: a second start is refused.
+    expect((await conferenceAction('record_start', { format: 'mp3' })).status).toBe(422);
+  },
+  'POST /conferences/{id}/actions/record_pause': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    // Paused is still a recording: it cannot be started again.
+    expect((await conferenceAction('record_start', { format: 'mp3' })).status).toBe(422);
+  },
+  'POST /conferences/{id}/actions/record_resume': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    expect((await conferenceAction('record_start', { format: 'mp3' })).status).toBe(422);
+  },
+  'POST /conferences/{id}/actions/record_stop': async ({ sent }) => {
+    const [saved] = await sent();
+    expect(saved).toMatchObject({ event_type: 'conference.recording.saved', conference_id: ids.conference });
+    expect(saved.data.payload).toMatchObject({ format: 'mp3', recording_urls: { mp3: expect.stringMatching(/\.mp3$/), wav: null } });
+    // Stopped: nothing left to stop.
+    expect((await conferenceAction('record_stop', {})).status).toBe(422);
+  },
+  'POST /conferences/{id}/actions/end': async ({ sent }) => {
+    // SDK: "End a conference and terminate all active participants."
+    expect((await http.as(KEY).get(`/v2/conferences/${ids.conference}`)).body.data)
+      .toMatchObject({ status: 'completed', end_reason: 'ended_via_api' });
+    expect(await joined()).toEqual([]);
+    expect((await d.farEnd(ids.guest)).is_alive).toBe(false);
+    expect((await sent()).map((w) => w.event_type)).toContain('conference.ended');
+  },
+};
+
 describe("every operation in Telnyx's spec", () => {
   it('is routed or listed as out of scope', async () => {
     // Against unknown ids, on another account: any answer but "no route" shows the operation is served.
@@ -111,17 +286,26 @@ describe("every operation in Telnyx's spec", () => {
   const served = operations.filter((o) => !OUT_OF_SCOPE[`${o.method} ${o.path}`])
     .sort((a, b) => order(`${a.method} ${a.path}`) - order(`${b.method} ${b.path}`));
 
+  it('checks the effect of every action it calls, not only its answer', () => {
+    const actions = served.filter((o) => o.path.includes('/actions/')).map((o) => `${o.method} ${o.path}`);
+    expect(actions).toHaveLength(23);
+    expect(actions.filter((a) => !EFFECTS[a])).toEqual([]);
+  });
+
   for (const { method, path } of served) {
-    it(`${method} ${path} answers in the shape of its success schema`, async () => {
+    const effect = EFFECTS[`${method} ${path}`];
+    it(`${method} ${path} answers in the shape of its success schema${effect ? ' and takes effect' : ''}`, async () => {
       const op = spec.paths[path][method.toLowerCase()] as { responses: Record<string, { content?: Record<string, { schema: object }> }> };
       const { url, body } = example(method, path);
       const agent = http.as(KEY);
+      const seen = (await d.webhooks()).length;
       const res = method === 'GET' ? await agent.get(url) : method === 'DELETE' ? await agent.delete(url)
         : method === 'PATCH' ? await agent.patch(url, body) : await agent.post(url, body);
       const successCode = Object.keys(op.responses).find((c) => c.startsWith('2'))!;
       expect(res.status, JSON.stringify(res.body)).toBe(Number(successCode));
       const schema = op.responses[successCode].content?.['application/json']?.schema;
       if (schema) expect(validate(spec, schema as Record<string, unknown>, res.body)).toEqual([]);
+      if (effect) await effect({ body: res.body, sent: async () => (await d.webhooks()).slice(seen) });
     });
   }
 });

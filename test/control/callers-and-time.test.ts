@@ -1,3 +1,4 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, inMemory } from '../support/harness.js';
 import type { Emulator } from '../../src/server.js';
@@ -15,7 +16,7 @@ afterEach(() => em.dispose());
 
 const as = (key = A) => http.as(key);
 const enc = encodeURIComponent;
-const types = (key = A, id?: string) => em.control.webhooks(key, { callControlId: id }).map((e) => e.event_type);
+const types = (key = A, id?: string) => mockControl(em, key).webhooks({ callControlId: id }).map((e) => e.event_type);
 
 function expectError(res: { status: number; body: unknown }, status: number, code: string, pointer?: string) {
   expect(res.status).toBe(status);
@@ -82,21 +83,21 @@ describe('POST /_mock/calls/{id}/hangup', () => {
   it('hangs up an answered call from the caller side with normal_clearing', async () => {
     const call = await placeCall({ answered: true });
     expect((await as().post(`/_mock/calls/${enc(call.call_control_id)}/hangup`)).status).toBe(200);
-    const hangup = em.control.webhooks(A, { eventType: 'call.hangup' })[0];
+    const hangup = mockControl(em, A).webhooks({ eventType: 'call.hangup' })[0];
     expect(hangup.data.payload).toMatchObject({ hangup_cause: 'normal_clearing', hangup_source: 'caller' });
   });
 
   it('cancels a call still ringing with originator_cancel', async () => {
     const call = await placeCall();
     await as().post(`/_mock/calls/${enc(call.call_control_id)}/hangup`);
-    expect(em.control.webhooks(A, { eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('originator_cancel');
+    expect(mockControl(em, A).webhooks({ eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('originator_cancel');
   });
 
   it('declines a dialed call still ringing with call_rejected from the callee side', async () => {
     await as().put('/_mock/numbers/+15557770001', { behaviour: 'no_answer' });
     const dialed = await as().post('/v2/calls', { connection_id: 'conn-1', from: '+15550001001', to: '+15557770001' });
     await as().post(`/_mock/calls/${enc(dialed.body.data.call_control_id)}/hangup`);
-    expect(em.control.webhooks(A, { eventType: 'call.hangup' })[0].data.payload).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee' });
+    expect(mockControl(em, A).webhooks({ eventType: 'call.hangup' })[0].data.payload).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee' });
   });
 
   it('answers 422 90018 when the call has already ended and 90015 for an unknown call', async () => {
@@ -120,7 +121,7 @@ describe('POST /_mock/calls/{id}/dtmf', () => {
   it('fires call.dtmf.received once per digit', async () => {
     const call = await placeCall({ answered: true });
     expect((await as().post(`/_mock/calls/${enc(call.call_control_id)}/dtmf`, { digits: '12#' })).status).toBe(200);
-    const digits = em.control.webhooks(A, { eventType: 'call.dtmf.received' }).map((e) => e.data.payload.digit);
+    const digits = mockControl(em, A).webhooks({ eventType: 'call.dtmf.received' }).map((e) => e.data.payload.digit);
     expect(digits).toEqual(['1', '2', '#']);
   });
 
@@ -131,7 +132,7 @@ describe('POST /_mock/calls/{id}/dtmf', () => {
     });
     expect(gather.status).toBe(200);
     await as().post(`/_mock/calls/${enc(alice)}/dtmf`, { digits: '42#' });
-    const ended = em.control.webhooks(A, { eventType: 'call.gather.ended' });
+    const ended = mockControl(em, A).webhooks({ eventType: 'call.gather.ended' });
     expect(ended).toHaveLength(1);
     expect(ended[0].data.payload).toMatchObject({ call_control_id: alice, digits: '42', status: 'valid' });
   });
@@ -151,7 +152,7 @@ describe('POST /_mock/calls/{id}/speech', () => {
     await as().post(`/_mock/calls/${enc(alice)}/speech`, { state: 'started' });
     await as().post(`/_mock/calls/${enc(alice)}/speech`, { state: 'stopped' });
     await as().post(`/_mock/calls/${enc(host)}/speech`, { state: 'started' });
-    const floor = em.control.webhooks(A, { eventType: 'conference.floor.changed' }).map((e) => e.data.payload.call_control_id);
+    const floor = mockControl(em, A).webhooks({ eventType: 'conference.floor.changed' }).map((e) => e.data.payload.call_control_id);
     expect(floor).toEqual([alice, host]);
   });
 
@@ -174,7 +175,7 @@ describe('/_mock/numbers', () => {
     expect(put.status).toBe(200);
     expect(put.body.data).toEqual({ e164: '+15557770001', behaviour: 'busy' });
     const busy = await dial('+15557770001');
-    expect(em.control.webhooks(A, { callControlId: busy, eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('user_busy');
+    expect(mockControl(em, A).webhooks({ callControlId: busy, eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('user_busy');
 
     expect((await as().delete(`/_mock/numbers/${enc('+15557770001')}`)).status).toBe(200);
     const answered = await dial('+15557770001');
@@ -193,7 +194,7 @@ describe('/_mock/numbers', () => {
     await as().put('/_mock/numbers/+15557770003', { behavior: 'no_answer' });
     const id = await dial('+15557770003', { timeout_secs: 30 });
     await as().post('/_mock/clock/advance', { seconds: 30 });
-    expect(em.control.webhooks(A, { callControlId: id, eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('timeout');
+    expect(mockControl(em, A).webhooks({ callControlId: id, eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('timeout');
   });
 
   it('lists and reads behaviours, with the default for a number never configured', async () => {

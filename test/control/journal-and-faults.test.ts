@@ -1,3 +1,4 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Telnyx from 'telnyx';
 import { api, inMemory, withSdk } from '../support/harness.js';
@@ -26,7 +27,7 @@ function expectError(res: { status: number; body: unknown }, status: number, cod
 }
 
 const answered = (key = A, from = '+15550001001') =>
-  em.control.placeCall(key, { from, to: '+15559990000', connectionId: 'conn-1', answered: true }).callControlId;
+  mockControl(em, key).placeCall({ from, to: '+15559990000', connectionId: 'conn-1', answered: true }).call_control_id;
 
 async function conferenceWith(key = A) {
   const host = answered(key, '+15550001000');
@@ -174,7 +175,7 @@ describe('/_mock/faults', () => {
     const call = answered();
     await as().post('/_mock/faults', { path: '/v2/calls/*/actions/hangup', status: 500 });
     await as().post(`/v2/calls/${encodeURIComponent(call)}/actions/hangup`, { client_state: 'eA==' });
-    expect(em.control.call(A, call).state).toBe('answered');
+    expect(mockControl(em, A).call(call).state).toBe('answered');
     const [entry] = (await as().get('/_mock/requests')).body.data;
     expect(entry).toMatchObject({ status: 500, body: { client_state: 'eA==' } });
   });
@@ -231,10 +232,10 @@ describe('faults seen through the official SDK', () => {
     const { em: started } = await withSdk();
     running = started;
     const client = new Telnyx({ apiKey: A, baseURL: `${running.url}/v2` }); // default maxRetries: 2
-    running.control.addFault(A, { method: 'GET', path: '/v2/queues', status: 429, count: 2, headers: { 'retry-after': '0' } });
+    mockControl(running, A).fault({ method: 'GET', path: '/v2/queues', status: 429, count: 2, headers: { 'retry-after': '0' } });
     const page = await client.queues.list();
     expect(page.data).toEqual([]);
-    const statuses = (await running.control.requests(A, { path: '/v2/queues' })).map((r) => r.status);
+    const statuses = (await mockControl(running, A).requests({ path: '/v2/queues' })).map((r) => r.status);
     expect(statuses).toEqual([429, 429, 200]);
   });
 
@@ -242,8 +243,8 @@ describe('faults seen through the official SDK', () => {
     const { em: started } = await withSdk();
     running = started;
     const client = new Telnyx({ apiKey: A, baseURL: `${running.url}/v2`, maxRetries: 1 });
-    running.control.addFault(A, { method: '*', path: '/v2/**', status: 500, count: 5 });
+    mockControl(running, A).fault({ method: '*', path: '/v2/**', status: 500, count: 5 });
     await expect(client.conferences.list()).rejects.toMatchObject({ status: 500 });
-    expect((await running.control.requests(A)).length).toBe(2);
+    expect((await mockControl(running, A).requests()).length).toBe(2);
   });
 });

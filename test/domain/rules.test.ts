@@ -1,10 +1,11 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, answeredCall, inMemory } from '../support/harness.js';
 import type { Emulator } from '../../src/server.js';
 import * as conference from '../../src/domain/conference.js';
 import * as queue from '../../src/domain/queue.js';
 import * as callLeg from '../../src/domain/call-leg.js';
-import { DomainError } from '../../src/domain/errors.js';
+import { TelnyxError } from '../../src/model/errors.js';
 
 const ACCOUNT = 'KEY_domain';
 let em: Emulator;
@@ -14,12 +15,12 @@ afterEach(() => em.dispose());
 
 const call = (from = '+15550000001') => answeredCall(em, ACCOUNT, from);
 const run = <T>(fn: Parameters<typeof act<T>>[2]) => act(em, ACCOUNT, fn);
-const events = () => em.repo.db.$client
+const events = () => em.db.$client
   .prepare('select event_type as type, call_control_id as call from webhook_events where account = ? order by seq')
   .all(ACCOUNT) as Array<{ type: string; call: string | null }>;
 const eventTypes = () => events().map((e) => e.type);
 const code = (fn: () => unknown) => {
-  try { fn(); } catch (e) { if (e instanceof DomainError) return e.code; throw e; }
+  try { fn(); } catch (e) { if (e instanceof TelnyxError) return e.code; throw e; }
   return 'no error';
 };
 
@@ -30,8 +31,8 @@ function startConference(opts: Partial<conference.CreateConference> = {}) {
 }
 const join = (confId: string, j: Partial<conference.JoinConference> & { callControlId: string }) =>
   run((ctx) => conference.join(ctx, conference.requireConference(ctx, confId), j));
-const reload = (id: string) => em.repo.conference(ACCOUNT, id)!;
-const liveCall = (id: string) => em.repo.call(ACCOUNT, id)!;
+const reload = (id: string) => em.account(ACCOUNT).store.conference(id)!;
+const liveCall = (id: string) => em.account(ACCOUNT).store.call(id)!;
 
 describe('when a participant leaves', () => {
   it('the last one out ends the conference with all_left', () => {
@@ -74,7 +75,7 @@ describe('when a participant leaves', () => {
     run((ctx) => conference.leave(ctx, reload(conf.id), moderator.callControlId));
     expect(reload(conf.id)).toMatchObject({ status: 'completed', endReason: 'host_left' });
     expect(liveCall(host.callControlId)).toMatchObject({ state: 'answered', conferenceId: null });
-    const participants = em.repo.participants(ACCOUNT, conf.id);
+    const participants = em.account(ACCOUNT).store.participants(conf.id);
     expect(participants.map((p) => p.status)).toEqual(['left', 'left']);
   });
 
@@ -83,7 +84,7 @@ describe('when a participant leaves', () => {
     const alice = call();
     join(conf.id, { callControlId: alice.callControlId });
     run((ctx) => callLeg.hangupCall(ctx, liveCall(alice.callControlId), 'normal_clearing', 'caller'));
-    const p = em.repo.participants(ACCOUNT, conf.id).find((x) => x.callControlId === alice.callControlId)!;
+    const p = em.account(ACCOUNT).store.participants(conf.id).find((x) => x.callControlId === alice.callControlId)!;
     expect(p.status).toBe('left');
     expect(reload(conf.id).status).toBe('in_progress');
   });
@@ -95,16 +96,16 @@ describe('conference lifecycle', () => {
     expect(conf.status).toBe('init');
     join(conf.id, { callControlId: call('+15550000002').callControlId, hold: true });
     expect(reload(conf.id).status).toBe('init');
-    expect(em.repo.activeParticipants(ACCOUNT, conf.id)[1].onHold).toBe(true);
+    expect(em.account(ACCOUNT).store.activeParticipants(conf.id)[1].onHold).toBe(true);
     join(conf.id, { callControlId: call('+15550000003').callControlId, startConferenceOnEnter: true });
     expect(reload(conf.id).status).toBe('in_progress');
   });
 
   it('expires 4 hours after creation with time_exceeded, hanging everyone up', () => {
     const { host, conf } = startConference();
-    em.engine.advance(ACCOUNT, 4 * 3600_000 - 1000);
+    mockControl(em, ACCOUNT).advance(4 * 3600 - 1);
     expect(reload(conf.id).status).toBe('in_progress');
-    em.engine.advance(ACCOUNT, 1000);
+    mockControl(em, ACCOUNT).advance(1);
     expect(reload(conf.id)).toMatchObject({ status: 'completed', endReason: 'time_exceeded' });
     expect(liveCall(host.callControlId).state).toBe('hangup');
     expect(eventTypes().at(-1)).toBe('conference.ended');
@@ -122,10 +123,10 @@ describe('conference lifecycle', () => {
     const other = call('+15550000009');
     const second = run((ctx) => conference.createConference(ctx, { callControlId: other.callControlId, name: 'other' }));
     expect(code(() => join(second.id, { callControlId: host.callControlId }))).toBe('90033');
-    const ringing = em.control.placeCall(ACCOUNT, { from: '+15550000004', to: '+15550000005', connectionId: 'c' });
-    expect(code(() => join(conf.id, { callControlId: ringing.callControlId }))).toBe('90034');
-    em.control.hangup(ACCOUNT, ringing.callControlId);
-    expect(code(() => join(conf.id, { callControlId: ringing.callControlId }))).toBe('90018');
+    const ringing = mockControl(em, ACCOUNT).placeCall({ from: '+15550000004', to: '+15550000005', connectionId: 'c' });
+    expect(code(() => join(conf.id, { callControlId: ringing.call_control_id }))).toBe('90034');
+    mockControl(em, ACCOUNT).hangup(ringing.call_control_id);
+    expect(code(() => join(conf.id, { callControlId: ringing.call_control_id }))).toBe('90018');
     expect(code(() => join(conf.id, { callControlId: 'v3:unknown' }))).toBe('90015');
   });
 
@@ -137,9 +138,9 @@ describe('conference lifecycle', () => {
   it('media lasts its simulated duration, then ends; stop ends it early', () => {
     const { conf } = startConference();
     run((ctx) => conference.startMedia(ctx, reload(conf.id), { kind: 'playback', mediaUrl: 'https://x/a.mp3' }));
-    em.engine.advance(ACCOUNT, 4000);
+    mockControl(em, ACCOUNT).advance(4);
     expect(eventTypes().filter((t) => t.startsWith('conference.playback'))).toEqual(['conference.playback.started']);
-    em.engine.advance(ACCOUNT, 1000);
+    mockControl(em, ACCOUNT).advance(1);
     expect(eventTypes().filter((t) => t.startsWith('conference.playback'))).toEqual(['conference.playback.started', 'conference.playback.ended']);
     run((ctx) => conference.startMedia(ctx, reload(conf.id), { kind: 'speak' }));
     run((ctx) => conference.stopMedia(ctx, reload(conf.id), undefined));
@@ -156,10 +157,10 @@ describe('queues', () => {
     const b = call('+15550000002');
     enqueue(a.callControlId);
     enqueue(b.callControlId, { keepAfterHangup: true });
-    em.control.hangup(ACCOUNT, a.callControlId);
-    em.control.hangup(ACCOUNT, b.callControlId);
-    expect(em.repo.queueCall(ACCOUNT, a.callControlId)).toBeUndefined();
-    expect(em.repo.queueCall(ACCOUNT, b.callControlId)).toMatchObject({ isAlive: false });
+    mockControl(em, ACCOUNT).hangup(a.callControlId);
+    mockControl(em, ACCOUNT).hangup(b.callControlId);
+    expect(em.account(ACCOUNT).store.queueCall(a.callControlId)).toBeUndefined();
+    expect(em.account(ACCOUNT).store.queueCall(b.callControlId)).toMatchObject({ isAlive: false });
   });
 
   it('timeouts fire in due order when time is advanced past several of them', () => {
@@ -167,7 +168,7 @@ describe('queues', () => {
     enqueue(ids[0], { maxWaitTimeSecs: 30 });
     enqueue(ids[1], { maxWaitTimeSecs: 10 });
     enqueue(ids[2], { maxWaitTimeSecs: 20 });
-    em.engine.advance(ACCOUNT, 60_000);
+    mockControl(em, ACCOUNT).advance(60);
     const dequeued = events().filter((e) => e.type === 'call.dequeued').map((e) => e.call);
     expect(dequeued).toEqual([ids[1], ids[2], ids[0]]);
   });
@@ -180,21 +181,21 @@ describe('queues', () => {
 
 describe('callers and dialed numbers', () => {
   it('a busy number hangs up at once with user_busy', () => {
-    em.control.setNumber(ACCOUNT, '+15550002222', { behaviour: 'busy' });
+    mockControl(em, ACCOUNT).setNumber('+15550002222', { behaviour: 'busy' });
     const c = run((ctx) => callLeg.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
     expect(liveCall(c.callControlId)).toMatchObject({ state: 'hangup', hangupCause: 'user_busy' });
   });
 
   it('a number that answers after N seconds rings until then; one that never answers times out', () => {
-    em.control.setNumber(ACCOUNT, '+15550002222', { behaviour: 'answer', answerAfterSecs: 5 });
-    em.control.setNumber(ACCOUNT, '+15550003333', { behaviour: 'no_answer' });
+    mockControl(em, ACCOUNT).setNumber('+15550002222', { behaviour: 'answer', answerAfterSecs: 5 });
+    mockControl(em, ACCOUNT).setNumber('+15550003333', { behaviour: 'no_answer' });
     const late = run((ctx) => callLeg.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
     const never = run((ctx) => callLeg.dial(ctx, { from: '+15550001111', to: '+15550003333', connectionId: 'c', timeoutSecs: 20 }));
-    em.engine.advance(ACCOUNT, 4000);
+    mockControl(em, ACCOUNT).advance(4);
     expect(liveCall(late.callControlId).state).toBe('ringing');
-    em.engine.advance(ACCOUNT, 1000);
+    mockControl(em, ACCOUNT).advance(1);
     expect(liveCall(late.callControlId).state).toBe('answered');
-    em.engine.advance(ACCOUNT, 15_000);
+    mockControl(em, ACCOUNT).advance(15);
     expect(liveCall(never.callControlId)).toMatchObject({ state: 'hangup', hangupCause: 'timeout' });
   });
 
@@ -203,10 +204,10 @@ describe('callers and dialed numbers', () => {
     const alice = call('+15550000002');
     join(conf.id, { callControlId: alice.callControlId });
     run((ctx) => conference.gatherUsingAudio(ctx, reload(conf.id), { callControlId: alice.callControlId, maximumDigits: 3 }));
-    em.control.pressDigits(ACCOUNT, alice.callControlId, '12');
+    mockControl(em, ACCOUNT).pressDigits(alice.callControlId, '12');
     expect(eventTypes().filter((t) => t === 'call.gather.ended')).toEqual([]);
-    em.control.pressDigits(ACCOUNT, alice.callControlId, '3');
-    const ended = em.repo.db.$client.prepare(
+    mockControl(em, ACCOUNT).pressDigits(alice.callControlId, '3');
+    const ended = em.db.$client.prepare(
       "select data from webhook_events where event_type = 'call.gather.ended'").get() as { data: string };
     expect(JSON.parse(ended.data).payload).toMatchObject({ digits: '123', status: 'valid' });
     expect(eventTypes().filter((t) => t === 'call.dtmf.received')).toHaveLength(3);
@@ -216,9 +217,9 @@ describe('callers and dialed numbers', () => {
     const { host, conf } = startConference();
     const alice = call('+15550000002');
     join(conf.id, { callControlId: alice.callControlId });
-    em.control.speech(ACCOUNT, alice.callControlId, 'started');
-    em.control.speech(ACCOUNT, alice.callControlId, 'started');
-    em.control.speech(ACCOUNT, host.callControlId, 'started');
+    mockControl(em, ACCOUNT).speech(alice.callControlId, 'started');
+    mockControl(em, ACCOUNT).speech(alice.callControlId, 'started');
+    mockControl(em, ACCOUNT).speech(host.callControlId, 'started');
     expect(events().filter((e) => e.type === 'conference.floor.changed').map((e) => e.call))
       .toEqual([alice.callControlId, host.callControlId]);
   });
@@ -232,9 +233,9 @@ describe('time', () => {
     em = inMemory({}, () => (wall += 7));
     const a = call('+15550000001');
     run((ctx) => queue.enqueue(ctx, liveCall(a.callControlId), { queueName: 'support', maxWaitTimeSecs: 30 }));
-    const enqueuedAt = em.repo.queueCall(ACCOUNT, a.callControlId)!.enqueuedAt;
-    em.engine.advance(ACCOUNT, 3600_000);
-    const row = em.repo.db.$client.prepare(
+    const enqueuedAt = em.account(ACCOUNT).store.queueCall(a.callControlId)!.enqueuedAt;
+    mockControl(em, ACCOUNT).advance(3600);
+    const row = em.db.$client.prepare(
       "select occurred_at as at, data from webhook_events where event_type = 'call.dequeued'").get() as { at: string; data: string };
     expect(Date.parse(row.at)).toBe(enqueuedAt + 30_000);
     expect(JSON.parse(row.data).payload.wait_time_secs).toBe(30);

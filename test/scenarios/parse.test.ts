@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText, ScenarioError, validateScenario } from '../../src/control/scenario/parse.js';
+import { parseScenarioText, ScenarioError, validateScenario } from '../../src/scenario/parse.js';
 
 /** The message of the ScenarioError a text raises (failing the test if it parses). */
 function problem(text: string, source = 'x.yaml'): string {
@@ -78,7 +78,7 @@ describe('parseScenarioText', () => {
 
   it('refuses bad values with the field and what was given', () => {
     expect(problem(yaml('  - advance: soon\n'))).toMatch(/step 1 \(advance\): 'advance' must be a duration: .*got "soon"/);
-    expect(problem(yaml(`${ALICE}  - press: alice\n    digits: "1x"\n`))).toMatch(/'digits' may contain only 0-9, A-D, \* and #/);
+    expect(problem(yaml(`${ALICE}  - press: alice\n    digits: "1x"\n`))).toMatch(/The 'digits' parameter may contain only 0-9, A-D, \* and #/);
     expect(problem(yaml(`${ALICE}  - expect: { call: alice, state: talking }\n`))).toMatch(/'state' must be one of ringing, answered, hangup, got "talking"/);
     expect(problem(yaml('  - expect: { request: "the mute endpoint" }\n'))).toMatch(/'request' is "METHOD \/path"/);
     expect(problem(yaml('  - wait: { queue: q }\n    timeout: 2h\n'))).toMatch(/a wait lasts at most 10 minutes/);

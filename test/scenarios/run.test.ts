@@ -1,3 +1,4 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Telnyx from 'telnyx';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
@@ -168,10 +169,10 @@ describe('POST /_mock/scenarios/run', () => {
   });
 
   it('runs in the caller\'s account only', async () => {
-    const other = em.control.placeCall('KEY_other', { from: '+15550001001', to: '+15550100000', connectionId: 'c' });
+    const other = mockControl(em, 'KEY_other').placeCall({ from: '+15550001001', to: '+15550100000', connectionId: 'c' });
     await http.as(KEY).post('/_mock/scenarios/run', { scenario });
-    expect(em.control.call('KEY_other', other.callControlId).state).toBe('ringing');
-    expect(em.control.webhooks(KEY).length).toBeGreaterThan(0);
+    expect(mockControl(em, 'KEY_other').call(other.call_control_id).state).toBe('ringing');
+    expect(mockControl(em, KEY).webhooks().length).toBeGreaterThan(0);
   });
 
   it('refuses a bad scenario with a 422 naming the step and pointing at the field', async () => {

@@ -1,3 +1,4 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type Telnyx from 'telnyx';
 import { withSdk, answeredCall } from '../support/harness.js';
@@ -24,8 +25,8 @@ describe('call legs through the official SDK', () => {
   });
 
   it('answers a ringing inbound call, then hangs it up; a hung-up call refuses commands with 90018', async () => {
-    const ringing = em.control.placeCall(account, { from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
-    const id = ringing.callControlId;
+    const ringing = mockControl(em, account).placeCall({ from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
+    const id = ringing.call_control_id;
     await expect(client.conferences.create({ call_control_id: id, name: 'too-early' }))
       .rejects.toMatchObject({ status: 422, error: { errors: [{ code: '90034' }] } });
     expect(await client.calls.actions.answer(id, { client_state: 'aGk=' })).toMatchObject({ data: { result: 'ok' } });
@@ -131,7 +132,7 @@ describe('queues through the official SDK', () => {
 
 describe('who answers', () => {
   it('refuses to answer or reject a dialed call: its far end answers it', async () => {
-    em.control.setNumber(account, '+15550002222', { behaviour: 'no_answer' });
+    mockControl(em, account).setNumber('+15550002222', { behaviour: 'no_answer' });
     const dialed = (await client.calls.dial({ connection_id: 'conn-1', from: '+15550001111', to: '+15550002222' })).data!;
     await expect(client.calls.actions.answer(dialed.call_control_id, {})).rejects.toMatchObject({ status: 422 });
     await expect(client.calls.actions.reject(dialed.call_control_id, { cause: 'USER_BUSY' })).rejects.toMatchObject({ status: 422 });
@@ -139,9 +140,17 @@ describe('who answers', () => {
   });
 
   it('rejects a ringing inbound call, which then hangs up', async () => {
-    const ringing = em.control.placeCall(account, { from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
-    await client.calls.actions.reject(ringing.callControlId, { cause: 'CALL_REJECTED' });
-    expect((await client.calls.retrieveStatus(ringing.callControlId)).data!.is_alive).toBe(false);
-    expect(em.repo.call(account, ringing.callControlId)!.hangupCause).toBe('call_rejected');
+    const ringing = mockControl(em, account).placeCall({ from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
+    await client.calls.actions.reject(ringing.call_control_id, { cause: 'CALL_REJECTED' });
+    expect((await client.calls.retrieveStatus(ringing.call_control_id)).data!.is_alive).toBe(false);
+    expect(em.account(account).store.call(ringing.call_control_id)!.hangupCause).toBe('call_rejected');
+  });
+
+  it("carries reject's client_state on the call.hangup that follows", async () => {
+    // SDK ActionRejectParams.client_state: "Use this field to add state to every subsequent webhook."
+    const ringing = mockControl(em, account).placeCall({ from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
+    await client.calls.actions.reject(ringing.call_control_id, { cause: 'USER_BUSY', client_state: 'YnVzeQ==' });
+    const [hangup] = mockControl(em, account).webhooks({ eventType: 'call.hangup', callControlId: ringing.call_control_id });
+    expect(hangup.data.payload).toMatchObject({ client_state: 'YnVzeQ==', hangup_cause: 'user_busy' });
   });
 });

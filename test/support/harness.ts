@@ -4,15 +4,16 @@ import Telnyx from 'telnyx';
 import { buildEmulator, defaultConfig, startEmulator, type Emulator, type RunningEmulator } from '../../src/server.js';
 import type { Config } from '../../src/config.js';
 import type { Ctx } from '../../src/domain/context.js';
+import { placeCall } from '../../src/commands/callers.js';
 
-/** An emulator without a socket, for domain tests (run operations through engine.run). */
+/** An emulator without a socket, for domain tests (run operations in a transaction with `act`). */
 export function inMemory(config: Partial<Config> = {}, wall?: () => number): Emulator {
   return buildEmulator(defaultConfig(config), { ticker: false, wall });
 }
 
-/** Runs a domain operation for `account` in one transaction, the way a route does. */
+/** Runs a domain operation for `account` in one transaction, the way a command does. */
 export function act<T>(em: Emulator, account: string, fn: (ctx: Ctx) => T): T {
-  return em.engine.run(account, fn) as T;
+  return em.account(account).write(fn);
 }
 
 /** supertest against the app, with a bearer key already set. */
@@ -38,5 +39,5 @@ export async function withSdk(config: Partial<Config> = {}, apiKey = 'KEY_sdk_te
 
 /** An answered inbound call, the way a caller arrives in most flows. */
 export function answeredCall(em: Emulator, account: string, from = '+15550001000') {
-  return em.control.placeCall(account, { from, to: '+15559990000', connectionId: 'conn-1', answered: true });
+  return placeCall(em.account(account), { from, to: '+15559990000', connection_id: 'conn-1', answered: true });
 }

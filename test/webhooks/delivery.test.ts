@@ -1,3 +1,4 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, verifyAll, type Delivery, type Receiver } from '../support/receiver.js';
 import { webhookEnv, type Env } from './env.js';
@@ -105,16 +106,27 @@ describe('webhook delivery', () => {
 
   it("holds a call's later events until its earlier one is delivered, while other calls' events go ahead", async () => {
     const env = await envWith({ webhookAttempts: 10, webhookBackoffMs: 40, webhookBackoffMaxMs: 40 });
-    let slow = '';
-    env.receiver.respondWith((d) => (d.json.data.payload.call_control_id === slow && d.json.meta.attempt < 4 ? 503 : 200));
-    slow = await env.call({ answered: false });
+    // Only the slow call's first event is refused (three times); its later events would be
+    // accepted at once, so nothing but per-call ordering keeps them back. Known by its number,
+    // so the very first attempt is already refused.
+    const SLOW = '+15550000666';
+    env.receiver.respondWith((d) => (d.json.data.payload.from === SLOW && d.json.data.event_type === 'call.initiated'
+      && d.json.meta.attempt < 4 ? 503 : 200));
+    const slow = await env.call({ from: SLOW, answered: false });
     await env.client.calls.actions.answer(slow, {});
     await env.client.calls.actions.hangup(slow, {});
     const fast = await env.call({ from: '+15550000002' });
     await settled(env);
-    const order = env.receiver.accepted().map((d) => `${d.json.data.payload.call_control_id === slow ? 'slow' : 'fast'}:${d.json.data.event_type}`);
-    expect(order.filter((o) => o.startsWith('slow'))).toEqual(['slow:call.initiated', 'slow:call.answered', 'slow:call.hangup']);
+    // Not one request for the slow call's later events before its first was accepted.
+    const ofSlow = env.receiver.requests.filter((d) => d.json.data.payload.call_control_id === slow)
+      .map((d) => `${d.json.data.event_type}#${d.json.meta.attempt}=${d.answer}`);
+    expect(ofSlow).toEqual([
+      'call.initiated#1=503', 'call.initiated#2=503', 'call.initiated#3=503', 'call.initiated#4=200',
+      'call.answered#1=200', 'call.hangup#1=200',
+    ]);
     // The other call was not held up behind the first call's retries.
+    const order = env.receiver.accepted().map((d) => `${d.json.data.payload.call_control_id === slow ? 'slow' : 'fast'}:${d.json.data.event_type}`);
+    expect(order.filter((o) => o.startsWith('fast'))).toEqual(['fast:call.initiated', 'fast:call.answered']);
     expect(order.indexOf('fast:call.answered')).toBeLessThan(order.indexOf('slow:call.initiated'));
     expect(fast).toBeTruthy();
   });
@@ -201,7 +213,7 @@ describe('webhook delivery', () => {
     const env = await envWith({ webhookMaxPerSecond: 100 });
     // 40 events recorded at once, across 20 calls, so nothing but the rate holds them back.
     for (let i = 0; i < 20; i++) {
-      env.em.control.placeCall(env.account, { from: `+1555000${String(i).padStart(4, '0')}`, to: '+15559990000', connectionId: 'c', answered: true });
+      mockControl(env.em, env.account).placeCall({ from: `+1555000${String(i).padStart(4, '0')}`, to: '+15559990000', connectionId: 'c', answered: true });
     }
     await settled(env);
     const times = env.receiver.requests.map((d) => d.at);

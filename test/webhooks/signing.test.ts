@@ -1,3 +1,4 @@
+import { mockControl } from '../../src/lib.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ describe('webhook signatures', () => {
     receiver = await startReceiver();
     ({ em } = await withSdk({ webhookUrl: receiver.url }));
     const account = 'KEY_sdk_test';
-    em.control.advance(account, 3 * 86_400);
+    mockControl(em, account).advance(3 * 86_400);
     answeredCall(em, account);
     const [d] = await receiver.accepts(1);
     expect(Math.abs(Number(d.headers['telnyx-timestamp']) - Date.now() / 1000)).toBeLessThan(5);

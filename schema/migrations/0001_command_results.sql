@@ -1,0 +1,1 @@
+ALTER TABLE `command_ids` ADD `result` text;

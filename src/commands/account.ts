@@ -1,0 +1,63 @@
+import type { Clock } from '../clock.js';
+import type { Ctx } from '../domain/context.js';
+import type { AccountStore } from '../domain/store.js';
+import type { SqliteStore } from '../store/account-store.js';
+import type { Journal } from '../control/journal.js';
+import type { Faults } from '../control/faults.js';
+import type { Engine, Once } from './engine.js';
+
+/** The process-wide parts every account's commands share. */
+export interface Services {
+  engine: Engine;
+  store: SqliteStore;
+  clock: Clock;
+  /** What the app sent to /v2 (filled by the /v2 middleware). */
+  journal: Journal;
+  /** Errors and delays the /v2 middleware injects. */
+  faults: Faults;
+}
+
+/**
+ * One account (API key), resolved once per request, scenario or startMock() handle and passed to
+ * every command: its store is bound to it, so nothing below passes the account id again.
+ */
+export class Account {
+  readonly store: AccountStore;
+
+  constructor(readonly id: string, readonly services: Services) {
+    this.store = services.store.forAccount(id);
+  }
+
+  /** Runs `fn` in one write transaction (see Engine.write for command_id). */
+  write<T>(fn: (ctx: Ctx) => T, once?: Once): T {
+    return this.services.engine.write(this.store, fn, once);
+  }
+
+  /** Runs `fn` in one read transaction. */
+  read<T>(fn: (ctx: Ctx) => T): T {
+    return this.services.engine.read(this.store, fn);
+  }
+
+  /** The account's virtual time in ms. */
+  now(): number {
+    return this.services.clock.now(this.id);
+  }
+
+  /** Wall time in ms, for waits on a real app doing real I/O, whatever the account's clock says. */
+  wallNow(): number {
+    return this.services.clock.wallNow();
+  }
+}
+
+/** Every account seen since start, each built once. */
+export class Accounts {
+  private readonly byKey = new Map<string, Account>();
+
+  constructor(readonly services: Services) {}
+
+  get(key: string): Account {
+    let account = this.byKey.get(key);
+    if (!account) this.byKey.set(key, account = new Account(key, this.services));
+    return account;
+  }
+}

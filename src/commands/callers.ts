@@ -1,0 +1,67 @@
+/** The far end of the line (control API): callers arrive, press keys, speak and hang up. */
+import type { CallLeg } from '../model/entities.js';
+import { errors } from '../model/errors.js';
+import * as callLeg from '../domain/call-leg.js';
+import * as conference from '../domain/conference.js';
+import type { Account } from './account.js';
+import { SPEECH_STATES } from '../../schema/enums.js';
+import { address, body, bool, oneOf, pattern, string, url } from './schema.js';
+
+// The bodies this room takes, declared once (the one validation layer: see schema.ts).
+
+export const PlaceCall = body({
+  from: address({ required: true }),
+  to: address({ required: true }),
+  connection_id: string({ required: true }),
+  client_state: string(),
+  answered: bool(),
+  webhook_url: url(),
+});
+
+/** Keys a caller can press on a phone: 0-9, A-D, * and #. */
+export const PressDigits = body({
+  digits: pattern(/^[0-9A-Da-d*#]+$/, "The 'digits' parameter may contain only 0-9, A-D, * and #.", { required: true, max: 128 }),
+});
+
+export const Speech = body({ state: oneOf(SPEECH_STATES, { required: true }) });
+
+/** An inbound call arrives: it rings (call.initiated) until the app answers, unless `answered`. */
+export function placeCall(a: Account, input: unknown): CallLeg {
+  const b = PlaceCall.parse(input);
+  return a.write((ctx) => callLeg.receiveCall(ctx, {
+    from: b.from, to: b.to, connectionId: b.connection_id, clientState: b.client_state,
+    answered: b.answered, webhookUrl: b.webhook_url,
+  }));
+}
+
+/** A call as the far end sees it. */
+export function farEndCall(a: Account, callControlId: string): CallLeg {
+  const call = a.read((ctx) => ctx.store.call(callControlId));
+  if (!call) throw errors.notFound('Call');
+  return call;
+}
+
+/** The caller (or, on a dialed call, the callee) hangs up. */
+export function farEndHangup(a: Account, callControlId: string): CallLeg {
+  return a.write((ctx) => {
+    const call = callLeg.requireCall(ctx, callControlId);
+    callLeg.farEndHangup(ctx, call);
+    return call;
+  });
+}
+
+/** The caller presses keys: call.dtmf.received per digit; a pending gather may complete. */
+export function pressDigits(a: Account, callControlId: string, input: unknown): void {
+  const b = PressDigits.parse(input);
+  a.write((ctx) => callLeg.pressDigits(ctx, callLeg.requireLive(callLeg.requireCall(ctx, callControlId)), b.digits));
+}
+
+/** The caller starts or stops speaking: moves the conference floor. */
+export function speech(a: Account, callControlId: string, input: unknown): void {
+  const b = Speech.parse(input);
+  a.write((ctx) => {
+    const call = callLeg.requireLive(callLeg.requireCall(ctx, callControlId));
+    if (b.state === 'started') conference.speechStarted(ctx, call);
+    else conference.speechStopped(ctx, call);
+  });
+}

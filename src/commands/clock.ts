@@ -1,0 +1,54 @@
+/** The account's virtual clock (control API). */
+import { iso } from '../clock.js';
+import type { Account } from './account.js';
+import { errors } from '../model/errors.js';
+import { parseDurationSecs } from './duration.js';
+import { body, custom } from './schema.js';
+
+// The bodies this room takes, declared once (the one validation layer: see schema.ts).
+
+/** Longest single clock move: a year, so a typo can't overflow dates. */
+export const MAX_ADVANCE_SECS = 366 * 86_400;
+
+export const AdvanceClock = body({
+  seconds: custom((v) => v),
+  duration: custom((v) => v),
+}, (b) => {
+  const given = b.seconds ?? b.duration;
+  const seconds = parseDurationSecs(given);
+  if (seconds === undefined) {
+    if (given === undefined) throw errors.missing('seconds');
+    throw errors.invalid('seconds', "'seconds' must be a non-negative number or an ISO 8601 duration such as PT4H.");
+  }
+  if (seconds > MAX_ADVANCE_SECS) throw errors.outOfRange('seconds', 0, MAX_ADVANCE_SECS);
+  b.seconds = seconds;
+});
+
+export interface ClockState { now: string; offset_ms: number; frozen: boolean }
+
+export function clockState(a: Account): ClockState {
+  const { clock } = a.services;
+  const t = clock.state(a.id);
+  return {
+    now: iso(clock.now(a.id)),
+    offset_ms: t.offsetMs + (t.frozenAt !== null ? t.frozenAt - clock.wallNow() : 0),
+    frozen: t.frozenAt !== null,
+  };
+}
+
+/** Moves time forward (`seconds`: a number or ISO 8601 like PT4H), firing what falls due on the way, in order. */
+export function advanceClock(a: Account, input: unknown): ClockState & { fired: number } {
+  const b = AdvanceClock.parse(input);
+  const fired = a.services.engine.advance(a.store, Math.round((b.seconds as number) * 1000));
+  return { ...clockState(a), fired };
+}
+
+export function freezeClock(a: Account): ClockState {
+  a.services.clock.freeze(a.id);
+  return clockState(a);
+}
+
+export function unfreezeClock(a: Account): ClockState {
+  a.services.clock.unfreeze(a.id);
+  return clockState(a);
+}

@@ -1,0 +1,51 @@
+/** The request journal (control API): what the app sent to /v2. */
+import { HTTP_METHODS } from '../../schema/enums.js';
+import { errors } from '../model/errors.js';
+import { JOURNAL_CAPACITY, type JournalEntry, type JournalRecord, type RequestFilter } from '../control/journal.js';
+import type { Account } from './account.js';
+
+/** The journal's filters as a door gives them: numbers, or the text of a query string. */
+export interface RequestQuery extends Omit<RequestFilter, 'status' | 'after' | 'limit'> {
+  status?: number | string;
+  after?: number | string;
+  limit?: number | string;
+}
+
+/** Requests the app sent, oldest first, filtered; the filters are checked in the order they are listed. */
+export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalEntry[]> {
+  const method = q.method?.toUpperCase();
+  if (method !== undefined && !(HTTP_METHODS as readonly string[]).includes(method)) throw errors.paramBadEnum('method', HTTP_METHODS);
+  const int = (name: 'status' | 'after' | 'limit', min: number, max: number) => {
+    const v = q[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw errors.paramOutOfRange(name, min, max);
+    return n;
+  };
+  return a.services.journal.entries(a.id, {
+    ...q,
+    method,
+    status: int('status', 100, 599),
+    after: int('after', 0, Number.MAX_SAFE_INTEGER),
+    limit: int('limit', 1, JOURNAL_CAPACITY),
+  });
+}
+
+/** The id of the account's latest request (0 when none): a "since" mark. */
+export function requestMark(a: Account): number {
+  return a.services.journal.mark(a.id);
+}
+
+/** Requests dropped from the full ring so far. */
+export function droppedRequests(a: Account): number {
+  return a.services.journal.dropped(a.id);
+}
+
+export function clearRequests(a: Account): void {
+  a.services.journal.clear(a.id);
+}
+
+/** Journals one /v2 request (the middleware calls this after the route answered). */
+export function recordRequest(a: Account, r: JournalRecord): void {
+  a.services.journal.record(a.id, r);
+}

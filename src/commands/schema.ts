@@ -1,0 +1,175 @@
+import { errors } from '../model/errors.js';
+
+/**
+ * The one validation layer: each operation's body is declared once, as data, beside its command, and
+ * every door's input goes through it inside the command, so HTTP, startMock() and scenarios
+ * refuse the same input with the same Telnyx error and `source.pointer`.
+ *
+ * A table of small readers rather than zod or valibot: Telnyx answers each kind of problem with
+ * its own code (10004 missing, 10015 wrong type, 10032 enum, 10033 range, 10016 E.164), fields
+ * are checked in declaration order so the first problem named is stable, and parsing a body is a
+ * plain loop on the hot paths (mute, join) with no issue objects to build and translate.
+ */
+export type Json = Record<string, unknown>;
+
+/** Reads one field of a body: the value, or undefined when it is absent and optional. */
+export type Field<T> = (body: Json, name: string) => T;
+
+type Req<R, T> = R extends true ? T : T | undefined;
+
+/** Telnyx treats an absent field, null and the empty string alike: not given. */
+const blank = (v: unknown) => v === undefined || v === null || v === '';
+
+function given(body: Json, name: string, required: boolean | undefined): unknown {
+  const v = body[name];
+  if (blank(v)) {
+    if (required) throw errors.missing(name);
+    return undefined;
+  }
+  return v;
+}
+
+export const E164 = /^\+[1-9]\d{1,14}$/;
+const SIP_URI = /^sips?:[^\s]+$/;
+
+export function string<R extends boolean = false>(o: { required?: R; max?: number } = {}): Field<Req<R, string>> {
+  return (body, name) => {
+    const v = given(body, name, o.required);
+    if (v === undefined) return undefined as Req<R, string>;
+    if (typeof v !== 'string') throw errors.invalid(name, `The '${name}' parameter must be a string.`);
+    if (v.length > (o.max ?? 4096)) throw errors.invalid(name, `The '${name}' parameter is too long.`);
+    return v;
+  };
+}
+
+export function bool(): Field<boolean | undefined> {
+  return (body, name) => {
+    const v = given(body, name, false);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') throw errors.invalid(name, `The '${name}' parameter must be a boolean.`);
+    return v;
+  };
+}
+
+export function int<R extends boolean = false>(min: number, max: number, o: { required?: R } = {}): Field<Req<R, number>> {
+  return (body, name) => {
+    const v = given(body, name, o.required);
+    if (v === undefined) return undefined as Req<R, number>;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw errors.invalid(name, `The '${name}' parameter must be an integer.`);
+    if (v < min || v > max) throw errors.outOfRange(name, min, max);
+    return v;
+  };
+}
+
+export function oneOf<T extends string, R extends boolean = false>(values: readonly T[], o: { required?: R } = {}): Field<Req<R, T>> {
+  return (body, name) => {
+    const v = given(body, name, o.required);
+    if (v === undefined) return undefined as Req<R, T>;
+    if (typeof v !== 'string' || !values.includes(v as T)) throw errors.badEnum(name, values);
+    return v as T;
+  };
+}
+
+/** A list of non-empty strings (call_control_ids). */
+export function strings<R extends boolean = false>(o: { required?: R; max?: number } = {}): Field<Req<R, string[]>> {
+  return (body, name) => {
+    const v = body[name];
+    if (v === undefined || v === null) {
+      if (o.required) throw errors.missing(name);
+      return undefined as Req<R, string[]>;
+    }
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+      throw errors.invalid(name, `The '${name}' parameter must be an array of strings.`);
+    }
+    if (v.length > (o.max ?? 1000)) throw errors.invalid(name, `The '${name}' parameter has too many items.`);
+    return v as string[];
+  };
+}
+
+export function e164<R extends boolean = false>(o: { required?: R } = {}): Field<Req<R, string>> {
+  const text = string(o);
+  return (body, name) => {
+    const v = text(body, name);
+    if (v !== undefined && !E164.test(v)) throw errors.notE164(name);
+    return v;
+  };
+}
+
+/** An E.164 number or a SIP URI (a call's `from` / `to`). */
+export function address<R extends boolean = false>(o: { required?: R } = {}): Field<Req<R, string>> {
+  const text = string(o);
+  return (body, name) => {
+    const v = text(body, name);
+    if (v !== undefined && !E164.test(v) && !SIP_URI.test(v)) throw errors.notE164(name);
+    return v;
+  };
+}
+
+/** True for an absolute http: or https: URL (where webhooks can be sent). */
+export function isHttpUrl(v: string): boolean {
+  let parsed: URL;
+  try { parsed = new URL(v); } catch { return false; }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+}
+
+/** An absolute http(s) URL: where webhooks are sent. */
+export function url(): Field<string | undefined> {
+  const text = string();
+  return (body, name) => {
+    const v = text(body, name);
+    if (v !== undefined && !isHttpUrl(v)) throw errors.invalid(name, `The '${name}' parameter must be an absolute http or https URL.`);
+    return v;
+  };
+}
+
+/** A string of the given characters (DTMF digits). */
+export function pattern<R extends boolean = false>(re: RegExp, message: string, o: { required?: R; max?: number } = {}): Field<Req<R, string>> {
+  const text = string(o);
+  return (body, name) => {
+    const v = text(body, name);
+    if (v !== undefined && !re.test(v)) throw errors.invalid(name, message);
+    return v;
+  };
+}
+
+/** A field with a shape of its own (e.g. `loop`: an integer or "infinity"), read by `read`. */
+export function custom<T>(read: (value: unknown, name: string, body: Json) => T): Field<T> {
+  return (body, name) => read(body[name], name, body);
+}
+
+type Shape = Record<string, Field<unknown>>;
+export type Out<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
+
+export interface Schema<T> {
+  /** The checked body; throws the Telnyx error of the first problem, in declaration order. */
+  parse(input: unknown): T;
+  readonly fields: readonly string[];
+}
+
+/**
+ * A body: its fields in the order they are checked, then rules across fields. An absent body
+ * (a startMock() helper called without options) reads as `{}`; anything else that is not an
+ * object is a 400.
+ */
+export function body<S extends Shape>(shape: S, ...rules: Array<(b: Out<S>) => void>): Schema<Out<S>> {
+  const entries = Object.entries(shape);
+  return {
+    fields: entries.map(([name]) => name),
+    parse(input) {
+      const raw = input ?? {};
+      if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.notObject();
+      const out: Record<string, unknown> = {};
+      for (const [name, read] of entries) out[name] = read(raw as Json, name);
+      for (const rule of rules) rule(out as Out<S>);
+      return out as Out<S>;
+    },
+  };
+}
+
+/** A rule: two fields that may not both be given. */
+export const exclusive = (a: string, b: string) => (v: Json) => {
+  if (v[a] !== undefined && v[b] !== undefined) throw errors.invalid(b, `'${a}' and '${b}' cannot be used together.`);
+};
+
+/** `command_id`: Telnyx ignores a repeat of it for the same call or conference (see Engine.write). */
+export const commandId = string();

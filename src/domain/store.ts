@@ -1,0 +1,100 @@
+import type {
+  CallLeg, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  Participant, Queue, QueueCall, Timer, WebhookEventRow,
+} from '../model/entities.js';
+import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
+
+/**
+ * The storage the rules need, declared here and implemented in src/store/ (moto's
+ * `backends[account]`, LocalStack's `get_store(account_id, region)`): one store is bound to one
+ * account when it is opened, so no method takes an account. It loads and saves; it decides nothing.
+ */
+export interface AccountStore {
+  readonly account: string;
+
+  // call legs
+  call(callControlId: string): CallLeg | undefined;
+  callsByIds(ids: string[]): CallLeg[];
+  saveCall(call: CallLeg): void;
+
+  // conferences
+  conference(id: string): Conference | undefined;
+  activeConferenceByName(name: string): Conference | undefined;
+  /** The latest conference of that name, live or not. */
+  latestConferenceByName(name: string): ConferenceView | undefined;
+  conferenceStatus(id: string): Pick<Conference, 'id' | 'status'> | undefined;
+  conferenceView(id: string): ConferenceView | undefined;
+  listConferences(filter: { name?: string; status?: string }, page: Page): Paged<ConferenceView>;
+  saveConference(conf: Conference): void;
+
+  // participants
+  participants(conferenceId: string): Participant[];
+  activeParticipants(conferenceId: string): Participant[];
+  countActiveParticipants(conferenceId: string): number;
+  /** The participant a live call currently is, in whatever conference. */
+  participantOfCall(callControlId: string): Participant | undefined;
+  nextParticipantSeq(conferenceId: string): number;
+  listParticipants(conferenceId: string, filter: { muted?: boolean; onHold?: boolean; whispering?: boolean }, page: Page): Paged<Participant>;
+  /** Sets muted / on_hold on every current participant of a conference that differs. */
+  setFlagForAll(conferenceId: string, flag: 'muted' | 'onHold', value: boolean, now: number): void;
+  saveParticipant(p: Participant): void;
+
+  // queues
+  queueByName(name: string): Queue | undefined;
+  queueById(id: string): Queue | undefined;
+  listQueues(page: Page): Paged<Queue>;
+  saveQueue(q: Queue): void;
+  deleteQueue(id: string): void;
+  queueCall(callControlId: string): QueueCall | undefined;
+  /** Calls in a queue in arrival order: index + 1 is the queue position. */
+  queueCalls(queueId: string): QueueCall[];
+  nextQueueSeq(): number;
+  saveQueueCall(qc: QueueCall): void;
+  deleteQueueCall(callControlId: string): void;
+
+  // media
+  media(id: string): MediaPlayback | undefined;
+  mediaOf(conferenceId: string): MediaPlayback[];
+  saveMedia(m: MediaPlayback): void;
+  deleteMedia(id: string): void;
+
+  // timers
+  addTimer(dueAt: number, kind: TimerKind, subjectId: string): void;
+  cancelTimers(subjectId: string, kind?: TimerKind): void;
+  nextDueTimer(until: number): Timer | undefined;
+  deleteTimer(id: number): void;
+
+  /**
+   * command_id: records (scope, command_id) with the answer the command gave, or returns the
+   * answer recorded the first time it was seen.
+   */
+  firstCommand(scope: string, commandId: string, now: number): { seen: false } | { seen: true; result: string | null };
+  saveCommandResult(scope: string, commandId: string, result: string): void;
+
+  // dialed numbers (control API)
+  number(e164: string): NumberRow | undefined;
+  numbers(): NumberRow[];
+  saveNumber(row: Omit<NumberRow, 'account'>): void;
+  deleteNumber(e164: string): boolean;
+
+  // connections and the webhook outbox
+  connection(connectionId: string): Connection | undefined;
+  saveConnection(c: Connection): void;
+  deleteConnection(connectionId: string): boolean;
+  appendWebhook(row: NewWebhookEvent): void;
+  webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow>;
+  lastWebhookSeq(): number;
+  clearWebhookLog(): number;
+
+  /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */
+  deleteAll(): void;
+}
+
+export interface WebhookLogFilter {
+  eventType?: string;
+  callControlId?: string;
+  conferenceId?: string;
+  status?: WebhookStatus;
+  /** Only events recorded after this sequence number (see `lastWebhookSeq`). */
+  after?: number;
+}

@@ -1,0 +1,40 @@
+/**
+ * The entities every room reads: rows as the store loads them and the domain changes them.
+ * Their shapes come from the drizzle tables in schema/ (one definition for the SQL and the types).
+ */
+import type {
+  callLegs, conferences, participants, queues, queueCalls, timers, mediaPlaybacks, webhookEvents, numbers,
+} from '../../schema/index.js';
+
+export type CallLeg = typeof callLegs.$inferSelect;
+export type Conference = typeof conferences.$inferSelect;
+export type Participant = typeof participants.$inferSelect;
+export type Queue = typeof queues.$inferSelect;
+export type QueueCall = typeof queueCalls.$inferSelect;
+export type Timer = typeof timers.$inferSelect;
+export type MediaPlayback = typeof mediaPlaybacks.$inferSelect;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, 'seq'>;
+export type NumberRow = typeof numbers.$inferSelect;
+export type { PendingGather, DeliveryAttempt } from '../../schema/index.js';
+
+/** The columns the API shows of a conference: reads select only these (mapping columns costs). */
+export type ConferenceView = Pick<Conference, 'id' | 'name' | 'status' | 'region' | 'connectionId' | 'createdAt'
+  | 'updatedAt' | 'expiresAt' | 'endReason' | 'endedByCallControlId' | 'endedByCallSessionId'>;
+
+export interface Page { number: number; size: number }
+export interface Paged<T> { rows: T[]; total: number }
+
+/** A connection's webhook URLs (the app's Call Control application settings). */
+export interface Connection {
+  connectionId: string;
+  webhookUrl: string | null;
+  webhookFailoverUrl: string | null;
+}
+
+/** How a dialed number behaves (set through the control API; default: answers at once). */
+export type NumberBehaviour =
+  | { kind: 'answer'; afterSecs: number }
+  | { kind: 'busy' }
+  | { kind: 'no_answer' }
+  | { kind: 'reject' };

@@ -1,0 +1,112 @@
+/**
+ * The one error catalogue: every error the emulator answers, with Telnyx's HTTP status, code,
+ * title and detail. Anything may throw these (the domain, commands, doors); `http/errors.ts`
+ * maps them once to Telnyx's `{ "errors": [...] }`. Codes and titles follow the examples in
+ * Telnyx's spec (components.responses) and TELNYX-SEMANTICS.md; no code is written outside this file.
+ */
+export type ErrorStatus = 400 | 401 | 404 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
+
+export class TelnyxError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+    /** A JSON pointer into the body (`/field`), or a query parameter's name. */
+    readonly pointer?: string,
+  ) {
+    super(detail);
+    this.name = 'TelnyxError';
+  }
+}
+
+/** The codes of a body field's problems: missing, invalid, not one of the values, out of range. */
+export const FIELD_CODES = { missing: '10004', invalid: '10015', badEnum: '10032', outOfRange: '10033' } as const;
+
+/** Error codes and titles as Telnyx's spec gives them for these statuses (components.responses). */
+const STATUS_ERRORS: Record<number, { code: string; title: string; detail: string }> = {
+  408: { code: '10007', title: 'Request timeout', detail: 'The request timed out.' },
+  409: { code: '10007', title: 'Conflict', detail: 'The request conflicts with another request.' },
+  429: { code: '10011', title: 'Too many requests', detail: 'Too many requests, slow down.' },
+  500: { code: '10007', title: 'Internal server error', detail: 'Internal server error' },
+  502: { code: '10007', title: 'Bad gateway', detail: 'Bad gateway' },
+  503: { code: '10007', title: 'Service unavailable', detail: 'Service unavailable' },
+  504: { code: '10007', title: 'Gateway timeout', detail: 'Gateway timeout' },
+};
+
+export const errors = {
+  badRequest: (detail: string) => new TelnyxError(400, '10015', 'Bad Request', detail),
+  notJson: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body is not valid JSON.'),
+  notObject: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body must be a JSON object.'),
+  badCharacters: () => new TelnyxError(400, '10015', 'Bad Request', 'Invalid characters in the request.'),
+  tooLarge: () => new TelnyxError(413, '10015', 'Request too large', 'The request body is too large.'),
+  noRoute: (method: string, path: string) => new TelnyxError(404, '10007', 'Resource not found', `No route for ${method} ${path}`),
+  internal: () => new TelnyxError(500, '10007', 'Internal server error', 'Internal server error'),
+  invalidScenario: (detail: string, pointer?: string) => new TelnyxError(422, '10015', 'Invalid scenario', detail, pointer),
+  /** What an injected fault answers: Telnyx's own error for that status where the spec gives one. */
+  injected: (status: number) => {
+    const e = STATUS_ERRORS[status] ?? { code: '10007', title: 'Injected fault', detail: `Injected fault: HTTP ${status}.` };
+    return new TelnyxError(status as ErrorStatus, e.code, e.title, e.detail);
+  },
+  authenticationFailed: () => new TelnyxError(401, '10009', 'Authentication failed',
+    'The required authentication headers were either invalid or not included in the request.'),
+  callEnded: () => new TelnyxError(422, '90018', 'Call has already ended',
+    "This call is no longer active and can't receive commands."),
+  callNotAnswered: () => new TelnyxError(422, '90034', 'Call not answered yet',
+    "This call can't receive this command because it has not been answered yet."),
+  invalidCallControlId: (pointer = '/call_control_id') => new TelnyxError(422, '90015',
+    'Invalid Call Control ID', 'The call_control_id provided was not valid.', pointer),
+  conferenceEnded: () => new TelnyxError(422, '90019', 'Conference has already ended',
+    "This conference is no longer active and can't receive commands."),
+  conferenceNotFound: () => new TelnyxError(404, '90058', 'Invalid conference_id',
+    'The conference does not exist.'),
+  conferenceNameTaken: () => new TelnyxError(422, '90033', 'Unable to execute command',
+    "Conference with given name already exists and it's active."),
+  conferenceFull: (max: number) => new TelnyxError(422, '90032', 'Maximum number of participants reached',
+    `The maximum allowed value of \`max_participants\` has been reached at ${max}.`),
+  alreadyInConference: () => new TelnyxError(422, '90033', 'Unable to execute command',
+    'The call is already a participant of a conference; it has to leave that conference first.', '/call_control_id'),
+  participantNotFound: () => new TelnyxError(404, '10007', 'Resource not found',
+    'The participant does not exist in this conference.'),
+  notInConference: (pointer = '/call_control_id') => new TelnyxError(422, '90015', 'Invalid Call Control ID',
+    'The call is not a participant of this conference.', pointer),
+  queueFull: (name: string) => new TelnyxError(422, '90036', 'Queue full',
+    `The '${name}' queue is full and can't accept more calls.`),
+  alreadyInQueue: () => new TelnyxError(422, '90038', 'Call already in queue',
+    "Call can't be added to a queue it's already in."),
+  notInQueue: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
+    'The call is not waiting in a queue.', '/call_control_id'),
+  queueEmpty: (name: string) => new TelnyxError(422, '90036', 'Queue empty',
+    `The '${name}' queue has no call waiting to be bridged.`, '/queue'),
+  queueNotFound: () => new TelnyxError(404, '10007', 'Resource not found', 'The queue does not exist.'),
+  queueCallNotFound: () => new TelnyxError(404, '10007', 'Resource not found',
+    'The call is not in this queue.'),
+  queueNameTaken: () => new TelnyxError(422, '10015', 'Invalid value for queue_name',
+    'A queue with this name already exists.', '/queue_name'),
+  queueNotEmpty: () => new TelnyxError(400, '90050', 'Unable to delete queue', 'Only empty queues can be deleted.'),
+  queueCallStillActive: () => new TelnyxError(422, '10015', 'Bad Request',
+    'Only inactive calls (kept with keep_after_hangup) can be removed from a queue.'),
+  recordingNotActive: () => new TelnyxError(422, '10015', 'Bad Request',
+    'The conference is not being recorded.'),
+  recordingAlreadyActive: () => new TelnyxError(422, '10015', 'Bad Request',
+    'The conference is already being recorded.'),
+  cannotBridgeWithItself: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
+    'A call cannot be bridged with itself.', '/call_control_id'),
+  notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
+  missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
+    `The '${field}' parameter is required and cannot be blank.`, `/${field}`),
+  invalid: (field: string, detail: string, title = 'Invalid value') =>
+    new TelnyxError(422, FIELD_CODES.invalid, title, detail, `/${field}`),
+  badEnum: (field: string, values: readonly string[]) => new TelnyxError(422, FIELD_CODES.badEnum,
+    'Invalid enumerated value', `The value must be one of: ${[...values].sort().join(', ')}.`, `/${field}`),
+  outOfRange: (field: string, min: number, max: number) => new TelnyxError(422, FIELD_CODES.outOfRange,
+    'Value outside of range', `The value is outside of allowed range ${min} to ${max}`, `/${field}`),
+  /** Query-string parameters: the error names the parameter (`source.parameter`), not a body pointer. */
+  paramOutOfRange: (name: string, min: number, max: number) => new TelnyxError(422, FIELD_CODES.outOfRange,
+    'Value outside of range', `The value is outside of allowed range ${min} to ${max}`, name),
+  paramInvalid: (name: string, detail: string) => new TelnyxError(422, '10015', 'Invalid value', detail, name),
+  paramBadEnum: (name: string, values: readonly string[]) => new TelnyxError(422, FIELD_CODES.badEnum,
+    'Invalid enumerated value', `The value must be one of: ${values.join(', ')}.`, name),
+  notE164: (field: string) => new TelnyxError(422, '10016', 'Phone number must be in +E164 format',
+    `The '${field}' parameter must be in E164 format.`, `/${field}`),
+};

@@ -1,0 +1,81 @@
+import { iso } from '../clock.js';
+import type { CallLeg, Connection, WebhookEventRow } from '../model/entities.js';
+import type { Fault } from '../control/faults.js';
+import type { NumberSetting } from '../commands/numbers.js';
+import { envelope } from '../webhooks/sign.js';
+import { callJson } from './index.js';
+
+/** What the control API shows (HTTP and startMock() alike), snake_case like the rest of the API. */
+
+/**
+ * A call as the far end sees it: the Telnyx call object plus numbers, connection, state,
+ * conference and bridge.
+ */
+export function callView(call: CallLeg, now: number) {
+  return {
+    ...callJson(call, now),
+    from: call.from,
+    to: call.to,
+    connection_id: call.connectionId,
+    direction: call.direction,
+    state: call.state,
+    conference_id: call.conferenceId,
+    bridged_to: call.bridgedTo,
+    hangup_cause: call.hangupCause,
+  };
+}
+export type CallView = ReturnType<typeof callView>;
+
+export function numberJson(n: NumberSetting) {
+  return n.behaviour === 'answer'
+    ? { e164: n.e164, behaviour: n.behaviour, answer_after_secs: n.answerAfterSecs ?? 0 }
+    : { e164: n.e164, behaviour: n.behaviour };
+}
+
+export function faultJson(f: Fault) {
+  return {
+    id: f.id, method: f.method, path: f.path, status: f.status ?? null, count: f.count, remaining: f.remaining,
+    delay_ms: f.delayMs ?? 0, headers: f.headers ?? {},
+  };
+}
+
+export function connectionJson(c: Connection) {
+  return { record_type: 'connection', connection_id: c.connectionId, webhook_url: c.webhookUrl, webhook_failover_url: c.webhookFailoverUrl };
+}
+
+/** One delivery-log entry: what was recorded, where it went, each attempt, the exact body sent. */
+export function logEntry(row: WebhookEventRow) {
+  const last = row.attempts[row.attempts.length - 1];
+  return {
+    id: row.id,
+    event_type: row.eventType,
+    occurred_at: row.occurredAt,
+    call_control_id: row.callControlId,
+    conference_id: row.conferenceId,
+    status: row.status,
+    url: last?.url ?? row.url ?? row.failoverUrl,
+    failover_url: row.failoverUrl,
+    attempts: row.attempts,
+    next_attempt_at: row.status === 'pending' && row.nextAttemptAt ? iso(row.nextAttemptAt) : null,
+    // The body is the stored data plus the last attempt's meta, rebuilt exactly as it was signed.
+    body: last ? envelope(row.data, last.attempt, last.url) : null,
+    data: JSON.parse(row.data) as unknown,
+  };
+}
+
+/** One recorded webhook as startMock() and scenarios see it: its place in the log, status and `data` envelope. */
+export interface WebhookEvent {
+  seq: number;
+  event_type: string;
+  call_control_id: string | null;
+  conference_id: string | null;
+  status: string;
+  data: { record_type: 'event'; event_type: string; id: string; occurred_at: string; payload: Record<string, unknown> };
+}
+
+export function webhookEvent(r: WebhookEventRow): WebhookEvent {
+  return {
+    seq: r.seq, event_type: r.eventType, call_control_id: r.callControlId, conference_id: r.conferenceId,
+    status: r.status, data: JSON.parse(r.data),
+  };
+}

@@ -1,0 +1,414 @@
+import { and, asc, count, desc, eq, getTableColumns, getTableName, gt, inArray, is, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import * as schema from '../../schema/index.js';
+import {
+  callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
+  webhookEvents, clocks, numbers, connections,
+} from '../../schema/index.js';
+import type { TimerKind } from '../../schema/enums.js';
+import type { AccountStore, WebhookLogFilter } from '../domain/store.js';
+import type {
+  CallLeg, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  Participant, Queue, QueueCall, Timer, WebhookEventRow,
+} from '../model/entities.js';
+import type { AccountTime, ClockPersistence } from '../clock.js';
+import type { Db } from './db.js';
+
+/** The columns the API shows of a conference: reads select only these (mapping columns costs). */
+const conferenceViewColumns = {
+  id: conferences.id, name: conferences.name, status: conferences.status, region: conferences.region,
+  connectionId: conferences.connectionId, createdAt: conferences.createdAt, updatedAt: conferences.updatedAt,
+  expiresAt: conferences.expiresAt, endReason: conferences.endReason,
+  endedByCallControlId: conferences.endedByCallControlId, endedByCallSessionId: conferences.endedByCallSessionId,
+};
+
+const p = (name: string) => sql.placeholder(name);
+
+/** filter[name] / filter[status], each optional: one prepared statement serves every combination. */
+const conferenceFilter = and(
+  eq(conferences.account, p('account')),
+  sql`(${p('name')} is null or ${conferences.name} = ${p('name')})`,
+  sql`(${p('status')} is null or ${conferences.status} = ${p('status')})`,
+);
+
+/**
+ * Every table that holds an account's rows, found from the schema so a table added later is
+ * reset too. Connections are left alone: a connection's webhook URL is configuration the app set
+ * up once, like the server's own webhook URL, not state a test produced.
+ */
+const accountTables = (Object.values(schema) as unknown[])
+  .filter((t): t is typeof numbers => is(t, SQLiteTable) && 'account' in getTableColumns(t) && t !== connections);
+
+/**
+ * A prepared single-table read whose rows are mapped by a precomputed column list: drizzle's
+ * generic row mapping costs more than the query itself on the hottest lookups (one call, one
+ * conference, a conference's participants), so those skip it. Booleans and JSON are decoded as
+ * drizzle's own column types decode them.
+ */
+function fastRead<T extends SQLiteTable>(db: Db, table: T, where: string, order = '') {
+  const columns = Object.entries(getTableColumns(table) as Record<string, {
+    name: string; columnType: string; mapFromDriverValue(v: unknown): unknown;
+  }>).map(([key, col]) => ({
+    key, name: col.name,
+    decode: col.columnType === 'SQLiteBoolean' || col.columnType === 'SQLiteTextJson' ? col : null,
+  }));
+  const stmt = db.$client.prepare(`select * from "${getTableName(table)}" where ${where} ${order}`);
+  const map = (raw: Record<string, unknown>) => {
+    const row: Record<string, unknown> = {};
+    for (const c of columns) {
+      const v = raw[c.name];
+      row[c.key] = v === null || c.decode === null ? v : c.decode.mapFromDriverValue(v);
+    }
+    return row as T['$inferSelect'];
+  };
+  return {
+    get: (...args: unknown[]) => {
+      const raw = stmt.get(...args) as Record<string, unknown> | undefined;
+      return raw ? map(raw) : undefined;
+    },
+    all: (...args: unknown[]) => (stmt.all(...args) as Record<string, unknown>[]).map(map),
+  };
+}
+
+/** A prepared insert-or-replace of a whole row, keyed by the table's primary key. */
+function upsert<T extends SQLiteTable>(db: Db, table: T, key: keyof T['$inferSelect'] & string) {
+  const cols = getTableColumns(table) as Record<string, unknown>;
+  const values = Object.fromEntries(Object.keys(cols).map((k) => [k, p(k)]));
+  const { [key]: _key, ...set } = values;
+  const stmt = db.insert(table).values(values as never)
+    .onConflictDoUpdate({ target: cols[key] as never, set: set as never }).prepare();
+  return (row: T['$inferSelect']) => { stmt.run(row as never); };
+}
+
+/** The statements every account's store shares: prepared once per database. */
+function statements(db: Db) {
+  const raw = db.$client;
+  return {
+    saveCall: upsert(db, callLegs, 'callControlId'),
+    saveConference: upsert(db, conferences, 'id'),
+    saveParticipant: upsert(db, participants, 'id'),
+    saveQueue: upsert(db, queues, 'id'),
+    saveQueueCall: upsert(db, queueCalls, 'callControlId'),
+    saveMedia: upsert(db, mediaPlaybacks, 'id'),
+    call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
+    conference: fastRead(db, conferences, 'account = ? and id = ?'),
+    activeConferenceByName: db.select().from(conferences)
+      .where(and(eq(conferences.account, p('account')), eq(conferences.name, p('name')),
+        ne(conferences.status, 'completed'))).prepare(),
+    participants: db.select().from(participants)
+      .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId'))))
+      .orderBy(asc(participants.seq)).prepare(),
+    activeParticipants: fastRead(db, participants, "account = ? and conference_id = ? and status != 'left'", 'order by seq'),
+    countActive: raw.prepare<[string, string], { n: number }>(
+      "select count(*) as n from participants where conference_id = ? and account = ? and status != 'left'"),
+    participantOfCall: fastRead(db, participants, "account = ? and call_control_id = ? and status != 'left'"),
+    queueByName: db.select().from(queues)
+      .where(and(eq(queues.account, p('account')), eq(queues.name, p('name')))).prepare(),
+    queueById: db.select().from(queues).where(and(eq(queues.account, p('account')), eq(queues.id, p('id')))).prepare(),
+    queueCall: db.select().from(queueCalls)
+      .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.callControlId, p('id')))).prepare(),
+    queueCallsOf: db.select().from(queueCalls)
+      .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId'))))
+      .orderBy(asc(queueCalls.seq)).prepare(),
+    nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
+    // The participants_conference index (conference_id, seq) answers max(seq) from its last entry.
+    nextParticipantSeq: raw.prepare<[string], { seq: number }>(
+      'select coalesce(max(seq), 0) + 1 as seq from participants where conference_id = ?'),
+    commandSeen: db.insert(commandIds).values({
+      account: p('account'), scope: p('scope'), commandId: p('commandId'), createdAt: p('createdAt'),
+    } as never).onConflictDoNothing().prepare(),
+    commandResult: raw.prepare<[string, string, string], { result: string | null }>(
+      'select result from command_ids where account = ? and scope = ? and command_id = ?'),
+    saveCommandResult: raw.prepare<[string, string, string, string]>(
+      'update command_ids set result = ? where account = ? and scope = ? and command_id = ?'),
+    addTimer: db.insert(timers).values({
+      account: p('account'), dueAt: p('dueAt'), kind: p('kind'), subjectId: p('subjectId'),
+    } as never).prepare(),
+    nextTimer: db.select().from(timers)
+      .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now'))))
+      .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
+    setFlag: {
+      muted: raw.prepare(`update participants set muted = @value, updated_at = @now
+        where account = @account and conference_id = @conferenceId and status != 'left' and muted != @value`),
+      onHold: raw.prepare(`update participants set on_hold = @value, updated_at = @now
+        where account = @account and conference_id = @conferenceId and status != 'left' and on_hold != @value`),
+    },
+    appendWebhook: db.insert(webhookEvents).values(Object.fromEntries(
+      Object.keys(getTableColumns(webhookEvents)).filter((k) => k !== 'seq').map((k) => [k, p(k)])) as never).prepare(),
+    conferenceStatus: raw.prepare('select id, status from conferences where account = ? and id = ?'),
+    conferenceView: db.select(conferenceViewColumns).from(conferences)
+      .where(and(eq(conferences.account, p('account')), eq(conferences.id, p('id')))).prepare(),
+    conferencePage: db.select(conferenceViewColumns).from(conferences).where(conferenceFilter)
+      .orderBy(desc(conferences.expiresAt), desc(conferences.createdAt))
+      .limit(p('limit')).offset(p('offset')).prepare(),
+    conferenceCount: db.select({ n: count() }).from(conferences).where(conferenceFilter).prepare(),
+    media: db.select().from(mediaPlaybacks)
+      .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.id, p('id')))).prepare(),
+    mediaOf: db.select().from(mediaPlaybacks)
+      .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.conferenceId, p('conferenceId'))))
+      .orderBy(asc(mediaPlaybacks.startedAt)).prepare(),
+    number: db.select().from(numbers)
+      .where(and(eq(numbers.account, p('account')), eq(numbers.e164, p('e164')))).prepare(),
+    connection: db.select().from(connections)
+      .where(and(eq(connections.account, p('account')), eq(connections.connectionId, p('id')))).prepare(),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+
+/**
+ * The SQLite store: all SQL of the emulator's state lives in src/store/. `forAccount` opens the
+ * account-bound store the domain works on; transactions and the cross-account timer sweep are here.
+ */
+export class SqliteStore {
+  private readonly s: Statements;
+  private readonly tx;
+
+  constructor(readonly db: Db) {
+    this.s = statements(db);
+    // Built once: building the transaction wrapper per call is costly.
+    this.tx = db.$client.transaction((fn: () => unknown) => fn());
+  }
+
+  forAccount(account: string): AccountStore {
+    return new BoundStore(this.db, this.s, account);
+  }
+
+  /**
+   * Runs `fn` in one write transaction. IMMEDIATE takes the write lock up front, so two
+   * processes sharing a file database cannot both read-then-write.
+   */
+  write<T>(fn: () => T): T {
+    return this.tx.immediate(fn) as T;
+  }
+
+  /** Runs `fn` in one read transaction (deferred: no write lock), so a read sees one snapshot. */
+  read<T>(fn: () => T): T {
+    return this.tx.deferred(fn) as T;
+  }
+
+  accountsWithTimers(): string[] {
+    return this.db.selectDistinct({ account: timers.account }).from(timers).all().map((r) => r.account);
+  }
+
+  clockPersistence(): ClockPersistence {
+    return {
+      load: (account) => {
+        const row = this.db.select().from(clocks).where(eq(clocks.account, account)).get();
+        return row ? { offsetMs: row.offsetMs, frozenAt: row.frozenAt } : undefined;
+      },
+      save: (account, t: AccountTime) => {
+        this.db.insert(clocks).values({ account, ...t })
+          .onConflictDoUpdate({ target: clocks.account, set: { ...t } }).run();
+      },
+      clear: (account) => {
+        if (account === undefined) this.db.delete(clocks).run();
+        else this.db.delete(clocks).where(eq(clocks.account, account)).run();
+      },
+    };
+  }
+
+  /** Deletes every account's rows (reset all). */
+  deleteEverything(): void {
+    this.write(() => { for (const table of accountTables) this.db.delete(table).run(); });
+  }
+}
+
+/** One account's view of the store: every statement scoped to it. */
+class BoundStore implements AccountStore {
+  constructor(private readonly db: Db, private readonly s: Statements, readonly account: string) {}
+
+  // call legs
+  call(callControlId: string): CallLeg | undefined {
+    return this.s.call.get(this.account, callControlId);
+  }
+  callsByIds(ids: string[]): CallLeg[] {
+    if (ids.length === 0) return [];
+    return this.db.select().from(callLegs)
+      .where(and(eq(callLegs.account, this.account), inArray(callLegs.callControlId, ids))).all();
+  }
+  saveCall(call: CallLeg): void { this.s.saveCall(call); }
+
+  // conferences
+  conference(id: string): Conference | undefined {
+    return this.s.conference.get(this.account, id);
+  }
+  activeConferenceByName(name: string): Conference | undefined {
+    return this.s.activeConferenceByName.get({ account: this.account, name });
+  }
+  latestConferenceByName(name: string): ConferenceView | undefined {
+    return this.listConferences({ name }, { number: 1, size: 1 }).rows[0];
+  }
+  conferenceStatus(id: string): Pick<Conference, 'id' | 'status'> | undefined {
+    return this.s.conferenceStatus.get(this.account, id) as Pick<Conference, 'id' | 'status'> | undefined;
+  }
+  conferenceView(id: string): ConferenceView | undefined {
+    return this.s.conferenceView.get({ account: this.account, id });
+  }
+  listConferences(filter: { name?: string; status?: string }, page: Page): Paged<ConferenceView> {
+    const args = { account: this.account, name: filter.name ?? null, status: filter.status ?? null };
+    const rows = this.s.conferencePage.all({ ...args, limit: page.size, offset: (page.number - 1) * page.size });
+    return { rows, total: this.s.conferenceCount.get(args)?.n ?? 0 };
+  }
+  saveConference(conf: Conference): void { this.s.saveConference(conf); }
+
+  // participants
+  participants(conferenceId: string): Participant[] {
+    return this.s.participants.all({ account: this.account, conferenceId });
+  }
+  activeParticipants(conferenceId: string): Participant[] {
+    return this.s.activeParticipants.all(this.account, conferenceId);
+  }
+  countActiveParticipants(conferenceId: string): number {
+    return this.s.countActive.get(conferenceId, this.account)!.n;
+  }
+  participantOfCall(callControlId: string): Participant | undefined {
+    return this.s.participantOfCall.get(this.account, callControlId);
+  }
+  nextParticipantSeq(conferenceId: string): number {
+    return this.s.nextParticipantSeq.get(conferenceId)!.seq;
+  }
+  listParticipants(conferenceId: string,
+    filter: { muted?: boolean; onHold?: boolean; whispering?: boolean }, page: Page): Paged<Participant> {
+    const where: SQL[] = [eq(participants.account, this.account), eq(participants.conferenceId, conferenceId)];
+    if (filter.muted !== undefined) where.push(eq(participants.muted, filter.muted));
+    if (filter.onHold !== undefined) where.push(eq(participants.onHold, filter.onHold));
+    if (filter.whispering !== undefined) {
+      where.push(filter.whispering ? eq(participants.supervisorRole, 'whisper') : ne(participants.supervisorRole, 'whisper'));
+    }
+    const cond = and(...where);
+    const rows = this.db.select().from(participants).where(cond).orderBy(asc(participants.seq))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(participants).where(cond).get()?.n ?? 0;
+    return { rows, total };
+  }
+  setFlagForAll(conferenceId: string, flag: 'muted' | 'onHold', value: boolean, now: number): void {
+    this.s.setFlag[flag].run({ account: this.account, conferenceId, value: value ? 1 : 0, now });
+  }
+  saveParticipant(participant: Participant): void { this.s.saveParticipant(participant); }
+
+  // queues
+  queueByName(name: string): Queue | undefined {
+    return this.s.queueByName.get({ account: this.account, name });
+  }
+  queueById(id: string): Queue | undefined {
+    return this.s.queueById.get({ account: this.account, id });
+  }
+  listQueues(page: Page): Paged<Queue> {
+    const cond = eq(queues.account, this.account);
+    const rows = this.db.select().from(queues).where(cond).orderBy(asc(queues.createdAt), asc(queues.name))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(queues).where(cond).get()?.n ?? 0;
+    return { rows, total };
+  }
+  saveQueue(q: Queue): void { this.s.saveQueue(q); }
+  deleteQueue(id: string): void {
+    this.db.delete(queues).where(and(eq(queues.account, this.account), eq(queues.id, id))).run();
+  }
+  queueCall(callControlId: string): QueueCall | undefined {
+    return this.s.queueCall.get({ account: this.account, id: callControlId });
+  }
+  queueCalls(queueId: string): QueueCall[] {
+    return this.s.queueCallsOf.all({ account: this.account, queueId });
+  }
+  nextQueueSeq(): number {
+    return this.s.nextSeq.get()!.seq;
+  }
+  saveQueueCall(qc: QueueCall): void { this.s.saveQueueCall(qc); }
+  deleteQueueCall(callControlId: string): void {
+    this.db.delete(queueCalls)
+      .where(and(eq(queueCalls.account, this.account), eq(queueCalls.callControlId, callControlId))).run();
+  }
+
+  // media
+  media(id: string): MediaPlayback | undefined {
+    return this.s.media.get({ account: this.account, id });
+  }
+  mediaOf(conferenceId: string): MediaPlayback[] {
+    return this.s.mediaOf.all({ account: this.account, conferenceId });
+  }
+  saveMedia(m: MediaPlayback): void { this.s.saveMedia(m); }
+  deleteMedia(id: string): void {
+    this.db.delete(mediaPlaybacks).where(and(eq(mediaPlaybacks.account, this.account), eq(mediaPlaybacks.id, id))).run();
+  }
+
+  // timers
+  addTimer(dueAt: number, kind: TimerKind, subjectId: string): void {
+    this.s.addTimer.run({ account: this.account, dueAt, kind, subjectId });
+  }
+  cancelTimers(subjectId: string, kind?: TimerKind): void {
+    const subject = and(eq(timers.account, this.account), eq(timers.subjectId, subjectId));
+    this.db.delete(timers).where(kind ? and(subject, eq(timers.kind, kind)) : subject).run();
+  }
+  nextDueTimer(until: number): Timer | undefined {
+    return this.s.nextTimer.get({ account: this.account, now: until });
+  }
+  deleteTimer(id: number): void {
+    this.db.delete(timers).where(and(eq(timers.account, this.account), eq(timers.id, id))).run();
+  }
+
+  // command_id
+  firstCommand(scope: string, commandId: string, now: number): { seen: false } | { seen: true; result: string | null } {
+    if (this.s.commandSeen.run({ account: this.account, scope, commandId, createdAt: now }).changes === 1) return { seen: false };
+    return { seen: true, result: this.s.commandResult.get(this.account, scope, commandId)?.result ?? null };
+  }
+  saveCommandResult(scope: string, commandId: string, result: string): void {
+    this.s.saveCommandResult.run(result, this.account, scope, commandId);
+  }
+
+  // dialed numbers
+  number(e164: string): NumberRow | undefined {
+    return this.s.number.get({ account: this.account, e164 });
+  }
+  numbers(): NumberRow[] {
+    return this.db.select().from(numbers).where(eq(numbers.account, this.account)).orderBy(asc(numbers.e164)).all();
+  }
+  saveNumber(n: Omit<NumberRow, 'account'>): void {
+    const row = { account: this.account, ...n };
+    this.db.insert(numbers).values(row).onConflictDoUpdate({ target: [numbers.account, numbers.e164], set: row }).run();
+  }
+  deleteNumber(e164: string): boolean {
+    return this.db.delete(numbers).where(and(eq(numbers.account, this.account), eq(numbers.e164, e164))).run().changes > 0;
+  }
+
+  // connections and the outbox
+  connection(connectionId: string): Connection | undefined {
+    const row = this.s.connection.get({ account: this.account, id: connectionId });
+    return row && { connectionId: row.connectionId, webhookUrl: row.webhookUrl, webhookFailoverUrl: row.webhookFailoverUrl };
+  }
+  saveConnection(c: Connection): void {
+    const row = { account: this.account, ...c };
+    this.db.insert(connections).values(row)
+      .onConflictDoUpdate({ target: [connections.account, connections.connectionId], set: row }).run();
+  }
+  deleteConnection(connectionId: string): boolean {
+    return this.db.delete(connections)
+      .where(and(eq(connections.account, this.account), eq(connections.connectionId, connectionId))).run().changes > 0;
+  }
+  appendWebhook(row: NewWebhookEvent): void {
+    this.s.appendWebhook.run(row as never);
+  }
+  webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow> {
+    const where: SQL[] = [eq(webhookEvents.account, this.account)];
+    if (filter.eventType !== undefined) where.push(eq(webhookEvents.eventType, filter.eventType));
+    if (filter.callControlId !== undefined) where.push(eq(webhookEvents.callControlId, filter.callControlId));
+    if (filter.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, filter.conferenceId));
+    if (filter.status !== undefined) where.push(eq(webhookEvents.status, filter.status));
+    if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
+    const cond = and(...where);
+    const query = this.db.select().from(webhookEvents).where(cond).orderBy(asc(webhookEvents.seq));
+    const rows = page ? query.limit(page.size).offset((page.number - 1) * page.size).all() : query.all();
+    const total = page ? this.db.select({ n: count() }).from(webhookEvents).where(cond).get()?.n ?? 0 : rows.length;
+    return { rows, total };
+  }
+  lastWebhookSeq(): number {
+    return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)
+      .where(eq(webhookEvents.account, this.account)).orderBy(desc(webhookEvents.seq)).limit(1).get()?.seq ?? 0;
+  }
+  clearWebhookLog(): number {
+    return this.db.delete(webhookEvents).where(eq(webhookEvents.account, this.account)).run().changes;
+  }
+
+  deleteAll(): void {
+    for (const table of accountTables) this.db.delete(table).where(eq(table.account, this.account)).run();
+  }
+}
