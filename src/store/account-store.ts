@@ -31,6 +31,9 @@ const conferenceFilter = and(
   sql`(${p('status')} is null or ${conferences.status} = ${p('status')})`,
 );
 
+/** One command_id of one account. */
+const commandKey = and(eq(commandIds.account, p('account')), eq(commandIds.scope, p('scope')), eq(commandIds.commandId, p('commandId')));
+
 /**
  * Every table that holds an account's rows, found from the schema so a table added later is
  * reset too. Connections are left alone: a connection's webhook URL is configuration the app set
@@ -99,8 +102,9 @@ function statements(db: Db) {
       .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId'))))
       .orderBy(asc(participants.seq)).prepare(),
     activeParticipants: fastRead(db, participants, "account = ? and conference_id = ? and status != 'left'", 'order by seq'),
-    countActive: raw.prepare<[string, string], { n: number }>(
-      "select count(*) as n from participants where conference_id = ? and account = ? and status != 'left'"),
+    countActive: db.select({ n: count() }).from(participants)
+      .where(and(eq(participants.conferenceId, p('conferenceId')), eq(participants.account, p('account')),
+        ne(participants.status, 'left'))).prepare(),
     participantOfCall: fastRead(db, participants, "account = ? and call_control_id = ? and status != 'left'"),
     queueByName: db.select().from(queues)
       .where(and(eq(queues.account, p('account')), eq(queues.name, p('name')))).prepare(),
@@ -111,16 +115,13 @@ function statements(db: Db) {
       .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId'))))
       .orderBy(asc(queueCalls.seq)).prepare(),
     nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
-    // The participants_conference index (conference_id, seq) answers max(seq) from its last entry.
-    nextParticipantSeq: raw.prepare<[string], { seq: number }>(
-      'select coalesce(max(seq), 0) + 1 as seq from participants where conference_id = ?'),
+    nextParticipantSeq: db.select({ seq: sql<number>`coalesce(max(${participants.seq}), 0) + 1` })
+      .from(participants).where(eq(participants.conferenceId, p('conferenceId'))).prepare(),
     commandSeen: db.insert(commandIds).values({
       account: p('account'), scope: p('scope'), commandId: p('commandId'), createdAt: p('createdAt'),
     } as never).onConflictDoNothing().prepare(),
-    commandResult: raw.prepare<[string, string, string], { result: string | null }>(
-      'select result from command_ids where account = ? and scope = ? and command_id = ?'),
-    saveCommandResult: raw.prepare<[string, string, string, string]>(
-      'update command_ids set result = ? where account = ? and scope = ? and command_id = ?'),
+    commandResult: db.select({ result: commandIds.result }).from(commandIds).where(commandKey).prepare(),
+    saveCommandResult: db.update(commandIds).set({ result: sql`${p('result')}` }).where(commandKey).prepare(),
     addTimer: db.insert(timers).values({
       account: p('account'), dueAt: p('dueAt'), kind: p('kind'), subjectId: p('subjectId'),
     } as never).prepare(),
@@ -259,13 +260,13 @@ class BoundStore implements AccountStore {
     return this.s.activeParticipants.all(this.account, conferenceId);
   }
   countActiveParticipants(conferenceId: string): number {
-    return this.s.countActive.get(conferenceId, this.account)!.n;
+    return this.s.countActive.get({ conferenceId, account: this.account })!.n;
   }
   participantOfCall(callControlId: string): Participant | undefined {
     return this.s.participantOfCall.get(this.account, callControlId);
   }
   nextParticipantSeq(conferenceId: string): number {
-    return this.s.nextParticipantSeq.get(conferenceId)!.seq;
+    return this.s.nextParticipantSeq.get({ conferenceId })!.seq;
   }
   listParticipants(conferenceId: string,
     filter: { muted?: boolean; onHold?: boolean; whispering?: boolean }, page: Page): Paged<Participant> {
@@ -349,10 +350,10 @@ class BoundStore implements AccountStore {
   // command_id
   firstCommand(scope: string, commandId: string, now: number): { seen: false } | { seen: true; result: string | null } {
     if (this.s.commandSeen.run({ account: this.account, scope, commandId, createdAt: now }).changes === 1) return { seen: false };
-    return { seen: true, result: this.s.commandResult.get(this.account, scope, commandId)?.result ?? null };
+    return { seen: true, result: this.s.commandResult.get({ account: this.account, scope, commandId })?.result ?? null };
   }
   saveCommandResult(scope: string, commandId: string, result: string): void {
-    this.s.saveCommandResult.run(result, this.account, scope, commandId);
+    this.s.saveCommandResult.run({ result, account: this.account, scope, commandId });
   }
 
   // dialed numbers
