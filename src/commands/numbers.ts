@@ -15,7 +15,6 @@ export const SetNumber = body({
     const key = v === undefined && b.behavior !== undefined ? 'behavior' : 'behaviour';
     return oneOf(NUMBER_BEHAVIOURS, { required: true })(b, key);
   }),
-  behavior: custom(() => undefined),
   answer_after_secs: int(0, 600),
 }, (b) => {
   if (b.answer_after_secs !== undefined && b.behaviour !== 'answer') {

@@ -143,7 +143,6 @@ export type Out<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
 export interface Schema<T> {
   /** The checked body; throws the Telnyx error of the first problem, in declaration order. */
   parse(input: unknown): T;
-  readonly fields: readonly string[];
 }
 
 /**
@@ -154,7 +153,6 @@ export interface Schema<T> {
 export function body<S extends Shape>(shape: S, ...rules: Array<(b: Out<S>) => void>): Schema<Out<S>> {
   const entries = Object.entries(shape);
   return {
-    fields: entries.map(([name]) => name),
     parse(input) {
       const raw = input ?? {};
       if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.notObject();
