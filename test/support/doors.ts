@@ -15,7 +15,9 @@ export interface LoggedWebhook {
   call_control_id: string | null;
   conference_id: string | null;
   status: string;
-  data: { event_type: string; payload: Record<string, unknown> };
+  occurred_at: string;
+  url: string | null;
+  data: { event_type: string; occurred_at: string; payload: Record<string, unknown> };
 }
 
 /** A participant as GET /v2/conferences/{id}/participants lists it. */
