@@ -3,6 +3,7 @@ import { HTTP_METHODS } from '../../schema/enums.js';
 import { errors } from '../model/errors.js';
 import { JOURNAL_CAPACITY, type JournalEntry, type JournalRecord, type RequestFilter } from '../control/journal.js';
 import type { Account } from './account.js';
+import { intParam } from './schema.js';
 
 /** The journal's filters as a door gives them: numbers, or the text of a query string. */
 export interface RequestQuery extends Omit<RequestFilter, 'status' | 'after' | 'limit'> {
@@ -15,13 +16,7 @@ export interface RequestQuery extends Omit<RequestFilter, 'status' | 'after' | '
 export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalEntry[]> {
   const method = q.method?.toUpperCase();
   if (method !== undefined && !(HTTP_METHODS as readonly string[]).includes(method)) throw errors.paramBadEnum('method', HTTP_METHODS);
-  const int = (name: 'status' | 'after' | 'limit', min: number, max: number) => {
-    const v = q[name];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw errors.paramOutOfRange(name, min, max);
-    return n;
-  };
+  const int = (name: 'status' | 'after' | 'limit', min: number, max: number) => intParam(name, q[name], min, max);
   return a.services.journal.entries(a.id, {
     ...q,
     method,

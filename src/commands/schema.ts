@@ -105,6 +105,17 @@ export function address<R extends boolean = false>(o: { required?: R } = {}): Fi
   };
 }
 
+/**
+ * An integer query parameter (a number, or the text of a query string) within [min, max]; blank
+ * is not given. Out of range or not an integer is a 422 naming the parameter (`source.parameter`).
+ */
+export function intParam(name: string, raw: unknown, min: number, max: number): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw errors.paramOutOfRange(name, min, max);
+  return n;
+}
+
 /** True for an absolute http: or https: URL (where webhooks can be sent). */
 export function isHttpUrl(v: string): boolean {
   let parsed: URL;

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { errors } from '../model/errors.js';
+import { intParam } from '../commands/schema.js';
 import type { Page } from '../model/entities.js';
 
 /** page[size] as Telnyx's spec bounds it. */
@@ -12,11 +13,8 @@ const DEFAULT_PAGE_SIZE = 20;
  */
 export function intQuery(c: Context, names: string | string[], min: number, max: number): number | undefined {
   for (const name of typeof names === 'string' ? [names] : names) {
-    const raw = c.req.query(name);
-    if (raw === undefined || raw === '') continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw errors.paramOutOfRange(name, min, max);
-    return n;
+    const n = intParam(name, c.req.query(name), min, max);
+    if (n !== undefined) return n;
   }
   return undefined;
 }
