@@ -9,6 +9,7 @@ import { Engine } from './commands/engine.js';
 import { Accounts, type Account } from './commands/account.js';
 import { Journal } from './control/journal.js';
 import { Faults } from './control/faults.js';
+import { Changes } from './changes.js';
 import { createApp } from './app.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import type { Config } from './config.js';
@@ -43,14 +44,16 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const db = openDb(config.dbPath);
   const store = new SqliteStore(db);
   const clock = new Clock(opts.wall ?? (() => Date.now()), store.clockPersistence());
-  const webhooks = createWebhooks({ db, clock, config });
+  const changes = new Changes();
+  const webhooks = createWebhooks({ db, clock, config, changes });
   const engine = new Engine({
     store, clock, ids,
     settings: { mediaDurationSecs: config.mediaDurationSecs },
     webhooks: { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl },
     onEventsCommitted: () => webhooks.wake(),
+    changes,
   });
-  const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults() });
+  const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes });
   const app = createApp({ accounts, publicKey: webhooks.publicKey });
 
   let ticker: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import type { SqliteStore } from '../store/account-store.js';
 import type { Journal } from '../control/journal.js';
 import type { Faults } from '../control/faults.js';
 import type { Engine, Once } from './engine.js';
+import type { Changes } from '../changes.js';
 
 /** The process-wide parts every account's commands share. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   journal: Journal;
   /** Errors and delays the /v2 middleware injects. */
   faults: Faults;
+  /** Committed changes per account, for live views and waits. */
+  changes: Changes;
 }
 
 /**

@@ -45,10 +45,12 @@ export function advanceClock(a: Account, input: unknown): ClockState & { fired: 
 
 export function freezeClock(a: Account): ClockState {
   a.services.clock.freeze(a.id);
+  a.services.changes.notify(a.id, 'clock');
   return clockState(a);
 }
 
 export function unfreezeClock(a: Account): ClockState {
   a.services.clock.unfreeze(a.id);
+  a.services.changes.notify(a.id, 'clock');
   return clockState(a);
 }

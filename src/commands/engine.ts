@@ -9,6 +9,7 @@ import { queueTimedOut } from '../domain/queue.js';
 import { dialAnswerDue, dialTimeoutDue, gatherTimedOut } from '../domain/call-leg.js';
 import { webhookDestination, type GlobalWebhookConfig } from '../webhooks/routing.js';
 import type { SqliteStore } from '../store/account-store.js';
+import type { Changes } from '../changes.js';
 
 export interface EngineDeps {
   store: SqliteStore;
@@ -18,6 +19,8 @@ export interface EngineDeps {
   webhooks: GlobalWebhookConfig;
   /** Called after a transaction that recorded webhooks has committed (wakes the dispatcher). */
   onEventsCommitted?: () => void;
+  /** Told, per account, of every committed write and clock move (live views and waits wake on it). */
+  changes?: Changes;
 }
 
 /**
@@ -63,6 +66,7 @@ export class Engine {
       return value;
     });
     if (emitted > 0) this.deps.onEventsCommitted?.();
+    this.deps.changes?.notify(store.account, 'state');
     return result;
   }
 
@@ -120,6 +124,7 @@ export class Engine {
     const target = this.deps.clock.now(store.account) + ms;
     const fired = this.fireDue(store, target);
     this.deps.clock.set(store.account, target);
+    this.deps.changes?.notify(store.account, 'clock');
     return fired;
   }
 

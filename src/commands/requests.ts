@@ -43,4 +43,5 @@ export function clearRequests(a: Account): void {
 /** Journals one /v2 request (the middleware calls this after the route answered). */
 export function recordRequest(a: Account, r: JournalRecord): void {
   a.services.journal.record(a.id, r);
+  a.services.changes.notify(a.id, 'request');
 }

@@ -24,6 +24,8 @@ export interface DispatcherDeps {
   /** Wall time in ms: retry schedule and telnyx-timestamp, never an account's virtual clock. */
   wallNow: () => number;
   options: DeliveryOptions;
+  /** Called with the accounts whose deliveries were recorded (an attempt started or settled). */
+  onAttempts?: (accounts: Set<string>) => void;
 }
 
 /** One ordering key's queue of pending events; only its head is ever in flight. */
@@ -37,6 +39,7 @@ interface Lane {
 }
 
 interface Job {
+  account: string;
   lane: Lane;
   seq: number;
   data: string;
@@ -202,6 +205,7 @@ export class Dispatcher {
       return;
     }
     this.tokens -= jobs.length;
+    if (jobs.length > 0) this.deps.onAttempts?.(new Set(jobs.map((j) => j.account)));
     for (const job of jobs) this.send(job);
     if (this.ready.length > 0 && this.active < this.deps.options.concurrency) this.schedulePump();
   }
@@ -261,7 +265,7 @@ export class Dispatcher {
       attempts.push({ attempt, url, status: null, at: iso(wallNow()) });
       store.update(item.seq, 'pending', attempts, null);
       lane.busy = true;
-      return { lane, seq: item.seq, data: row.data, url, urls, attempt, attempts };
+      return { account: row.account, lane, seq: item.seq, data: row.data, url, urls, attempt, attempts };
     }
   }
 
@@ -321,6 +325,7 @@ export class Dispatcher {
       for (const { job } of decided) this.retryLater(job.lane, CLAIM_RETRY_MS);
       return;
     }
+    this.deps.onAttempts?.(new Set(decided.map((d) => d.job.account)));
     for (const { job: { lane }, retryAt } of decided) {
       lane.busy = false;
       if (retryAt === null) this.shift(lane);

@@ -2,6 +2,7 @@ import type { Db } from '../store/db.js';
 import { OutboxStore } from '../store/outbox.js';
 import { settingsStore } from '../store/settings.js';
 import type { Clock } from '../clock.js';
+import type { Changes } from '../changes.js';
 import { WEBHOOK_DEFAULTS, type Config } from '../config.js';
 import { loadSigningKey } from './keys.js';
 import { Dispatcher } from './dispatcher.js';
@@ -22,6 +23,8 @@ export interface WebhookDeps {
   config: Config;
   /** How webhooks leave the process (tests may swap it); node:http by default. */
   transport?: Transport;
+  /** Told which accounts' deliveries changed (an attempt recorded or settled). */
+  changes?: Changes;
 }
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
@@ -41,6 +44,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     signingKey: key.privateKey,
     wallNow: () => clock.wallNow(),
     options,
+    onAttempts: deps.changes && ((accounts) => { for (const a of accounts) deps.changes!.notify(a, 'webhook'); }),
   });
   // Events left pending by a previous run (file database) go out now.
   dispatcher.wake();
