@@ -9,6 +9,22 @@ export interface AccountTime {
   frozenAt: number | null;
 }
 
+/**
+ * The furthest an account's clock may run from wall time, either way: a hundred years. Dates then
+ * stay far inside JavaScript's Date range (±8.64e15 ms) wherever a timer is scheduled ahead, so
+ * rendering one (toISOString) can never throw.
+ */
+export const MAX_OFFSET_MS = 100 * 365.25 * 86_400_000;
+
+/**
+ * The wall-clock instant a timer due at `dueAt` (virtual) falls due: `dueAt - offset` while the
+ * clock runs; while frozen, now (0) when the frozen instant has reached it, else never (null).
+ */
+export function wallDue(t: AccountTime, dueAt: number): number | null {
+  if (t.frozenAt === null) return dueAt - t.offsetMs;
+  return dueAt <= t.frozenAt ? 0 : null;
+}
+
 export interface ClockPersistence {
   load(account: string): AccountTime | undefined;
   save(account: string, time: AccountTime): void;
@@ -38,10 +54,20 @@ export class Clock {
     return { ...this.time(account) };
   }
 
-  /** Moves the account's time to `at` (never backwards). */
+  /** When a timer due at `dueAt` on the account's clock falls due on the wall clock (see wallDue). */
+  wallDue(account: string, dueAt: number): number | null {
+    return wallDue(this.time(account), dueAt);
+  }
+
+  /** The furthest `at` the account's time may be set to (MAX_OFFSET_MS from wall time). */
+  latest(): number {
+    return this.wall() + MAX_OFFSET_MS;
+  }
+
+  /** Moves the account's time to `at` (never backwards, never past MAX_OFFSET_MS ahead of wall time). */
   set(account: string, at: number): void {
     const t = this.time(account);
-    const target = Math.max(at, this.now(account));
+    const target = Math.min(Math.max(at, this.now(account)), this.latest());
     if (t.frozenAt !== null) t.frozenAt = target;
     else t.offsetMs = target - this.wall();
     this.persistence?.save(account, t);
@@ -71,10 +97,24 @@ export class Clock {
   private time(account: string): AccountTime {
     let t = this.accounts.get(account);
     if (!t) {
-      t = this.persistence?.load(account) ?? { offsetMs: 0, frozenAt: null };
+      const loaded = this.persistence?.load(account);
+      t = loaded ? this.bounded(loaded) : { offsetMs: 0, frozenAt: null };
       this.accounts.set(account, t);
+      // A clock saved past the bound (by an older version) recovers: clamped, and saved so.
+      if (loaded && (loaded.offsetMs !== t.offsetMs || loaded.frozenAt !== t.frozenAt)) this.persistence?.save(account, t);
     }
     return t;
+  }
+
+  /** The time brought within MAX_OFFSET_MS of wall time (a non-finite value counts as none). */
+  private bounded(t: AccountTime): AccountTime {
+    const clamp = (v: number, around: number) =>
+      Number.isFinite(v) ? Math.min(Math.max(v, around - MAX_OFFSET_MS), around + MAX_OFFSET_MS) : around;
+    const wall = this.wall();
+    return {
+      offsetMs: clamp(t.offsetMs, 0),
+      frozenAt: t.frozenAt === null ? null : clamp(t.frozenAt, wall),
+    };
   }
 }
 

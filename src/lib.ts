@@ -32,6 +32,7 @@ import { parseScenarioText, validateScenario, ScenarioError } from './scenario/p
 import { runScenario, type RunOptions } from './scenario/run.js';
 import type { Scenario, ScenarioResult, StepResult } from './scenario/types.js';
 import { TelnyxError } from './model/errors.js';
+import { waitForChange } from './waits.js';
 
 /** Which recorded webhooks to list; `after` takes the `seq` of an earlier one. */
 export type WebhookFilter = Omit<WebhookLogQuery, 'status'>;
@@ -177,16 +178,14 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     requests: (filter) => listRequests(account, filter),
     webhooks,
     async waitForWebhook(eventType, o = {}) {
-      const wall = () => account.wallNow();
-      const deadline = wall() + (o.timeoutMs ?? 5000);
-      for (;;) {
-        const [event] = webhooks({ eventType, callControlId: o.callControlId, after: o.after });
-        if (event) return event;
-        if (wall() >= deadline) {
-          throw new Error(`no ${eventType} webhook${o.callControlId ? ` for ${o.callControlId}` : ''} within ${o.timeoutMs ?? 5000} ms`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      // Woken by the account's committed changes, not by polling (see src/waits.ts).
+      const timeoutMs = o.timeoutMs ?? 5000;
+      const outcome = await waitForChange(account.services.changes, account.id, timeoutMs,
+        () => webhooks({ eventType, callControlId: o.callControlId, after: o.after })[0], { wall: () => account.wallNow() });
+      if (outcome.found === undefined) {
+        throw new Error(`no ${eventType} webhook${o.callControlId ? ` for ${o.callControlId}` : ''} within ${timeoutMs} ms`);
       }
+      return outcome.found;
     },
     fault: (spec) => faults.addFault(account, {
       path: spec.path, method: spec.method, status: spec.status, count: spec.count, delay_ms: spec.delayMs, headers: spec.headers,

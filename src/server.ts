@@ -43,6 +43,8 @@ const TICK_MS = 250;
 export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: () => number } = {}): Emulator {
   const db = openDb(config.dbPath);
   const store = new SqliteStore(db);
+  // Timers saved before the wall-due index existed (or by a clock since clamped) are indexed now.
+  store.reindexTimers();
   const clock = new Clock(opts.wall ?? (() => Date.now()), store.clockPersistence());
   const changes = new Changes();
   const webhooks = createWebhooks({ db, clock, config, changes });
@@ -59,7 +61,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {
     ticker = setInterval(() => {
-      try { engine.tick(); } catch (err) { console.error('timer sweep failed', err); }
+      try { engine.tick(); } catch (err) { console.error(`timer sweep failed: ${(err as Error).message}`); }
     }, TICK_MS);
     ticker.unref();
   }

@@ -36,10 +36,18 @@ export function clockState(a: Account): ClockState {
   };
 }
 
-/** Moves time forward (`seconds`: a number or ISO 8601 like PT4H), firing what falls due on the way, in order. */
+/**
+ * Moves time forward (`seconds`: a number or ISO 8601 like PT4H), firing what falls due on the way,
+ * in order. Each move is capped, and so is the sum: the clock never runs more than MAX_OFFSET_MS
+ * (a hundred years) ahead of wall time; a move that would pass it is refused, nothing moved.
+ */
 export function advanceClock(a: Account, input: unknown): ClockState & { fired: number } {
   const b = AdvanceClock.parse(input);
-  const fired = a.services.engine.advance(a.store, Math.round((b.seconds as number) * 1000));
+  const ms = Math.round((b.seconds as number) * 1000);
+  const { clock } = a.services;
+  const room = clock.latest() - clock.now(a.id);
+  if (ms > room) throw errors.outOfRange('seconds', 0, Math.max(0, Math.floor(room / 1000)));
+  const fired = a.services.engine.advance(a.store, ms);
   return { ...clockState(a), fired };
 }
 

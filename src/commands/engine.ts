@@ -91,7 +91,7 @@ export class Engine {
         });
         counted();
       },
-      schedule: (dueAt, kind, subjectId) => store.addTimer(dueAt, kind, subjectId),
+      schedule: (dueAt, kind, subjectId) => store.addTimer(dueAt, kind, subjectId, clock.wallDue(store.account, dueAt)),
       numberBehaviour: (e164: string): NumberBehaviour => {
         const row = store.number(e164);
         if (!row || row.behaviour === 'answer') return { kind: 'answer', afterSecs: row?.answerAfterSecs ?? 0 };
@@ -100,7 +100,11 @@ export class Engine {
     };
   }
 
-  /** Fires, in due order, every timer of the account due at or before `until` (default: its now). */
+  /**
+   * Fires, in due order, every timer of the account due at or before `until` (default: its now).
+   * A timer that throws is rolled back, recorded as failed on its own row (never fired again) and
+   * logged once; the others still fire.
+   */
   fireDue(store: AccountStore, until?: number): number {
     const { clock } = this.deps;
     let fired = 0;
@@ -110,13 +114,30 @@ export class Engine {
       if (!timer) break;
       // Events fire at the instant they fall due, so occurred_at and waits are exact.
       if (until !== undefined) clock.set(store.account, timer.dueAt);
-      this.writeAt(store, timer.dueAt, (ctx) => {
-        store.deleteTimer(timer.id);
-        fireTimer(ctx, timer);
-      });
-      fired++;
+      try {
+        this.writeAt(store, timer.dueAt, (ctx) => {
+          store.deleteTimer(timer.id);
+          fireTimer(ctx, timer);
+        });
+        fired++;
+      } catch (err) {
+        if (!this.timerFailed(store, timer, err)) break;
+      }
     }
     return fired;
+  }
+
+  /** Records a timer that threw; false when even that failed (the database is unwell: stop for now). */
+  private timerFailed(store: AccountStore, timer: Timer, err: unknown): boolean {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    console.error(`timer ${timer.id} (${timer.kind} of ${timer.subjectId}) of account ${store.account} failed and is dropped: ${message}`);
+    try {
+      this.deps.store.write(() => store.failTimer(timer.id, message.slice(0, 500)));
+      return true;
+    } catch (again) {
+      console.error(`recording the failure of timer ${timer.id} failed: ${(again as Error).message}`);
+      return false;
+    }
   }
 
   /** Moves the account's time forward by `ms`, firing everything that falls due on the way, in order. */
@@ -128,9 +149,24 @@ export class Engine {
     return fired;
   }
 
-  /** One sweep over every account with pending timers (the background ticker calls this). */
+  /**
+   * One sweep (the background ticker calls this): the accounts with a timer due on the wall clock,
+   * found through the wall-due index, each fired on its own clock. One account's failure is its
+   * own: logged, and the sweep goes on to the next.
+   */
   tick(): void {
-    for (const account of this.deps.store.accountsWithTimers()) this.fireDue(this.deps.store.forAccount(account));
+    const { store, clock } = this.deps;
+    for (const account of store.accountsDue(clock.wallNow())) {
+      try {
+        const bound = store.forAccount(account);
+        // Found due but nothing fell due on its clock: the index was stale; recompute it.
+        if (this.fireDue(bound) === 0 && !bound.nextDueTimer(clock.now(account))) {
+          store.reindexAccountTimers(account, clock.state(account));
+        }
+      } catch (err) {
+        console.error(`timer sweep of account ${account} failed: ${(err as Error).message}`);
+      }
+    }
   }
 }
 

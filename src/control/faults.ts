@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js';
+
 /**
  * Injected faults: the next `count` requests matching method + path answer an error status, or
  * are held for `delay_ms` first. Per account, in memory; the /v2 middleware applies them.
@@ -25,20 +27,84 @@ export interface Fault extends FaultSpec {
 
 export class PatternError extends Error {}
 
-/** A path pattern as a predicate: a glob, or a regular expression when it starts with `^`. */
+/**
+ * A path pattern as a predicate: a glob, or a regular expression when it starts with `^`.
+ * Both run in time linear in the path, whatever the pattern: one account's pattern is matched on
+ * the event loop every account shares, and a backtracking engine can be made to take minutes on a
+ * 40-character path (`^/v2/calls/(a+)+$`, `/v2/**a**a**…**b`).
+ */
 export function pathPattern(pattern: string): (path: string) => boolean {
-  if (pattern.startsWith('^')) {
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern);
-    } catch (err) {
-      throw new PatternError(`not a valid regular expression: ${(err as Error).message}`);
-    }
-    return (path) => re.test(path);
+  if (pattern.startsWith('^')) return linearRegex(pattern);
+  return globMatcher(pattern);
+}
+
+/**
+ * Regular expressions run by re2js, the pure-JS port of Google's RE2: an automaton with no
+ * backtracking (time linear in the input), no native build to install, and kept up to date.
+ * RE2 refuses what it cannot run in linear time (backreferences, lookaround): those patterns are
+ * refused here too. There are no flags to translate (a pattern is a bare string); RE2's inline
+ * flags such as `(?i)` work.
+ */
+function linearRegex(pattern: string): (path: string) => boolean {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(pattern);
+  } catch (err) {
+    const message = (err as Error).message.replace(/^error parsing regexp: /, '');
+    throw new PatternError(`not a regular expression this server can match in linear time (RE2 syntax: no backreferences or lookaround): ${message}`);
   }
-  const re = new RegExp(`^${pattern.split(/(\*\*|\*)/).map((part) =>
-    part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('')}$`);
   return (path) => re.test(path);
+}
+
+/** A glob's pieces: literal text, `*` (within one segment) or `**` (anything). */
+type GlobToken = { kind: 'text'; char: number } | { kind: 'star' } | { kind: 'globstar' };
+
+/**
+ * A glob (`*` = any run of characters but `/`, `**` = any run at all, the rest literal) as a
+ * matcher that walks the path once, keeping the set of pattern positions reached so far (an NFA
+ * simulation): path length × pattern length steps at most, never exponential.
+ */
+export function globMatcher(glob: string): (path: string) => boolean {
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    if (glob[i] !== '*') tokens.push({ kind: 'text', char: glob.charCodeAt(i) });
+    else if (glob[i + 1] === '*') {
+      // Runs of stars are one globstar (`***` means what `**` means).
+      while (glob[i + 1] === '*') i++;
+      if (tokens.at(-1)?.kind !== 'globstar') tokens.push({ kind: 'globstar' });
+    } else if (tokens.at(-1)?.kind !== 'globstar') tokens.push({ kind: 'star' });
+  }
+  const m = tokens.length;
+  const SLASH = 47;
+  return (path) => {
+    let cur = new Uint8Array(m + 1);
+    let next = new Uint8Array(m + 1);
+    const close = (set: Uint8Array) => {
+      // A star may match nothing: reaching it reaches what follows it.
+      for (let j = 0; j < m; j++) if (set[j] && tokens[j].kind !== 'text') set[j + 1] = 1;
+    };
+    cur[0] = 1;
+    close(cur);
+    for (let i = 0; i < path.length; i++) {
+      const c = path.charCodeAt(i);
+      next.fill(0);
+      let any = false;
+      for (let j = 0; j < m; j++) {
+        if (!cur[j]) continue;
+        const t = tokens[j];
+        if (t.kind === 'text') {
+          if (t.char === c) { next[j + 1] = 1; any = true; }
+        } else if (t.kind === 'globstar' || c !== SLASH) {
+          next[j] = 1;
+          any = true;
+        }
+      }
+      if (!any) return false;
+      close(next);
+      [cur, next] = [next, cur];
+    }
+    return cur[m] === 1;
+  };
 }
 
 export class Faults {

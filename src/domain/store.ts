@@ -59,7 +59,10 @@ export interface AccountStore {
   deleteMedia(id: string): void;
 
   // timers
-  addTimer(dueAt: number, kind: TimerKind, subjectId: string): void;
+  /** `wallDueAt`: when it falls due on the wall clock (null: not while the clock stays frozen). */
+  addTimer(dueAt: number, kind: TimerKind, subjectId: string, wallDueAt: number | null): void;
+  /** Records that firing the timer threw: it is kept with the error and never fired again. */
+  failTimer(id: number, error: string): void;
   cancelTimers(subjectId: string, kind?: TimerKind): void;
   nextDueTimer(until: number): Timer | undefined;
   deleteTimer(id: number): void;

@@ -8,6 +8,7 @@ import { webhookMark } from '../commands/webhooks.js';
 import { requestMark } from '../commands/requests.js';
 import { check, describeCondition, type RunState } from './conditions.js';
 import type { Scenario, ScenarioResult, Step, StepResult } from './types.js';
+import { waitForChange } from '../waits.js';
 
 export interface RunOptions {
   /** Where the callers' webhooks go (overrides the scenario's `webhook_url`). */
@@ -17,11 +18,6 @@ export interface RunOptions {
   /** Called as each step finishes (or is skipped), for progress output. */
   onStep?: (result: StepResult) => void;
 }
-
-/** How often a `wait` looks again: often enough to be quick, rare enough to leave the app room. */
-const POLL_MS = 20;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a scenario against an account, step by step, each step one command (the same the control
@@ -103,23 +99,23 @@ async function execute(step: Step, rs: RunState,
       return result.ok ? undefined : `expected ${describeCondition(step.condition)}, but ${result.actual}`;
     }
     case 'wait': {
-      const deadline = env.wall() + step.timeoutMs;
-      for (;;) {
-        const result = await check(step.condition, rs);
-        if (result.ok) {
-          if (step.as) {
-            const taken = new Set(names.values());
-            const event = result.events?.find((e) => e.call_control_id && !taken.has(e.call_control_id));
-            if (!event) return `the matching webhook has no call that is not named already, so it cannot be named ${step.as}`;
-            names.set(step.as, event.call_control_id!);
-          }
-          return undefined;
-        }
-        if (env.wall() >= deadline) {
-          return `timed out after ${formatMs(step.timeoutMs)} waiting until ${describeCondition(step.condition)}; ${result.actual}`;
-        }
-        await sleep(POLL_MS);
+      // Woken by the account's committed changes (writes, clock moves, webhook attempts, journaled
+      // requests), not by polling: a hundred parked waits cost the server nothing.
+      let last: Awaited<ReturnType<typeof check>> | undefined;
+      const outcome = await waitForChange(account.services.changes, account.id, step.timeoutMs, async () => {
+        last = await check(step.condition, rs);
+        return last.ok ? last : undefined;
+      }, { wall: env.wall });
+      if (outcome.found === undefined) {
+        return `timed out after ${formatMs(step.timeoutMs)} waiting until ${describeCondition(step.condition)}; ${last!.actual}`;
       }
+      if (step.as) {
+        const taken = new Set(names.values());
+        const event = outcome.found.events?.find((e) => e.call_control_id && !taken.has(e.call_control_id));
+        if (!event) return `the matching webhook has no call that is not named already, so it cannot be named ${step.as}`;
+        names.set(step.as, event.call_control_id!);
+      }
+      return undefined;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, getTableName, gt, inArray, is, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, getTableName, gt, inArray, is, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../../schema/index.js';
 import {
@@ -11,7 +11,7 @@ import type {
   CallLeg, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow,
 } from '../model/entities.js';
-import type { AccountTime, ClockPersistence } from '../clock.js';
+import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */
@@ -123,10 +123,10 @@ function statements(db: Db) {
     commandResult: db.select({ result: commandIds.result }).from(commandIds).where(commandKey).prepare(),
     saveCommandResult: db.update(commandIds).set({ result: sql`${p('result')}` }).where(commandKey).prepare(),
     addTimer: db.insert(timers).values({
-      account: p('account'), dueAt: p('dueAt'), kind: p('kind'), subjectId: p('subjectId'),
+      account: p('account'), dueAt: p('dueAt'), kind: p('kind'), subjectId: p('subjectId'), wallDueAt: p('wallDueAt'),
     } as never).prepare(),
     nextTimer: db.select().from(timers)
-      .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now'))))
+      .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now')), isNull(timers.error)))
       .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
     setFlag: {
       muted: raw.prepare(`update participants set muted = @value, updated_at = @now
@@ -134,6 +134,31 @@ function statements(db: Db) {
       onHold: raw.prepare(`update participants set on_hold = @value, updated_at = @now
         where account = @account and conference_id = @conferenceId and status != 'left' and on_hold != @value`),
     },
+    failTimer: raw.prepare('update timers set error = ?, wall_due_at = null where account = ? and id = ?'),
+    /**
+     * Timers due on the wall clock, across accounts: a range scan of the wall_due_at index, so a
+     * sweep costs by due timers, not by accounts.
+     */
+    accountsDue: raw.prepare<[number], { account: string }>(
+      'select distinct account from timers indexed by timers_wall_due where wall_due_at <= ?'),
+    /** An account's timers' wall due instants after its clock moved (the formula of clock.ts wallDue). */
+    reindexTimers: raw.prepare<{ account: string; offsetMs: number; frozenAt: number | null }>(
+      `update timers set wall_due_at = case
+         when @frozenAt is null then due_at - @offsetMs
+         when due_at <= @frozenAt then 0 end
+       where account = @account and error is null`),
+    /**
+     * Every timer's wall due instant from its account's saved clock (at start: rows written before
+     * the column existed, and clocks saved out of bounds, which the clock clamps when it loads).
+     */
+    reindexAllTimers: raw.prepare<{ max: number }>(
+      `update timers set wall_due_at = case
+         when not exists (select 1 from clocks c where c.account = timers.account) then due_at
+         else (select case
+           when c.frozen_at is null then timers.due_at - max(min(c.offset_ms, @max), -@max)
+           when timers.due_at <= c.frozen_at then 0 end
+         from clocks c where c.account = timers.account) end
+       where error is null`),
     appendWebhook: db.insert(webhookEvents).values(Object.fromEntries(
       Object.keys(getTableColumns(webhookEvents)).filter((k) => k !== 'seq').map((k) => [k, p(k)])) as never).prepare(),
     conferenceStatus: raw.prepare('select id, status from conferences where account = ? and id = ?'),
@@ -187,10 +212,25 @@ export class SqliteStore {
     return this.tx.deferred(fn) as T;
   }
 
-  accountsWithTimers(): string[] {
-    return this.db.selectDistinct({ account: timers.account }).from(timers).all().map((r) => r.account);
+  /** Accounts with a timer due on the wall clock at `wallNow` (or before). */
+  accountsDue(wallNow: number): string[] {
+    return this.s.accountsDue.all(wallNow).map((r) => r.account);
   }
 
+  /** Recomputes the wall due instants of an account's timers from its clock. */
+  reindexAccountTimers(account: string, t: AccountTime): void {
+    this.s.reindexTimers.run({ account, offsetMs: t.offsetMs, frozenAt: t.frozenAt });
+  }
+
+  /** Recomputes every timer's wall due instant from the saved clocks (at start). */
+  reindexTimers(): void {
+    this.s.reindexAllTimers.run({ max: MAX_OFFSET_MS });
+  }
+
+  /**
+   * The clocks as the Clock keeps them. Saving a clock also recomputes the wall due instants of
+   * the account's timers, in the same transaction, so the sweep's index follows every move.
+   */
   clockPersistence(): ClockPersistence {
     return {
       load: (account) => {
@@ -198,12 +238,19 @@ export class SqliteStore {
         return row ? { offsetMs: row.offsetMs, frozenAt: row.frozenAt } : undefined;
       },
       save: (account, t: AccountTime) => {
-        this.db.insert(clocks).values({ account, ...t })
-          .onConflictDoUpdate({ target: clocks.account, set: { ...t } }).run();
+        this.write(() => {
+          this.db.insert(clocks).values({ account, ...t })
+            .onConflictDoUpdate({ target: clocks.account, set: { ...t } }).run();
+          this.s.reindexTimers.run({ account, offsetMs: t.offsetMs, frozenAt: t.frozenAt });
+        });
       },
       clear: (account) => {
-        if (account === undefined) this.db.delete(clocks).run();
-        else this.db.delete(clocks).where(eq(clocks.account, account)).run();
+        this.write(() => {
+          if (account === undefined) this.db.delete(clocks).run();
+          else this.db.delete(clocks).where(eq(clocks.account, account)).run();
+          if (account === undefined) this.db.update(timers).set({ wallDueAt: sql`${timers.dueAt}` }).where(isNull(timers.error)).run();
+          else this.s.reindexTimers.run({ account, offsetMs: 0, frozenAt: null });
+        });
       },
     };
   }
@@ -333,8 +380,11 @@ class BoundStore implements AccountStore {
   }
 
   // timers
-  addTimer(dueAt: number, kind: TimerKind, subjectId: string): void {
-    this.s.addTimer.run({ account: this.account, dueAt, kind, subjectId });
+  addTimer(dueAt: number, kind: TimerKind, subjectId: string, wallDueAt: number | null): void {
+    this.s.addTimer.run({ account: this.account, dueAt, kind, subjectId, wallDueAt });
+  }
+  failTimer(id: number, error: string): void {
+    this.s.failTimer.run(error, this.account, id);
   }
   cancelTimers(subjectId: string, kind?: TimerKind): void {
     const subject = and(eq(timers.account, this.account), eq(timers.subjectId, subjectId));
