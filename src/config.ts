@@ -25,6 +25,11 @@ export interface Config {
    * burst of webhooks never crowds out the API they share the process with.
    */
   webhookMaxPerSecond?: number;
+  /**
+   * TELNYX_MOCK_ADMIN_KEY: when set, operations across accounts (reset of every account, listing
+   * accounts) need it as the bearer key; unset, any key may (one developer on their machine).
+   */
+  adminKey?: string;
 }
 
 /** Delivery settings when the config leaves them out (the server's defaults, not the tests'). */
@@ -69,5 +74,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     webhookBackoffMaxMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_BACKOFF_MAX_MS', WEBHOOK_DEFAULTS.webhookBackoffMaxMs),
     webhookConcurrency: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_CONCURRENCY', WEBHOOK_DEFAULTS.webhookConcurrency),
     webhookMaxPerSecond: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_MAX_PER_SEC', WEBHOOK_DEFAULTS.webhookMaxPerSecond),
+    adminKey: env.TELNYX_MOCK_ADMIN_KEY || undefined,
   };
 }

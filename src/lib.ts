@@ -58,6 +58,8 @@ export interface MockOptions {
   dbPath?: string;
   /** How long simulated play/speak media lasts, in seconds (default 3). */
   mediaDurationSecs?: number;
+  /** When set, `reset({ all: true })` and listing accounts need this key (TELNYX_MOCK_ADMIN_KEY). */
+  adminKey?: string;
 }
 
 /** A caller arriving on an inbound call. */
@@ -138,6 +140,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.signingKey !== undefined) overrides.signingKey = opts.signingKey;
   if (opts.dbPath !== undefined) overrides.dbPath = opts.dbPath;
   if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
+  if (opts.adminKey !== undefined) overrides.adminKey = opts.adminKey;
   const em = await startEmulator(defaultConfig(overrides));
   return {
     ...mockControl(em, opts.apiKey ?? DEFAULT_API_KEY),

@@ -1,5 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { answerClientErrors } from './http/client-error.js';
 import type { Hono } from 'hono';
 import { closeDb, openDb, type Db } from './store/db.js';
 import { SqliteStore } from './store/account-store.js';
@@ -55,7 +57,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     onEventsCommitted: () => webhooks.wake(),
     changes,
   });
-  const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes });
+  const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey });
   const app = createApp({ accounts, publicKey: webhooks.publicKey });
 
   let ticker: NodeJS.Timeout | undefined;
@@ -90,6 +92,7 @@ export async function startEmulator(config: Config): Promise<RunningEmulator> {
     const s = serve({ fetch: emulator.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
+  answerClientErrors(server as Server);
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

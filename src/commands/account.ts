@@ -18,6 +18,8 @@ export interface Services {
   faults: Faults;
   /** Committed changes per account, for live views and waits. */
   changes: Changes;
+  /** TELNYX_MOCK_ADMIN_KEY: when set, only this key may act across accounts (see admin.ts). */
+  adminKey?: string;
 }
 
 /**

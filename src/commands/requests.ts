@@ -12,18 +12,31 @@ export interface RequestQuery extends Omit<RequestFilter, 'status' | 'after' | '
   limit?: number | string;
 }
 
-/** Requests the app sent, oldest first, filtered; the filters are checked in the order they are listed. */
-export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalEntry[]> {
+/** The filters checked in the order they are listed. */
+function filterOf(q: RequestQuery): RequestFilter {
   const method = q.method?.toUpperCase();
   if (method !== undefined && !(HTTP_METHODS as readonly string[]).includes(method)) throw errors.paramBadEnum('method', HTTP_METHODS);
   const int = (name: 'status' | 'after' | 'limit', min: number, max: number) => intParam(name, q[name], min, max);
-  return a.services.journal.entries(a.id, {
+  return {
     ...q,
     method,
     status: int('status', 100, 599),
     after: int('after', 0, Number.MAX_SAFE_INTEGER),
     limit: int('limit', 1, JOURNAL_CAPACITY),
-  });
+  };
+}
+
+/** Requests the app sent, oldest first, filtered. */
+export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalEntry[]> {
+  return a.services.journal.entries(a.id, filterOf(q));
+}
+
+/**
+ * The same entries, each as its JSON text with the body as received: the control API streams
+ * them, so a full journal (1000 × 64 KiB) is never one string, and no body is serialised again.
+ */
+export function listRequestsJson(a: Account, q: RequestQuery = {}): string[] {
+  return a.services.journal.jsonEntries(a.id, filterOf(q));
 }
 
 /** The id of the account's latest request (0 when none): a "since" mark. */

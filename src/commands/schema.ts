@@ -1,4 +1,5 @@
 import { errors } from '../model/errors.js';
+import { MAX_DEPTH, mayBeTooDeep, tooDeepAt } from '../model/bounds.js';
 
 /**
  * The one validation layer: each operation's body is declared once, as data, beside its command, and
@@ -182,3 +183,13 @@ export const exclusive = (a: string, b: string) => (v: Json) => {
 
 /** `command_id`: Telnyx ignores a repeat of it for the same call or conference (see Engine.write). */
 export const commandId = string();
+
+// Bounds on every input, whatever the door (src/model/bounds.ts; README's "Limits" lists them all).
+export { MAX_BODY_BYTES, MAX_DEPTH, mayBeTooDeep, tooDeepAt } from '../model/bounds.js';
+
+/** Refuses a parsed body nested deeper than MAX_DEPTH (400, pointing at the first value too deep). */
+export function checkDepth(value: unknown, text?: string): void {
+  if (text !== undefined && !mayBeTooDeep(text)) return;
+  const at = tooDeepAt(value);
+  if (at !== undefined) throw errors.tooDeep(MAX_DEPTH, at);
+}

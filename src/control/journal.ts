@@ -1,10 +1,13 @@
 import { iso } from '../clock.js';
+import { mayBeTooDeep, tooDeepAt } from '../model/bounds.js';
 
 /**
  * The request journal (WireMock's "verify"): what the app sent to /v2, per account, in memory.
  * Recording sits on the hot path of every API call, so it only keeps references (the URL
- * string, the body text promise the route already read) in a fixed-size ring; decoding,
- * JSON-parsing and filtering happen when someone reads the journal.
+ * string, the body text the route already read) in a fixed-size ring; decoding, JSON-parsing
+ * and filtering happen when someone reads the journal. Only settled text is kept (never a
+ * promise that a vanished client could leave pending), at most MAX_JOURNAL_BODY_BYTES of it, and
+ * it is re-served as it came: a body nested too deep to serialise again is spliced in as text.
  */
 export interface JournalRecord {
   method: string;
@@ -14,9 +17,14 @@ export interface JournalRecord {
   status: number;
   /** The account's virtual time when the request arrived. */
   at: number;
-  /** The body text, if the route (or a fault) read it. */
-  body: Promise<string> | undefined;
+  /** The body text as received (or a note saying why it is not kept). */
+  body: string | undefined;
+  /** The client closed the connection before its body arrived in full. */
+  aborted?: boolean;
 }
+
+/** Larger bodies are journaled as their size alone, so a full ring of 1000 requests stays small. */
+export const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
 
 export interface JournalEntry {
   id: number;
@@ -26,6 +34,8 @@ export interface JournalEntry {
   body: unknown;
   status: number;
   time: string;
+  /** Present (true) when the client closed the connection mid-body. */
+  aborted?: true;
 }
 
 export interface RequestFilter {
@@ -94,6 +104,22 @@ export class Journal {
 
   /** Matching entries, oldest first, with bodies parsed as JSON where they are JSON. */
   async entries(account: string, f: RequestFilter = {}): Promise<JournalEntry[]> {
+    return this.matching(account, f).map((r) => ({ ...entryHead(r), body: parseBody(r.body) }));
+  }
+
+  /**
+   * Matching entries, oldest first, each already as JSON text: the body is spliced in as received
+   * when it is JSON (so nothing deep is serialised again), as a JSON string otherwise. For the
+   * control API, which streams them one by one.
+   */
+  jsonEntries(account: string, f: RequestFilter = {}): string[] {
+    return this.matching(account, f).map((r) => {
+      const head = JSON.stringify(entryHead(r));
+      return `${head.slice(0, -1)},"body":${bodyJson(r.body)}}`;
+    });
+  }
+
+  private matching(account: string, f: RequestFilter): (JournalRecord & { id: number })[] {
     const ring = this.rings.get(account);
     if (!ring) return [];
     const method = f.method?.toUpperCase();
@@ -107,15 +133,7 @@ export class Journal {
       return !f.pathMatches || f.pathMatches(path);
     });
     if (f.limit !== undefined && rows.length > f.limit) rows = rows.slice(rows.length - f.limit);
-    return Promise.all(rows.map(async (r) => ({
-      id: r.id,
-      method: r.method,
-      path: decodePath(r.path),
-      query: queryOf(r.url),
-      body: parseBody(await r.body?.catch(() => undefined)),
-      status: r.status,
-      time: iso(r.at),
-    })));
+    return rows;
   }
 
   clear(account?: string): void {
@@ -139,11 +157,32 @@ function queryOf(url: string): Record<string, string> {
   return i === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(i + 1)));
 }
 
+function entryHead(r: JournalRecord & { id: number }): Omit<JournalEntry, 'body'> {
+  return {
+    id: r.id, method: r.method, path: decodePath(r.path), query: queryOf(r.url), status: r.status, time: iso(r.at),
+    ...(r.aborted ? { aborted: true as const } : {}),
+  };
+}
+
+/** The body as JSON text: itself when it is JSON (checked by parsing, never re-serialised), else a JSON string. */
+function bodyJson(text: string | undefined): string {
+  if (text === undefined || text.trim() === '') return 'null';
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(text);
+  }
+}
+
+/** The body parsed where it is JSON; as text where it is not, or is nested deeper than any reader should walk. */
 function parseBody(text: string | undefined): unknown {
   if (text === undefined || text === '') return null;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return text;
   }
+  return mayBeTooDeep(text) && tooDeepAt(value) !== undefined ? text : value;
 }

@@ -1,30 +1,74 @@
 import type { Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { errors } from '../model/errors.js';
+import { checkDepth, MAX_BODY_BYTES } from '../commands/schema.js';
 import { cacheBodyText, cachedBodyText, incomingOf } from './node-internals.js';
 
-/** Bodies beyond this are refused with 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** Bodies beyond this are refused with 413, counted in bytes read (Content-Length or chunked alike). */
+export { MAX_BODY_BYTES };
 
-/** Reads a Node request body with a size cap, without building a web Request and its streams. */
+/**
+ * Reads a Node request body with a size cap, without building a web Request and its streams.
+ * Settles whatever the client does: the whole body, too many bytes (413) or a connection closed
+ * mid-body (400 aborted), so nothing waiting on it (the route, the journal) waits forever.
+ */
 function readIncoming(incoming: IncomingMessage): Promise<string> {
-  if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(errors.tooLarge());
+  if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    incoming.resume(); // drain what comes, for the 413 to reach the client
+    return Promise.reject(errors.tooLarge());
+  }
+  // Neither a length nor chunks: no body (every GET), without waiting a tick for 'end'.
+  if (incoming.headers['content-length'] === undefined && incoming.headers['transfer-encoding'] === undefined) return Promise.resolve('');
+  if (incoming.readableEnded) return Promise.resolve('');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const done = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
     incoming.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        incoming.removeAllListeners('data');
-        incoming.resume();
-        reject(errors.tooLarge());
+        chunks.length = 0;
+        done(() => reject(errors.tooLarge()));
       } else {
         chunks.push(chunk);
       }
     });
-    incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    incoming.once('error', reject);
+    incoming.once('end', () => done(() => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'))));
+    // A client gone mid-body: Node emits 'aborted'/'error' (ECONNRESET) and 'close' without 'end'.
+    incoming.once('error', () => done(() => reject(errors.aborted())));
+    incoming.once('close', () => done(() => reject(errors.aborted())));
   });
+}
+
+/** The same cap on a web Request's stream (app.fetch in tests and embedders), counting bytes as they come. */
+async function readStream(req: Request): Promise<string> {
+  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw errors.tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        void reader.cancel().catch(() => {});
+        throw errors.tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err === undefined || !(err instanceof Error) || err.name !== 'TelnyxError') throw errors.aborted();
+    throw err;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The raw body text, read once and kept in Hono's body cache (where the request journal finds it). */
@@ -32,15 +76,20 @@ export function readBodyText(c: Context): Promise<string> {
   const cached = cachedBodyText(c);
   if (cached) return cached;
   const incoming = incomingOf(c);
-  return cacheBodyText(c, incoming ? readIncoming(incoming) : c.req.raw.text().then((t) => {
-    if (Buffer.byteLength(t) > MAX_BODY_BYTES) throw errors.tooLarge();
-    return t;
-  }));
+  const text = cacheBodyText(c, incoming ? readIncoming(incoming) : readStream(c.req.raw));
+  text.catch(() => {}); // whoever awaits it sees the error; an unread rejection is not a crash
+  return text;
+}
+
+/** True once the body was read (by the route, a fault or the journal). */
+export function bodyWasRead(c: Context): boolean {
+  return cachedBodyText(c) !== undefined;
 }
 
 /**
  * The JSON body as sent, for a command to parse; empty means `{}` (the Ruby SDK sends `{}` for
- * empty PATCH bodies). Only JSON syntax is checked here: what the fields mean is the command's.
+ * empty PATCH bodies). Only JSON syntax and nesting depth are checked here: what the fields mean is
+ * the command's.
  */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const text = await readBodyText(c);
@@ -52,6 +101,7 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
     throw errors.notJson();
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.notObject();
+  checkDepth(value, text);
   return value as Record<string, unknown>;
 }
 

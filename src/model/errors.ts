@@ -4,7 +4,7 @@
  * maps them once to Telnyx's `{ "errors": [...] }`. Codes and titles follow the examples in
  * Telnyx's spec (components.responses) and TELNYX-SEMANTICS.md; no code is written outside this file.
  */
-export type ErrorStatus = 400 | 401 | 404 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
 
 export class TelnyxError extends Error {
   constructor(
@@ -40,6 +40,17 @@ export const errors = {
   notObject: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body must be a JSON object.'),
   badCharacters: () => new TelnyxError(400, '10015', 'Bad Request', 'Invalid characters in the request.'),
   tooLarge: () => new TelnyxError(413, '10015', 'Request too large', 'The request body is too large.'),
+  /** The client closed the connection before its body arrived in full (it never sees the answer; the journal does). */
+  aborted: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body was not received in full: the client closed the connection.'),
+  /** JSON or YAML nested deeper than any Telnyx body (see MAX_DEPTH in src/commands/schema.ts). */
+  tooDeep: (max: number, pointer?: string) => new TelnyxError(400, '10015', 'Bad Request',
+    `The request body is nested too deeply (at most ${max} levels).`, pointer ?? '/'),
+  /** Node refused the request before any route saw it (headers too large, bytes not allowed in the request line). */
+  headersTooLarge: () => new TelnyxError(431, '10015', 'Request header fields too large', 'The request headers are too large.'),
+  malformedRequest: () => new TelnyxError(400, '10015', 'Bad Request', 'The request could not be parsed as HTTP.'),
+  /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
+  adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
+    'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
   noRoute: (method: string, path: string) => new TelnyxError(404, '10007', 'Resource not found', `No route for ${method} ${path}`),
   internal: () => new TelnyxError(500, '10007', 'Internal server error', 'Internal server error'),
   invalidScenario: (detail: string, pointer?: string) => new TelnyxError(422, '10015', 'Invalid scenario', detail, pointer),

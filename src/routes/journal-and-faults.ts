@@ -2,9 +2,9 @@ import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Env } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
-import { readBodyText } from '../http/body.js';
-import { cachedBodyText, incomingOf } from '../http/node-internals.js';
-import { errors } from '../model/errors.js';
+import { MAX_BODY_BYTES, readBodyText } from '../http/body.js';
+import { errors, TelnyxError } from '../model/errors.js';
+import { MAX_JOURNAL_BODY_BYTES } from '../control/journal.js';
 import { takeFault } from '../commands/faults.js';
 import { recordRequest } from '../commands/requests.js';
 import type { Fault } from '../control/faults.js';
@@ -12,15 +12,14 @@ import type { Fault } from '../control/faults.js';
 /** Seconds a client is asked to wait before retrying a 429 or 503: short, so SDK retries stay quick in tests. */
 const RETRY_AFTER_SECS = '1';
 
-/** Larger bodies are journaled as their size alone, so a full ring of 1000 requests stays small. */
-const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The request journal and injected faults, as one middleware on /v2 (one layer, not two, since it
  * runs on every API call). Without faults the cost is a map lookup before and one ring-buffer write
- * after the route; the body is not read here, the route's cached read is kept by reference.
+ * after the route. The body is the route's cached read; one no route read (a 404's) is read here,
+ * so every request is journaled with what it carried. Only settled text is journaled: a client
+ * that vanishes mid-body settles the read as aborted, never leaves the journal waiting.
  */
 export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
   const account = c.get('account');
@@ -29,20 +28,30 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
   if (fault) {
     // A faulted request never reaches its route, so read the body here for the journal.
     const body = readBodyText(c);
-    body.catch(() => {}); // a body too large to read is journaled without it
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.status !== undefined) {
-      recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: fault.status, at, body });
+      recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: fault.status, at, ...await kept(body) });
       return faultResponse(fault);
     }
   }
   await next();
-  const length = Number(incomingOf(c)?.headers['content-length'] ?? 0);
-  recordRequest(account, {
-    method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at,
-    body: length > MAX_JOURNAL_BODY_BYTES ? Promise.resolve(`[${length} bytes, not kept]`) : cachedBodyText(c),
-  });
+  recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at, ...await kept(readBodyText(c)) });
 };
+
+/** What the journal keeps of a body: its text up to MAX_JOURNAL_BODY_BYTES (counted in bytes read), else a note. */
+async function kept(read: Promise<string>): Promise<{ body: string | undefined; aborted?: boolean }> {
+  let text: string;
+  try {
+    text = await read;
+  } catch (err) {
+    if (err instanceof TelnyxError && err.status === 413) return { body: `[more than ${MAX_BODY_BYTES} bytes, not kept]` };
+    return { body: undefined, aborted: true };
+  }
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short text needs no counting.
+  if (text.length * 3 <= MAX_JOURNAL_BODY_BYTES) return { body: text };
+  const bytes = Buffer.byteLength(text);
+  return { body: bytes > MAX_JOURNAL_BODY_BYTES ? `[${bytes} bytes, not kept]` : text };
+}
 
 function faultResponse(fault: Fault): Response {
   const status = fault.status as ContentfulStatusCode;

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { Env } from '../http/auth.js';
 import { param, readBody, readBodyText } from '../http/body.js';
-import { pageMeta, readPage } from '../http/paging.js';
+import { pageMeta, pageOf, readControlPage } from '../http/paging.js';
 import { errors } from '../model/errors.js';
 import * as callers from '../commands/callers.js';
 import * as numbers from '../commands/numbers.js';
@@ -15,8 +15,6 @@ import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
 import { callView, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
-
-const PAGE_PARAMS = ['page[number]', 'page[size]', 'page_number', 'page_size'];
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
@@ -57,7 +55,11 @@ export function mockRoutes(deps: { publicKey: string }) {
 
   // dialed numbers
 
-  app.get('/numbers', (c) => c.json({ data: numbers.listNumbers(c.get('account')).map(numberJson) }));
+  app.get('/numbers', (c) => {
+    const page = readControlPage(c);
+    const { rows, total } = pageOf(numbers.listNumbers(c.get('account')), page);
+    return c.json({ data: rows.map(numberJson), meta: pageMeta(page, total) });
+  });
   app.get('/numbers/:e164', (c) => c.json({ data: numberJson(numbers.getNumber(c.get('account'), param(c, 'e164'))) }));
   app.put('/numbers/:e164', async (c) =>
     c.json({ data: numberJson(numbers.setNumber(c.get('account'), param(c, 'e164'), await readBody(c))) }));
@@ -75,10 +77,11 @@ export function mockRoutes(deps: { publicKey: string }) {
 
   // the request journal
 
-  app.get('/requests', async (c) => {
+  // Streamed entry by entry: a full journal (1000 requests of up to 64 KiB) is never one string.
+  app.get('/requests', (c) => {
     const account = c.get('account');
     const q = (name: string) => c.req.query(name) || undefined;
-    const entries = await requests.listRequests(account, {
+    const entries = requests.listRequestsJson(account, {
       method: q('method'),
       path: q('path'),
       pathPrefix: q('path_prefix'),
@@ -86,7 +89,21 @@ export function mockRoutes(deps: { publicKey: string }) {
       after: q('after'),
       limit: q('limit'),
     });
-    return c.json({ data: entries, meta: { total: entries.length, dropped: requests.droppedRequests(account) } });
+    const meta = JSON.stringify({ total: entries.length, dropped: requests.droppedRequests(account) });
+    const encoder = new TextEncoder();
+    let next = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(out) {
+        if (next < entries.length) {
+          out.enqueue(encoder.encode(`${next === 0 ? '{"data":[' : ','}${entries[next]}`));
+          entries[next++] = '';
+        } else {
+          out.enqueue(encoder.encode(`${entries.length === 0 ? '{"data":[' : ''}],"meta":${meta}}`));
+          out.close();
+        }
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
   app.delete('/requests', (c) => {
@@ -96,7 +113,11 @@ export function mockRoutes(deps: { publicKey: string }) {
 
   // faults
 
-  app.get('/faults', (c) => c.json({ data: faults.listFaults(c.get('account')).map(faultJson) }));
+  app.get('/faults', (c) => {
+    const page = readControlPage(c);
+    const { rows, total } = pageOf(faults.listFaults(c.get('account')), page);
+    return c.json({ data: rows.map(faultJson), meta: pageMeta(page, total) });
+  });
   app.post('/faults', async (c) => c.json({ data: faultJson(faults.addFault(c.get('account'), await readBody(c))) }, 201));
   app.delete('/faults', (c) => {
     faults.clearFaults(c.get('account'));
@@ -114,15 +135,14 @@ export function mockRoutes(deps: { publicKey: string }) {
   app.get('/webhooks/public_key', (c) => c.json({ data: { public_key: deps.publicKey } }));
 
   app.get('/webhooks', (c) => {
-    // Without page parameters the whole log comes back: it is a test's record of what was sent.
-    const page = PAGE_PARAMS.some((name) => c.req.query(name) !== undefined) ? readPage(c) : undefined;
+    // Always one page (a full one by default): a log of millions of events is never one response.
+    const page = readControlPage(c);
     const { rows, total } = webhooks.webhookLog(c.get('account'), {
       eventType: filterParam(c, 'event_type'),
       callControlId: filterParam(c, 'call_control_id'),
       status: filterParam(c, 'status'),
     }, page);
-    const meta = page ? pageMeta(page, total) : pageMeta({ number: 1, size: Math.max(total, 1) }, total);
-    return c.json({ data: rows.map(logEntry), meta });
+    return c.json({ data: rows.map(logEntry), meta: pageMeta(page, total) });
   });
 
   app.delete('/webhooks', (c) => c.json({ data: { result: 'ok', deleted: webhooks.clearWebhookLog(c.get('account')) } }));

@@ -7,7 +7,7 @@ import { parseDurationSecs } from '../commands/duration.js';
 import { PlaceCall, PressDigits } from '../commands/callers.js';
 import { AdvanceClock } from '../commands/clock.js';
 import { NumberPath, SetNumber } from '../commands/numbers.js';
-import { body, bool, url, type Schema } from '../commands/schema.js';
+import { body, bool, url, MAX_BODY_BYTES, MAX_DEPTH, tooDeepAt, type Schema } from '../commands/schema.js';
 import { pathPattern, PatternError } from '../control/faults.js';
 import type { Condition, Scenario, Step, StepKind } from './types.js';
 
@@ -41,10 +41,19 @@ export const ScenarioRun = body({ webhook_url: url(), reset: bool() });
 export const DEFAULT_TIMEOUT_MS = 5_000;
 /** Longest wait a step may ask for. */
 const MAX_TIMEOUT_MS = 10 * 60_000;
+/** Most steps in one scenario. */
+export const MAX_STEPS = 1000;
+/** Longest text field (names, titles, conditions' strings), as the API's own string fields. */
+export const MAX_TEXT = 4096;
+/** YAML aliases (`*a`) a scenario may use: enough for shared fragments, too few for an alias bomb. */
+export const MAX_YAML_ALIASES = 100;
 export const DEFAULT_CONNECTION_ID = 'telnyx-mock-scenario';
 
 /** Parses scenario text; JSON when the file ends in .json or the text starts with `{`, YAML otherwise. */
 export function parseScenarioText(text: string, source = 'scenario'): Scenario {
+  // The same cap as a JSON body, whatever the door (a file given to startMock() or the CLI too).
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_BODY_BYTES) throw new ScenarioError(`${source}: a scenario is at most ${MAX_BODY_BYTES} bytes, this one is ${bytes}.`, { pointer: '/' });
   const lineCounter = new LineCounter();
   const asJson = source.endsWith('.json') || text.trimStart().startsWith('{');
   if (asJson) {
@@ -59,7 +68,13 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
     }
   }
   // The yaml parser reads JSON too, and tells on which line each step starts.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  } catch (err) {
+    if (err instanceof RangeError) throw tooDeep(source, '/');
+    throw err;
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const { line, col } = lineCounter.linePos(e.pos[0]);
@@ -70,7 +85,22 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
     const range = (item as { range?: [number, number, number] }).range;
     return range ? lineCounter.linePos(range[0]).line : undefined;
   }) : [];
-  return validateScenario(doc.toJS(), { source, stepLines });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // The yaml package refuses an alias bomb with a ReferenceError; deep nesting may overflow the stack.
+    if (err instanceof ReferenceError) {
+      throw new ScenarioError(`${source}: too many YAML aliases (at most ${MAX_YAML_ALIASES} uses of an anchor).`, { pointer: '/' });
+    }
+    if (err instanceof RangeError) throw tooDeep(source, '/');
+    throw err;
+  }
+  return validateScenario(value, { source, stepLines });
+}
+
+function tooDeep(source: string | undefined, pointer: string): ScenarioError {
+  return new ScenarioError(`${source ? `${source}: ` : ''}nested too deeply (at most ${MAX_DEPTH} levels).`, { pointer });
 }
 
 /**
@@ -114,6 +144,9 @@ interface Location {
 export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const prefix = loc.source ? `${loc.source}: ` : '';
   if (!isObj(raw)) throw new ScenarioError(`${prefix}a scenario is an object with 'name' and 'steps'.`, { pointer: '' });
+  // Iterative, before anything walks the scenario recursively (a cyclic object reads as too deep).
+  const deep = tooDeepAt(raw);
+  if (deep !== undefined) throw tooDeep(loc.source, deep);
   const top = new Reader(raw, (msg, key, code) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '', code }));
   top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'steps'], 'a scenario');
   const name = top.string('name', true)!;
@@ -127,6 +160,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
     throw top.error(rawSteps === undefined ? "'steps' is required: a list of steps." : "'steps' must be a non-empty list of steps.", 'steps');
   }
+  if (rawSteps.length > MAX_STEPS) throw top.error(`a scenario has at most ${MAX_STEPS} steps, this one has ${rawSteps.length}.`, 'steps');
 
   const names = new Set<string>();
   const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs, connectionId }));
@@ -324,20 +358,21 @@ class Reader {
     if (v === undefined) return undefined;
     if (required && v === '') throw this.fail(`'${key}' is required.`, key, FIELD_CODES.missing);
     if (typeof v !== 'string' || (required && v.trim() === '')) throw this.fail(`'${key}' must be a ${required ? 'non-empty ' : ''}string, got ${describe(v)}.`, key, FIELD_CODES.invalid);
+    if (v.length > MAX_TEXT) throw this.fail(`'${key}' is too long (at most ${MAX_TEXT} characters).`, key, FIELD_CODES.invalid);
     return v;
   }
 
   name(key: string): string {
     const v = this.present(key, true);
-    if (typeof v !== 'string' || !NAME.test(v)) {
-      throw this.fail(`'${key}' must be a caller name such as "alice" or "agent1" (letters, digits, _ and -), got ${describe(v)}.`, key);
+    if (typeof v !== 'string' || v.length > 64 || !NAME.test(v)) {
+      throw this.fail(`'${key}' must be a caller name such as "alice" or "agent1" (letters, digits, _ and -; at most 64), got ${describe(v)}.`, key);
     }
     return v;
   }
 
   names(key: string): string[] {
     const v = this.o[key];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !NAME.test(x))) {
+    if (!Array.isArray(v) || v.length > MAX_STEPS || v.some((x) => typeof x !== 'string' || x.length > 64 || !NAME.test(x))) {
       throw this.fail(`'${key}' must be a list of caller names, got ${describe(v)}.`, key);
     }
     return v as string[];
