@@ -16,7 +16,9 @@ export interface AppDeps {
 
 /** The HTTP doors: /v2 (Telnyx's API) and /_mock (the control API), one onError for both. */
 export function createApp(deps: AppDeps) {
-  const app = new Hono<Env>();
+  // strict: false — `POST /v2/conferences/` is `POST /v2/conferences`: Telnyx's own Conference System
+  // Demo (team-telnyx/demo-conference-node) calls both /v2/conferences/ and /v2/calls/ with the slash.
+  const app = new Hono<Env>({ strict: false });
   app.onError(onError);
   app.notFound(notFound);
   const auth = bearerAccount(deps.accounts);

@@ -18,7 +18,9 @@ const dialTo = custom((v, name) => address({ required: true })({ [name]: Array.i
 export const Dial = body({
   connection_id: string({ required: true }),
   to: dialTo,
-  from: address({ required: true }),
+  // CallRequest.from: "The number should be in +E164 format." — should, not must, and the SDK types
+  // it as any string; Telnyx's own Conference System Demo dials with `from: "conf"`.
+  from: string({ required: true, max: 255 }),
   client_state: string(),
   command_id: commandId,
   webhook_url: url(),
@@ -43,6 +45,17 @@ export const Bridge = body({
   // With `queue` the first call waiting there is taken; otherwise the call to bridge with is required.
   if (b.queue === undefined && b.call_control_id === undefined) throw errors.missing('call_control_id');
 });
+
+/**
+ * BridgeRequest.call_control_id "can't be used together with queue parameter", yet the spec and the
+ * SDK make it required (`call_control_id_to_bridge_with: string`). With `queue`, what a typed SDK
+ * user can send to name no other call is accepted: nothing, "" or the bridging call's own id;
+ * another call's id is refused rather than silently ignored.
+ */
+function requireNoCallWithQueue(b: { queue?: string; call_control_id?: string }, own: string): void {
+  if (b.queue === undefined || b.call_control_id === undefined || b.call_control_id === '' || b.call_control_id === own) return;
+  throw errors.invalid('call_control_id', "'call_control_id' can't be used together with 'queue'.");
+}
 export const Enqueue = body({
   queue_name: string({ required: true, max: 255 }),
   max_size: int(1, 5000),
@@ -62,11 +75,12 @@ export function dial(a: Account, input: unknown): CallLeg {
   }), { scope: `dial:${b.connection_id}`, commandId: b.command_id });
 }
 
-/** GET /calls/{id}: the call as Telnyx reports it, hung up or not. */
+/**
+ * GET /calls/{id}: the call as Telnyx reports it, hung up or not. RetrieveCallStatus documents only
+ * 200 and 422: an unknown call is a 422 90015 (invalid call_control_id), as for the call actions.
+ */
 export function getCall(a: Account, callControlId: string): CallLeg {
-  const call = a.read((ctx) => ctx.store.call(callControlId));
-  if (!call) throw errors.notFound('Call');
-  return call;
+  return a.read((ctx) => callLeg.requireCall(ctx, callControlId));
 }
 
 // actions: POST /calls/{call_control_id}/actions/{action}
@@ -94,6 +108,7 @@ export const hangupCall: CallAction = (a, id, input) => {
 
 export const bridgeCall: CallAction = (a, id, input) => {
   const b = Bridge.parse(input);
+  requireNoCallWithQueue(b, id);
   onCall(a, id, b.command_id, (ctx, call) => {
     callLeg.requireLive(call);
     // With `queue`, the first call waiting there is taken; call_control_id is not used.

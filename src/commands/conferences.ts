@@ -152,12 +152,18 @@ export const UpdateParticipant = body({
   soft_end_conference_on_exit: bool(),
 });
 
-/** GET /conferences (filter[name], filter[status]). */
-export function listConferences(a: Account, q: { name?: string; status?: string; page: Page }): Paged<ConferenceView> {
+/**
+ * GET /conferences (filter[name], filter[status], region). `region` is a documented query parameter
+ * ("Region where the conference data is located", enum Australia|Europe|Middle East|US): checked like
+ * the filters, and it lists only that region's conferences. Without it every region is listed.
+ */
+export function listConferences(a: Account, q: { name?: string; status?: string; region?: string; page: Page }): Paged<ConferenceView> {
   if (q.status !== undefined && !(CONFERENCE_STATUSES as readonly string[]).includes(q.status)) {
     throw errors.paramBadEnum('filter[status]', CONFERENCE_STATUSES);
   }
-  return a.read((ctx) => ctx.store.listConferences({ name: q.name, status: q.status as ConferenceStatus | undefined }, q.page));
+  if (q.region !== undefined && !(REGIONS as readonly string[]).includes(q.region)) throw errors.paramBadEnum('region', REGIONS);
+  return a.read((ctx) => ctx.store.listConferences(
+    { name: q.name, status: q.status as ConferenceStatus | undefined, region: q.region }, q.page));
 }
 
 /** POST /conferences: the creating call is bridged into the new conference. */

@@ -215,6 +215,12 @@ export function bridge(ctx: Ctx, call: CallLeg, other: CallLeg, clientState?: st
   requireAnswered(call);
   requireAnswered(other);
   setClientState(call, clientState);
+  // A queued call bridged by its id leaves its queue as one taken with `queue` does (call.dequeued,
+  // reason bridged): "Places the call into a queue, where it waits until it is removed or bridged".
+  for (const c of [call, other]) {
+    const queued = ctx.store.queueCall(c.callControlId);
+    if (queued?.isAlive) dequeue(ctx, queued, c, 'bridged');
+  }
   for (const [a, b] of [[call, other], [other, call]] as const) {
     a.bridgedTo = b.callControlId;
     ctx.store.saveCall(a);

@@ -8,6 +8,25 @@ import { hangupCall, requireAnswered, requireCall, setClientState, startGather }
 /** Conferences last 4 hours unless `duration_minutes` says otherwise (Telnyx docs). */
 export const DEFAULT_DURATION_MINUTES = 240;
 
+/** CreateConferenceRequest.max_participants: "Must be between 2 and 800. Defaults to 250". */
+export const DEFAULT_MAX_PARTICIPANTS = 250;
+
+/**
+ * CreateConferenceRequest.region: "Defaults to the region defined in user's data locality settings
+ * (Europe or US)". An emulated account's data locality is the US.
+ */
+export const DEFAULT_REGION = 'US';
+
+/**
+ * The call as conferencing webhooks show it. CreateConferenceRequest.client_state "will be used for
+ * all webhooks related to the created conference"; JoinConferenceRequest.client_state "will not
+ * affect conferencing webhooks unless the participient is the owner of the conference". So the
+ * owner's (creator's) webhooks carry its call's state, everyone else's the conference's.
+ */
+function seenByConference(conf: Conference, call: CallLeg): CallLeg {
+  return conf.creatorCallControlId === call.callControlId ? call : { ...call, clientState: conf.clientState };
+}
+
 export interface CreateConference {
   callControlId: string;
   name: string;
@@ -62,12 +81,12 @@ export function createConference(ctx: Ctx, c: CreateConference): Conference {
     account: ctx.account,
     name: c.name,
     status: startNow ? 'in_progress' : 'init',
-    region: c.region ?? null,
+    region: c.region ?? DEFAULT_REGION,
     connectionId: call.connectionId,
     creatorCallControlId: call.callControlId,
     clientState: c.clientState ?? null,
     beepEnabled: c.beepEnabled ?? null,
-    maxParticipants: c.maxParticipants ?? null,
+    maxParticipants: c.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS,
     holdAudioUrl: startNow ? null : c.holdAudioUrl ?? null,
     holdMediaName: startNow ? null : c.holdMediaName ?? null,
     createdAt: ctx.now,
@@ -106,6 +125,8 @@ export function join(ctx: Ctx, conf: Conference, j: JoinConference): Participant
     conf.status = 'in_progress';
     conf.updatedAt = ctx.now;
     ctx.store.saveConference(conf);
+    // Those waiting were held only "until it starts" (start_conference_on_create: false).
+    ctx.store.setFlagForAll(conf.id, 'onHold', false, ctx.now);
   }
   return addParticipant(ctx, conf, call, j);
 }
@@ -122,8 +143,9 @@ function addParticipant(ctx: Ctx, conf: Conference, call: CallLeg, j: JoinConfer
     label: j.label ?? null,
     status: 'joined',
     muted: j.mute ?? false,
-    // `hold` on join only applies while the conference has not started (SDK parameter docs).
-    onHold: (j.hold ?? false) && conf.status === 'init',
+    // CreateConferenceRequest.start_conference_on_create: "If the conference isn't started all
+    // participants that join are automatically put on hold." (`hold` asks for no more than that.)
+    onHold: conf.status === 'init',
     supervisorRole: role,
     whisperCallControlIds: role === 'whisper' ? j.whisperCallControlIds ?? [] : [],
     endConferenceOnExit: j.endConferenceOnExit ?? false,
@@ -137,7 +159,7 @@ function addParticipant(ctx: Ctx, conf: Conference, call: CallLeg, j: JoinConfer
   ctx.store.saveParticipant(participant);
   call.conferenceId = conf.id;
   ctx.store.saveCall(call);
-  ctx.emit('conference.participant.joined', payloads.participantJoined(conf, call), { call, conferenceId: conf.id });
+  ctx.emit('conference.participant.joined', payloads.participantJoined(conf, seenByConference(conf, call)), { call, conferenceId: conf.id });
   return participant;
 }
 
@@ -179,7 +201,7 @@ function markLeft(ctx: Ctx, conf: Conference, participant: Participant, call: Ca
   call.conferenceId = null;
   if (call.pendingGather?.conferenceId === conf.id) call.pendingGather = null;
   ctx.store.saveCall(call);
-  ctx.emit('conference.participant.left', payloads.participantLeft(conf, call), { call, conferenceId: conf.id });
+  ctx.emit('conference.participant.left', payloads.participantLeft(conf, seenByConference(conf, call)), { call, conferenceId: conf.id });
 }
 
 /**
@@ -345,7 +367,7 @@ function emitMedia(ctx: Ctx, conf: Conference, media: MediaPlayback, phase: 'sta
   }
   for (const call of ctx.store.callsByIds(media.callControlIds)) {
     ctx.emit(`conference.participant.${media.kind}.${phase}`,
-      payloads.participantMedia(conf, media, call, creator, ctx.now), { call, conferenceId: conf.id });
+      payloads.participantMedia(conf, media, seenByConference(conf, call), creator, ctx.now), { call, conferenceId: conf.id });
   }
 }
 
@@ -417,7 +439,7 @@ export function speechStarted(ctx: Ctx, call: CallLeg): void {
   if (conf.floorCallControlId === call.callControlId) return;
   conf.floorCallControlId = call.callControlId;
   ctx.store.saveConference(conf);
-  ctx.emit('conference.floor.changed', payloads.conferenceFloorChanged(conf, call, ctx.now), { call, conferenceId: conf.id });
+  ctx.emit('conference.floor.changed', payloads.conferenceFloorChanged(conf, seenByConference(conf, call), ctx.now), { call, conferenceId: conf.id });
 }
 
 export function speechStopped(ctx: Ctx, call: CallLeg): void {

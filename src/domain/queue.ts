@@ -7,6 +7,8 @@ import { bridge, requireAnswered, requireCall, setClientState } from './call-leg
 
 /** Telnyx's default max_size for a queue (spec: CreateQueueRequest.max_size default 300). */
 export const DEFAULT_MAX_SIZE = 300;
+/** A queue created by enqueue is smaller by default (spec: EnqueueRequest.max_size default 100). */
+export const DEFAULT_ENQUEUE_MAX_SIZE = 100;
 
 export function requireQueue(ctx: Ctx, name: string): Queue {
   const q = ctx.store.queueByName(name);
@@ -62,7 +64,7 @@ export function enqueue(ctx: Ctx, call: CallLeg, e: {
   requireAnswered(call);
   if (ctx.store.queueCall(call.callControlId)) throw errors.alreadyInQueue();
   // max_size only applies when the queue is created: "Can't be modified for an existing queue."
-  const q = ctx.store.queueByName(e.queueName) ?? newQueue(ctx, e.queueName, e.maxSize);
+  const q = ctx.store.queueByName(e.queueName) ?? newQueue(ctx, e.queueName, e.maxSize ?? DEFAULT_ENQUEUE_MAX_SIZE);
   const waiting = ctx.store.queueCalls(q.id);
   if (waiting.length >= q.maxSize) throw errors.queueFull(q.name);
   setClientState(call, e.clientState);

@@ -24,7 +24,7 @@ export interface AccountStore {
   latestConferenceByName(name: string): ConferenceView | undefined;
   conferenceStatus(id: string): Pick<Conference, 'id' | 'status'> | undefined;
   conferenceView(id: string): ConferenceView | undefined;
-  listConferences(filter: { name?: string; status?: string }, page: Page): Paged<ConferenceView>;
+  listConferences(filter: { name?: string; status?: string; region?: string }, page: Page): Paged<ConferenceView>;
   saveConference(conf: Conference): void;
 
   // participants

@@ -12,7 +12,7 @@ export function conferenceRoutes() {
   app.get('/', (c) => {
     const page = readPage(c);
     const { rows, total } = conferences.listConferences(c.get('account'), {
-      name: c.req.query('filter[name]'), status: c.req.query('filter[status]'), page,
+      name: c.req.query('filter[name]'), status: c.req.query('filter[status]'), region: c.req.query('region'), page,
     });
     return c.json({ data: rows.map(conferenceJson), meta: pageMeta(page, total) });
   });

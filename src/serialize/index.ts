@@ -3,6 +3,13 @@ import type { CallLeg, Conference, ConferenceView, Participant, Queue, QueueCall
 
 /** Row → Telnyx JSON, field names exactly as the SDK's type files spell them. */
 
+/**
+ * Conference.region is "Region where the conference is hosted", a site code (the spec's example is
+ * "sv1"). The US data locality is reported as sv1; the spec gives no code for the other regions,
+ * so they are reported by the name they were requested with.
+ */
+const REGION_SITES: Record<string, string> = { US: 'sv1' };
+
 export function conferenceJson(c: ConferenceView) {
   return {
     record_type: 'conference' as const,
@@ -12,7 +19,7 @@ export function conferenceJson(c: ConferenceView) {
     updated_at: iso(c.updatedAt),
     expires_at: iso(c.expiresAt),
     status: c.status,
-    region: c.region ?? undefined,
+    region: c.region ? REGION_SITES[c.region] ?? c.region : undefined,
     connection_id: c.connectionId ?? undefined,
     end_reason: c.endReason ?? undefined,
     ended_by: c.status === 'completed'

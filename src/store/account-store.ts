@@ -29,6 +29,7 @@ const conferenceFilter = and(
   eq(conferences.account, p('account')),
   sql`(${p('name')} is null or ${conferences.name} = ${p('name')})`,
   sql`(${p('status')} is null or ${conferences.status} = ${p('status')})`,
+  sql`(${p('region')} is null or ${conferences.region} = ${p('region')})`,
 );
 
 /** One command_id of one account. */
@@ -292,8 +293,8 @@ class BoundStore implements AccountStore {
   conferenceView(id: string): ConferenceView | undefined {
     return this.s.conferenceView.get({ account: this.account, id });
   }
-  listConferences(filter: { name?: string; status?: string }, page: Page): Paged<ConferenceView> {
-    const args = { account: this.account, name: filter.name ?? null, status: filter.status ?? null };
+  listConferences(filter: { name?: string; status?: string; region?: string }, page: Page): Paged<ConferenceView> {
+    const args = { account: this.account, name: filter.name ?? null, status: filter.status ?? null, region: filter.region ?? null };
     const rows = this.s.conferencePage.all({ ...args, limit: page.size, offset: (page.number - 1) * page.size });
     return { rows, total: this.s.conferenceCount.get(args)?.n ?? 0 };
   }

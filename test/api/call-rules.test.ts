@@ -67,10 +67,11 @@ describe('calls', () => {
     expect(firstError(res)).toMatchObject({ code: '10004', source: { pointer: '/call_control_id' } });
   });
 
-  it('reports an unknown call as not found', async () => {
+  // RetrieveCallStatus documents only 200 and 422: an unknown call is an invalid call_control_id.
+  it('reports an unknown call as an invalid call_control_id (422 90015)', async () => {
     const res = await d.v2.get(`/v2/calls/${enc('v3:unknown')}`);
-    expect(res.status).toBe(404);
-    expect(firstError(res)).toMatchObject({ code: '10007', detail: 'Call not found' });
+    expect(res.status).toBe(422);
+    expect(firstError(res)).toMatchObject({ code: '90015', title: 'Invalid Call Control ID' });
   });
 
   it('ends a dialed call with the cause its number gives: busy, rejected', async () => {

@@ -158,7 +158,7 @@ describe('a refused command changes nothing', () => {
     // The first caller in 'support' is the agent itself: taking it out of the queue comes first,
     // then the bridge is refused (a call cannot be bridged with itself) — and the whole command
     // is undone, dequeue included.
-    const res = await post(`/calls/${encodeURIComponent(agent)}/actions/bridge`, { call_control_id: other, queue: 'support' });
+    const res = await post(`/calls/${encodeURIComponent(agent)}/actions/bridge`, { call_control_id: agent, queue: 'support' });
     expect(res.status).toBe(422);
     expect((await res.json()).errors[0].code).toBe('90015');
     const queue = await get('/v2/queues/support/calls');

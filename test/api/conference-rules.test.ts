@@ -177,17 +177,17 @@ describe('hold on join', () => {
   // SDK ConferenceJoinParams.hold: "Whether the participant should be put on hold immediately
   // after joining the conference." and hold_audio_url: "Takes effect only when
   // "start_conference_on_create" is set to "false"." — hold applies while the conference waits to start.
-  it('puts a joiner on hold while the conference has not started', async () => {
+  // CreateConferenceRequest.start_conference_on_create: "If the conference isn't started all
+  // participants that join are automatically put on hold."
+  it('puts every participant on hold while the conference has not started, hold or not', async () => {
     const { id, host } = await d.conference({ start_conference_on_create: false });
     expect((await d.v2.get(`/v2/conferences/${id}`)).body.data.status).toBe('init');
     const [alice, bob] = [await d.call(), await d.call()];
     await d.join(id, alice, { hold: true });
     await d.join(id, bob);
-    expect((await d.participant(id, alice)).on_hold).toBe(true);
-    expect((await d.participant(id, bob)).on_hold).toBe(false);
-    expect((await d.participant(id, host)).on_hold).toBe(false);
+    for (const p of [alice, bob, host]) expect((await d.participant(id, p)).on_hold).toBe(true);
     const held = await d.v2.get(`/v2/conferences/${id}/participants?filter[on_hold]=true`);
-    expect(held.body.data.map((p: { call_control_id: string }) => p.call_control_id)).toEqual([alice]);
+    expect(held.body.data.map((p: { call_control_id: string }) => p.call_control_id).sort()).toEqual([host, alice, bob].sort());
   });
 
   it('does not put a joiner on hold in a conference that started on creation', async () => {

@@ -46,7 +46,7 @@ describe('account isolation', () => {
     expectError(await http.as(B).post(`/v2/conferences/${conf.id}/actions/mute`, {}), 404, '90058');
     expectError(await http.as(B).get('/v2/queues/support'), 404, '10007');
     expectError(await http.as(B).post(`/v2/calls/${callA}/actions/hangup`, {}), 422, '90015');
-    expect((await http.as(B).get(`/v2/calls/${callA}`)).status).toBe(404);
+    expectError(await http.as(B).get(`/v2/calls/${callA}`), 422, '90015');
     // and A's state is untouched
     expect((await http.as(A).get(`/v2/calls/${callA}`)).body.data.is_alive).toBe(true);
   });

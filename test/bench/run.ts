@@ -23,7 +23,8 @@ import { benchWebhooks } from './webhooks.js';
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
 const CONNECTIONS = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const JOINS = 800;
+// The host and 799 joiners fill a conference of 800, the most max_participants allows (its default is 250).
+const JOINS = 799;
 const JOINS_TARGET_MS = 500;
 
 interface Server { url: string; conferenceId: string; conferenceIds: string[]; child: ChildProcess }
@@ -107,7 +108,7 @@ const cases: Case[] = [
 ];
 
 /**
- * 800 answered callers (placed through /_mock/calls) join one conference at once: the wall time
+ * 799 answered callers (placed through /_mock/calls) join one conference of 800 at once: the wall time
  * from firing the first join to the last answer. A fresh account per round.
  */
 async function concurrentJoins(s: Server, round: number): Promise<number> {
@@ -120,7 +121,7 @@ async function concurrentJoins(s: Server, round: number): Promise<number> {
     calls.push(...await Promise.all(Array.from({ length: Math.min(50, JOINS + 1 - i) }, (_, j) => place(i + j))));
   }
   const [host, ...callers] = calls;
-  const conf = (await post(`${s.url}/v2/conferences`, { call_control_id: host, name: `joins-${round}` }, key)).data.id as string;
+  const conf = (await post(`${s.url}/v2/conferences`, { call_control_id: host, name: `joins-${round}`, max_participants: 800 }, key)).data.id as string;
 
   const started = performance.now();
   const statuses = await Promise.all(callers.map(async (id) => {

@@ -56,7 +56,7 @@ describe('queues through the official SDK', () => {
     const [a, b, c] = ['+15550000001', '+15550000002', '+15550000003'].map(caller);
     for (const id of [a, b, c]) await client.calls.actions.enqueue(id, { queue_name: 'support' });
     const queue = (await client.queues.retrieve('support')).data!;
-    expect(queue).toMatchObject({ record_type: 'queue', name: 'support', current_size: 3, max_size: 300 });
+    expect(queue).toMatchObject({ record_type: 'queue', name: 'support', current_size: 3, max_size: 100 });
 
     const positions = async () => (await client.queues.calls.list('support')).data.map((q) => [q.call_control_id, q.queue_position]);
     expect(await positions()).toEqual([[a, 1], [b, 2], [c, 3]]);
