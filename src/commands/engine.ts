@@ -6,7 +6,9 @@ import type { AccountStore } from '../domain/store.js';
 import type { Ctx, DomainSettings, EventSubject, NumberBehaviour } from '../domain/context.js';
 import { conferenceExpired, mediaEnded } from '../domain/conference.js';
 import { queueTimedOut } from '../domain/queue.js';
-import { dialAnswerDue, dialTimeoutDue, gatherTimedOut } from '../domain/call-leg.js';
+import { dialAnswerDue, dialTimeoutDue } from '../domain/call-leg.js';
+import { gatherTimedOut } from '../domain/gather.js';
+import { callMediaEnded } from '../domain/call-media.js';
 import { webhookDestination, type GlobalWebhookConfig } from '../webhooks/routing.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { Changes } from '../changes.js';
@@ -191,6 +193,7 @@ function fireTimer(ctx: Ctx, timer: Timer): void {
     case 'dial_answer': { const c = call(); if (c) dialAnswerDue(ctx, c); return; }
     case 'dial_timeout': { const c = call(); if (c) dialTimeoutDue(ctx, c); return; }
     case 'gather_timeout': { const c = call(); if (c) gatherTimedOut(ctx, c); return; }
+    case 'call_media_end': callMediaEnded(ctx, timer.subjectId); return;
     default: assertNever(timer.kind);
   }
 }

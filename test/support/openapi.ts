@@ -8,7 +8,13 @@ type Schema = Record<string, unknown>;
 export function loadSpec(): { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> }; webhooks?: Record<string, Schema> } {
   const path = fileURLToPath(new URL('../../spec/telnyx-openapi/conferencing.yml', import.meta.url));
   if (!existsSync(path)) throw new Error(`Telnyx spec not found at ${path}`);
-  return parse(readFileSync(path, 'utf8'));
+  const spec = parse(readFileSync(path, 'utf8'));
+  // call-control.yml: the call-level media operations and webhooks the conferencing subset lacks.
+  const media = parse(readFileSync(fileURLToPath(new URL('../../spec/telnyx-openapi/call-control.yml', import.meta.url)), 'utf8'));
+  Object.assign(spec.paths, media.paths);
+  Object.assign(spec.webhooks, media.webhooks);
+  Object.assign(spec.components.schemas, media.components.schemas);
+  return spec;
 }
 
 /**

@@ -20,6 +20,10 @@ const spec = parse(readFileSync(join(root, 'spec', 'telnyx-openapi', 'conferenci
   webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: Schema } } } } }>;
   components: { schemas: Record<string, Schema> };
 };
+// call-control.yml adds the call-level webhooks the conferencing subset lacks (call.dtmf.received, call.transcription).
+const media = parse(readFileSync(join(root, 'spec', 'telnyx-openapi', 'call-control.yml'), 'utf8')) as typeof spec;
+Object.assign(spec.webhooks, media.webhooks);
+Object.assign(spec.components.schemas, media.components.schemas);
 
 function resolve(s: Schema): Schema {
   let out = s;
