@@ -7,14 +7,17 @@ import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
 import { mockRoutes } from './routes/mock.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
+import { consoleRoutes } from './routes/console.js';
 
 export interface AppDeps {
   accounts: Accounts;
   /** The webhook signing public key, shown at /_mock/webhooks/public_key. */
   publicKey: string;
+  /** Signs a webhook body at a timestamp (seconds), so the console can show an attempt's signature header. */
+  signWebhook?: (timestamp: number, body: string) => string;
 }
 
-/** The HTTP doors: /v2 (Telnyx's API) and /_mock (the control API), one onError for both. */
+/** The HTTP doors: /v2 (Telnyx's API), /_mock (the control API) and the console, one onError for all. */
 export function createApp(deps: AppDeps) {
   // strict: false — `POST /v2/conferences/` is `POST /v2/conferences`: Telnyx's own Conference System
   // Demo (team-telnyx/demo-conference-node) calls both /v2/conferences/ and /v2/calls/ with the slash.
@@ -37,5 +40,8 @@ export function createApp(deps: AppDeps) {
   mock.use('*', auth);
   mock.route('/', mockRoutes({ publicKey: deps.publicKey }));
   app.route('/_mock', mock);
+
+  // The live console (a page, its assets and its read-only API); `/` leads to it.
+  app.route('/', consoleRoutes(deps));
   return app;
 }

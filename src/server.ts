@@ -58,7 +58,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     changes,
   });
   const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey });
-  const app = createApp({ accounts, publicKey: webhooks.publicKey });
+  const app = createApp({ accounts, publicKey: webhooks.publicKey, signWebhook: webhooks.sign });
 
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {

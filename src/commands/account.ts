@@ -57,12 +57,25 @@ export class Account {
 /** Every account seen since start, each built once. */
 export class Accounts {
   private readonly byKey = new Map<string, Account>();
+  /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
+  private readonly lastUsed = new Map<string, number>();
 
   constructor(readonly services: Services) {}
 
   get(key: string): Account {
+    this.lastUsed.set(key, this.services.clock.wallNow());
+    return this.peek(key);
+  }
+
+  /** The account without counting it as used: what watching it (the console) takes. */
+  peek(key: string): Account {
     let account = this.byKey.get(key);
     if (!account) this.byKey.set(key, account = new Account(key, this.services));
     return account;
+  }
+
+  /** Keys used since start, each with when it was last used (wall ms), most recent first. */
+  used(): { key: string; lastUsedAt: number }[] {
+    return [...this.lastUsed].map(([key, lastUsedAt]) => ({ key, lastUsedAt })).sort((x, y) => y.lastUsedAt - x.lastUsedAt);
   }
 }

@@ -16,6 +16,8 @@ export interface AccountStore {
   call(callControlId: string): CallLeg | undefined;
   callsByIds(ids: string[]): CallLeg[];
   saveCall(call: CallLeg): void;
+  /** The account's calls for a live view: those not hung up first, then the most recent; at most `limit`. */
+  recentCalls(limit: number): Paged<CallLeg>;
 
   // conferences
   conference(id: string): Conference | undefined;
@@ -93,11 +95,18 @@ export interface AccountStore {
   appendWebhook(row: NewWebhookEvent): void;
   webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow>;
   lastWebhookSeq(): number;
+  /** The log without bodies (what a timeline lists), oldest first; `webhookEntry` loads one in full. */
+  webhookSummaries(filter: WebhookLogFilter): WebhookSummary[];
+  webhookEntry(seq: number): WebhookEventRow | undefined;
   clearWebhookLog(): number;
 
   /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */
   deleteAll(): void;
 }
+
+/** A logged webhook without its body. */
+export type WebhookSummary = Pick<WebhookEventRow, 'seq' | 'id' | 'eventType' | 'callControlId' | 'conferenceId'
+  | 'occurredAt' | 'status' | 'attempts' | 'url'>;
 
 export interface WebhookLogFilter {
   eventType?: string;

@@ -6,7 +6,7 @@ import {
   webhookEvents, clocks, numbers, connections, callMedia,
 } from '../../schema/index.js';
 import type { TimerKind } from '../../schema/enums.js';
-import type { AccountStore, WebhookLogFilter } from '../domain/store.js';
+import type { AccountStore, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
 import type {
   CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow,
@@ -282,6 +282,13 @@ class BoundStore implements AccountStore {
       .where(and(eq(callLegs.account, this.account), inArray(callLegs.callControlId, ids))).all();
   }
   saveCall(call: CallLeg): void { this.s.saveCall(call); }
+  recentCalls(limit: number): Paged<CallLeg> {
+    const cond = eq(callLegs.account, this.account);
+    const rows = this.db.select().from(callLegs).where(cond)
+      .orderBy(sql`${callLegs.state} = 'hangup'`, desc(callLegs.startTime), desc(callLegs.callControlId)).limit(limit).all();
+    const total = this.db.select({ n: count() }).from(callLegs).where(cond).get()?.n ?? 0;
+    return { rows, total };
+  }
 
   // conferences
   conference(id: string): Conference | undefined {
@@ -467,9 +474,29 @@ class BoundStore implements AccountStore {
     const total = page ? this.db.select({ n: count() }).from(webhookEvents).where(cond).get()?.n ?? 0 : rows.length;
     return { rows, total };
   }
+  private webhookWhere(filter: WebhookLogFilter): SQL | undefined {
+    const where: SQL[] = [eq(webhookEvents.account, this.account)];
+    if (filter.eventType !== undefined) where.push(eq(webhookEvents.eventType, filter.eventType));
+    if (filter.callControlId !== undefined) where.push(eq(webhookEvents.callControlId, filter.callControlId));
+    if (filter.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, filter.conferenceId));
+    if (filter.status !== undefined) where.push(eq(webhookEvents.status, filter.status));
+    if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
+    return and(...where);
+  }
   lastWebhookSeq(): number {
     return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)
       .where(eq(webhookEvents.account, this.account)).orderBy(desc(webhookEvents.seq)).limit(1).get()?.seq ?? 0;
+  }
+  webhookSummaries(filter: WebhookLogFilter): WebhookSummary[] {
+    return this.db.select({
+      seq: webhookEvents.seq, id: webhookEvents.id, eventType: webhookEvents.eventType,
+      callControlId: webhookEvents.callControlId, conferenceId: webhookEvents.conferenceId,
+      occurredAt: webhookEvents.occurredAt, status: webhookEvents.status, attempts: webhookEvents.attempts, url: webhookEvents.url,
+    }).from(webhookEvents).where(this.webhookWhere(filter)).orderBy(asc(webhookEvents.seq)).all();
+  }
+  webhookEntry(seq: number): WebhookEventRow | undefined {
+    return this.db.select().from(webhookEvents)
+      .where(and(eq(webhookEvents.account, this.account), eq(webhookEvents.seq, seq))).get();
   }
   clearWebhookLog(): number {
     return this.db.delete(webhookEvents).where(eq(webhookEvents.account, this.account)).run().changes;

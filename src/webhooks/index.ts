@@ -7,11 +7,17 @@ import { WEBHOOK_DEFAULTS, type Config } from '../config.js';
 import { loadSigningKey } from './keys.js';
 import { Dispatcher } from './dispatcher.js';
 import { httpTransport, type Transport } from './transport.js';
+import { signWebhook } from './sign.js';
 
 /** Webhook delivery, its own module: signing key and the dispatcher over the outbox. */
 export interface Webhooks {
   /** base64 of the 32-byte Ed25519 public key, as the SDKs take it. */
   publicKey: string;
+  /**
+   * The `telnyx-signature-ed25519` header for a body sent at `timestamp` (seconds): Ed25519 is
+   * deterministic, so this is the header an attempt carried (the console shows it).
+   */
+  sign(timestamp: number, body: string): string;
   /** Called after a transaction recorded events: deliver soon. */
   wake(): void;
   close(): Promise<void>;
@@ -50,6 +56,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   dispatcher.wake();
   return {
     publicKey: key.publicKey,
+    sign: (timestamp, body) => signWebhook(key.privateKey, timestamp, body),
     wake: () => dispatcher.wake(),
     close: () => dispatcher.close(),
   };

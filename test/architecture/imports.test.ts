@@ -14,7 +14,7 @@ const src = join(root, 'src');
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+    return statSync(path).isDirectory() ? files(path) : /\.tsx?$/.test(path) ? [path] : [];
   });
 }
 
@@ -35,7 +35,7 @@ const violations = (from: (file: string) => boolean, to: (target: string) => boo
   sources.filter((s) => from(s.file)).flatMap((s) => s.imports.filter(to).map((t) => `${s.file} → ${t}`));
 
 /** The doors: what turns HTTP, a library call, a scenario file or a command line into commands. */
-const door = (file: string) => ['routes', 'http', 'scenario'].some((room) => inRoom(room)(file))
+const door = (file: string) => ['routes', 'http', 'scenario', 'console'].some((room) => inRoom(room)(file))
   || file === 'src/lib.ts' || file === 'src/cli.ts';
 
 describe('the rooms of src/', () => {

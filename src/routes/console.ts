@@ -1,0 +1,141 @@
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { errors } from '../model/errors.js';
+import type { Accounts } from '../commands/account.js';
+import * as consoleReads from '../commands/console.js';
+import { faultJson, logEntry, numberJson } from '../serialize/control.js';
+import { envelope } from '../webhooks/sign.js';
+import { consolePage } from '../console/page.js';
+import { CONSOLE_JS } from '../console/client.js';
+import { CONSOLE_CSS } from '../console/styles.js';
+import { coalesce } from '../console/live.js';
+
+/** A snapshot as JSON: numbers and faults as the control API shows them. */
+const snapshotJson = (s: consoleReads.ConsoleSnapshot) => JSON.stringify({
+  data: { ...s, numbers: s.numbers.map(numberJson), faults: s.faults.map(faultJson) },
+});
+
+/** Where the console lives; `/` redirects here. */
+export const CONSOLE_PATH = '/console';
+
+/** How often an idle event stream sends a comment, so proxies and browsers keep it open. */
+const KEEPALIVE_MS = 15_000;
+
+/**
+ * fixtures/ of the package, found from this file in src/routes/ (tsx) or dist/src/routes/ (built),
+ * or from the working directory (the Docker image copies it to /app/fixtures).
+ */
+function fixturesDir(): string | undefined {
+  const candidates = [
+    fileURLToPath(new URL('../../fixtures', import.meta.url)),
+    fileURLToPath(new URL('../../../fixtures', import.meta.url)),
+    `${process.cwd()}/fixtures`,
+  ];
+  return candidates.find((dir) => existsSync(dir));
+}
+const SCENARIO_FILE = /^[\w.-]+\.(?:json|ya?ml)$/;
+
+/**
+ * The live console: the page, its script and style (all from the package, nothing from a CDN),
+ * and the read-only API it watches one account through. Everything the page changes, it changes
+ * through /_mock and /v2, the same commands the control API and the app use.
+ *
+ * The account is the API key, given as `?key=` (an EventSource cannot send headers) or as a
+ * bearer token. Watching an account does not count as using it.
+ */
+export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; signWebhook?: (timestamp: number, body: string) => string }) {
+  const app = new Hono();
+  const { accounts } = deps;
+
+  const account = (c: Context) => {
+    const header = c.req.header('authorization') ?? '';
+    const key = c.req.query('key') || (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
+    if (!key) throw errors.authenticationFailed();
+    return accounts.peek(key);
+  };
+
+  app.get('/', (c) => c.redirect(CONSOLE_PATH, 302));
+  app.get(CONSOLE_PATH, (c) => c.html(consolePage({ publicKey: deps.publicKey })));
+  app.get(`${CONSOLE_PATH}/assets/console.js`, (c) =>
+    c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+  app.get(`${CONSOLE_PATH}/assets/console.css`, (c) =>
+    c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
+
+  // The account picker's list: every key used since start. The one cross-account read, kept
+  // to this one route so a deployment can put an admin key in front of it.
+  app.get(`${CONSOLE_PATH}/api/accounts`, (c) => c.json({ data: consoleReads.listAccounts(accounts) }));
+
+  app.get(`${CONSOLE_PATH}/api/snapshot`, (c) =>
+    c.body(snapshotJson(consoleReads.consoleSnapshot(account(c))), 200, { 'content-type': 'application/json' }));
+
+  app.get(`${CONSOLE_PATH}/api/timeline`, async (c) => {
+    const q = (name: string) => c.req.query(name) || undefined;
+    return c.json({ data: await consoleReads.consoleTimeline(account(c), {
+      call: q('call'), conference: q('conference'), offset: q('offset'), limit: q('limit'),
+    }) });
+  });
+
+  app.get(`${CONSOLE_PATH}/api/requests/:id`, async (c) =>
+    c.json({ data: await consoleReads.timelineRequest(account(c), Number(c.req.param('id'))) }));
+
+  app.get(`${CONSOLE_PATH}/api/webhooks/:seq`, (c) => {
+    const row = consoleReads.timelineWebhook(account(c), Number(c.req.param('seq')));
+    // Each attempt's body and headers as sent: telnyx-timestamp is the attempt's second, and the
+    // Ed25519 signature over it is deterministic, so signing again gives the header that went out.
+    const attempts = row.attempts.map((a) => {
+      const body = envelope(row.data, a.attempt, a.url);
+      const timestamp = Math.floor(Date.parse(a.at) / 1000);
+      return {
+        ...a, body,
+        headers: deps.signWebhook && {
+          'telnyx-timestamp': String(timestamp),
+          'telnyx-signature-ed25519': deps.signWebhook(timestamp, body),
+        },
+      };
+    });
+    return c.json({ data: { ...logEntry(row), attempts, public_key: deps.publicKey } });
+  });
+
+  // Scenarios the package ships (fixtures/): listed, and read as text for the page to run through
+  // POST /_mock/scenarios/run.
+  app.get(`${CONSOLE_PATH}/api/fixtures`, async (c) => {
+    const dir = fixturesDir();
+    const names = dir ? (await readdir(dir)).filter((n) => SCENARIO_FILE.test(n)).sort() : [];
+    return c.json({ data: names });
+  });
+  app.get(`${CONSOLE_PATH}/api/fixtures/:name`, async (c) => {
+    const name = c.req.param('name');
+    const dir = fixturesDir();
+    if (!dir || !SCENARIO_FILE.test(name) || !existsSync(`${dir}/${name}`)) throw errors.notFound('Scenario');
+    return c.text(await readFile(`${dir}/${name}`, 'utf8'));
+  });
+
+  // Live updates: a snapshot at once, then after every change a snapshot (state, clock) and a
+  // `timeline` nudge (requests, webhooks), coalesced (see console/live.ts).
+  app.get(`${CONSOLE_PATH}/api/events`, (c) => {
+    const a = account(c);
+    return streamSSE(c, async (stream) => {
+      const snapshot = () => stream.writeSSE({ event: 'snapshot', data: snapshotJson(consoleReads.consoleSnapshot(a)) });
+      const live = coalesce(async (kinds) => {
+        if (kinds.has('state') || kinds.has('clock')) await snapshot();
+        if (kinds.has('state') || kinds.has('request') || kinds.has('webhook')) await stream.writeSSE({ event: 'timeline', data: '{}' });
+      });
+      const unsubscribe = a.services.changes.subscribe(a.id, (kind) => live.push(kind));
+      const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, KEEPALIVE_MS);
+      const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+      try {
+        await snapshot();
+        await closed;
+      } finally {
+        clearInterval(keepalive);
+        unsubscribe();
+        live.close();
+      }
+    });
+  });
+
+  return app;
+}
