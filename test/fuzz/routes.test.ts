@@ -230,8 +230,8 @@ describe(`fuzz: ${APP_REQUESTS + SOCKET_REQUESTS} random requests over every rou
       const req = randomRequest();
       let res: { status: number; text: string };
       try {
-        res = await em.app.fetch(new Request(`http://fuzz${req.path}`, { method: req.method, headers: req.headers, body: req.body }))
-          .then(async (x) => ({ status: x.status, text: req.method === 'HEAD' ? '' : await x.text() }));
+        const x = await em.app.fetch(new Request(`http://fuzz${req.path}`, { method: req.method, headers: req.headers, body: req.body }));
+        res = { status: x.status, text: req.method === 'HEAD' ? '' : await x.text() };
       } catch (err) {
         throw new Error(`${req.method} ${req.path}: app.fetch threw ${(err as Error).stack}`);
       }
