@@ -48,6 +48,9 @@ export const errors = {
   /** Node refused the request before any route saw it (headers too large, bytes not allowed in the request line). */
   headersTooLarge: () => new TelnyxError(431, '10015', 'Request header fields too large', 'The request headers are too large.'),
   malformedRequest: () => new TelnyxError(400, '10015', 'Bad Request', 'The request could not be parsed as HTTP.'),
+  /** A per-account collection is full (e.g. armed faults): clear some first. */
+  tooMany: (what: string, max: number) => new TelnyxError(422, '10015', 'Invalid value',
+    `At most ${max} ${what} per account; clear some first.`, '/'),
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),

@@ -314,3 +314,26 @@ describe('webhook_url takes only http: and https: URLs', () => {
     expect(id).toBeTruthy();
   });
 });
+
+describe('the other /_mock lists and per-account collections are bounded too', () => {
+  it('pages numbers and faults (250 at most), and arms at most 100 faults per account', async () => {
+    const key = 'KEY_lists';
+    for (let i = 0; i < 100; i++) {
+      expect((await call(key, 'POST', '/_mock/faults', { path: `/v2/queues/q${i}`, status: 404 })).status).toBe(201);
+    }
+    const full = await call(key, 'POST', '/_mock/faults', { path: '/v2/queues/one-more', status: 404 });
+    expect(full.status).toBe(422);
+    expect(full.json.errors[0]).toMatchObject({ code: '10015', source: { pointer: '/' } });
+    const page = await call(key, 'GET', '/_mock/faults?page[size]=30&page[number]=4');
+    expect(page.json.data).toHaveLength(10);
+    expect(page.json.meta).toEqual({ page_number: 4, page_size: 30, total_pages: 4, total_results: 100 });
+    expect((await call(key, 'GET', '/_mock/faults?page[size]=251')).status).toBe(422);
+
+    for (const n of ['+15550002000', '+15550002001', '+15550002002']) {
+      expect((await call(key, 'PUT', `/_mock/numbers/${encodeURIComponent(n)}`, { behaviour: 'busy' })).status).toBe(200);
+    }
+    const numbers = await call(key, 'GET', '/_mock/numbers?page[size]=2');
+    expect(numbers.json.data).toHaveLength(2);
+    expect(numbers.json.meta).toMatchObject({ total_pages: 2, total_results: 3 });
+  });
+});
