@@ -36,12 +36,12 @@ const STATUS_ERRORS: Record<number, { code: string; title: string; detail: strin
 
 export const errors = {
   badRequest: (detail: string) => new TelnyxError(400, '10015', 'Bad Request', detail),
-  notJson: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body is not valid JSON.'),
-  notObject: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body must be a JSON object.'),
+  notJson: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body is not valid JSON.', '/'),
+  notObject: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body must be a JSON object.', '/'),
   badCharacters: () => new TelnyxError(400, '10015', 'Bad Request', 'Invalid characters in the request.'),
-  tooLarge: () => new TelnyxError(413, '10015', 'Request too large', 'The request body is too large.'),
+  tooLarge: () => new TelnyxError(413, '10015', 'Request too large', 'The request body is too large (at most 1 MiB).', '/'),
   /** The client closed the connection before its body arrived in full (it never sees the answer; the journal does). */
-  aborted: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body was not received in full: the client closed the connection.'),
+  aborted: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body was not received in full: the client closed the connection.', '/'),
   /** JSON or YAML nested deeper than any Telnyx body (see MAX_DEPTH in src/commands/schema.ts). */
   tooDeep: (max: number, pointer?: string) => new TelnyxError(400, '10015', 'Bad Request',
     `The request body is nested too deeply (at most ${max} levels).`, pointer ?? '/'),
