@@ -48,8 +48,12 @@ export const AddFault = body({
   if (b.status === undefined && !b.delay_ms) throw errors.missing('status');
 });
 
+/** Faults armed at once per account: each /v2 request of the account is matched against them. */
+export const MAX_FAULTS = 100;
+
 export function addFault(a: Account, input: unknown): Fault {
   const b = AddFault.parse(input);
+  if (a.services.faults.list(a.id).length >= MAX_FAULTS) throw errors.tooMany('faults armed', MAX_FAULTS);
   return a.services.faults.add(a.id, {
     method: b.method, path: b.path, status: b.status, count: b.count ?? 1, delayMs: b.delay_ms, headers: b.headers,
   });

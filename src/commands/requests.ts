@@ -32,10 +32,11 @@ export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalE
 }
 
 /**
- * The same entries, each as its JSON text with the body as received: the control API streams
- * them, so a full journal (1000 × 64 KiB) is never one string, and no body is serialised again.
+ * The same entries, each made into its JSON text (the body as received) when called: the control
+ * API streams them, so a full journal (1000 × 64 KiB) is never one string, and no body is
+ * serialised again.
  */
-export function listRequestsJson(a: Account, q: RequestQuery = {}): string[] {
+export function listRequestsJson(a: Account, q: RequestQuery = {}): Array<() => string> {
   return a.services.journal.jsonEntries(a.id, filterOf(q));
 }
 

@@ -108,12 +108,12 @@ export class Journal {
   }
 
   /**
-   * Matching entries, oldest first, each already as JSON text: the body is spliced in as received
-   * when it is JSON (so nothing deep is serialised again), as a JSON string otherwise. For the
-   * control API, which streams them one by one.
+   * Matching entries, oldest first, each to be written as JSON text when its turn comes: the body
+   * is spliced in as received when it is JSON (so nothing deep is serialised again), as a JSON
+   * string otherwise. For the control API, which streams them one by one.
    */
-  jsonEntries(account: string, f: RequestFilter = {}): string[] {
-    return this.matching(account, f).map((r) => {
+  jsonEntries(account: string, f: RequestFilter = {}): Array<() => string> {
+    return this.matching(account, f).map((r) => () => {
       const head = JSON.stringify(entryHead(r));
       return `${head.slice(0, -1)},"body":${bodyJson(r.body)}}`;
     });

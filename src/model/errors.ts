@@ -36,18 +36,21 @@ const STATUS_ERRORS: Record<number, { code: string; title: string; detail: strin
 
 export const errors = {
   badRequest: (detail: string) => new TelnyxError(400, '10015', 'Bad Request', detail),
-  notJson: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body is not valid JSON.'),
-  notObject: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body must be a JSON object.'),
+  notJson: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body is not valid JSON.', '/'),
+  notObject: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body must be a JSON object.', '/'),
   badCharacters: () => new TelnyxError(400, '10015', 'Bad Request', 'Invalid characters in the request.'),
-  tooLarge: () => new TelnyxError(413, '10015', 'Request too large', 'The request body is too large.'),
+  tooLarge: () => new TelnyxError(413, '10015', 'Request too large', 'The request body is too large (at most 1 MiB).', '/'),
   /** The client closed the connection before its body arrived in full (it never sees the answer; the journal does). */
-  aborted: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body was not received in full: the client closed the connection.'),
+  aborted: () => new TelnyxError(400, '10015', 'Bad Request', 'The request body was not received in full: the client closed the connection.', '/'),
   /** JSON or YAML nested deeper than any Telnyx body (see MAX_DEPTH in src/commands/schema.ts). */
   tooDeep: (max: number, pointer?: string) => new TelnyxError(400, '10015', 'Bad Request',
     `The request body is nested too deeply (at most ${max} levels).`, pointer ?? '/'),
   /** Node refused the request before any route saw it (headers too large, bytes not allowed in the request line). */
   headersTooLarge: () => new TelnyxError(431, '10015', 'Request header fields too large', 'The request headers are too large.'),
   malformedRequest: () => new TelnyxError(400, '10015', 'Bad Request', 'The request could not be parsed as HTTP.'),
+  /** A per-account collection is full (e.g. armed faults): clear some first. */
+  tooMany: (what: string, max: number) => new TelnyxError(422, '10015', 'Invalid value',
+    `At most ${max} ${what} per account; clear some first.`, '/'),
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),

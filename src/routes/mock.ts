@@ -104,8 +104,7 @@ export function mockRoutes(deps: { publicKey: string }) {
     const body = new ReadableStream<Uint8Array>({
       pull(out) {
         if (next < entries.length) {
-          out.enqueue(encoder.encode(`${next === 0 ? '{"data":[' : ','}${entries[next]}`));
-          entries[next++] = '';
+          out.enqueue(encoder.encode(`${next === 0 ? '{"data":[' : ','}${entries[next++]()}`));
         } else {
           out.enqueue(encoder.encode(`${entries.length === 0 ? '{"data":[' : ''}],"meta":${meta}}`));
           out.close();

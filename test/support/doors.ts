@@ -81,12 +81,16 @@ export function doors(http: Http, key: string) {
       expect((await v2.post('/_mock/clock/freeze')).status).toBe(200);
     },
 
-    /** The webhooks recorded for the account, oldest first (GET /_mock/webhooks). */
+    /** The webhooks recorded for the account, oldest first (GET /_mock/webhooks, every page of it). */
     async webhooks(filter: { event_type?: string; call_control_id?: string } = {}): Promise<LoggedWebhook[]> {
-      const query = Object.entries(filter).map(([k, v]) => `${k}=${enc(v)}`).join('&');
-      const res = await v2.get(`/_mock/webhooks${query ? `?${query}` : ''}`);
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body.data;
+      const query = Object.entries(filter).map(([k, v]) => `${k}=${enc(v)}&`).join('');
+      const all: LoggedWebhook[] = [];
+      for (let page = 1; ; page++) {
+        const res = await v2.get(`/_mock/webhooks?${query}page[number]=${page}`);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        all.push(...res.body.data);
+        if (page >= res.body.meta.total_pages) return all;
+      }
     },
 
     /** The payloads of the recorded webhooks of one type (optionally about one call), oldest first. */
