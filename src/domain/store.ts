@@ -84,6 +84,8 @@ export interface AccountStore {
   appendWebhook(row: NewWebhookEvent): void;
   webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow>;
   lastWebhookSeq(): number;
+  /** One recorded webhook by its event id. */
+  webhookById(id: string): WebhookEventRow | undefined;
   clearWebhookLog(): number;
 
   /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */

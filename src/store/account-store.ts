@@ -402,6 +402,10 @@ class BoundStore implements AccountStore {
     const total = page ? this.db.select({ n: count() }).from(webhookEvents).where(cond).get()?.n ?? 0 : rows.length;
     return { rows, total };
   }
+  webhookById(id: string): WebhookEventRow | undefined {
+    return this.db.select().from(webhookEvents)
+      .where(and(eq(webhookEvents.account, this.account), eq(webhookEvents.id, id))).get();
+  }
   lastWebhookSeq(): number {
     return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)
       .where(eq(webhookEvents.account, this.account)).orderBy(desc(webhookEvents.seq)).limit(1).get()?.seq ?? 0;
