@@ -76,11 +76,17 @@ export function httpTransport(maxSockets: number): Transport {
             clearTimeout(timer);
             resolve({ status: res.statusCode ?? 0, headers: headerPairs(res.rawHeaders), body: Buffer.concat(chunks).toString('utf8') });
           };
+          answered = done;
           res.on('end', done);
           res.on('close', done);
           res.on('error', done);
         });
-        const timer = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        // Once the status has come, a body still arriving at the timeout is cut off, not a failure.
+        let answered: (() => void) | undefined;
+        const timer = setTimeout(() => {
+          answered?.();
+          req.destroy(new Error(`timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
         req.on('error', (err) => {
           clearTimeout(timer);
           reject(err);
