@@ -7,6 +7,12 @@ export interface DeliveryAttempt {
   status: number | null;
   error?: string;
   at: string;
+  /** When the answer or the error came (ISO, wall time); absent while in flight. */
+  finished_at?: string;
+  /** The request's headers as sent, [name, value] pairs. */
+  request_headers?: [string, string][];
+  /** The answer's headers and body, each bounded (see webhooks/transport.ts), when there was one. */
+  response?: { headers: [string, string][]; body: string };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Accounts } from './commands/account.js';
 import { conferenceRoutes } from './routes/conferences.js';
 import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
+import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { mockRoutes } from './routes/mock.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps) {
   v2.route('/conferences', conferenceRoutes());
   v2.route('/queues', queueRoutes());
   v2.route('/calls', callRoutes());
+  v2.route('/webhook_deliveries', webhookDeliveryRoutes());
   app.route('/v2', v2);
 
   const mock = new Hono<Env>();

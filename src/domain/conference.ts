@@ -122,6 +122,11 @@ export function join(ctx: Ctx, conf: Conference, j: JoinConference): Participant
     throw errors.conferenceFull(conf.maxParticipants);
   }
   setClientState(call, j.clientState);
+  // The owner's new state is the conference's from now on (see seenByConference).
+  if (j.clientState !== undefined && call.callControlId === conf.creatorCallControlId) {
+    conf.clientState = j.clientState;
+    ctx.store.saveConference(conf);
+  }
   if (conf.status === 'init' && j.startConferenceOnEnter) {
     conf.status = 'in_progress';
     conf.updatedAt = ctx.now;

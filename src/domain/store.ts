@@ -98,6 +98,8 @@ export interface AccountStore {
   /** The log without bodies (what a timeline lists), oldest first; `webhookEntry` loads one in full. */
   webhookSummaries(filter: WebhookLogFilter): WebhookSummary[];
   webhookEntry(seq: number): WebhookEventRow | undefined;
+  /** One recorded webhook by its event id. */
+  webhookById(id: string): WebhookEventRow | undefined;
   clearWebhookLog(): number;
 
   /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */

@@ -483,6 +483,10 @@ class BoundStore implements AccountStore {
     if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
     return and(...where);
   }
+  webhookById(id: string): WebhookEventRow | undefined {
+    return this.db.select().from(webhookEvents)
+      .where(and(eq(webhookEvents.account, this.account), eq(webhookEvents.id, id))).get();
+  }
   lastWebhookSeq(): number {
     return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)
       .where(eq(webhookEvents.account, this.account)).orderBy(desc(webhookEvents.seq)).limit(1).get()?.seq ?? 0;

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { DeliveryAttempt } from '../../schema/index.js';
 import { iso } from '../clock.js';
 import type { OutboxStore } from '../store/outbox.js';
-import type { Transport } from './transport.js';
+import { answerOf, type Transport, type TransportAnswer } from './transport.js';
 import { envelope, signWebhook } from './sign.js';
 import { apiActivity } from './api-activity.js';
 
@@ -53,6 +53,9 @@ interface Outcome {
   job: Job;
   status: number | null;
   error?: string;
+  /** What the receiver answered (headers, body), for /v2/webhook_deliveries. */
+  answer?: TransportAnswer;
+  finishedAt?: string;
 }
 
 /** Events read from the outbox per query, and how many the dispatcher holds in memory at most. */
@@ -280,9 +283,10 @@ export class Dispatcher {
       'telnyx-timestamp': String(timestamp),
       'telnyx-signature-ed25519': signWebhook(signingKey, timestamp, body),
     };
+    job.attempts[job.attempts.length - 1].request_headers = Object.entries(headers);
     this.active++;
     const done = transport.post(job.url, body, headers, options.timeoutMs).then(
-      (status) => this.settle({ job, status }),
+      (answer) => this.settle({ job, status: answerOf(answer).status, answer: answerOf(answer) }),
       (err: Error) => this.settle({ job, status: null, error: err.message || String(err) }),
     );
     this.inFlight.add(done);
@@ -291,7 +295,7 @@ export class Dispatcher {
 
   private settle(outcome: Outcome): void {
     this.active--;
-    this.outcomes.push(outcome);
+    this.outcomes.push({ ...outcome, finishedAt: iso(this.deps.wallNow()) });
     if (this.flushScheduled || this.closed) return;
     this.flushScheduled = true;
     setImmediate(() => {
@@ -308,9 +312,10 @@ export class Dispatcher {
     this.outcomes = [];
     const { store, wallNow, options } = this.deps;
     const now = wallNow();
-    const decided = outcomes.map(({ job, status, error }) => {
+    const decided = outcomes.map(({ job, status, error, answer, finishedAt }) => {
       const last = job.attempts[job.attempts.length - 1];
-      Object.assign(last, { status }, error ? { error } : {});
+      Object.assign(last, { status }, error ? { error } : {}, { finished_at: finishedAt },
+        answer ? { response: { headers: answer.headers, body: answer.body } } : {});
       if (status !== null && status >= 200 && status < 300) return { job, state: 'delivered' as const, retryAt: null };
       if (job.attempt >= job.urls.length * options.attempts) return { job, state: 'failed' as const, retryAt: null };
       return { job, state: 'pending' as const, retryAt: now + this.backoff(job.attempt) };

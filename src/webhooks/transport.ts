@@ -1,11 +1,37 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** Sends one webhook; resolves with the HTTP status, rejects on connection errors and timeouts. */
+/** What a receiver answered: the status, and its headers and body as /v2/webhook_deliveries shows them. */
+export interface TransportAnswer {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Telnyx keeps a response's body, and its list of headers, "limited to 10kB" (webhook_delivery attempt). */
+export const MAX_RESPONSE_BYTES = 10 * 1024;
+
+/** A transport may answer with the status alone. */
+export const answerOf = (a: number | TransportAnswer): TransportAnswer =>
+  (typeof a === 'number' ? { status: a, headers: [], body: '' } : a);
+
+/** Sends one webhook; resolves with the answer (or its status), rejects on connection errors and timeouts. */
 export interface Transport {
-  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number>;
+  post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number | TransportAnswer>;
   /** Aborts whatever is in flight and closes kept-alive sockets. */
   close(): void;
+}
+
+/** Raw header pairs in the order received, up to MAX_RESPONSE_BYTES in all. */
+function headerPairs(raw: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  let size = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    size += raw[i].length + raw[i + 1].length;
+    if (size > MAX_RESPONSE_BYTES) break;
+    pairs.push([raw[i], raw[i + 1]]);
+  }
+  return pairs;
 }
 
 /**
@@ -19,7 +45,7 @@ export function httpTransport(maxSockets: number): Transport {
   };
   return {
     post(url, body, headers, timeoutMs) {
-      return new Promise<number>((resolve, reject) => {
+      return new Promise<TransportAnswer>((resolve, reject) => {
         let target: URL;
         try {
           target = new URL(url);
@@ -37,13 +63,30 @@ export function httpTransport(maxSockets: number): Transport {
           method: 'POST', agent,
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         }, (res) => {
-          clearTimeout(timer);
-          // The status is all we need; drain the body so the socket can be reused.
-          res.resume();
-          res.on('error', () => {});
-          resolve(res.statusCode ?? 0);
+          // Keep the first 10 KiB of the body and of the headers; drain the rest so the socket can be
+          // reused. A body cut off (timeout, reset) still answers with what came.
+          const chunks: Buffer[] = [];
+          let kept = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (kept >= MAX_RESPONSE_BYTES) return;
+            chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - kept));
+            kept += chunk.length;
+          });
+          const done = () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, headers: headerPairs(res.rawHeaders), body: Buffer.concat(chunks).toString('utf8') });
+          };
+          answered = done;
+          res.on('end', done);
+          res.on('close', done);
+          res.on('error', done);
         });
-        const timer = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        // Once the status has come, a body still arriving at the timeout is cut off, not a failure.
+        let answered: (() => void) | undefined;
+        const timer = setTimeout(() => {
+          answered?.();
+          req.destroy(new Error(`timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
         req.on('error', (err) => {
           clearTimeout(timer);
           reject(err);

@@ -178,11 +178,11 @@ try {
   joinsServer.child.kill();
 }
 
-// Webhooks (issue "Signed webhooks"): end a 1,000-participant conference, time every signed
+// Webhooks (issue "Signed webhooks"): end an 800-participant conference, time every signed
 // webhook to a local receiver, idle and while reads run; reads while that delivery runs against idle.
 const wh = await benchWebhooks();
 const during = wh.readsDuringDeliveryRps / wh.readsIdleRps;
-console.log(`\nwebhooks caused by ending a 1,000-participant conference: ${JSON.stringify(wh.webhooksPerEnd)}`);
+console.log(`\nwebhooks caused by ending an 800-participant conference: ${JSON.stringify(wh.webhooksPerEnd)}`);
 console.table([
   { case: 'all webhooks delivered (idle)', value: `${Math.round(wh.deliverAllMs)} ms`, target: '< 2000 ms', met: wh.deliverAllMs < 2000 ? 'yes' : 'NO' },
   { case: 'all webhooks delivered (while reads run)', value: `${Math.round(wh.deliverAllDuringReadsMs)} ms`,

@@ -1,5 +1,6 @@
 /**
- * Webhook delivery under load (issue "Signed webhooks"): end a conference of 1,000 participants
+ * Webhook delivery under load (issue "Signed webhooks"): end a conference of 800 participants (the
+ * most Telnyx allows; the issue asked for 1,000)
  * and time until every webhook it causes has reached a local receiver, signature checked; then
  * the API's read throughput (GET /v2/conferences/{id}) while such a delivery runs, against idle,
  * and how long that delivery took with the reads running.
@@ -10,7 +11,7 @@
  * Loopback only, bounded: 1 + BENCH_ROUNDS (default 3) conferences, about ten seconds.
  *
  * The reads window opens when the `end` request has answered (its one SQLite transaction for
- * 1,000 participants is the API's own write, not delivery) and closes at the last webhook.
+ * 800 participants is the API's own write, not delivery) and closes at the last webhook.
  *
  *   npx tsx test/bench/webhooks.ts
  */
@@ -21,7 +22,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 const KEY = 'KEY_bench_webhooks';
-const PARTICIPANTS = 1000;
+/** The most a conference may hold (max_participants: 2..800, default 250). */
+const PARTICIPANTS = 800;
 const CONNECTION = 'bench-webhooks';
 const CONNECTIONS = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -40,7 +42,7 @@ export interface WebhookBench {
 
 /** The round with the median ratio is reported (BENCH_ROUNDS, default 3). */
 export interface WebhookBenchDetail extends WebhookBench {
-  /** Webhooks one `end` of a 1,000-participant conference caused, by event type. */
+  /** Webhooks one `end` of an 800-participant conference caused, by event type. */
   webhooksPerEnd: Record<string, number>;
   readsDuringDeliveryMs: number;
 }
@@ -59,7 +61,7 @@ async function serve() {
     const calls = Array.from({ length: PARTICIPANTS }, (_, i) => placeCall(account, {
       from: `+1555${String(offset + i).padStart(7, '0')}`, to: '+15559990000', connection_id: CONNECTION, answered: true,
     }).callControlId);
-    const conf = createConference(account, { call_control_id: calls[0], name });
+    const conf = createConference(account, { call_control_id: calls[0], name, max_participants: PARTICIPANTS });
     for (const id of calls.slice(1)) joinConference(account, conf.id, { call_control_id: id });
     return conf.id;
   };

@@ -40,6 +40,24 @@ describe('1. client_state on conferencing webhooks', () => {
     expect(payloadOf(of(host), 'conference.participant.joined')!.client_state).toBe('Y29uZg==');
   });
 
+  it("takes the owner's state on re-joining as the conference's for every conferencing webhook after it", async () => {
+    const host = await env.call();
+    const guest = await env.call({ from: '+15550001001' });
+    const conf = (await env.client.conferences.create({ call_control_id: host, name: 'owned', client_state: 'b25l' })).data!;
+    await env.client.conferences.actions.join(conf.id, { call_control_id: guest });
+    await env.client.conferences.actions.leave(conf.id, { call_control_id: host });
+    await env.client.conferences.actions.join(conf.id, { call_control_id: host, client_state: 'dHdv' });
+    await env.client.conferences.actions.leave(conf.id, { call_control_id: guest });
+    const all = await env.drain();
+    const states = all.filter((d) => d.json.data.event_type.startsWith('conference.participant.'))
+      .map((d) => [d.json.data.event_type, d.json.data.payload.call_control_id === host ? 'host' : 'guest', d.json.data.payload.client_state]);
+    expect(states).toEqual([
+      ['conference.participant.joined', 'host', 'b25l'], ['conference.participant.joined', 'guest', 'b25l'],
+      ['conference.participant.left', 'host', 'b25l'], ['conference.participant.joined', 'host', 'dHdv'],
+      ['conference.participant.left', 'guest', 'dHdv'],
+    ]);
+  });
+
   it('leaves client_state out of a non-owner\'s conferencing webhooks when the conference was created without one', async () => {
     const host = await env.call();
     const guest = await env.call({ from: '+15550001001' });

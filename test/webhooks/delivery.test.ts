@@ -182,7 +182,12 @@ describe('webhook delivery', () => {
     for (const entry of log) {
       const got = env.receiver.accepted().find((d) => idOf(d) === entry.id)!;
       expect(entry.body).toBe(got.body);
-      expect(entry.attempts).toEqual([{ attempt: 1, url: env.receiver.url, status: 200, at: expect.stringMatching(/Z$/) }]);
+      // Each attempt also keeps the headers sent and the answer (for /v2/webhook_deliveries).
+      expect(entry.attempts).toEqual([{
+        attempt: 1, url: env.receiver.url, status: 200, at: expect.stringMatching(/Z$/), finished_at: expect.stringMatching(/Z$/),
+        request_headers: expect.arrayContaining([['telnyx-signature-ed25519', got.headers['telnyx-signature-ed25519']]]),
+        response: { headers: expect.arrayContaining([['content-type', 'text/plain']]), body: 'ok' },
+      }]);
     }
     const answered = await logOf(env, '?event_type=call.answered');
     expect(answered.data.map((e: { call_control_id: string }) => e.call_control_id)).toEqual([first, second]);
