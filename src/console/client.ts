@@ -72,11 +72,24 @@ export function consoleClient(): void {
     try {
       const out = await api(method, path, body);
       showError(null);
+      // Faults and some other control settings change nothing the event stream hears of: look again.
+      void refresh();
       return out;
     } catch (err) {
       showError((err as Error).message);
       return null;
     }
+  }
+
+  async function refresh(): Promise<void> {
+    const key = state.key;
+    try {
+      const snap = (await api('GET', `/console/api/snapshot?key=${enc(key)}`)).data;
+      if (key !== state.key) return;
+      state.snap = snap;
+      state.snapAt = Date.now();
+      render();
+    } catch { /* the event stream will bring the next one */ }
   }
 
   const enc = encodeURIComponent;
