@@ -386,7 +386,7 @@ export function consoleClient(): void {
           e.kind === 'request' ? h('span', { class: 'seq-app what' }, `${entryLabel(e)} ──▶`) : h('span', { class: 'seq-arrow' }, '│'),
           e.kind === 'webhook' ? h('span', { class: 'seq-emu what' }, `◀── ${entryLabel(e)}`) : h('span', { class: 'seq-arrow' }, '│'));
       }
-      return h('li', attrs, h('span', {}, e.time.replace('T', ' ').slice(0, 23)), h('span', { class: 'badge' }, e.kind),
+      return h('li', attrs, h('span', { title: e.time }, time(Date.parse(e.time))), h('span', { class: 'badge' }, e.kind),
         h('span', { class: 'what' }, entryLabel(e)),
         h('span', { class: 'id muted', title: e.call_control_id ?? e.conference_id ?? '' }, short(e.call_control_id ?? e.conference_id ?? '')));
     }));
