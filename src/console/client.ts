@@ -30,6 +30,7 @@ export function consoleClient(): void {
     timelineLoading: false,
     timelineAgain: false,
     drafts: new Map<string, string>(),
+    accountsAt: 0,
   };
 
   // ---------- helpers ----------
@@ -134,6 +135,7 @@ export function consoleClient(): void {
   // ---------- accounts ----------
 
   async function loadAccounts(): Promise<void> {
+    state.accountsAt = Date.now();
     let list: { key: string; last_activity: string }[] = [];
     try { list = (await api('GET', '/console/api/accounts')).data; } catch { return; }
     const ul = $('account-list');
@@ -172,6 +174,8 @@ export function consoleClient(): void {
       state.snap = JSON.parse((e as MessageEvent).data).data;
       state.snapAt = Date.now();
       render();
+      // Activity here is activity in the picker too (at most a look a second).
+      if (Date.now() - state.accountsAt > 1000) void loadAccounts();
     });
     es.addEventListener('timeline', () => {
       if (state.es !== es) return;
