@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
 import { placeCall } from '../../src/commands/callers.js';
 import { createConference, joinConference } from '../../src/commands/conferences.js';
-import { LIVE_UPDATES } from '../../src/console/live.js';
+import { coalesce, LIVE_UPDATES } from '../../src/console/live.js';
+import type { ChangeKind } from '../../src/changes.js';
 import { naclVerifies, startReceiver, type Receiver } from '../support/receiver.js';
 
 /** The console's read API and event stream, over HTTP (the page's side is in console.test.ts). */
@@ -164,5 +165,53 @@ describe('the console API', () => {
     expect(names).toEqual(expect.arrayContaining(['support-queue.json', 'moderated-conference.yaml']));
     expect(await (await get('/console/api/fixtures/support-queue.json')).text()).toContain('"steps"');
     expect((await get('/console/api/fixtures/..%2Fpackage.json')).status).toBe(404);
+  });
+});
+
+describe('coalescing live updates', () => {
+  it('flushes a burst once, soon after its first change, and then at most once per gap', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const flushed: { at: number; kinds: ChangeKind[] }[] = [];
+      const live = coalesce(async (kinds) => { flushed.push({ at: Date.now(), kinds: [...kinds].sort() }); }, { settleMs: 25, minGapMs: 150 });
+      const t0 = Date.now();
+      live.push('state');
+      live.push('webhook');
+      await vi.advanceTimersByTimeAsync(25);
+      expect(flushed).toEqual([{ at: t0 + 25, kinds: ['state', 'webhook'] }]);
+
+      // A change every millisecond for a second: one flush per 150 ms, each carrying what came before it.
+      for (let i = 0; i < 1000; i++) {
+        live.push(i % 2 ? 'webhook' : 'request');
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      await vi.advanceTimersByTimeAsync(200);
+      const gaps = flushed.slice(1).map((f, i) => f.at - flushed[i].at);
+      expect(gaps.every((g) => g >= 150)).toBe(true);
+      expect(flushed.length).toBeLessThanOrEqual(1 + Math.ceil(1200 / 150));
+      expect(flushed.at(-1)!.at - t0).toBeLessThanOrEqual(25 + 1000 + 150);
+      live.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('holds the next flush while one is still being written (a slow browser)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      let release!: () => void;
+      let writes = 0;
+      const live = coalesce(() => { writes++; return new Promise<void>((r) => { release = r; }); }, { settleMs: 25, minGapMs: 150 });
+      live.push('state');
+      await vi.advanceTimersByTimeAsync(25);
+      for (let i = 0; i < 50; i++) { live.push('state'); await vi.advanceTimersByTimeAsync(100); }
+      expect(writes).toBe(1);
+      release();
+      await vi.advanceTimersByTimeAsync(200);
+      expect(writes).toBe(2);
+      live.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
