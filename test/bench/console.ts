@@ -5,8 +5,8 @@
  *
  * Two workloads on the benchmark's seeded emulator (test/bench/servers.ts, 20 conferences of 5):
  * reads (GET one conference), and mute/unmute, where every request changes state, so the stream
- * sends an update every 150 ms the whole time. Rounds alternate without and with the stream; the
- * medians are compared.
+ * sends an update every 200 ms the whole time. Rounds alternate without and with the stream (ABBA
+ * order, after a warm-up); the medians are compared.
  *
  *   npx tsx test/bench/console.ts
  */
@@ -95,8 +95,11 @@ export async function benchConsole(): Promise<ConsoleBench[]> {
     for (const w of workloads) {
       const r: ConsoleBench = { case: w.name, without: [], with: [], updatesPerSec: 0 };
       let updates = 0;
+      // Warm-up (JIT, caches), not counted.
+      await autocannon({ url: s.url + w.path, connections: CONNECTIONS, duration: 2, headers: { authorization: `Bearer ${KEY}` }, requests: w.requests?.() });
       for (let round = 0; round < ROUNDS; round++) {
-        for (const watched of [false, true]) {
+        // ABBA order, so a drift in the machine's load weighs on both sides alike.
+        for (const watched of round % 2 ? [true, false] : [false, true]) {
           const console = watched ? await watch(s.url) : undefined;
           const out = await autocannon({
             url: s.url + w.path, connections: CONNECTIONS, duration: DURATION_SECS,
