@@ -7,9 +7,8 @@
  *
  * It must stay self-contained (no imports, no outer variables): only its text reaches the browser.
  */
-/* eslint-disable */
-
-type Json = any;
+/** The JSON the console API sends (typed on the server: commands/console.ts); read loosely here. */
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function consoleClient(): void {
   const $ = (id: string) => document.getElementById(id)!;
