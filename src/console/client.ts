@@ -269,6 +269,12 @@ export function consoleClient(): void {
 
     const conf = conferences.rows.find((c: Json) => c.id === state.conference);
     if (!conf) { replace($('conference-detail'), h('p', { class: 'muted' }, 'No conferences yet.')); return; }
+    if (conf.participants_omitted) {
+      replace($('conference-detail'), h('h3', {}, `${conf.name} `, h('span', { class: 'id muted' }, conf.id)),
+        h('p', {}, `${conf.status} · ${conf.joined} in, ${conf.left} left · too many participants across this account's conferences to list here; `,
+          'see them with GET /v2/conferences/{id}/participants or in the timeline.'));
+      return;
+    }
     const parts = conf.participants;
     const pages = Math.max(1, Math.ceil(parts.length / PAGE));
     if (state.participantsPage >= pages) state.participantsPage = pages - 1;
