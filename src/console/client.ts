@@ -25,7 +25,6 @@ export function consoleClient(): void {
     conference: '' as string,
     participantsPage: 0,
     timeline: { call: '', conference: '', offset: null as number | null, sequence: false, selected: '' },
-    timelineStale: true,
     timelineLoading: false,
     timelineAgain: false,
     drafts: new Map<string, string>(),
@@ -154,7 +153,6 @@ export function consoleClient(): void {
     state.conference = '';
     state.callsPage = state.participantsPage = 0;
     state.timeline = { call: '', conference: '', offset: null, sequence: false, selected: '' };
-    state.timelineStale = true;
     (($('account-key')) as HTMLInputElement).value = key;
     const url = new URL(location.href);
     url.searchParams.set('key', key);
@@ -178,7 +176,6 @@ export function consoleClient(): void {
     });
     es.addEventListener('timeline', () => {
       if (state.es !== es) return;
-      state.timelineStale = true;
       if (state.tab === 'timeline') void loadTimeline();
     });
     if (state.tab === 'timeline') void loadTimeline();
@@ -365,7 +362,6 @@ export function consoleClient(): void {
       const key = state.key;
       const page = (await api('GET', `/console/api/timeline?${q}`)).data;
       if (key !== state.key) return;
-      state.timelineStale = false;
       renderTimeline(page);
     } catch (err) {
       showError((err as Error).message);
