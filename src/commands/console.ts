@@ -19,6 +19,11 @@ import { intParam } from './schema.js';
 export const SNAPSHOT_CALLS = 500;
 /** Most conferences a snapshot lists, latest expiry first (live ones before ended ones). */
 export const SNAPSHOT_CONFERENCES = 20;
+/**
+ * Most participants one snapshot carries, filled conference by conference in listing order (live
+ * ones first): an account of several 1,000-seat conferences still makes a snapshot of bounded size.
+ */
+export const SNAPSHOT_PARTICIPANTS = 2000;
 /** Largest timeline page. */
 export const MAX_TIMELINE_PAGE = 500;
 
@@ -71,8 +76,10 @@ export interface ConsoleConference {
   floor: string | null;
   joined: number;
   left: number;
-  /** Every participant, in join order (those who left included). */
+  /** Every participant, in join order (those who left included), unless omitted. */
   participants: ConsoleParticipant[];
+  /** True when the snapshot had no room left for this conference's participants (SNAPSHOT_PARTICIPANTS). */
+  participants_omitted: boolean;
 }
 
 export interface ConsoleQueue {
@@ -112,15 +119,19 @@ export function consoleSnapshot(a: Account): ConsoleSnapshot {
       return (id: string) => known.get(id)?.from ?? null;
     };
 
+    let room = SNAPSHOT_PARTICIPANTS;
     const conferences: ConsoleConference[] = confs.rows.map((c) => {
       const conf = store.conference(c.id);
-      const parts = store.participants(c.id);
+      const all = store.participants(c.id);
+      const left = all.filter((p) => p.status === 'left').length;
+      const omitted = all.length > room;
+      const parts = omitted ? [] : all;
+      room -= parts.length;
       const from = fromOf(parts.map((p) => p.callControlId));
-      const left = parts.filter((p) => p.status === 'left').length;
       return {
         id: c.id, name: c.name, status: c.status, created_at: c.createdAt, expires_at: c.expiresAt,
         end_reason: c.endReason, floor: conf?.floorCallControlId ?? null,
-        joined: parts.length - left, left,
+        joined: all.length - left, left, participants_omitted: omitted,
         participants: parts.map((p) => ({
           call_control_id: p.callControlId, from: from(p.callControlId), label: p.label, status: p.status,
           muted: p.muted, on_hold: p.onHold, supervisor_role: p.supervisorRole,

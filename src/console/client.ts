@@ -7,9 +7,8 @@
  *
  * It must stay self-contained (no imports, no outer variables): only its text reaches the browser.
  */
-/* eslint-disable */
-
-type Json = any;
+/** The JSON the console API sends (typed on the server: commands/console.ts); read loosely here. */
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function consoleClient(): void {
   const $ = (id: string) => document.getElementById(id)!;
@@ -26,10 +25,10 @@ export function consoleClient(): void {
     conference: '' as string,
     participantsPage: 0,
     timeline: { call: '', conference: '', offset: null as number | null, sequence: false, selected: '' },
-    timelineStale: true,
     timelineLoading: false,
     timelineAgain: false,
     drafts: new Map<string, string>(),
+    accountsAt: 0,
   };
 
   // ---------- helpers ----------
@@ -72,11 +71,24 @@ export function consoleClient(): void {
     try {
       const out = await api(method, path, body);
       showError(null);
+      // Faults and some other control settings change nothing the event stream hears of: look again.
+      void refresh();
       return out;
     } catch (err) {
       showError((err as Error).message);
       return null;
     }
+  }
+
+  async function refresh(): Promise<void> {
+    const key = state.key;
+    try {
+      const snap = (await api('GET', `/console/api/snapshot?key=${enc(key)}`)).data;
+      if (key !== state.key) return;
+      state.snap = snap;
+      state.snapAt = Date.now();
+      render();
+    } catch { /* the event stream will bring the next one */ }
   }
 
   const enc = encodeURIComponent;
@@ -121,6 +133,7 @@ export function consoleClient(): void {
   // ---------- accounts ----------
 
   async function loadAccounts(): Promise<void> {
+    state.accountsAt = Date.now();
     let list: { key: string; last_activity: string }[] = [];
     try { list = (await api('GET', '/console/api/accounts')).data; } catch { return; }
     const ul = $('account-list');
@@ -140,7 +153,6 @@ export function consoleClient(): void {
     state.conference = '';
     state.callsPage = state.participantsPage = 0;
     state.timeline = { call: '', conference: '', offset: null, sequence: false, selected: '' };
-    state.timelineStale = true;
     (($('account-key')) as HTMLInputElement).value = key;
     const url = new URL(location.href);
     url.searchParams.set('key', key);
@@ -159,10 +171,11 @@ export function consoleClient(): void {
       state.snap = JSON.parse((e as MessageEvent).data).data;
       state.snapAt = Date.now();
       render();
+      // Activity here is activity in the picker too (at most a look a second).
+      if (Date.now() - state.accountsAt > 1000) void loadAccounts();
     });
     es.addEventListener('timeline', () => {
       if (state.es !== es) return;
-      state.timelineStale = true;
       if (state.tab === 'timeline') void loadTimeline();
     });
     if (state.tab === 'timeline') void loadTimeline();
@@ -253,6 +266,12 @@ export function consoleClient(): void {
 
     const conf = conferences.rows.find((c: Json) => c.id === state.conference);
     if (!conf) { replace($('conference-detail'), h('p', { class: 'muted' }, 'No conferences yet.')); return; }
+    if (conf.participants_omitted) {
+      replace($('conference-detail'), h('h3', {}, `${conf.name} `, h('span', { class: 'id muted' }, conf.id)),
+        h('p', {}, `${conf.status} · ${conf.joined} in, ${conf.left} left · too many participants across this account's conferences to list here; `,
+          'see them with GET /v2/conferences/{id}/participants or in the timeline.'));
+      return;
+    }
     const parts = conf.participants;
     const pages = Math.max(1, Math.ceil(parts.length / PAGE));
     if (state.participantsPage >= pages) state.participantsPage = pages - 1;
@@ -343,7 +362,6 @@ export function consoleClient(): void {
       const key = state.key;
       const page = (await api('GET', `/console/api/timeline?${q}`)).data;
       if (key !== state.key) return;
-      state.timelineStale = false;
       renderTimeline(page);
     } catch (err) {
       showError((err as Error).message);
@@ -373,7 +391,7 @@ export function consoleClient(): void {
           e.kind === 'request' ? h('span', { class: 'seq-app what' }, `${entryLabel(e)} ──▶`) : h('span', { class: 'seq-arrow' }, '│'),
           e.kind === 'webhook' ? h('span', { class: 'seq-emu what' }, `◀── ${entryLabel(e)}`) : h('span', { class: 'seq-arrow' }, '│'));
       }
-      return h('li', attrs, h('span', {}, e.time.replace('T', ' ').slice(0, 23)), h('span', { class: 'badge' }, e.kind),
+      return h('li', attrs, h('span', { title: e.time }, time(Date.parse(e.time))), h('span', { class: 'badge' }, e.kind),
         h('span', { class: 'what' }, entryLabel(e)),
         h('span', { class: 'id muted', title: e.call_control_id ?? e.conference_id ?? '' }, short(e.call_control_id ?? e.conference_id ?? '')));
     }));

@@ -7,7 +7,7 @@ export interface CoalesceOptions {
   minGapMs: number;
 }
 
-export const LIVE_UPDATES: CoalesceOptions = { settleMs: 25, minGapMs: 150 };
+export const LIVE_UPDATES: CoalesceOptions = { settleMs: 25, minGapMs: 200 };
 
 /**
  * Gathers an account's changes and flushes them at most once per `minGapMs`, never more than

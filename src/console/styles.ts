@@ -48,15 +48,17 @@ td.id, .id { font-family: ui-monospace, monospace; font-size: 12px; }
 .badge.bad { background: #f7cdd1; }
 .pager { display: flex; gap: 6px; align-items: center; margin: 6px 0; }
 .split { display: flex; gap: 12px; align-items: flex-start; }
-.timeline { list-style: none; margin: 0; padding: 0; flex: 1; min-width: 0; max-height: 70vh; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; }
-.timeline li { display: grid; grid-template-columns: 200px 90px 1fr auto; gap: 8px; padding: 3px 8px; border-bottom: 1px solid var(--line); cursor: pointer; font-size: 13px; }
+.timeline { list-style: none; margin: 0; padding: 0; flex: 3; min-width: 0; max-height: 70vh; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; }
+.timeline li { display: grid; grid-template-columns: 96px 64px 1fr 130px; gap: 8px; padding: 3px 8px; border-bottom: 1px solid var(--line); cursor: pointer; font-size: 13px; }
 .timeline li:hover, .timeline li[aria-current="true"] { background: #eef6ff; }
+.timeline .badge { align-self: start; text-align: center; }
 .timeline .kind-request .what { color: #1f5fbf; }
 .timeline .kind-webhook .what { color: #7a3fb8; }
-.timeline.sequence li { grid-template-columns: 170px 1fr 1fr; }
+.timeline.sequence li { grid-template-columns: 96px 1fr 1fr; }
+.timeline.sequence .seq-emu { text-align: right; }
 .seq-app, .seq-emu { font-family: ui-monospace, monospace; font-size: 12px; }
 .seq-arrow { text-align: center; color: var(--muted); }
-.detail { flex: 1; min-width: 0; max-height: 70vh; overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: var(--bg); }
+.detail { flex: 2; min-width: 0; max-height: 70vh; overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: var(--bg); }
 .detail pre, pre.detail { white-space: pre-wrap; word-break: break-all; font-size: 12px; margin: 4px 0; }
 .error { background: #fbeeee; color: var(--bad); padding: 6px 10px; border-radius: 6px; }
 ul.plain { list-style: none; padding: 0; margin: 0 0 10px; }

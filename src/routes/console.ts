@@ -57,7 +57,11 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
     return accounts.peek(key);
   };
 
-  app.get('/', (c) => c.redirect(CONSOLE_PATH, 302));
+  app.get('/', (c) => {
+    const url = c.req.url;
+    const query = url.includes('?') ? url.slice(url.indexOf('?')) : '';
+    return c.redirect(`${CONSOLE_PATH}${query}`, 302);
+  });
   app.get(CONSOLE_PATH, (c) => c.html(consolePage({ publicKey: deps.publicKey })));
   app.get(`${CONSOLE_PATH}/assets/console.js`, (c) =>
     c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));

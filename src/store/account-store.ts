@@ -101,6 +101,9 @@ function statements(db: Db) {
       .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId'))))
       .orderBy(asc(callMedia.seq)).prepare(),
     call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
+    // The console's calls view, refreshed several times a second while it is open: a fast read.
+    recentCalls: fastRead(db, callLegs, 'account = ?', "order by state = 'hangup', start_time desc, call_control_id desc limit ?"),
+    countCalls: db.select({ n: count() }).from(callLegs).where(eq(callLegs.account, p('account'))).prepare(),
     conference: fastRead(db, conferences, 'account = ? and id = ?'),
     activeConferenceByName: db.select().from(conferences)
       .where(and(eq(conferences.account, p('account')), eq(conferences.name, p('name')),
@@ -283,11 +286,7 @@ class BoundStore implements AccountStore {
   }
   saveCall(call: CallLeg): void { this.s.saveCall(call); }
   recentCalls(limit: number): Paged<CallLeg> {
-    const cond = eq(callLegs.account, this.account);
-    const rows = this.db.select().from(callLegs).where(cond)
-      .orderBy(sql`${callLegs.state} = 'hangup'`, desc(callLegs.startTime), desc(callLegs.callControlId)).limit(limit).all();
-    const total = this.db.select({ n: count() }).from(callLegs).where(cond).get()?.n ?? 0;
-    return { rows, total };
+    return { rows: this.s.recentCalls.all(this.account, limit), total: this.s.countCalls.get({ account: this.account })?.n ?? 0 };
   }
 
   // conferences

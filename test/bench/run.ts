@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { KEY } from './servers.js';
 import { benchWebhooks } from './webhooks.js';
+import { benchConsole, printConsoleBench } from './console.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
 const CONNECTIONS = 10;
@@ -190,3 +191,6 @@ console.table([
   { case: 'reads during delivery vs idle', value: `${Math.round(wh.readsDuringDeliveryRps)} / ${Math.round(wh.readsIdleRps)} req/s = ${(during * 100).toFixed(0)}%`,
     target: '≥ 50%', met: during >= 0.5 ? 'yes' : 'NO' },
 ]);
+
+// The live console (issue "live console"): API throughput while a console watches the account.
+printConsoleBench(await benchConsole());

@@ -1,0 +1,136 @@
+/**
+ * The live console under load (issue "live console"): API throughput on an account while a
+ * console watches it (an open event stream on /console/api/events), against the same run with
+ * nothing watching. Target: ≥ 90%.
+ *
+ * Two workloads on the benchmark's seeded emulator (test/bench/servers.ts, 20 conferences of 5):
+ * reads (GET one conference), and mute/unmute, where every request changes state, so the stream
+ * sends an update every 200 ms the whole time. Rounds alternate without and with the stream (ABBA
+ * order, after a warm-up); the medians are compared.
+ *
+ *   npx tsx test/bench/console.ts
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { KEY } from './servers.js';
+
+const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CONNECTIONS = 10;
+const TARGET = 0.9;
+
+type Request = NonNullable<autocannon.Options['requests']>[number];
+interface Seeded { url: string; conferenceId: string; conferenceIds: string[] }
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Each request flips one conference no other connection holds (mute ⇄ unmute): always a change. */
+function toggles(ids: string[]): Request[] {
+  const confs = ids.map((id) => ({ id, muted: false, busy: false }));
+  let next = 0;
+  type Ctx = { conf?: (typeof confs)[number] };
+  return [{
+    method: 'POST', body: '{}',
+    setupRequest: (req, context) => {
+      let conf = confs[next];
+      for (let i = 0; conf.busy && i < confs.length; i++) conf = confs[next = (next + 1) % confs.length];
+      next = (next + 1) % confs.length;
+      conf.busy = true;
+      (context as Ctx).conf = conf;
+      const action = conf.muted ? 'unmute' : 'mute';
+      conf.muted = !conf.muted;
+      return { ...req, path: `/v2/conferences/${conf.id}/actions/${action}` };
+    },
+    onResponse: (_s, _b, context) => { const conf = (context as Ctx).conf; if (conf) conf.busy = false; },
+  }];
+}
+
+/** An open console on the account: reads the stream as a browser would; counts the updates. */
+async function watch(url: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/console/api/events?key=${KEY}`, { signal: controller.signal });
+  let updates = 0;
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        updates += (decoder.decode(chunk, { stream: true }).match(/^event: snapshot$/gm) ?? []).length;
+      }
+    } catch { /* closed */ }
+  })();
+  return { updates: () => updates, close: async () => { controller.abort(); await reading; } };
+}
+
+export interface ConsoleBench {
+  case: string;
+  without: number[];
+  with: number[];
+  /** Snapshots the console received per second of the "with" rounds. */
+  updatesPerSec: number;
+}
+
+export async function benchConsole(): Promise<ConsoleBench[]> {
+  const script = fileURLToPath(new URL('./servers.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, 'ours'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const s: Seeded = JSON.parse(await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  }));
+  try {
+    for (const id of s.conferenceIds) {
+      await fetch(`${s.url}/v2/conferences/${id}/actions/unmute`, {
+        method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{}',
+      });
+    }
+    const workloads = [
+      { name: 'GET one conference', path: `/v2/conferences/${s.conferenceId}`, requests: undefined as (() => Request[]) | undefined },
+      { name: 'POST mute/unmute', path: '/', requests: () => toggles(s.conferenceIds) },
+    ];
+    const results: ConsoleBench[] = [];
+    for (const w of workloads) {
+      const r: ConsoleBench = { case: w.name, without: [], with: [], updatesPerSec: 0 };
+      let updates = 0;
+      // Warm-up (JIT, caches), not counted.
+      await autocannon({ url: s.url + w.path, connections: CONNECTIONS, duration: 2, headers: { authorization: `Bearer ${KEY}` }, requests: w.requests?.() });
+      for (let round = 0; round < ROUNDS; round++) {
+        // ABBA order, so a drift in the machine's load weighs on both sides alike.
+        for (const watched of round % 2 ? [true, false] : [false, true]) {
+          const console = watched ? await watch(s.url) : undefined;
+          const out = await autocannon({
+            url: s.url + w.path, connections: CONNECTIONS, duration: DURATION_SECS,
+            headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, requests: w.requests?.(),
+          });
+          if (out.non2xx > 0 || out.errors > 0) throw new Error(`${w.name}: ${out.non2xx} non-2xx, ${out.errors} errors`);
+          if (console) { updates += console.updates(); await console.close(); }
+          (watched ? r.with : r.without).push(out.requests.average);
+        }
+      }
+      r.updatesPerSec = updates / (ROUNDS * DURATION_SECS);
+      results.push(r);
+    }
+    return results;
+  } finally {
+    child.kill();
+  }
+}
+
+export function printConsoleBench(results: ConsoleBench[]): void {
+  console.log(`\nthe live console: API throughput with an open event stream on the account vs none (${CONNECTIONS} connections, `
+    + `${DURATION_SECS}s, median of ${ROUNDS} alternating rounds)`);
+  console.table(results.map((r) => {
+    const ratio = median(r.with) / median(r.without);
+    return {
+      case: r.case, 'watched req/s': Math.round(median(r.with)), 'unwatched req/s': Math.round(median(r.without)),
+      ratio: `${(ratio * 100).toFixed(0)}%`, target: `≥ ${TARGET * 100}%`, met: ratio >= TARGET ? 'yes' : 'NO',
+      'updates/s': r.updatesPerSec.toFixed(1),
+      'watched rounds': r.with.map(Math.round).join(' '), 'unwatched rounds': r.without.map(Math.round).join(' '),
+    };
+  }));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printConsoleBench(await benchConsole());

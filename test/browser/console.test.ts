@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Telnyx from 'telnyx';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { ARTIFACTS, launch, openConsole, tab } from './support.js';
+
+/**
+ * The live console in a real browser: the page served at / by the emulator, watched through
+ * server-sent events and driven through the control API, while the test plays the app with the
+ * official SDK and receives its webhooks.
+ */
+let em: RunningEmulator;
+let receiver: Receiver;
+let browser: Browser;
+const opened: { page: Page; problems: string[] }[] = [];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  em = await startEmulator(defaultConfig({ webhookUrl: `${receiver.url}/webhooks` }));
+  browser = await launch();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await em?.close();
+  await receiver?.close();
+});
+
+const sdk = (key: string) => new Telnyx({ apiKey: key, baseURL: `${em.url}/v2`, maxRetries: 0 });
+
+async function open(key?: string) {
+  const tabAndProblems = await openConsole(browser, em.url, key);
+  opened.push(tabAndProblems);
+  return tabAndProblems;
+}
+
+/** Fills the page's "Place an inbound caller" form and submits it; resolves with the new call's row. */
+async function placeFromPage(page: Page, from: string, opts: { answered?: boolean } = {}) {
+  await tab(page, 'calls');
+  const form = page.locator('#place-call');
+  await form.locator('input[name="from"]').fill(from);
+  await form.locator('input[name="to"]').fill('+15550100000');
+  await form.locator('input[name="connection_id"]').fill('console-test');
+  await form.locator('input[name="answered"]').setChecked(opts.answered ?? false);
+  await form.locator('button[type="submit"]').click();
+  const row = page.locator('#calls-body tr', { hasText: from });
+  await row.waitFor();
+  return row;
+}
+
+/** Runs `action`, then waits for `selector` on the page; returns how long it took to appear. */
+async function appearsAfter(page: Page, action: () => Promise<unknown>, selector: string): Promise<number> {
+  await action();
+  const t0 = performance.now();
+  await page.locator(selector).first().waitFor({ timeout: 10_000 });
+  return performance.now() - t0;
+}
+
+describe('the live console', { timeout: 90_000 }, () => {
+  it('is what / leads to, and loads with its own assets and no console errors', async () => {
+    const res = await fetch(`${em.url}/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/console');
+
+    const requested: string[] = [];
+    const { page, problems } = await open();
+    page.on('request', (r) => requested.push(r.url()));
+    await page.reload();
+    await expect(page.title()).resolves.toBe('telnyx-mock console');
+    await page.locator('#account-list').waitFor();
+    // Offline: every request the page makes stays on the emulator.
+    expect(requested.filter((u) => !u.startsWith(em.url) && !u.startsWith('data:'))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('places a caller from the page: the call appears, and call.initiated shows in the timeline', async () => {
+    const key = 'KEY_console_place';
+    const { page, problems } = await open(key);
+    const row = await placeFromPage(page, '+15550007001');
+    expect(await row.getAttribute('data-state')).toBe('ringing');
+    const id = await row.getAttribute('data-call');
+
+    await tab(page, 'timeline');
+    const entry = page.locator('#timeline-list li[data-event="call.initiated"]');
+    await entry.waitFor();
+    await entry.click();
+    // The exact body sent: the signed envelope, naming the call.
+    const body = page.locator('#entry-body');
+    await body.waitFor();
+    const sent = JSON.parse(await body.textContent() ?? '');
+    expect(sent.data).toMatchObject({ event_type: 'call.initiated', payload: { call_control_id: id, from: '+15550007001' } });
+    await expect(page.locator('#timeline-detail').textContent()).resolves.toContain('telnyx-signature-ed25519');
+    // …and the same webhook reached the app.
+    await receiver.until(() => receiver.requests.some((r) =>
+      r.json.data.event_type === 'call.initiated' && r.json.data.payload.call_control_id === id), 5000, 'call.initiated');
+
+    // Answering from the page is the app's own command (POST /v2/calls/{id}/actions/answer).
+    await tab(page, 'calls');
+    await row.locator('button[data-act="answer"]').click();
+    await page.locator(`#calls-body tr[data-call="${id}"][data-state="answered"]`).waitFor();
+    await tab(page, 'timeline');
+    await page.locator('#timeline-list li[data-kind="request"]', { hasText: `POST /v2/calls/${id}/actions/answer → 200` }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows what the app does through the SDK live, without a reload, within a second', async () => {
+    const key = 'KEY_console_live';
+    const client = sdk(key);
+    const { page, problems } = await open(key);
+    const host = await placeFromPage(page, '+15550008001', { answered: true });
+    const hostId = (await host.getAttribute('data-call'))!;
+    const guest = await placeFromPage(page, '+15550008002', { answered: true });
+    const guestId = (await guest.getAttribute('data-call'))!;
+    await tab(page, 'conferences');
+
+    let conferenceId = '';
+    const created = await appearsAfter(page, async () => {
+      conferenceId = (await client.conferences.create({ call_control_id: hostId, name: 'console-demo' })).data!.id;
+    }, '.card[data-conference] h3:text("console-demo")');
+    const joined = await appearsAfter(page, () => client.conferences.actions.join(conferenceId, { call_control_id: guestId }),
+      `#participants-table tr[data-participant="${guestId}"]`);
+    const muted = await appearsAfter(page, () => client.conferences.actions.mute(conferenceId, { call_control_ids: [guestId] }),
+      `#participants-table tr[data-participant="${guestId}"] [data-flag="muted"]`);
+    expect({ created, joined, muted }).toEqual({ created: expect.any(Number), joined: expect.any(Number), muted: expect.any(Number) });
+    for (const ms of [created, joined, muted]) expect(ms).toBeLessThan(1000);
+    // Only the guest was muted; the host's row has no badge.
+    expect(await page.locator(`#participants-table tr[data-participant="${hostId}"] [data-flag="muted"]`).count()).toBe(0);
+    await expect(page.locator('#conference-time-left').textContent()).resolves.toMatch(/^3:59:\d\d left$/);
+
+    expect(problems).toEqual([]);
+  });
+
+  it('hangs up from the page, and the app receives call.hangup', async () => {
+    const key = 'KEY_console_hangup';
+    const { page, problems } = await open(key);
+    const row = await placeFromPage(page, '+15550009001', { answered: true });
+    const id = (await row.getAttribute('data-call'))!;
+    await row.locator('button[data-act="hangup"]').click();
+    await receiver.until(() => receiver.requests.some((r) =>
+      r.json.data.event_type === 'call.hangup' && r.json.data.payload.call_control_id === id), 5000, 'call.hangup');
+    const hangup = receiver.requests.find((r) => r.json.data.event_type === 'call.hangup' && r.json.data.payload.call_control_id === id)!;
+    expect(hangup.json.data.payload).toMatchObject({ hangup_source: 'caller', hangup_cause: 'normal_clearing' });
+    await page.locator(`#calls-body tr[data-call="${id}"][data-state="hangup"]`).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows one account at a time: the picker lists keys newest first and switching shows only that account', async () => {
+    const [a, b] = ['KEY_console_alpha', 'KEY_console_beta'];
+    const alphaCall = (await sdkPlace(a, '+15550010001')).call_control_id;
+    const betaCall = (await sdkPlace(b, '+15550010002')).call_control_id;
+    const { page, problems } = await open(b);
+    await page.locator(`#calls-body tr[data-call="${betaCall}"]`).waitFor();
+    expect(await page.locator(`#calls-body tr[data-call="${alphaCall}"]`).count()).toBe(0);
+
+    const keys = await page.locator('#account-list button').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key));
+    expect(keys.indexOf(b)).toBeLessThan(keys.indexOf(a));
+    expect(keys.indexOf(a)).toBeGreaterThanOrEqual(0);
+
+    await page.locator(`#account-list button[data-key="${a}"]`).click();
+    await page.locator(`#calls-body tr[data-call="${alphaCall}"]`).waitFor();
+    expect(await page.locator(`#calls-body tr[data-call="${betaCall}"]`).count()).toBe(0);
+    await expect(page.locator('#clock-state').textContent()).resolves.toContain(a);
+
+    // A key can be typed: a fresh one shows an empty account.
+    await page.locator('#account-key').fill('KEY_console_typed');
+    await page.locator('#account-form button[type="submit"]').click();
+    await page.locator('#clock-state', { hasText: 'KEY_console_typed' }).waitFor();
+    expect(await page.locator('#calls-body tr').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('drives the clock, numbers, faults and digits through the control API', async () => {
+    const key = 'KEY_console_drive';
+    const { page, problems } = await open(key);
+    await page.locator('[data-action="freeze"]').click();
+    await page.locator('#clock-state[data-frozen="true"]').waitFor();
+    await page.locator('form[data-action="advance"] input').fill('PT1H');
+    await page.locator('form[data-action="advance"] button').click();
+    // Frozen, then an hour on: the offset from wall time is about an hour (less what has passed since).
+    await page.locator('#clock-state', { hasText: /frozen · offset \+(0:59|1:00):/ }).waitFor();
+
+    const row = await placeFromPage(page, '+15550011001', { answered: true });
+    const id = (await row.getAttribute('data-call'))!;
+    await row.locator('input[data-draft]').fill('12#');
+    await row.locator('button[data-act="dtmf"]').click();
+    await expect.poll(async () => (await (await fetch(`${em.url}/_mock/webhooks?event_type=call.dtmf.received&call_control_id=${encodeURIComponent(id)}`, {
+      headers: { authorization: `Bearer ${key}` },
+    })).json()).data.length, { timeout: 5000 }).toBe(3);
+
+    await tab(page, 'control');
+    const number = page.locator('form[data-action="set-number"]');
+    await number.locator('input[name="e164"]').fill('+15557770001');
+    await number.locator('select[name="behaviour"]').selectOption('busy');
+    await number.locator('button').click();
+    await page.locator('#number-list li', { hasText: '+15557770001: busy' }).waitFor();
+
+    const fault = page.locator('form[data-action="add-fault"]');
+    await fault.locator('input[name="path"]').fill('/v2/conferences');
+    await fault.locator('button').click();
+    await page.locator('#fault-list li', { hasText: '/v2/conferences → 503' }).waitFor();
+    await expect(sdk(key).conferences.list()).rejects.toMatchObject({ status: 503 });
+    await page.screenshot({ path: `${ARTIFACTS}control.png` });
+
+    await page.locator('form[data-action="reset"] button').click();
+    await page.locator('#number-list li').waitFor({ state: 'detached' });
+    await page.locator('#clock-state[data-frozen="false"]').waitFor();
+    await tab(page, 'calls');
+    expect(await page.locator('#calls-body tr').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs a scenario from fixtures/ through the control API and shows its result', async () => {
+    const key = 'KEY_console_scenario';
+    const { page, problems } = await open(key);
+    await tab(page, 'control');
+    const form = page.locator('form[data-action="run-scenario"]');
+    await form.locator('select[name="fixture"] option[value="support-queue.json"]').waitFor({ state: 'attached' });
+    await form.locator('select[name="fixture"]').selectOption('support-queue.json');
+    await form.locator('button').click();
+    // No app answers here: the first caller arrives (a call the views show), then the wait for the
+    // app to answer fails and the run reports it.
+    const result = page.locator('#scenario-result', { hasText: '"passed": false' });
+    await result.waitFor({ timeout: 30_000 });
+    const run = JSON.parse(await result.textContent() ?? '');
+    expect(run).toMatchObject({ name: 'Support queue', passed: false });
+    expect(run.steps.slice(0, 2).map((s: { status: string }) => s.status)).toEqual(['passed', 'failed']);
+    await tab(page, 'calls');
+    await page.locator(`#calls-body tr[data-call="${run.calls.alice}"]`).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows queues with their callers in position order', async () => {
+    const key = 'KEY_console_queue';
+    const client = sdk(key);
+    const { page, problems } = await open(key);
+    const ids = [];
+    for (const from of ['+15550012001', '+15550012002', '+15550012003']) {
+      const id = (await sdkPlace(key, from)).call_control_id;
+      await client.calls.actions.enqueue(id, { queue_name: 'support' });
+      ids.push(id);
+    }
+    await tab(page, 'queues');
+    const rows = page.locator('.queue[data-queue="support"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(3);
+    expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.caller))).toEqual(ids);
+    expect(problems).toEqual([]);
+  });
+});
+
+/** An answered inbound call placed through the control API as the test (not the page). */
+async function sdkPlace(key: string, from: string): Promise<{ call_control_id: string }> {
+  const res = await fetch(`${em.url}/_mock/calls`, {
+    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ from, to: '+15550100000', connection_id: 'console-test', answered: true }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()).data;
+}
