@@ -1,3 +1,4 @@
+import { requireAdmin } from '../commands/admin.js';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { readdir, readFile } from 'node:fs/promises';
@@ -50,9 +51,12 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
   const app = new Hono();
   const { accounts } = deps;
 
-  const account = (c: Context) => {
+  const keyOf = (c: Context) => {
     const header = c.req.header('authorization') ?? '';
-    const key = c.req.query('key') || (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
+    return c.req.query('key') || (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
+  };
+  const account = (c: Context) => {
+    const key = keyOf(c);
     if (!key) throw errors.authenticationFailed();
     return accounts.peek(key);
   };
@@ -68,9 +72,12 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
   app.get(`${CONSOLE_PATH}/assets/console.css`, (c) =>
     c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
 
-  // The account picker's list: every key used since start. The one cross-account read, kept
-  // to this one route so a deployment can put an admin key in front of it.
-  app.get(`${CONSOLE_PATH}/api/accounts`, (c) => c.json({ data: consoleReads.listAccounts(accounts) }));
+  // The account picker's list: every key used since start. The one cross-account read: with
+  // TELNYX_MOCK_ADMIN_KEY set, only that key may list the others (403 10010 otherwise).
+  app.get(`${CONSOLE_PATH}/api/accounts`, (c) => {
+    requireAdmin({ key: keyOf(c), services: accounts.services });
+    return c.json({ data: consoleReads.listAccounts(accounts) });
+  });
 
   app.get(`${CONSOLE_PATH}/api/snapshot`, (c) =>
     c.body(snapshotJson(consoleReads.consoleSnapshot(account(c))), 200, { 'content-type': 'application/json' }));

@@ -290,6 +290,26 @@ describe('row 15: reset of every account with TELNYX_MOCK_ADMIN_KEY set', () => 
   });
 });
 
+describe("row 15: the console's account picker with TELNYX_MOCK_ADMIN_KEY set", () => {
+  it('lists other accounts to the admin key only', async () => {
+    const guarded = await startEmulator(defaultConfig({ adminKey: 'KEY_admin' }));
+    try {
+      await fetch(`${guarded.url}/_mock/calls`, {
+        method: 'POST', headers: auth('KEY_victim'),
+        body: JSON.stringify({ from: '+15550001000', to: '+15559990000', connection_id: 'c' }),
+      });
+      const list = (key: string) => fetch(`${guarded.url}/console/api/accounts`, { headers: auth(key) });
+      const refused = await list('KEY_tenant');
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).errors[0]).toMatchObject({ code: '10010' });
+      const keys = (await (await list('KEY_admin')).json()).data.map((a: { key: string }) => a.key);
+      expect(keys).toContain('KEY_victim');
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe('webhook_url takes only http: and https: URLs', () => {
   it('refuses other schemes with 422 on every body that takes one', async () => {
     const key = 'KEY_urls';
