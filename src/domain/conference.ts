@@ -150,8 +150,9 @@ function addParticipant(ctx: Ctx, conf: Conference, call: CallLeg, j: JoinConfer
     status: 'joined',
     muted: j.mute ?? false,
     // CreateConferenceRequest.start_conference_on_create: "If the conference isn't started all
-    // participants that join are automatically put on hold." (`hold` asks for no more than that.)
-    onHold: conf.status === 'init',
+    // participants that join are automatically put on hold."; JoinConferenceRequest.hold: "Whether
+    // the participant should be put on hold immediately after joining the conference."
+    onHold: conf.status === 'init' || (j.hold ?? false),
     supervisorRole: role,
     whisperCallControlIds: role === 'whisper' ? j.whisperCallControlIds ?? [] : [],
     endConferenceOnExit: j.endConferenceOnExit ?? false,

@@ -176,7 +176,7 @@ describe('conference recording', () => {
 describe('hold on join', () => {
   // SDK ConferenceJoinParams.hold: "Whether the participant should be put on hold immediately
   // after joining the conference." and hold_audio_url: "Takes effect only when
-  // "start_conference_on_create" is set to "false"." — hold applies while the conference waits to start.
+  // "start_conference_on_create" is set to "false"." — the hold audio waits for the start; the hold itself does not.
   // CreateConferenceRequest.start_conference_on_create: "If the conference isn't started all
   // participants that join are automatically put on hold."
   it('puts every participant on hold while the conference has not started, hold or not', async () => {
@@ -190,20 +190,24 @@ describe('hold on join', () => {
     expect(held.body.data.map((p: { call_control_id: string }) => p.call_control_id).sort()).toEqual([host, alice, bob].sort());
   });
 
-  it('does not put a joiner on hold in a conference that started on creation', async () => {
+  it('puts a joiner asking for hold on hold in a conference that started on creation, and only that joiner', async () => {
     const { id } = await d.conference();
-    const alice = await d.call();
+    const [alice, bob] = [await d.call(), await d.call()];
     await d.join(id, alice, { hold: true });
-    expect(await d.participant(id, alice)).toMatchObject({ status: 'joined', on_hold: false });
+    await d.join(id, bob);
+    expect(await d.participant(id, alice)).toMatchObject({ status: 'joined', on_hold: true });
+    expect(await d.participant(id, bob)).toMatchObject({ status: 'joined', on_hold: false });
   });
 
-  it('does not put a joiner on hold once a start_conference_on_enter participant has started the conference', async () => {
+  it('once a start_conference_on_enter participant has started the conference, holds only joiners asking for it', async () => {
     const { id } = await d.conference({ start_conference_on_create: false });
-    const [starter, late] = [await d.call(), await d.call()];
+    const [starter, late, held] = [await d.call(), await d.call(), await d.call()];
     await d.join(id, starter, { start_conference_on_enter: true });
     expect((await d.v2.get(`/v2/conferences/${id}`)).body.data.status).toBe('in_progress');
-    await d.join(id, late, { hold: true });
+    await d.join(id, late);
+    await d.join(id, held, { hold: true });
     expect((await d.participant(id, late)).on_hold).toBe(false);
+    expect((await d.participant(id, held)).on_hold).toBe(true);
   });
 });
 
