@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import type { CallDirection, CallState, HangupCause, HangupSource, NumberBehaviourKind } from './enums.js';
+import type { AmdResult, CallDirection, CallState, HangupCause, HangupSource, NumberBehaviourKind } from './enums.js';
 
 /** A call leg: one side of a phone call, addressed by its call_control_id. */
 export const callLegs = sqliteTable('call_legs', {
@@ -45,4 +45,6 @@ export const numbers = sqliteTable('numbers', {
   e164: text('e164').notNull(),
   behaviour: text('behaviour').$type<NumberBehaviourKind>().notNull(),
   answerAfterSecs: integer('answer_after_secs').notNull(),
+  /** What answering machine detection finds when a transfer to it asks (null: human). */
+  amdResult: text('amd_result').$type<AmdResult>(),
 }, (t) => [primaryKey({ columns: [t.account, t.e164] })]);

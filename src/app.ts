@@ -6,6 +6,7 @@ import { conferenceRoutes } from './routes/conferences.js';
 import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
 import { mockRoutes } from './routes/mock.js';
+import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 
 export interface AppDeps {
@@ -32,6 +33,8 @@ export function createApp(deps: AppDeps) {
   const mock = new Hono<Env>();
   // Health answers without a key, so orchestrators can probe it.
   mock.get('/health', (c) => c.json({ status: 'ok' }));
+  // Recording files answer without a key too: apps download them like Telnyx's pre-signed URLs.
+  mock.route('/recordings', recordingRoutes(deps.accounts));
   mock.use('*', auth);
   mock.route('/', mockRoutes({ publicKey: deps.publicKey }));
   app.route('/_mock', mock);

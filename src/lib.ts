@@ -57,6 +57,8 @@ export interface MockOptions {
   dbPath?: string;
   /** How long simulated play/speak media lasts, in seconds (default 3). */
   mediaDurationSecs?: number;
+  /** Where apps reach the server, for recording URLs; default: the origin the app's request used. */
+  publicUrl?: string;
 }
 
 /** A caller arriving on an inbound call. */
@@ -137,6 +139,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.signingKey !== undefined) overrides.signingKey = opts.signingKey;
   if (opts.dbPath !== undefined) overrides.dbPath = opts.dbPath;
   if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
+  if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
   const em = await startEmulator(defaultConfig(overrides));
   return {
     ...mockControl(em, opts.apiKey ?? DEFAULT_API_KEY),
@@ -167,7 +170,11 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     pressDigits: (id, digits) => callers.pressDigits(account, id, { digits }),
     speech: (id, state) => callers.speech(account, id, { state }),
     setNumber: (e164, n) => {
-      numbers.setNumber(account, e164, { behaviour: n.behaviour, answer_after_secs: 'answerAfterSecs' in n ? n.answerAfterSecs : undefined });
+      numbers.setNumber(account, e164, {
+        behaviour: n.behaviour,
+        answer_after_secs: 'answerAfterSecs' in n ? n.answerAfterSecs : undefined,
+        amd_result: 'amdResult' in n ? n.amdResult : undefined,
+      });
     },
     clearNumber: (e164) => { numbers.clearNumber(account, e164); },
     advance: (by) => clock.advanceClock(account, { seconds: by }),

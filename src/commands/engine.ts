@@ -7,6 +7,8 @@ import type { Ctx, DomainSettings, EventSubject, NumberBehaviour } from '../doma
 import { conferenceExpired, mediaEnded } from '../domain/conference.js';
 import { queueTimedOut } from '../domain/queue.js';
 import { dialAnswerDue, dialTimeoutDue, gatherTimedOut } from '../domain/call-leg.js';
+import { timeLimitReached } from '../domain/transfer.js';
+import { recordingMaxLengthReached } from '../domain/recording.js';
 import { webhookDestination, type GlobalWebhookConfig } from '../webhooks/routing.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { Changes } from '../changes.js';
@@ -155,6 +157,8 @@ function fireTimer(ctx: Ctx, timer: Timer): void {
     case 'dial_answer': { const c = call(); if (c) dialAnswerDue(ctx, c); return; }
     case 'dial_timeout': { const c = call(); if (c) dialTimeoutDue(ctx, c); return; }
     case 'gather_timeout': { const c = call(); if (c) gatherTimedOut(ctx, c); return; }
+    case 'call_time_limit': { const c = call(); if (c) timeLimitReached(ctx, c); return; }
+    case 'recording_max_length': recordingMaxLengthReached(ctx, timer.subjectId); return;
     default: assertNever(timer.kind);
   }
 }

@@ -6,6 +6,8 @@ import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
+import { transferAnswered, transferLegsEnd } from './transfer.js';
+import { callRecordingsEnd } from './recording.js';
 
 /**
  * Call legs: ringing → answered → hangup. Only a live, answered call can create or join a
@@ -35,6 +37,8 @@ export interface NewCall {
   clientState?: string | null;
   webhookUrl?: string | null;
   webhookFailoverUrl?: string | null;
+  /** The session the leg joins (a transfer's leg B shares A's); a new one by default. */
+  callSessionId?: string;
 }
 
 function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg {
@@ -42,7 +46,7 @@ function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg
     callControlId: ctx.ids.callControlId(),
     account: ctx.account,
     callLegId: ctx.ids.uuid(),
-    callSessionId: ctx.ids.uuid(),
+    callSessionId: c.callSessionId ?? ctx.ids.uuid(),
     connectionId: c.connectionId,
     from: c.from,
     to: c.to,
@@ -160,6 +164,9 @@ export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: 
   }
 
   ctx.emit('call.hangup', payloads.callHangup(call), { call });
+  // A transfer leg still ringing fails or is cancelled; recordings still going are saved.
+  transferLegsEnd(ctx, call);
+  callRecordingsEnd(ctx, call);
 
   if (call.bridgedTo) {
     const peer = ctx.store.call(call.bridgedTo);
@@ -279,7 +286,9 @@ export function gatherTimedOut(ctx: Ctx, call: CallLeg): void {
 
 /** Timers for dialed calls: the far end answers late, or never. */
 export function dialAnswerDue(ctx: Ctx, call: CallLeg): void {
-  if (call.state === 'ringing') answer(ctx, call);
+  if (call.state !== 'ringing') return;
+  answer(ctx, call);
+  transferAnswered(ctx, call);
 }
 export function dialTimeoutDue(ctx: Ctx, call: CallLeg): void {
   if (call.state === 'ringing') hangupCall(ctx, call, 'timeout', 'callee');

@@ -1,6 +1,6 @@
 import type {
   CallLeg, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
-  Participant, Queue, QueueCall, Timer, WebhookEventRow,
+  Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
 
@@ -57,6 +57,20 @@ export interface AccountStore {
   mediaOf(conferenceId: string): MediaPlayback[];
   saveMedia(m: MediaPlayback): void;
   deleteMedia(id: string): void;
+
+  // recordings (call and conference)
+  recording(id: string): Recording | undefined;
+  /** The call's recordings still running or paused, oldest first. */
+  activeRecordingsOfCall(callControlId: string): Recording[];
+  saveRecording(r: Recording): void;
+
+  // transfers still ringing
+  /** The transfer that dialed this leg B, while B rings. */
+  transfer(callControlId: string): Transfer | undefined;
+  /** The transfers of call A still ringing. */
+  transfersFrom(callControlId: string): Transfer[];
+  saveTransfer(t: Transfer): void;
+  deleteTransfer(callControlId: string): void;
 
   // timers
   addTimer(dueAt: number, kind: TimerKind, subjectId: string): void;

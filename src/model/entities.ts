@@ -4,6 +4,7 @@
  */
 import type {
   callLegs, conferences, participants, queues, queueCalls, timers, mediaPlaybacks, webhookEvents, numbers,
+  recordings, transfers,
 } from '../../schema/index.js';
 
 export type CallLeg = typeof callLegs.$inferSelect;
@@ -16,6 +17,8 @@ export type MediaPlayback = typeof mediaPlaybacks.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, 'seq'>;
 export type NumberRow = typeof numbers.$inferSelect;
+export type Recording = typeof recordings.$inferSelect;
+export type Transfer = typeof transfers.$inferSelect;
 export type { PendingGather, DeliveryAttempt } from '../../schema/index.js';
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */

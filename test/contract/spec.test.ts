@@ -45,6 +45,8 @@ beforeAll(async () => {
   await http.as(KEY).post(`/v2/calls/${ids.kept}/actions/enqueue`, { queue_name: 'kept', keep_after_hangup: true });
   mockControl(em, KEY).hangup(ids.kept);
   ids.joiner = call();
+  ids.recorded = call();
+  ids.transferred = call();
 });
 afterAll(() => em.dispose());
 
@@ -56,6 +58,11 @@ function example(method: string, path: string): { url: string; body?: object } {
     '/calls/{call_control_id}/actions/bridge': ids.agent,
     '/calls/{call_control_id}/actions/leave_queue': ids.queued,
     '/calls/{call_control_id}/actions/hangup': ids.host,
+    '/calls/{call_control_id}/actions/record_start': ids.recorded,
+    '/calls/{call_control_id}/actions/record_pause': ids.recorded,
+    '/calls/{call_control_id}/actions/record_resume': ids.recorded,
+    '/calls/{call_control_id}/actions/record_stop': ids.recorded,
+    '/calls/{call_control_id}/actions/transfer': ids.transferred,
   };
   const callId = method === 'DELETE' ? ids.kept : callFor[path] ?? (path.startsWith('/queues') ? ids.queued : ids.guest);
   const queueName = method === 'DELETE' ? (path.includes('/calls/') ? 'kept' : 'empty') : 'support';
@@ -80,6 +87,8 @@ function example(method: string, path: string): { url: string; body?: object } {
     'POST /calls/{call_control_id}/actions/reject': { cause: 'USER_BUSY' },
     'POST /conferences/{id}/actions/join': { call_control_id: ids.joiner },
     'POST /conferences/{id}/actions/leave': { call_control_id: ids.joiner },
+    'POST /calls/{call_control_id}/actions/record_start': { format: 'wav', channels: 'single' },
+    'POST /calls/{call_control_id}/actions/transfer': { to: '+15550003333' },
   };
   return { url, body: bodies[`${method} ${path}`] ?? {} };
 }
@@ -99,6 +108,7 @@ interface Done {
 const events = (ws: LoggedWebhook[]) => ws.map((w) => [w.event_type, w.call_control_id]);
 const participant = (ref: string) => d.participant(ids.conference, ref);
 const joined = async () => (await d.participants(ids.conference)).filter((p) => p.status === 'joined');
+const callAction = (id: string, name: string, body: object) => http.as(KEY).post(`/v2/calls/${enc(id)}/actions/${name}`, body);
 const conferenceAction = (name: string, body: object) => http.as(KEY).post(`/v2/conferences/${ids.conference}/actions/${name}`, body);
 const queueCalls = async (name: string) =>
   ((await http.as(KEY).get(`/v2/queues/${name}/calls`)).body.data as Array<{ call_control_id: string }>).map((c) => c.call_control_id);
@@ -160,6 +170,38 @@ const EFFECTS: Partial<Record<string, (done: Done) => Promise<void>>> = {
     expect(dequeued).toMatchObject({ event_type: 'call.dequeued', call_control_id: ids.queued });
     expect(dequeued.data.payload).toMatchObject({ queue: 'support', reason: 'leave' });
     expect((await d.farEnd(ids.queued)).is_alive).toBe(true);
+  },
+  'POST /calls/{call_control_id}/actions/record_start': async ({ sent }) => {
+    // SDK: "Recording will stop on call hang-up, or can be initiated via the Stop Recording command."
+    expect(await sent()).toEqual([]);
+    expect((await callAction(ids.recorded, 'record_start', { format: 'wav', channels: 'single' })).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/record_pause': async ({ sent }) => {
+    // "There are no webhooks associated with this command."
+    expect(await sent()).toEqual([]);
+    expect((await callAction(ids.recorded, 'record_start', { format: 'wav', channels: 'single' })).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/record_resume': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    expect((await callAction(ids.recorded, 'record_start', { format: 'wav', channels: 'single' })).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/record_stop': async ({ sent }) => {
+    const [saved] = await sent();
+    expect(saved).toMatchObject({ event_type: 'call.recording.saved', call_control_id: ids.recorded });
+    const urls = saved.data.payload.recording_urls as { wav: string; mp3: null };
+    expect(urls).toEqual({ wav: expect.stringMatching(/\/_mock\/recordings\/[0-9a-f-]{36}\.wav$/), mp3: null });
+    const file = await http.raw.get(new URL(urls.wav).pathname);
+    expect([file.status, file.headers['content-type']]).toEqual([200, 'audio/wav']);
+    // Stopped: nothing left to stop.
+    expect((await callAction(ids.recorded, 'record_stop', {})).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/transfer': async ({ sent }) => {
+    // The new leg to +15550003333 (answering at once) is bridged with the call transferred.
+    const b = String((await d.farEnd(ids.transferred)).bridged_to);
+    expect((await d.farEnd(b)).bridged_to).toBe(ids.transferred);
+    expect(events(await sent())).toEqual([
+      ['call.initiated', b], ['call.answered', b], ['call.bridged', ids.transferred], ['call.bridged', b],
+    ]);
   },
   'POST /calls/{call_control_id}/actions/hangup': async ({ sent }) => {
     expect((await http.as(KEY).get(`/v2/calls/${enc(ids.host)}`)).body.data.is_alive).toBe(false);
@@ -271,7 +313,7 @@ describe("every operation in Telnyx's spec", () => {
       if (res.body.errors?.[0]?.detail?.startsWith('No route for')) unrouted.push(`${method} ${path}`);
     }
     expect(unrouted).toEqual([]);
-    expect(operations.length).toBe(44);
+    expect(operations.length).toBe(49);
   });
 
   // Ordered so that state-changing actions come after the reads that need the state.
@@ -288,7 +330,7 @@ describe("every operation in Telnyx's spec", () => {
 
   it('checks the effect of every action it calls, not only its answer', () => {
     const actions = served.filter((o) => o.path.includes('/actions/')).map((o) => `${o.method} ${o.path}`);
-    expect(actions).toHaveLength(23);
+    expect(actions).toHaveLength(28);
     expect(actions.filter((a) => !EFFECTS[a])).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * the `webhooks:` entries of Telnyx's spec (spec/telnyx-openapi/conferencing.yml, vendored) and the
  * payload interfaces of the official SDK (node_modules/telnyx/resources/webhooks.d.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,20 @@ type Schema = {
   additionalProperties?: boolean | Schema;
 };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const spec = parse(readFileSync(join(root, 'spec', 'telnyx-openapi', 'conferencing.yml'), 'utf8')) as {
+type SpecFile = {
   webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: Schema } } } } }>;
   components: { schemas: Record<string, Schema> };
 };
+
+// conferencing.yml and the subsets vendored beside it (one commit of the spec: shared components are equal).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const specDir = join(root, 'spec', 'telnyx-openapi');
+const spec: SpecFile = { webhooks: {}, components: { schemas: {} } };
+for (const file of readdirSync(specDir).filter((f) => f.endsWith('.yml')).sort()) {
+  const part = parse(readFileSync(join(specDir, file), 'utf8')) as SpecFile;
+  Object.assign(spec.webhooks, part.webhooks);
+  Object.assign(spec.components.schemas, part.components?.schemas);
+}
 
 function resolve(s: Schema): Schema {
   let out = s;
