@@ -42,6 +42,8 @@ export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 /** Work that falls due on an account's clock (timers.kind). */
 export const TIMER_KINDS = [
   'conference_expiry', 'queue_timeout', 'media_end', 'dial_answer', 'dial_timeout', 'gather_timeout',
+  // call-level speak / playback_start (src/domain/call-media.ts)
+  'call_media_end',
   // transfers and recordings (call-transfer.ts, recordings.ts)
   'call_time_limit', 'recording_max_length',
 ] as const;

@@ -20,6 +20,7 @@ import type { JournalEntry, RequestFilter } from './control/journal.js';
 import type { FaultSpec } from './control/faults.js';
 import type { Account } from './commands/account.js';
 import * as callers from './commands/callers.js';
+import * as callMedia from './commands/call-media.js';
 import * as clock from './commands/clock.js';
 import * as faults from './commands/faults.js';
 import * as numbers from './commands/numbers.js';
@@ -27,7 +28,10 @@ import type { NumberConfig } from './commands/numbers.js';
 import { listRequests } from './commands/requests.js';
 import { reset } from './commands/reset.js';
 import { webhookLog, type WebhookLogQuery } from './commands/webhooks.js';
-import { callView, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+import { callMediaJson, callView, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+
+/** One speak / playback of a call (MockControl.media). */
+export type CallMediaView = ReturnType<typeof callMediaJson>;
 import { parseScenarioText, validateScenario, ScenarioError } from './scenario/parse.js';
 import { runScenario, type RunOptions } from './scenario/run.js';
 import type { Scenario, ScenarioResult, StepResult } from './scenario/types.js';
@@ -87,6 +91,10 @@ export interface MockControl {
   pressDigits(callControlId: string, digits: string): void;
   /** The caller starts or stops speaking: moves the conference floor (conference.floor.changed). */
   speech(callControlId: string, state: 'started' | 'stopped'): void;
+  /** The caller says TEXT: call.transcription while transcription runs; moves the conference floor like `speech`. */
+  say(callControlId: string, text: string): void;
+  /** What was spoken and played into a call (speak / playback_start), oldest first, with each one's state and end status. */
+  media(callControlId: string): CallMediaView[];
   /** How a number the app dials answers from now on (default: at once). */
   setNumber(e164: string, behaviour: NumberConfig): void;
   clearNumber(e164: string): void;
@@ -169,6 +177,8 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     hangup: (id) => { callers.farEndHangup(account, id); },
     pressDigits: (id, digits) => callers.pressDigits(account, id, { digits }),
     speech: (id, state) => callers.speech(account, id, { state }),
+    say: (id, text) => callers.say(account, id, { text }),
+    media: (id) => callMedia.callMediaHistory(account, id).map(callMediaJson),
     setNumber: (e164, n) => {
       numbers.setNumber(account, e164, {
         behaviour: n.behaviour,

@@ -3,6 +3,7 @@ import type { CallLeg } from '../model/entities.js';
 import { errors } from '../model/errors.js';
 import * as callLeg from '../domain/call-leg.js';
 import * as conference from '../domain/conference.js';
+import * as callMedia from '../domain/call-media.js';
 import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
 import { address, body, bool, oneOf, pattern, string, url } from './schema.js';
@@ -24,6 +25,8 @@ export const PressDigits = body({
 });
 
 export const Speech = body({ state: oneOf(SPEECH_STATES, { required: true }) });
+
+export const Say = body({ text: string({ required: true, max: 5000 }) });
 
 /** An inbound call arrives: it rings (call.initiated) until the app answers, unless `answered`. */
 export function placeCall(a: Account, input: unknown): CallLeg {
@@ -64,4 +67,13 @@ export function speech(a: Account, callControlId: string, input: unknown): void 
     if (b.state === 'started') conference.speechStarted(ctx, call);
     else conference.speechStopped(ctx, call);
   });
+}
+
+/**
+ * The caller says TEXT: call.transcription carries it while transcription runs on the call, and
+ * in a conference the floor moves to the caller, as with `speech`.
+ */
+export function say(a: Account, callControlId: string, input: unknown): void {
+  const b = Say.parse(input);
+  a.write((ctx) => callMedia.callerSays(ctx, callLeg.requireAnswered(callLeg.requireCall(ctx, callControlId)), b.text));
 }

@@ -8,6 +8,7 @@ import * as callLeg from '../domain/call-leg.js';
 import * as queue from '../domain/queue.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
+import { CALL_MEDIA_ACTIONS } from './call-media.js';
 import { address, body, bool, commandId, custom, int, oneOf, string, url } from './schema.js';
 import { TRANSFER_ACTIONS } from './call-transfer.js';
 import { RECORDING_ACTIONS } from './recordings.js';
@@ -29,7 +30,9 @@ export const Dial = body({
   time_limit_secs: int(30, 14_400),
 });
 
-export const Answer = body({ client_state: string(), command_id: commandId, webhook_url: url() });
+export const Answer = body({
+  client_state: string(), command_id: commandId, webhook_url: url(), webhook_url_method: oneOf(['POST', 'GET'] as const),
+});
 export const Reject = body({
   cause: oneOf(['CALL_REJECTED', 'USER_BUSY'] as const, { required: true }), client_state: string(), command_id: commandId,
 });
@@ -82,7 +85,7 @@ const onCall = (a: Account, id: string, commandId: string | undefined, fn: (ctx:
 
 export const answerCall: CallAction = (a, id, input) => {
   const b = Answer.parse(input);
-  onCall(a, id, b.command_id, (ctx, call) => { callLeg.answerInbound(ctx, call, b.client_state); });
+  onCall(a, id, b.command_id, (ctx, call) => { callLeg.answerInbound(ctx, call, b.client_state, b.webhook_url); });
 };
 
 export const rejectCall: CallAction = (a, id, input) => {
@@ -128,5 +131,5 @@ export const leaveQueue: CallAction = (a, id, input) => {
 export const CALL_ACTIONS: ReadonlyMap<string, CallAction> = new Map([
   ['answer', answerCall], ['reject', rejectCall], ['hangup', hangupCall], ['bridge', bridgeCall],
   ['enqueue', enqueueCall], ['leave_queue', leaveQueue],
-  ...TRANSFER_ACTIONS, ...RECORDING_ACTIONS,
+  ...CALL_MEDIA_ACTIONS, ...TRANSFER_ACTIONS, ...RECORDING_ACTIONS,
 ]);

@@ -1,11 +1,12 @@
 import type { CallLeg } from '../model/entities.js';
 import type { HangupCause, HangupSource } from '../../schema/enums.js';
-import type { PendingGather } from '../../schema/calls.js';
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
+import { gatherHungUp, takeDigit } from './gather.js';
+import { mediaHungUp } from './call-media.js';
 import { transferAnswered, transferLegsEnd } from './transfer.js';
 import { callRecordingsEnd } from './recording.js';
 
@@ -64,6 +65,8 @@ function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg
     bridgedTo: null,
     pendingGather: null,
     gatheredDigits: null,
+    transcriptionEngine: null,
+    dtmfSent: '',
   };
 }
 
@@ -109,11 +112,14 @@ export function receiveCall(ctx: Ctx, c: NewCall & { answered?: boolean }): Call
 }
 
 /** The app answers an inbound call (the far end answers dialed ones: see dial and the control API). */
-export function answerInbound(ctx: Ctx, call: CallLeg, clientState?: string): CallLeg {
+export function answerInbound(ctx: Ctx, call: CallLeg, clientState?: string, webhookUrl?: string): CallLeg {
   requireLive(call);
   if (call.direction === 'outgoing') {
     throw errors.invalid('call_control_id', 'Only an inbound call can be answered; a dialed call is answered by the far end.');
   }
+  // AnswerRequest.webhook_url: "override the URL for which Telnyx will send subsequent webhooks to
+  // for this call" — from call.answered on (first in the precedence of webhooks/routing.ts).
+  if (webhookUrl !== undefined && call.state === 'ringing') call.webhookUrl = webhookUrl;
   return answer(ctx, call, clientState);
 }
 
@@ -145,10 +151,10 @@ export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: 
   call.endTime = ctx.now;
   call.hangupCause = cause;
   call.hangupSource = source;
-  const gather = call.pendingGather;
-  call.pendingGather = null;
+  // A pending gather and the call's audio end with status call_hangup, before call.hangup.
+  gatherHungUp(ctx, call);
+  mediaHungUp(ctx, call);
   ctx.store.saveCall(call);
-  if (gather) ctx.emit('call.gather.ended', { ...gatherEndedPayload(call, gather, 'call_hangup') }, { call });
 
   const participant = ctx.store.participantOfCall(call.callControlId);
   if (participant) participantLeaves(ctx, participant, call);
@@ -230,58 +236,15 @@ export function bridge(ctx: Ctx, call: CallLeg, other: CallLeg, clientState?: st
   ctx.emit('call.bridged', payloads.callBridged(other), { call: other });
 }
 
-// DTMF and gather (control API presses digits; conference gather_using_audio waits for them)
-
-export function startGather(ctx: Ctx, call: CallLeg, gather: PendingGather, timeoutMs: number): void {
-  requireAnswered(call);
-  call.pendingGather = gather;
-  call.gatheredDigits = '';
-  ctx.store.saveCall(call);
-  ctx.store.cancelTimers(call.callControlId, 'gather_timeout');
-  ctx.schedule(ctx.now + timeoutMs, 'gather_timeout', call.callControlId);
-}
-
-function gatherEndedPayload(call: CallLeg, gather: PendingGather, status: string) {
-  const p = payloads.callGatherEnded(call, call.gatheredDigits ?? '', status);
-  return gather.clientState ? { ...p, client_state: gather.clientState } : p;
-}
-
-function endGather(ctx: Ctx, call: CallLeg, status: string) {
-  const gather = call.pendingGather!;
-  const payload = gatherEndedPayload(call, gather, status);
-  call.pendingGather = null;
-  call.gatheredDigits = null;
-  ctx.store.saveCall(call);
-  ctx.store.cancelTimers(call.callControlId, 'gather_timeout');
-  ctx.emit('call.gather.ended', payload, { call, conferenceId: gather.conferenceId ?? undefined });
-}
+// DTMF (the control API presses digits; gathers are in gather.ts)
 
 /** The caller presses digits: call.dtmf.received for each, and a pending gather may complete. */
 export function pressDigits(ctx: Ctx, call: CallLeg, digits: string): void {
   requireAnswered(call);
   for (const digit of digits) {
     ctx.emit('call.dtmf.received', payloads.callDtmfReceived(call, digit), { call });
-    const gather = call.pendingGather;
-    if (!gather) continue;
-    if (digit === gather.terminatingDigit) {
-      const n = (call.gatheredDigits ?? '').length;
-      endGather(ctx, call, n >= gather.minimumDigits ? 'valid' : 'invalid');
-      continue;
-    }
-    if (!gather.validDigits.includes(digit)) {
-      endGather(ctx, call, 'invalid');
-      continue;
-    }
-    call.gatheredDigits = (call.gatheredDigits ?? '') + digit;
-    if (call.gatheredDigits.length >= gather.maximumDigits) endGather(ctx, call, 'valid');
-    else ctx.store.saveCall(call);
+    takeDigit(ctx, call, digit);
   }
-}
-
-export function gatherTimedOut(ctx: Ctx, call: CallLeg): void {
-  if (!call.pendingGather) return;
-  const n = (call.gatheredDigits ?? '').length;
-  endGather(ctx, call, n > 0 && n >= call.pendingGather.minimumDigits ? 'valid' : 'timeout');
 }
 
 /** Timers for dialed calls: the far end answers late, or never. */

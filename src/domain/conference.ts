@@ -3,7 +3,8 @@ import type { BeepEnabled, EndReason, SupervisorRole } from '../../schema/enums.
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
-import { hangupCall, requireAnswered, requireCall, setClientState, startGather } from './call-leg.js';
+import { hangupCall, requireAnswered, requireCall, setClientState } from './call-leg.js';
+import { startGather } from './gather.js';
 import { finishRecording, pauseRecording, recordingUrls, resumeRecording, startRecording } from './recording.js';
 
 /** Conferences last 4 hours unless `duration_minutes` says otherwise (Telnyx docs). */

@@ -78,6 +78,20 @@ export const payloads = {
   callGatherEnded: (call: CallLeg, digits: string, status: string) => ({
     ...callFields(call), ...endpoints(call), digits, status,
   }),
+  // call-level media and transcription (src/domain/call-media.ts)
+  callSpeakStarted: (call: CallLeg) => ({ ...callFields(call) }),
+  callSpeakEnded: (call: CallLeg, status: string) => ({ ...callFields(call), status }),
+  /** playback_content names no source: "`media_url` and `media_name` … will be empty". */
+  callPlaybackStarted: (call: CallLeg, m: { mediaUrl: string | null; mediaName: string | null }, overlay: boolean) => ({
+    ...callFields(call), media_url: m.mediaUrl ?? undefined, media_name: m.mediaName ?? undefined, overlay,
+  }),
+  callPlaybackEnded: (call: CallLeg, m: { mediaUrl: string | null; mediaName: string | null }, overlay: boolean, status: string) => ({
+    ...callFields(call), media_url: m.mediaUrl ?? undefined, media_name: m.mediaName ?? undefined, overlay, status,
+  }),
+  callTranscription: (call: CallLeg, transcript: string, track?: 'inbound') => ({
+    ...callFields(call),
+    transcription_data: { transcript, confidence: 1, is_final: true, transcription_track: track },
+  }),
   callEnqueued: (call: CallLeg, queue: string, position: number, avgWait: number) => ({
     ...callFields(call), queue, current_position: position, queue_avg_wait_time_secs: avgWait,
   }),

@@ -4,6 +4,7 @@ import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { bridge, requireAnswered, requireCall, setClientState } from './call-leg.js';
+import { mediaLeftQueue } from './call-media.js';
 
 /** Telnyx's default max_size for a queue (spec: CreateQueueRequest.max_size default 300). */
 export const DEFAULT_MAX_SIZE = 300;
@@ -91,6 +92,8 @@ export function dequeue(ctx: Ctx, qc: QueueCall, call: CallLeg, reason: DequeueR
   ctx.store.deleteQueueCall(qc.callControlId);
   ctx.store.cancelTimers(qc.callControlId, 'queue_timeout');
   ctx.emit('call.dequeued', payloads.callDequeued(call, q.name, position, reason, waitSecs(qc, ctx.now)), { call });
+  // Hold music started while the call waited ends as it leaves (a hang-up has ended it already).
+  mediaLeftQueue(ctx, call);
 }
 
 export function leaveQueue(ctx: Ctx, call: CallLeg, clientState?: string): void {

@@ -1,5 +1,5 @@
 import type {
-  CallLeg, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
@@ -57,6 +57,12 @@ export interface AccountStore {
   mediaOf(conferenceId: string): MediaPlayback[];
   saveMedia(m: MediaPlayback): void;
   deleteMedia(id: string): void;
+
+  // call media (speak / playback_start on a call)
+  callMedia(id: string): CallMedia | undefined;
+  /** A call's media, queued, playing and ended, in the order it was asked for. */
+  callMediaOf(callControlId: string): CallMedia[];
+  saveCallMedia(m: CallMedia): void;
 
   // recordings (call and conference)
   recording(id: string): Recording | undefined;

@@ -3,7 +3,7 @@
  * Their shapes come from the drizzle tables in schema/ (one definition for the SQL and the types).
  */
 import type {
-  callLegs, conferences, participants, queues, queueCalls, timers, mediaPlaybacks, webhookEvents, numbers,
+  callLegs, conferences, participants, queues, queueCalls, timers, mediaPlaybacks, webhookEvents, numbers, callMedia,
   recordings, transfers,
 } from '../../schema/index.js';
 
@@ -17,9 +17,11 @@ export type MediaPlayback = typeof mediaPlaybacks.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, 'seq'>;
 export type NumberRow = typeof numbers.$inferSelect;
+/** speak / playback_start on a call: queued, playing or ended (the call's media history). */
+export type CallMedia = typeof callMedia.$inferSelect;
 export type Recording = typeof recordings.$inferSelect;
 export type Transfer = typeof transfers.$inferSelect;
-export type { PendingGather, DeliveryAttempt } from '../../schema/index.js';
+export type { PendingGather, GatherPrompt, DeliveryAttempt } from '../../schema/index.js';
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */
 export type ConferenceView = Pick<Conference, 'id' | 'name' | 'status' | 'region' | 'connectionId' | 'createdAt'

@@ -96,6 +96,9 @@ export const errors = {
     'The call is already being recorded; stop that recording first.'),
   cannotBridgeWithItself: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
     'A call cannot be bridged with itself.', '/call_control_id'),
+  /** A call action that needs real media or AI (see commands/call-media.ts NOT_EMULATED). */
+  notEmulated: (command: string) => new TelnyxError(422, '10015', 'Command not emulated',
+    `The '${command}' command needs real media or AI and is not emulated by telnyx-mock.`),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),

@@ -5,6 +5,7 @@ import { param, readBody, readBodyText } from '../http/body.js';
 import { pageMeta, readPage } from '../http/paging.js';
 import { errors } from '../model/errors.js';
 import * as callers from '../commands/callers.js';
+import * as callMedia from '../commands/call-media.js';
 import * as numbers from '../commands/numbers.js';
 import * as clock from '../commands/clock.js';
 import * as faults from '../commands/faults.js';
@@ -14,7 +15,7 @@ import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
-import { callView, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
+import { callMediaJson, callView, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
 
 const PAGE_PARAMS = ['page[number]', 'page[size]', 'page_number', 'page_size'];
 
@@ -54,6 +55,14 @@ export function mockRoutes(deps: { publicKey: string }) {
     callers.speech(c.get('account'), param(c, 'call_control_id'), await readBody(c));
     return c.json(commandOk);
   });
+
+  app.post('/calls/:call_control_id/say', async (c) => {
+    callers.say(c.get('account'), param(c, 'call_control_id'), await readBody(c));
+    return c.json(commandOk);
+  });
+
+  app.get('/calls/:call_control_id/media', (c) =>
+    c.json({ data: callMedia.callMediaHistory(c.get('account'), param(c, 'call_control_id')).map(callMediaJson) }));
 
   // dialed numbers
 

@@ -4,7 +4,7 @@ import {
 } from '../../schema/enums.js';
 import { FIELD_CODES, TelnyxError } from '../model/errors.js';
 import { parseDurationSecs } from '../commands/duration.js';
-import { PlaceCall, PressDigits } from '../commands/callers.js';
+import { PlaceCall, PressDigits, Say } from '../commands/callers.js';
 import { AdvanceClock } from '../commands/clock.js';
 import { NumberPath, SetNumber } from '../commands/numbers.js';
 import { body, bool, url, type Schema } from '../commands/schema.js';
@@ -28,7 +28,7 @@ export class ScenarioError extends Error {
 
 type Obj = Record<string, unknown>;
 
-export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'advance', 'clock', 'number', 'wait', 'expect'];
+export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'say', 'advance', 'clock', 'number', 'wait', 'expect'];
 const SUBJECTS: Array<'call' | 'conference' | 'queue' | 'webhook' | 'request'> = ['call', 'conference', 'queue', 'webhook', 'request'];
 const METHODS: readonly string[] = HTTP_METHODS;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -178,6 +178,11 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
     case 'press': {
       r.only(['press', 'digits', 'title'], 'a press step');
       return { ...base, kind, name: caller('press'), digits: r.check(PressDigits, { digits: raw.digits }).digits };
+    }
+    case 'say': {
+      // { say: alice, text: "I'd like to speak to sales" }: what a transcription hears.
+      r.only(['say', 'text', 'title'], 'a say step');
+      return { ...base, kind, name: caller('say'), text: r.check(Say, { text: raw.text }).text };
     }
     case 'advance': {
       r.only(['advance', 'title'], 'an advance step');

@@ -90,6 +90,7 @@ async function execute(step: Step, rs: RunState,
     case 'press': callers.pressDigits(account, id(step.name), { digits: step.digits }); return undefined;
     case 'speak': callers.speech(account, id(step.name), { state: 'started' }); return undefined;
     case 'stop_speaking': callers.speech(account, id(step.name), { state: 'stopped' }); return undefined;
+    case 'say': callers.say(account, id(step.name), { text: step.text }); return undefined;
     case 'advance': clock.advanceClock(account, { seconds: step.seconds }); return undefined;
     case 'clock':
       if (step.action === 'freeze') clock.freezeClock(account);
@@ -132,6 +133,7 @@ export function describeStep(step: Step): string {
     case 'press': return `${step.name} presses ${step.digits}`;
     case 'speak': return `${step.name} starts speaking`;
     case 'stop_speaking': return `${step.name} stops speaking`;
+    case 'say': return `${step.name} says "${step.text}"`;
     case 'advance': return `time advances ${step.text}`;
     case 'clock': return `the clock ${step.action === 'freeze' ? 'freezes' : 'unfreezes'}`;
     case 'number': {

@@ -31,6 +31,7 @@ export type Step = StepBase & (
   | { kind: 'hangup'; name: string }
   | { kind: 'press'; name: string; digits: string }
   | { kind: 'speak' | 'stop_speaking'; name: string }
+  | { kind: 'say'; name: string; text: string }
   | { kind: 'advance'; seconds: number; text: string }
   | { kind: 'clock'; action: 'freeze' | 'unfreeze' }
   | { kind: 'number'; e164: string; behaviour: 'answer' | 'busy' | 'no_answer' | 'reject'; answerAfterSecs?: number }

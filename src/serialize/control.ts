@@ -1,5 +1,5 @@
 import { iso } from '../clock.js';
-import type { CallLeg, Connection, WebhookEventRow } from '../model/entities.js';
+import type { CallLeg, CallMedia, Connection, WebhookEventRow } from '../model/entities.js';
 import type { Fault } from '../control/faults.js';
 import type { NumberSetting } from '../commands/numbers.js';
 import { envelope } from '../webhooks/sign.js';
@@ -22,6 +22,20 @@ export function callView(call: CallLeg, now: number) {
     conference_id: call.conferenceId,
     bridged_to: call.bridgedTo,
     hangup_cause: call.hangupCause,
+    /** send_dtmf: the digits this end has sent, as the far end heard them. */
+    dtmf_received: call.dtmfSent,
+    /** transcription_start: the engine transcribing the caller, or null. */
+    transcription_engine: call.transcriptionEngine,
+  };
+}
+
+/** One speak / playback of a call's media history (GET /_mock/calls/{id}/media). */
+export function callMediaJson(m: CallMedia) {
+  return {
+    kind: m.kind, text: m.text, media_url: m.mediaUrl, media_name: m.mediaName, overlay: m.overlay,
+    loop: m.loops === null ? 'infinity' : m.loops, state: m.state, status: m.status,
+    queued_at: iso(m.queuedAt), started_at: m.startedAt === null ? null : iso(m.startedAt),
+    ended_at: m.endedAt === null ? null : iso(m.endedAt),
   };
 }
 export type CallView = ReturnType<typeof callView>;

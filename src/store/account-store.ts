@@ -3,12 +3,12 @@ import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../../schema/index.js';
 import {
   callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
-  webhookEvents, clocks, numbers, connections, recordings, transfers,
+  webhookEvents, clocks, numbers, connections, callMedia, recordings, transfers,
 } from '../../schema/index.js';
 import type { TimerKind } from '../../schema/enums.js';
 import type { AccountStore, WebhookLogFilter } from '../domain/store.js';
 import type {
-  CallLeg, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { AccountTime, ClockPersistence } from '../clock.js';
@@ -93,6 +93,12 @@ function statements(db: Db) {
     saveQueue: upsert(db, queues, 'id'),
     saveQueueCall: upsert(db, queueCalls, 'callControlId'),
     saveMedia: upsert(db, mediaPlaybacks, 'id'),
+    saveCallMedia: upsert(db, callMedia, 'id'),
+    callMedia: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.id, p('id')))).prepare(),
+    callMediaOf: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId'))))
+      .orderBy(asc(callMedia.seq)).prepare(),
     call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
     conference: fastRead(db, conferences, 'account = ? and id = ?'),
     activeConferenceByName: db.select().from(conferences)
@@ -351,6 +357,15 @@ class BoundStore implements AccountStore {
   deleteMedia(id: string): void {
     this.db.delete(mediaPlaybacks).where(and(eq(mediaPlaybacks.account, this.account), eq(mediaPlaybacks.id, id))).run();
   }
+
+  // call media
+  callMedia(id: string): CallMedia | undefined {
+    return this.s.callMedia.get({ account: this.account, id });
+  }
+  callMediaOf(callControlId: string): CallMedia[] {
+    return this.s.callMediaOf.all({ account: this.account, callControlId });
+  }
+  saveCallMedia(m: CallMedia): void { this.s.saveCallMedia(m); }
 
   // recordings
   recording(id: string): Recording | undefined {

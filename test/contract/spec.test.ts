@@ -9,12 +9,14 @@ import type { Emulator } from '../../src/server.js';
  * The spec is the source of truth (stripe-mock's habit): every operation in Telnyx's spec subset
  * is either served or listed here as out of scope, and what we serve matches its 200 schema.
  */
-const OUT_OF_SCOPE: Record<string, string> = {
-  'POST /calls/{call_control_id}/actions/gather_using_audio': 'call-level media is not part of the conferencing emulator yet',
-  'POST /calls/{call_control_id}/actions/playback_start': 'call-level media is not part of the conferencing emulator yet',
-  'POST /calls/{call_control_id}/actions/send_dtmf': 'call-level media is not part of the conferencing emulator yet',
-  'POST /calls/{call_control_id}/actions/speak': 'call-level media is not part of the conferencing emulator yet',
-};
+const NOT_EMULATED = [
+  'ai_assistant_start', 'ai_assistant_stop', 'ai_assistant_join', 'ai_assistant_add_messages', 'streaming_start', 'streaming_stop',
+  'fork_start', 'fork_stop', 'siprec_start', 'siprec_stop', 'conversation_relay_start', 'conversation_relay_stop', 'gather_using_ai',
+  'refer', 'send_sip_info', 'suppression_start', 'suppression_stop', 'switch_supervisor_role',
+];
+const OUT_OF_SCOPE: Record<string, string> = Object.fromEntries(NOT_EMULATED.map((name) => [
+  `POST /calls/{call_control_id}/actions/${name}`, 'needs real media, AI or a SIP peer: answered 422 "not emulated"',
+]));
 
 const spec = loadSpec();
 const KEY = 'KEY_contract';
@@ -47,6 +49,12 @@ beforeAll(async () => {
   ids.joiner = call();
   ids.recorded = call();
   ids.transferred = call();
+  // a call of its own for each call-level media action (their audio and gathers do not mix)
+  for (const name of ['speak', 'play', 'playStop', 'dtmf', 'gatherAudio', 'gather', 'gatherSpeak', 'gatherStop',
+    'transcribe', 'transcribeStop', 'clientState']) ids[name] = call();
+  await http.as(KEY).post(`/v2/calls/${enc(ids.playStop)}/actions/playback_start`, { audio_url: 'https://example.com/hold.mp3', loop: 'infinity' });
+  await http.as(KEY).post(`/v2/calls/${enc(ids.gatherStop)}/actions/gather`, {});
+  await http.as(KEY).post(`/v2/calls/${enc(ids.transcribeStop)}/actions/transcription_start`, {});
 });
 afterAll(() => em.dispose());
 
@@ -63,6 +71,17 @@ function example(method: string, path: string): { url: string; body?: object } {
     '/calls/{call_control_id}/actions/record_resume': ids.recorded,
     '/calls/{call_control_id}/actions/record_stop': ids.recorded,
     '/calls/{call_control_id}/actions/transfer': ids.transferred,
+    '/calls/{call_control_id}/actions/speak': ids.speak,
+    '/calls/{call_control_id}/actions/playback_start': ids.play,
+    '/calls/{call_control_id}/actions/playback_stop': ids.playStop,
+    '/calls/{call_control_id}/actions/send_dtmf': ids.dtmf,
+    '/calls/{call_control_id}/actions/gather_using_audio': ids.gatherAudio,
+    '/calls/{call_control_id}/actions/gather': ids.gather,
+    '/calls/{call_control_id}/actions/gather_using_speak': ids.gatherSpeak,
+    '/calls/{call_control_id}/actions/gather_stop': ids.gatherStop,
+    '/calls/{call_control_id}/actions/transcription_start': ids.transcribe,
+    '/calls/{call_control_id}/actions/transcription_stop': ids.transcribeStop,
+    '/calls/{call_control_id}/actions/client_state_update': ids.clientState,
   };
   const callId = method === 'DELETE' ? ids.kept : callFor[path] ?? (path.startsWith('/queues') ? ids.queued : ids.guest);
   const queueName = method === 'DELETE' ? (path.includes('/calls/') ? 'kept' : 'empty') : 'support';
@@ -89,6 +108,12 @@ function example(method: string, path: string): { url: string; body?: object } {
     'POST /conferences/{id}/actions/leave': { call_control_id: ids.joiner },
     'POST /calls/{call_control_id}/actions/record_start': { format: 'wav', channels: 'single' },
     'POST /calls/{call_control_id}/actions/transfer': { to: '+15550003333' },
+    'POST /calls/{call_control_id}/actions/speak': { payload: 'Welcome to the conference line', voice: 'female' },
+    'POST /calls/{call_control_id}/actions/playback_start': { audio_url: 'https://example.com/a.mp3' },
+    'POST /calls/{call_control_id}/actions/send_dtmf': { digits: '1w2' },
+    'POST /calls/{call_control_id}/actions/gather_using_audio': { audio_url: 'https://example.com/menu.mp3' },
+    'POST /calls/{call_control_id}/actions/gather_using_speak': { payload: 'Enter your PIN', voice: 'female' },
+    'PUT /calls/{call_control_id}/actions/client_state_update': { client_state: 'dXBkYXRlZA==' },
   };
   return { url, body: bodies[`${method} ${path}`] ?? {} };
 }
@@ -110,6 +135,8 @@ const participant = (ref: string) => d.participant(ids.conference, ref);
 const joined = async () => (await d.participants(ids.conference)).filter((p) => p.status === 'joined');
 const callAction = (id: string, name: string, body: object) => http.as(KEY).post(`/v2/calls/${enc(id)}/actions/${name}`, body);
 const conferenceAction = (name: string, body: object) => http.as(KEY).post(`/v2/conferences/${ids.conference}/actions/${name}`, body);
+const media = async (id: string) => (await http.as(KEY).get(`/_mock/calls/${enc(id)}/media`)).body.data as unknown[];
+const say = async (id: string, text: string) => expect((await http.as(KEY).post(`/_mock/calls/${enc(id)}/say`, { text })).status).toBe(200);
 const queueCalls = async (name: string) =>
   ((await http.as(KEY).get(`/v2/queues/${name}/calls`)).body.data as Array<{ call_control_id: string }>).map((c) => c.call_control_id);
 
@@ -202,6 +229,61 @@ const EFFECTS: Partial<Record<string, (done: Done) => Promise<void>>> = {
     expect(events(await sent())).toEqual([
       ['call.initiated', b], ['call.answered', b], ['call.bridged', ids.transferred], ['call.bridged', b],
     ]);
+  },
+  // call-level media
+  'POST /calls/{call_control_id}/actions/speak': async ({ sent }) => {
+    expect(events(await sent())).toEqual([['call.speak.started', ids.speak]]);
+    expect(await media(ids.speak)).toMatchObject([{ kind: 'speak', text: 'Welcome to the conference line', state: 'playing' }]);
+  },
+  'POST /calls/{call_control_id}/actions/playback_start': async ({ sent }) => {
+    const [started] = await sent();
+    expect(started).toMatchObject({ event_type: 'call.playback.started', call_control_id: ids.play });
+    expect(started.data.payload).toMatchObject({ media_url: 'https://example.com/a.mp3', overlay: false });
+  },
+  'POST /calls/{call_control_id}/actions/playback_stop': async ({ sent }) => {
+    // stop defaults to `all`: the endless hold music started above ends.
+    const [ended] = await sent();
+    expect(ended).toMatchObject({ event_type: 'call.playback.ended', call_control_id: ids.playStop });
+    expect(ended.data.payload).toMatchObject({ status: 'cancelled', media_url: 'https://example.com/hold.mp3' });
+  },
+  'POST /calls/{call_control_id}/actions/send_dtmf': async ({ sent }) => {
+    // Tones to the far end (w is a pause): no webhook; the far end heard them.
+    expect(await sent()).toEqual([]);
+    expect((await d.farEnd(ids.dtmf)) as unknown).toMatchObject({ dtmf_received: '12' });
+  },
+  'POST /calls/{call_control_id}/actions/gather_using_audio': async ({ sent }) => {
+    expect(events(await sent())).toEqual([['call.playback.started', ids.gatherAudio]]);
+    await d.press(ids.gatherAudio, '1#');
+    expect((await d.payloads('call.gather.ended', ids.gatherAudio)).map((p) => [p.digits, p.status])).toEqual([['1', 'valid']]);
+  },
+  'POST /calls/{call_control_id}/actions/gather': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    await d.press(ids.gather, '42#');
+    expect((await d.payloads('call.gather.ended', ids.gather)).map((p) => [p.digits, p.status])).toEqual([['42', 'valid']]);
+  },
+  'POST /calls/{call_control_id}/actions/gather_using_speak': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    await d.press(ids.gatherSpeak, '7#');
+    expect((await d.payloads('call.gather.ended', ids.gatherSpeak)).map((p) => [p.digits, p.status])).toEqual([['7', 'valid']]);
+  },
+  'POST /calls/{call_control_id}/actions/gather_stop': async ({ sent }) => {
+    const [ended] = await sent();
+    expect(ended).toMatchObject({ event_type: 'call.gather.ended', call_control_id: ids.gatherStop });
+    expect(ended.data.payload).toMatchObject({ digits: '', status: 'cancelled' });
+  },
+  'POST /calls/{call_control_id}/actions/transcription_start': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    await say(ids.transcribe, 'I would like to join the standup');
+    const [t] = await d.payloads('call.transcription', ids.transcribe);
+    expect(t).toMatchObject({ transcription_data: { transcript: 'I would like to join the standup', is_final: true } });
+  },
+  'POST /calls/{call_control_id}/actions/transcription_stop': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    await say(ids.transcribeStop, 'nobody is listening');
+    expect(await d.payloads('call.transcription', ids.transcribeStop)).toEqual([]);
+  },
+  'PUT /calls/{call_control_id}/actions/client_state_update': async () => {
+    expect((await http.as(KEY).get(`/v2/calls/${enc(ids.clientState)}`)).body.data.client_state).toBe('dXBkYXRlZA==');
   },
   'POST /calls/{call_control_id}/actions/hangup': async ({ sent }) => {
     expect((await http.as(KEY).get(`/v2/calls/${enc(ids.host)}`)).body.data.is_alive).toBe(false);
@@ -309,11 +391,20 @@ describe("every operation in Telnyx's spec", () => {
       if (OUT_OF_SCOPE[`${method} ${path}`]) continue;
       const url = '/v2' + path.replace(/\{[a-z_]+\}/g, 'unknown');
       const res = method === 'GET' ? await agent.get(url) : method === 'DELETE' ? await agent.delete(url)
-        : method === 'PATCH' ? await agent.patch(url, {}) : await agent.post(url, {});
+        : method === 'PATCH' ? await agent.patch(url, {}) : method === 'PUT' ? await agent.put(url, {}) : await agent.post(url, {});
       if (res.body.errors?.[0]?.detail?.startsWith('No route for')) unrouted.push(`${method} ${path}`);
     }
     expect(unrouted).toEqual([]);
-    expect(operations.length).toBe(49);
+    expect(operations.length).toBe(74);
+  });
+
+  it('answers every out-of-scope call action 422 naming it as not emulated, not 404', async () => {
+    const id = answeredCall(em, KEY).callControlId;
+    for (const name of NOT_EMULATED) {
+      const res = await http.as(KEY).post(`/v2/calls/${enc(id)}/actions/${name}`, {});
+      expect(res.status, name).toBe(422);
+      expect(res.body.errors[0]).toMatchObject({ title: 'Command not emulated', detail: expect.stringContaining(`'${name}'`) });
+    }
   });
 
   // Ordered so that state-changing actions come after the reads that need the state.
@@ -330,7 +421,7 @@ describe("every operation in Telnyx's spec", () => {
 
   it('checks the effect of every action it calls, not only its answer', () => {
     const actions = served.filter((o) => o.path.includes('/actions/')).map((o) => `${o.method} ${o.path}`);
-    expect(actions).toHaveLength(28);
+    expect(actions).toHaveLength(39);
     expect(actions.filter((a) => !EFFECTS[a])).toEqual([]);
   });
 
@@ -342,7 +433,7 @@ describe("every operation in Telnyx's spec", () => {
       const agent = http.as(KEY);
       const seen = (await d.webhooks()).length;
       const res = method === 'GET' ? await agent.get(url) : method === 'DELETE' ? await agent.delete(url)
-        : method === 'PATCH' ? await agent.patch(url, body) : await agent.post(url, body);
+        : method === 'PATCH' ? await agent.patch(url, body) : method === 'PUT' ? await agent.put(url, body) : await agent.post(url, body);
       const successCode = Object.keys(op.responses).find((c) => c.startsWith('2'))!;
       expect(res.status, JSON.stringify(res.body)).toBe(Number(successCode));
       const schema = op.responses[successCode].content?.['application/json']?.schema;

@@ -19,8 +19,8 @@ type SpecFile = {
   webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: Schema } } } } }>;
   components: { schemas: Record<string, Schema> };
 };
-
-// conferencing.yml and the subsets vendored beside it (one commit of the spec: shared components are equal).
+// conferencing.yml and the subsets vendored beside it (call-control.yml: call-level media; transfer-and-recording.yml),
+// all from one commit of the spec, so a component two of them carry is the same node.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const specDir = join(root, 'spec', 'telnyx-openapi');
 const spec: SpecFile = { webhooks: {}, components: { schemas: {} } };
