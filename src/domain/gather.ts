@@ -39,6 +39,9 @@ export function startGather(ctx: Ctx, call: CallLeg, gather: PendingGather, time
 /** Starts a call-level gather (its prompt, if any, starts playing now). */
 export function begin(ctx: Ctx, call: CallLeg, gather: PendingGather): void {
   if (call.state !== 'answered') throw call.state === 'hangup' ? errors.callEnded() : errors.callNotAnswered();
+  // A new gather replaces a pending one (no call.gather.ended for it); a prompt it was playing stops.
+  const replaced = call.pendingGather;
+  if (replaced?.prompt) endPrompt(ctx, call, replaced, 'cancelled');
   call.pendingGather = { ...gather, listeningSince: ctx.now, lastDigitAt: null };
   call.gatheredDigits = '';
   if (gather.prompt) startPrompt(ctx, call, call.pendingGather, false);

@@ -217,6 +217,18 @@ describe('gather_using_audio', () => {
     expect(await ended()).toEqual([['1', 'valid']]);
   });
 
+  it('is replaced by a new gather: the prompt playing stops, the new one counts afresh', async () => {
+    await env.client.calls.actions.gatherUsingAudio(call, { audio_url: 'https://example.com/menu.mp3', maximum_digits: 3 });
+    await press('1');
+    await env.client.calls.actions.gatherUsingAudio(call, { audio_url: 'https://example.com/other.mp3', maximum_digits: 2 });
+    await env.client.calls.actions.gather(call, { maximum_digits: 2 });
+    await press('89');
+    expect((await logged('call.playback.ended')).map((w) => [w.data.payload.media_url, w.data.payload.status])).toEqual([
+      ['https://example.com/menu.mp3', 'cancelled'], ['https://example.com/other.mp3', 'cancelled'],
+    ]);
+    expect(await ended()).toEqual([['89', 'valid']]);
+  });
+
   it('needs audio_url or media_name, not both', async () => {
     await expect(env.client.calls.actions.gatherUsingAudio(call, {}))
       .rejects.toMatchObject({ status: 422, error: { errors: [{ code: '10004', source: { pointer: '/audio_url' } }] } });
