@@ -56,7 +56,7 @@ export type Condition =
     onHold?: boolean;
     supervisorRole?: 'barge' | 'monitor' | 'none' | 'whisper';
     hangupCause?: string;
-    /** Played into the call: part of a `speak` text, or a playback's audio_url / media_name (started, not only queued). */
+    /** Played into the call: part of a speak / gather_using_speak text, or an audio_url / media_name (started, not only queued). */
     heard?: string;
   }
   | {
