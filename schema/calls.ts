@@ -72,6 +72,11 @@ export interface GatherPrompt {
   playingUntil: number | null;
   /** Whether the prompt now playing starts with the invalid prompt. */
   invalidFirst: boolean;
+  /** gather_using_speak: the texts, for the call's media history. */
+  text?: string | null;
+  invalidText?: string | null;
+  /** The media history entry of the play now playing. */
+  mediaId?: string | null;
 }
 
 /**
@@ -84,7 +89,8 @@ export const callMedia = sqliteTable('call_media', {
   account: text('account').notNull(),
   callControlId: text('call_control_id').notNull(),
   seq: integer('seq').notNull(),
-  kind: text('kind').$type<'speak' | 'playback'>().notNull(),
+  /** speak / playback_start, or a gather's prompt (kept in the history, outside the queue). */
+  kind: text('kind').$type<'speak' | 'playback' | 'gather_using_speak' | 'gather_using_audio'>().notNull(),
   /** overlay: mixed over the main queue's audio, in a queue of its own. */
   overlay: integer('overlay', { mode: 'boolean' }).notNull(),
   /** speak: the text; playback: the audio_url / media_name (neither for playback_content). */

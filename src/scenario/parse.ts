@@ -237,7 +237,7 @@ function parseCondition(raw: unknown, key: 'wait' | 'expect', step: Reader, know
   };
   switch (subjects[0]) {
     case 'call': {
-      r.only(['call', 'state', 'in_queue', 'in_conference', 'bridged_with', 'muted', 'on_hold', 'supervisor_role', 'hangup_cause'], 'a call condition');
+      r.only(['call', 'state', 'in_queue', 'in_conference', 'bridged_with', 'muted', 'on_hold', 'supervisor_role', 'hangup_cause', 'heard'], 'a call condition');
       const bridged = raw.bridged_with === false ? false : raw.bridged_with === undefined ? undefined : known(r.name('bridged_with'), `${key}/bridged_with`);
       return {
         subject: 'call', call: known(r.name('call'), `${key}/call`),
@@ -248,6 +248,7 @@ function parseCondition(raw: unknown, key: 'wait' | 'expect', step: Reader, know
         muted: r.bool('muted'), onHold: r.bool('on_hold'),
         supervisorRole: r.oneOf('supervisor_role', SUPERVISOR_ROLES),
         hangupCause: r.string('hangup_cause'),
+        heard: r.string('heard'),
       };
     }
     case 'conference': {

@@ -56,6 +56,8 @@ export type Condition =
     onHold?: boolean;
     supervisorRole?: 'barge' | 'monitor' | 'none' | 'whisper';
     hangupCause?: string;
+    /** Played into the call: part of a speak / gather_using_speak text, or an audio_url / media_name (started, not only queued). */
+    heard?: string;
   }
   | {
     subject: 'conference'; conference: string;

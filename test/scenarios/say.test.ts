@@ -4,8 +4,9 @@ import Telnyx from 'telnyx';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
 
 /**
- * The scenario step `say` (the caller says TEXT) against a tiny app that answers and starts
- * transcription: the words come back as call.transcription, which a `wait` sees.
+ * The scenario step `say` (the caller says TEXT) against a tiny app that answers, greets and starts
+ * transcription: the words come back as call.transcription, which a `wait` sees; the call condition
+ * `heard` checks what was played into the call.
  */
 let mock: TelnyxMock;
 let app: Server;
@@ -20,7 +21,10 @@ beforeEach(async () => {
     req.on('end', async () => {
       const { event_type: type, payload } = JSON.parse(raw).data;
       if (type === 'call.initiated') await client.calls.actions.answer(payload.call_control_id, {});
-      if (type === 'call.answered') await client.calls.actions.startTranscription(payload.call_control_id, { transcription_engine: 'Telnyx' });
+      if (type === 'call.answered') {
+        await client.calls.actions.speak(payload.call_control_id, { payload: 'Welcome to Acme, how can we help?', voice: 'female' });
+        await client.calls.actions.startTranscription(payload.call_control_id, { transcription_engine: 'Telnyx' });
+      }
       res.end('ok');
     });
   });
@@ -49,5 +53,18 @@ describe('the scenario step say', () => {
   it('needs text, refused with its pointer', async () => {
     await expect(mock.runScenario({ name: 'bad', steps: [{ call: 'alice', from: '+15550001001', to: '+15550100000' }, { say: 'alice' }] }))
       .rejects.toMatchObject({ name: 'ScenarioError', where: { step: 2, code: '10004' } });
+  });
+
+  it('heard: waits for what was spoken into the call, and names what was when it fails', async () => {
+    const result = await mock.runScenario({
+      name: 'heard', timeout: '1s', steps: [
+        { call: 'alice', from: '+15550001001', to: '+15550100000' },
+        { wait: { call: 'alice', heard: 'how can we help' } },
+        { expect: { call: 'alice', heard: 'Goodbye' } },
+      ],
+    }, { webhookUrl: appUrl });
+    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'failed']);
+    expect(result.steps[1].title).toBe('wait until alice is played "how can we help"');
+    expect(result.steps[2].reason).toBe('expected alice is played "Goodbye", but alice is played "Welcome to Acme, how can we help?"');
   });
 });
