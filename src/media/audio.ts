@@ -44,9 +44,12 @@ export function wav(ms: number, channels: 1 | 2): Buffer {
   return out;
 }
 
-/** An MP3 file of `ms` milliseconds of silence (capped at MAX_AUDIO_SECS), to the nearest 36 ms frame. */
+/**
+ * An MP3 file of `ms` milliseconds of silence (capped at MAX_AUDIO_SECS), to the nearest 36 ms
+ * frame; at least one frame, since a stream of no frames is no MP3 file at all.
+ */
 export function mp3(ms: number, channels: 1 | 2): Buffer {
-  const frames = Math.round(capped(ms) / MP3_FRAME_MS);
+  const frames = Math.max(1, Math.round(capped(ms) / MP3_FRAME_MS));
   const frame = Buffer.alloc(MP3_FRAME_BYTES); // side information and main data all zero: no audio
   frame[0] = 0xff; // frame sync (11 bits)…
   frame[1] = 0xfb; // …MPEG-1, Layer III, no CRC

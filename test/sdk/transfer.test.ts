@@ -190,7 +190,8 @@ describe('calling a transfer off', () => {
 
 describe('answering machine detection with the result configured for the number', () => {
   it('detect: call.machine.detection.ended with the number\'s result on leg B', async () => {
-    await setNumber(AGENT, { behaviour: 'answer', amd_result: 'not_sure' });
+    const set = await setNumber(AGENT, { behaviour: 'answer', amd_result: 'not_sure' });
+    expect(set.json.data).toEqual({ e164: AGENT, behaviour: 'answer', answer_after_secs: 0, amd_result: 'not_sure' });
     const a = await env.call();
     await env.client.calls.actions.transfer(a, { to: AGENT, answering_machine_detection: 'detect' });
     const all = await env.drain();
