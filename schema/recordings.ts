@@ -18,7 +18,6 @@ export const recordings = sqliteTable('recordings', {
   state: text('state').$type<RecordingState>().notNull(),
   /** `max_length`: recorded seconds after which the recording stops by itself (null: no limit). */
   maxLengthSecs: integer('max_length_secs'),
-  clientState: text('client_state'),
   /** Where the download URLs point: the configured public URL or the origin the app reached us at. */
   urlBase: text('url_base').notNull(),
   startedAt: integer('started_at').notNull(),

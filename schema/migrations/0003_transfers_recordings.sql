@@ -7,7 +7,6 @@ CREATE TABLE `recordings` (
 	`channels` text NOT NULL,
 	`state` text NOT NULL,
 	`max_length_secs` integer,
-	`client_state` text,
 	`url_base` text NOT NULL,
 	`started_at` integer NOT NULL,
 	`resumed_at` integer,

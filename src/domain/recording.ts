@@ -30,10 +30,9 @@ export function recordingUrls(r: Pick<Recording, 'id' | 'format' | 'urlBase'>): 
 }
 
 /** Starts a recording of a call or of a conference (`owner`). */
-export function startRecording(ctx: Ctx, owner: { callControlId?: string; conferenceId?: string }, s: StartRecording,
-  id: string = ctx.ids.uuid()): Recording {
+export function startRecording(ctx: Ctx, owner: { callControlId?: string; conferenceId?: string }, s: StartRecording): Recording {
   const r: Recording = {
-    id,
+    id: ctx.ids.uuid(),
     account: ctx.account,
     callControlId: owner.callControlId ?? null,
     conferenceId: owner.conferenceId ?? null,
@@ -41,7 +40,6 @@ export function startRecording(ctx: Ctx, owner: { callControlId?: string; confer
     channels: s.channels,
     state: 'recording',
     maxLengthSecs: s.maxLengthSecs ? s.maxLengthSecs : null,
-    clientState: null,
     urlBase: ctx.settings.publicUrl ?? s.origin ?? FALLBACK_URL_BASE,
     startedAt: ctx.now,
     resumedAt: ctx.now,
