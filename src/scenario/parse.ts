@@ -195,10 +195,10 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
       return { ...base, kind, action: r.oneOf('clock', ['freeze', 'unfreeze'] as const, true)! };
     }
     case 'number': {
-      r.only(['number', 'behaviour', 'answer_after_secs', 'title'], 'a number step');
+      r.only(['number', 'behaviour', 'answer_after_secs', 'amd_result', 'title'], 'a number step');
       const { e164 } = r.check(NumberPath, { e164: raw.number }, { e164: 'number' });
-      const b = r.check(SetNumber, { behaviour: raw.behaviour, answer_after_secs: raw.answer_after_secs });
-      return { ...base, kind, e164, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs };
+      const b = r.check(SetNumber, { behaviour: raw.behaviour, answer_after_secs: raw.answer_after_secs, amd_result: raw.amd_result });
+      return { ...base, kind, e164, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs, amdResult: b.amd_result };
     }
     case 'wait': {
       r.only(['wait', 'timeout', 'as', 'title'], 'a wait step');

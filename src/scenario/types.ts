@@ -34,7 +34,9 @@ export type Step = StepBase & (
   | { kind: 'say'; name: string; text: string }
   | { kind: 'advance'; seconds: number; text: string }
   | { kind: 'clock'; action: 'freeze' | 'unfreeze' }
-  | { kind: 'number'; e164: string; behaviour: 'answer' | 'busy' | 'no_answer' | 'reject'; answerAfterSecs?: number }
+  | { kind: 'number'; e164: string; behaviour: 'answer' | 'busy' | 'no_answer' | 'reject'; answerAfterSecs?: number;
+    /** What answering machine detection finds on it (transfer). */
+    amdResult?: 'human' | 'machine' | 'not_sure' }
   | { kind: 'wait'; condition: Condition; timeoutMs: number; as?: string }
   | { kind: 'expect'; condition: Condition }
 );

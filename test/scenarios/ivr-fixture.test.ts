@@ -55,4 +55,13 @@ describe('the IVR front door fixture', () => {
     expect(app.problems).toEqual([]);
     expect(app.recordings).toHaveLength(1);
   }, 30_000);
+
+  it('a number step can set what answering machine detection finds there', async () => {
+    const result = await mock.runScenario({ name: 'amd', steps: [{ number: '+15550400099', behaviour: 'answer', amd_result: 'machine' }] });
+    expect(result.steps.map((st) => [st.title, st.status])).toEqual([['+15550400099 answers at once', 'passed']]);
+    const res = await fetch(`${mock.url}/_mock/numbers/%2B15550400099`, { headers: { authorization: `Bearer ${mock.apiKey}` } });
+    expect((await res.json()).data).toMatchObject({ behaviour: 'answer', amd_result: 'machine' });
+    await expect(mock.runScenario({ name: 'bad', steps: [{ number: '+15550400099', behaviour: 'answer', amd_result: 'robot' }] }))
+      .rejects.toMatchObject({ message: expect.stringContaining('human, machine, not_sure'), where: { code: '10032' } });
+  });
 });
