@@ -7,7 +7,7 @@ import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
 import { gatherHungUp, takeDigit } from './gather.js';
 import { mediaHungUp } from './call-media.js';
-import { transferAnswered, transferLegsEnd } from './transfer.js';
+import { transferAnswered, transferLegsEnd, transfersCalledOff } from './transfer.js';
 import { callRecordingsEnd } from './recording.js';
 
 /**
@@ -227,6 +227,8 @@ export function bridge(ctx: Ctx, call: CallLeg, other: CallLeg, clientState?: st
   if (call.callControlId === other.callControlId) throw errors.cannotBridgeWithItself();
   requireAnswered(call);
   requireAnswered(other);
+  // A transfer still ringing for either call is called off: the call is taken now.
+  for (const c of [call, other]) transfersCalledOff(ctx, c);
   setClientState(call, clientState);
   for (const [a, b] of [[call, other], [other, call]] as const) {
     a.bridgedTo = b.callControlId;

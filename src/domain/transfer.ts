@@ -116,6 +116,11 @@ function cancel(ctx: Ctx, row: Transfer): void {
   if (b && b.state !== 'hangup') hangupCall(ctx, b, 'originator_cancel', 'caller');
 }
 
+/** The call is bridged elsewhere (bridge, bridge from a queue): its transfer still ringing is called off. */
+export function transfersCalledOff(ctx: Ctx, call: CallLeg): void {
+  for (const row of ctx.store.transfersFrom(call.callControlId)) cancel(ctx, row);
+}
+
 /**
  * A call hung up (call-leg.ts hangupCall): if it was a B still ringing the transfer failed and A
  * stays as it was; if it was an A, the Bs still ringing for it are cancelled.

@@ -179,6 +179,22 @@ describe('calling a transfer off', () => {
     expect(payloadOf(about(all, second), 'call.initiated')).toMatchObject({ to: '+15550107002' });
   });
 
+  it('cancels leg B when the call is bridged elsewhere first (an agent takes it from the queue)', async () => {
+    await setNumber(AGENT, { behaviour: 'answer', answer_after_secs: 20 });
+    await env.mock('POST', '/clock/freeze');
+    const a = await env.call();
+    await env.client.calls.actions.enqueue(a, { queue_name: 'support' });
+    await env.client.calls.actions.transfer(a, { to: AGENT });
+    const b = await legB(a);
+    const agent = await env.call({ from: '+15550009999' });
+    await env.client.calls.actions.bridge(agent, { call_control_id_to_bridge_with: agent, queue: 'support' });
+    expect(payloadOf(about(await env.drain(), b), 'call.hangup')).toMatchObject({ hangup_cause: 'originator_cancel' });
+    // B's late answer never comes, and the caller stays with the agent.
+    await advance(20);
+    expect(types(about(await env.drain(), b))).toEqual(['call.initiated', 'call.hangup']);
+    expect((await farEnd(a)).bridged_to).toBe(agent);
+  });
+
   it('runs a repeated command_id once: one leg B', async () => {
     const a = await env.call();
     await env.client.calls.actions.transfer(a, { to: AGENT, command_id: 'xfer-1' });
