@@ -14,5 +14,11 @@ export const transfers = sqliteTable('transfers', {
   /** answering_machine_detection asked for (null: disabled). */
   amd: text('amd').$type<AmdMode>(),
   timeLimitSecs: integer('time_limit_secs'),
+  /** `record: record-from-answer`: B is recorded from its answer in this format (null: not recorded). */
+  recordFormat: text('record_format').$type<'wav' | 'mp3'>(),
+  recordChannels: text('record_channels').$type<'single' | 'dual'>(),
+  recordMaxLengthSecs: integer('record_max_length_secs'),
+  /** Where the app reached the server when it asked (the recording's URLs point there). */
+  origin: text('origin'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [index('transfers_from').on(t.account, t.fromCallControlId)]);

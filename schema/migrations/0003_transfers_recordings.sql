@@ -22,6 +22,10 @@ CREATE TABLE `transfers` (
 	`from_call_control_id` text NOT NULL,
 	`amd` text,
 	`time_limit_secs` integer,
+	`record_format` text,
+	`record_channels` text,
+	`record_max_length_secs` integer,
+	`origin` text,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint

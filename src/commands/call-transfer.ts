@@ -86,13 +86,17 @@ export const Transfer = body({
 }, exclusive('audio_url', 'media_name'));
 
 /** Transfers the call to `to`: leg B rings, and A keeps taking commands whatever becomes of it. */
-export function transfer(a: Account, callControlId: string, input: unknown): void {
+export function transfer(a: Account, callControlId: string, input: unknown, origin?: string): void {
   const b = Transfer.parse(input);
+  // TransferCallRequest defaults: record_format mp3, record_channels dual, record_max_length 0 (none).
+  const record = b.record === 'record-from-answer'
+    ? { format: b.record_format ?? 'mp3', channels: b.record_channels ?? 'dual', maxLengthSecs: b.record_max_length || undefined }
+    : undefined;
   a.write((ctx) => {
     transferCall(ctx, callLeg.requireCall(ctx, callControlId), {
       to: b.to, from: b.from, timeoutSecs: b.timeout_secs, timeLimitSecs: b.time_limit_secs,
       amd: b.answering_machine_detection, webhookUrl: b.webhook_url, clientState: b.client_state,
-      targetLegClientState: b.target_leg_client_state,
+      targetLegClientState: b.target_leg_client_state, record, origin,
     });
   }, { scope: callControlId, commandId: b.command_id });
 }

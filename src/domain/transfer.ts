@@ -6,6 +6,7 @@ import { payloads } from './events.js';
 import { bridge, dial, hangupCall, requireLive, setClientState } from './call-leg.js';
 import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
+import { startRecording } from './recording.js';
 
 /**
  * POST /calls/{id}/actions/transfer: a new outbound leg (B) to `to`, which fares as its number is
@@ -24,6 +25,10 @@ export interface TransferCall {
   clientState?: string;
   /** For B's webhooks ("state to every subsequent webhook for the new leg"); B has A's state otherwise. */
   targetLegClientState?: string;
+  /** `record: record-from-answer`: B is recorded from its answer until it hangs up (or max length). */
+  record?: { format: 'wav' | 'mp3'; channels: 'single' | 'dual'; maxLengthSecs?: number };
+  /** Where the app reached the server (the recording's URLs point there unless a public URL is set). */
+  origin?: string;
 }
 
 export function transfer(ctx: Ctx, a: CallLeg, t: TransferCall): CallLeg {
@@ -50,6 +55,8 @@ export function transfer(ctx: Ctx, a: CallLeg, t: TransferCall): CallLeg {
   const row: Transfer = {
     callControlId: b.callControlId, account: ctx.account, fromCallControlId: a.callControlId,
     amd: t.amd && t.amd !== 'disabled' ? t.amd : null, timeLimitSecs: t.timeLimitSecs ?? null, createdAt: ctx.now,
+    recordFormat: t.record?.format ?? null, recordChannels: t.record?.channels ?? null,
+    recordMaxLengthSecs: t.record?.maxLengthSecs ?? null, origin: t.origin ?? null,
   };
   // The far end may have answered (or refused) at once; otherwise B rings until it answers or times out.
   if (b.state === 'answered') connect(ctx, row, b);
@@ -92,6 +99,12 @@ function connect(ctx: Ctx, row: Transfer, b: CallLeg): void {
   bridge(ctx, a, b);
   if (row.timeLimitSecs !== null) ctx.schedule(ctx.now + row.timeLimitSecs * 1000, 'call_time_limit', b.callControlId);
   if (row.amd) machineDetection(ctx, b, row.amd, ctx.store.number(b.to)?.amdResult ?? 'human');
+  if (row.recordFormat) {
+    startRecording(ctx, { callControlId: b.callControlId }, {
+      format: row.recordFormat, channels: row.recordChannels ?? 'dual', maxLengthSecs: row.recordMaxLengthSecs ?? undefined,
+      origin: row.origin ?? undefined,
+    });
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { about, payloadOf, types, webhookEnv, type Env } from '../webhooks/env.js';
 import type { Delivery } from '../support/receiver.js';
+import { parseMp3 } from '../support/audio.js';
 
 /**
  * POST /calls/{id}/actions/transfer through the official SDK. SDK: "Transfer a call to a new
@@ -105,6 +106,28 @@ describe('a transfer whose far end answers', () => {
     const all = await env.drain();
     expect(payloadOf(about(all, b), 'call.hangup')).toMatchObject({ hangup_cause: 'time_limit' });
     expect(await alive(a)).toBe(false);
+  });
+});
+
+describe('record: record-from-answer', () => {
+  it('records leg B from its answer until it hangs up (mp3, dual by default): call.recording.saved for B', async () => {
+    await env.mock('POST', '/clock/freeze');
+    await setNumber(AGENT, { behaviour: 'answer', answer_after_secs: 3 });
+    const a = await env.call();
+    await env.client.calls.actions.transfer(a, { to: AGENT, record: 'record-from-answer' });
+    const b = await legB(a);
+    await advance(3 + 5);
+    await env.mock('POST', `/calls/${enc(b)}/hangup`);
+    const all = await env.drain();
+    const legId = payloadOf(about(all, b), 'call.initiated')!.call_leg_id;
+    const saved = all.filter((d) => d.json.data.event_type === 'call.recording.saved');
+    expect(saved.map((d) => d.json.data.payload.call_leg_id)).toEqual([legId]);
+    const payload = saved[0].json.data.payload as { channels: string; recording_urls: { mp3: string } };
+    expect(payload.channels).toBe('dual');
+    const file = Buffer.from(await (await fetch(payload.recording_urls.mp3)).arrayBuffer());
+    const mp3 = parseMp3(file);
+    expect(mp3.channels).toBe(2);
+    expect(Math.abs(mp3.durationMs - 5000)).toBeLessThanOrEqual(18);
   });
 });
 
