@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import type { CallDirection, CallState, HangupCause, HangupSource, NumberBehaviourKind } from './enums.js';
+import type { AmdResult, CallDirection, CallState, HangupCause, HangupSource, NumberBehaviourKind } from './enums.js';
 
 /** A call leg: one side of a phone call, addressed by its call_control_id. */
 export const callLegs = sqliteTable('call_legs', {
@@ -72,6 +72,11 @@ export interface GatherPrompt {
   playingUntil: number | null;
   /** Whether the prompt now playing starts with the invalid prompt. */
   invalidFirst: boolean;
+  /** gather_using_speak: the texts, for the call's media history. */
+  text?: string | null;
+  invalidText?: string | null;
+  /** The media history entry of the play now playing. */
+  mediaId?: string | null;
 }
 
 /**
@@ -84,7 +89,8 @@ export const callMedia = sqliteTable('call_media', {
   account: text('account').notNull(),
   callControlId: text('call_control_id').notNull(),
   seq: integer('seq').notNull(),
-  kind: text('kind').$type<'speak' | 'playback'>().notNull(),
+  /** speak / playback_start, or a gather's prompt (kept in the history, outside the queue). */
+  kind: text('kind').$type<'speak' | 'playback' | 'gather_using_speak' | 'gather_using_audio'>().notNull(),
   /** overlay: mixed over the main queue's audio, in a queue of its own. */
   overlay: integer('overlay', { mode: 'boolean' }).notNull(),
   /** speak: the text; playback: the audio_url / media_name (neither for playback_content). */
@@ -111,4 +117,6 @@ export const numbers = sqliteTable('numbers', {
   e164: text('e164').notNull(),
   behaviour: text('behaviour').$type<NumberBehaviourKind>().notNull(),
   answerAfterSecs: integer('answer_after_secs').notNull(),
+  /** What answering machine detection finds when a transfer to it asks (null: human). */
+  amdResult: text('amd_result').$type<AmdResult>(),
 }, (t) => [primaryKey({ columns: [t.account, t.e164] })]);

@@ -44,11 +44,20 @@ export const TIMER_KINDS = [
   'conference_expiry', 'queue_timeout', 'media_end', 'dial_answer', 'dial_timeout', 'gather_timeout',
   // call-level speak / playback_start (src/domain/call-media.ts)
   'call_media_end',
+  // transfers and recordings (call-transfer.ts, recordings.ts)
+  'call_time_limit', 'recording_max_length',
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export const NUMBER_BEHAVIOURS = ['answer', 'busy', 'no_answer', 'reject'] as const;
 export type NumberBehaviourKind = (typeof NUMBER_BEHAVIOURS)[number];
+
+/** answering_machine_detection modes a transfer or dial accepts (SDK calls/actions.d.ts). */
+export const AMD_MODES = ['premium', 'detect', 'detect_beep', 'detect_words', 'greeting_end', 'disabled'] as const;
+export type AmdMode = (typeof AMD_MODES)[number];
+/** What answering machine detection finds on a dialed number (control API; default human). */
+export const AMD_RESULTS = ['human', 'machine', 'not_sure'] as const;
+export type AmdResult = (typeof AMD_RESULTS)[number];
 
 /** TTS languages a conference `speak` accepts (SDK conferences/actions.d.ts). */
 export const SPEAK_LANGUAGES = ['arb', 'cmn-CN', 'cy-GB', 'da-DK', 'de-DE', 'en-AU', 'en-GB', 'en-GB-WLS', 'en-IN', 'en-US', 'es-ES',

@@ -7,6 +7,7 @@ import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { mockRoutes } from './routes/mock.js';
+import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
 
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps) {
   const mock = new Hono<Env>();
   // Health answers without a key, so orchestrators can probe it.
   mock.get('/health', (c) => c.json({ status: 'ok' }));
+  // Recording files answer without a key too: apps download them like Telnyx's pre-signed URLs.
+  mock.route('/recordings', recordingRoutes(deps.accounts));
   mock.use('*', auth);
   mock.route('/', mockRoutes({ publicKey: deps.publicKey }));
   app.route('/_mock', mock);

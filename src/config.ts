@@ -11,6 +11,8 @@ export interface Config {
   /** base64 of a 32-byte Ed25519 seed; generated once and kept in the database when absent. */
   signingKey?: string;
   mediaDurationSecs: number;
+  /** Where apps reach this server, for recording URLs (default: the origin each app request used). */
+  publicUrl?: string;
   /** Delivery attempts per URL (primary, then failover) before an event is finally failed. */
   webhookAttempts?: number;
   /** How long one delivery attempt may take before it counts as failed. */
@@ -68,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     webhookFailoverUrl: httpUrl(env, 'TELNYX_MOCK_WEBHOOK_FAILOVER_URL'),
     signingKey: env.TELNYX_MOCK_SIGNING_KEY || undefined,
     mediaDurationSecs: Number(env.TELNYX_MOCK_MEDIA_SECS ?? 3),
+    publicUrl: httpUrl(env, 'TELNYX_MOCK_PUBLIC_URL'),
     webhookAttempts: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_ATTEMPTS', WEBHOOK_DEFAULTS.webhookAttempts),
     webhookTimeoutMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_TIMEOUT_MS', WEBHOOK_DEFAULTS.webhookTimeoutMs),
     webhookBackoffMs: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_BACKOFF_MS', WEBHOOK_DEFAULTS.webhookBackoffMs),

@@ -64,6 +64,8 @@ export interface MockOptions {
   mediaDurationSecs?: number;
   /** When set, `reset({ all: true })` and listing accounts need this key (TELNYX_MOCK_ADMIN_KEY). */
   adminKey?: string;
+  /** Where apps reach the server, for recording URLs; default: the origin the app's request used. */
+  publicUrl?: string;
 }
 
 /** A caller arriving on an inbound call. */
@@ -149,6 +151,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.dbPath !== undefined) overrides.dbPath = opts.dbPath;
   if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
   if (opts.adminKey !== undefined) overrides.adminKey = opts.adminKey;
+  if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
   const em = await startEmulator(defaultConfig(overrides));
   return {
     ...mockControl(em, opts.apiKey ?? DEFAULT_API_KEY),
@@ -181,7 +184,11 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     say: (id, text) => callers.say(account, id, { text }),
     media: (id) => callMedia.callMediaHistory(account, id).map(callMediaJson),
     setNumber: (e164, n) => {
-      numbers.setNumber(account, e164, { behaviour: n.behaviour, answer_after_secs: 'answerAfterSecs' in n ? n.answerAfterSecs : undefined });
+      numbers.setNumber(account, e164, {
+        behaviour: n.behaviour,
+        answer_after_secs: 'answerAfterSecs' in n ? n.answerAfterSecs : undefined,
+        amd_result: 'amdResult' in n ? n.amdResult : undefined,
+      });
     },
     clearNumber: (e164) => { numbers.clearNumber(account, e164); },
     advance: (by) => clock.advanceClock(account, { seconds: by }),

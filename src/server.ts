@@ -52,7 +52,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const webhooks = createWebhooks({ db, clock, config, changes });
   const engine = new Engine({
     store, clock, ids,
-    settings: { mediaDurationSecs: config.mediaDurationSecs },
+    settings: { mediaDurationSecs: config.mediaDurationSecs, publicUrl: config.publicUrl },
     webhooks: { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl },
     onEventsCommitted: () => webhooks.wake(),
     changes,

@@ -200,8 +200,8 @@ export const gatherDtmf: CallAction = (a, id, input) => {
 };
 
 const prompt = (p: { kind: 'speak' | 'audio'; durationMs: number; invalidDurationMs: number; mediaUrl?: string; mediaName?: string;
-  invalidMediaUrl?: string; invalidMediaName?: string; maximumTries?: number; timeoutMs?: number }) => ({
-  kind: p.kind, durationMs: p.durationMs, invalidDurationMs: p.invalidDurationMs,
+  invalidMediaUrl?: string; invalidMediaName?: string; maximumTries?: number; timeoutMs?: number; text?: string; invalidText?: string }) => ({
+  kind: p.kind, durationMs: p.durationMs, invalidDurationMs: p.invalidDurationMs, text: p.text ?? null, invalidText: p.invalidText ?? null,
   mediaUrl: p.mediaUrl ?? null, mediaName: p.mediaName ?? null,
   invalidMediaUrl: p.invalidMediaUrl ?? null, invalidMediaName: p.invalidMediaName ?? null,
   triesLeft: p.maximumTries ?? 3, timeoutMs: p.timeoutMs ?? 60_000, playingUntil: null, invalidFirst: false,
@@ -213,7 +213,7 @@ export const gatherUsingSpeak: CallAction = (a, id, input) => {
     ...rules(b),
     interDigitTimeoutMs: b.inter_digit_timeout_millis ?? 5000,
     prompt: prompt({
-      kind: 'speak', durationMs: media.speakDurationMs(b.payload, b.payload_type),
+      kind: 'speak', durationMs: media.speakDurationMs(b.payload, b.payload_type), text: b.payload, invalidText: b.invalid_payload,
       invalidDurationMs: b.invalid_payload ? media.speakDurationMs(b.invalid_payload, b.payload_type) : 0,
       maximumTries: b.maximum_tries, timeoutMs: b.timeout_millis,
     }),

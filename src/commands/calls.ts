@@ -10,6 +10,8 @@ import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { CALL_MEDIA_ACTIONS } from './call-media.js';
 import { address, body, bool, commandId, custom, int, oneOf, string, url } from './schema.js';
+import { TRANSFER_ACTIONS } from './call-transfer.js';
+import { RECORDING_ACTIONS } from './recordings.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
@@ -88,7 +90,8 @@ export function getCall(a: Account, callControlId: string): CallLeg {
 
 // actions: POST /calls/{call_control_id}/actions/{action}
 
-type CallAction = (a: Account, callControlId: string, input: unknown) => void;
+/** `origin`: where the app reached the server (recording URLs point there unless a public URL is set). */
+type CallAction = (a: Account, callControlId: string, input: unknown, origin?: string) => void;
 
 /** Runs `fn` on the call, in one transaction, once per command_id (scoped to the call). */
 const onCall = (a: Account, id: string, commandId: string | undefined, fn: (ctx: Ctx, call: CallLeg) => void) =>
@@ -143,5 +146,5 @@ export const leaveQueue: CallAction = (a, id, input) => {
 export const CALL_ACTIONS: ReadonlyMap<string, CallAction> = new Map([
   ['answer', answerCall], ['reject', rejectCall], ['hangup', hangupCall], ['bridge', bridgeCall],
   ['enqueue', enqueueCall], ['leave_queue', leaveQueue],
-  ...CALL_MEDIA_ACTIONS,
+  ...CALL_MEDIA_ACTIONS, ...TRANSFER_ACTIONS, ...RECORDING_ACTIONS,
 ]);

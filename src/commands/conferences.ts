@@ -208,7 +208,8 @@ export function updateParticipant(a: Account, id: string, ref: string, input: un
 
 // actions: POST /conferences/{id}/actions/{action}
 
-type ConferenceAction = (a: Account, conferenceId: string, input: unknown) => void;
+/** `origin`: where the app reached the server (recording URLs point there unless a public URL is set). */
+type ConferenceAction = (a: Account, conferenceId: string, input: unknown, origin?: string) => void;
 
 /** Runs `fn` on the whole conference row, in one transaction, once per command_id. */
 const onConference = (a: Account, id: string, fn: (ctx: Ctx, conf: Conference) => void, scope = id, commandId?: string) =>
@@ -288,9 +289,9 @@ export const gatherUsingAudio: ConferenceAction = (a, id, input) => {
   }));
 };
 
-export const recordStart: ConferenceAction = (a, id, input) => {
+export const recordStart: ConferenceAction = (a, id, input, origin) => {
   const b = RecordStart.parse(input);
-  onConference(a, id, (ctx, conf) => conference.recordStart(ctx, conf, { format: b.format, channels: b.channels }), id, b.command_id);
+  onConference(a, id, (ctx, conf) => conference.recordStart(ctx, conf, { format: b.format, channels: b.channels, origin }), id, b.command_id);
 };
 
 export const recordStop: ConferenceAction = (a, id, input) => {

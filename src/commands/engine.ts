@@ -9,6 +9,8 @@ import { queueTimedOut } from '../domain/queue.js';
 import { dialAnswerDue, dialTimeoutDue } from '../domain/call-leg.js';
 import { gatherTimedOut } from '../domain/gather.js';
 import { callMediaEnded } from '../domain/call-media.js';
+import { timeLimitReached } from '../domain/transfer.js';
+import { recordingMaxLengthReached } from '../domain/recording.js';
 import { webhookDestination, type GlobalWebhookConfig } from '../webhooks/routing.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { Changes } from '../changes.js';
@@ -194,6 +196,8 @@ function fireTimer(ctx: Ctx, timer: Timer): void {
     case 'dial_timeout': { const c = call(); if (c) dialTimeoutDue(ctx, c); return; }
     case 'gather_timeout': { const c = call(); if (c) gatherTimedOut(ctx, c); return; }
     case 'call_media_end': callMediaEnded(ctx, timer.subjectId); return;
+    case 'call_time_limit': { const c = call(); if (c) timeLimitReached(ctx, c); return; }
+    case 'recording_max_length': recordingMaxLengthReached(ctx, timer.subjectId); return;
     default: assertNever(timer.kind);
   }
 }

@@ -1,7 +1,7 @@
 /** How the numbers the app dials behave (control API); default: they answer at once. */
 import type { NumberRow } from '../model/entities.js';
 import type { Account } from './account.js';
-import { NUMBER_BEHAVIOURS } from '../../schema/enums.js';
+import { AMD_RESULTS, NUMBER_BEHAVIOURS, type AmdResult } from '../../schema/enums.js';
 import { errors } from '../model/errors.js';
 import { body, custom, e164, int, oneOf } from './schema.js';
 
@@ -16,20 +16,25 @@ export const SetNumber = body({
     return oneOf(NUMBER_BEHAVIOURS, { required: true })(b, key);
   }),
   answer_after_secs: int(0, 600),
+  /** What answering machine detection finds when the app asks for it (transfer); default human. */
+  amd_result: oneOf(AMD_RESULTS),
 }, (b) => {
   if (b.answer_after_secs !== undefined && b.behaviour !== 'answer') {
     throw errors.invalid('answer_after_secs', "'answer_after_secs' only applies when the behaviour is 'answer'.");
   }
+  if (b.amd_result !== undefined && b.behaviour !== 'answer') {
+    throw errors.invalid('amd_result', "'amd_result' only applies when the behaviour is 'answer'.");
+  }
 });
 
 export type NumberConfig =
-  | { behaviour: 'answer'; answerAfterSecs?: number }
+  | { behaviour: 'answer'; answerAfterSecs?: number; amdResult?: AmdResult }
   | { behaviour: 'busy' | 'no_answer' | 'reject' };
 export type NumberSetting = { e164: string } & NumberConfig;
 
-const setting = (row: Pick<NumberRow, 'e164' | 'behaviour' | 'answerAfterSecs'>): NumberSetting =>
+const setting = (row: Pick<NumberRow, 'e164' | 'behaviour' | 'answerAfterSecs' | 'amdResult'>): NumberSetting =>
   (row.behaviour === 'answer'
-    ? { e164: row.e164, behaviour: 'answer', answerAfterSecs: row.answerAfterSecs }
+    ? { e164: row.e164, behaviour: 'answer', answerAfterSecs: row.answerAfterSecs, ...(row.amdResult ? { amdResult: row.amdResult } : {}) }
     : { e164: row.e164, behaviour: row.behaviour });
 
 const numberOf = (e164: unknown) => NumberPath.parse({ e164 }).e164;
@@ -37,7 +42,7 @@ const numberOf = (e164: unknown) => NumberPath.parse({ e164 }).e164;
 export function setNumber(a: Account, e164: unknown, input: unknown): NumberSetting {
   const number = numberOf(e164);
   const b = SetNumber.parse(input);
-  const row = { e164: number, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs ?? 0 };
+  const row = { e164: number, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs ?? 0, amdResult: b.amd_result ?? null };
   a.write((ctx) => ctx.store.saveNumber(row));
   return setting(row);
 }
@@ -46,7 +51,7 @@ export function setNumber(a: Account, e164: unknown, input: unknown): NumberSett
 export function getNumber(a: Account, e164: unknown): NumberSetting {
   const number = numberOf(e164);
   const row = a.read((ctx) => ctx.store.number(number));
-  return setting(row ?? { e164: number, behaviour: 'answer', answerAfterSecs: 0 });
+  return setting(row ?? { e164: number, behaviour: 'answer', answerAfterSecs: 0, amdResult: null });
 }
 
 export function listNumbers(a: Account): NumberSetting[] {

@@ -7,6 +7,8 @@ import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
 import { gatherHungUp, takeDigit } from './gather.js';
 import { mediaHungUp } from './call-media.js';
+import { transferAnswered, transferLegsEnd, transfersCalledOff } from './transfer.js';
+import { callRecordingsEnd } from './recording.js';
 
 /**
  * Call legs: ringing → answered → hangup. Only a live, answered call can create or join a
@@ -36,6 +38,8 @@ export interface NewCall {
   clientState?: string | null;
   webhookUrl?: string | null;
   webhookFailoverUrl?: string | null;
+  /** The session the leg joins (a transfer's leg B shares A's); a new one by default. */
+  callSessionId?: string;
 }
 
 function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg {
@@ -43,7 +47,7 @@ function newCall(ctx: Ctx, direction: CallLeg['direction'], c: NewCall): CallLeg
     callControlId: ctx.ids.callControlId(),
     account: ctx.account,
     callLegId: ctx.ids.uuid(),
-    callSessionId: ctx.ids.uuid(),
+    callSessionId: c.callSessionId ?? ctx.ids.uuid(),
     connectionId: c.connectionId,
     from: c.from,
     to: c.to,
@@ -166,6 +170,9 @@ export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: 
   }
 
   ctx.emit('call.hangup', payloads.callHangup(call), { call });
+  // A transfer leg still ringing fails or is cancelled; recordings still going are saved.
+  transferLegsEnd(ctx, call);
+  callRecordingsEnd(ctx, call);
 
   if (call.bridgedTo) {
     const peer = ctx.store.call(call.bridgedTo);
@@ -220,6 +227,8 @@ export function bridge(ctx: Ctx, call: CallLeg, other: CallLeg, clientState?: st
   if (call.callControlId === other.callControlId) throw errors.cannotBridgeWithItself();
   requireAnswered(call);
   requireAnswered(other);
+  // A transfer still ringing for either call is called off: the call is taken now.
+  for (const c of [call, other]) transfersCalledOff(ctx, c);
   setClientState(call, clientState);
   // A queued call bridged by its id leaves its queue as one taken with `queue` does (call.dequeued,
   // reason bridged): "Places the call into a queue, where it waits until it is removed or bridged".
@@ -248,7 +257,9 @@ export function pressDigits(ctx: Ctx, call: CallLeg, digits: string): void {
 
 /** Timers for dialed calls: the far end answers late, or never. */
 export function dialAnswerDue(ctx: Ctx, call: CallLeg): void {
-  if (call.state === 'ringing') answer(ctx, call);
+  if (call.state !== 'ringing') return;
+  answer(ctx, call);
+  transferAnswered(ctx, call);
 }
 export function dialTimeoutDue(ctx: Ctx, call: CallLeg): void {
   if (call.state === 'ringing') hangupCall(ctx, call, 'timeout', 'callee');

@@ -29,8 +29,12 @@ export function speakDurationMs(text: string, payloadType: 'text' | 'ssml' = 'te
   return Math.max(1000, Math.round((words * 60_000) / 150));
 }
 
+/** The call's queued audio (speak / playback_start), without the gather prompts kept in its history. */
+const queueable = (m: CallMedia) => m.kind === 'speak' || m.kind === 'playback';
+const queueOf = (ctx: Ctx, call: CallLeg) => ctx.store.callMediaOf(call.callControlId).filter(queueable);
+
 export interface NewMedia {
-  kind: CallMedia['kind'];
+  kind: 'speak' | 'playback';
   text?: string;
   mediaUrl?: string;
   mediaName?: string;
@@ -46,7 +50,7 @@ export function queueMedia(ctx: Ctx, call: CallLeg, m: NewMedia): CallMedia {
   const overlay = m.overlay ?? false;
   if (m.stop) stopMedia(ctx, call, m.stop, overlay);
   const all = ctx.store.callMediaOf(call.callControlId);
-  if (overlay && !all.some((x) => !x.overlay && x.state === 'playing')) {
+  if (overlay && !all.some((x) => queueable(x) && !x.overlay && x.state === 'playing')) {
     throw errors.invalid('overlay', 'overlay=true needs a playback with overlay=false actively playing on the call.');
   }
   const queued = ctx.store.queueCall(call.callControlId);
@@ -76,7 +80,7 @@ export function queueMedia(ctx: Ctx, call: CallLeg, m: NewMedia): CallMedia {
 
 /** Starts the first queued audio of a lane when none is playing there. */
 function playNext(ctx: Ctx, call: CallLeg, overlay: boolean) {
-  const lane = ctx.store.callMediaOf(call.callControlId).filter((x) => x.overlay === overlay);
+  const lane = queueOf(ctx, call).filter((x) => x.overlay === overlay);
   if (lane.some((x) => x.state === 'playing')) return;
   const next = lane.find((x) => x.state === 'queued');
   if (!next) return;
@@ -119,15 +123,13 @@ function drop(ctx: Ctx, m: CallMedia) {
  * in the queue starts; `all` also clears the queue. Only the lane asked for (`overlay`).
  */
 export function stopMedia(ctx: Ctx, call: CallLeg, which: 'current' | 'all', overlay: boolean): void {
-  const lane = ctx.store.callMediaOf(call.callControlId).filter((x) => x.overlay === overlay);
+  const lane = queueOf(ctx, call).filter((x) => x.overlay === overlay);
   if (which === 'all') for (const m of lane) if (m.state === 'queued') drop(ctx, m);
   const playing = lane.find((x) => x.state === 'playing');
   if (playing) finish(ctx, call, playing, 'cancelled');
   if (which === 'current') playNext(ctx, call, overlay);
   // Overlay audio needs non-overlay audio under it: it stops when nothing is left to mix over.
-  if (!overlay && !ctx.store.callMediaOf(call.callControlId).some((x) => !x.overlay && x.state === 'playing')) {
-    stopMedia(ctx, call, 'all', true);
-  }
+  if (!overlay && !queueOf(ctx, call).some((x) => !x.overlay && x.state === 'playing')) stopMedia(ctx, call, 'all', true);
 }
 
 /** The media_end timer: the audio played its loops to the end; the next in its queue starts. */
@@ -138,14 +140,12 @@ export function callMediaEnded(ctx: Ctx, mediaId: string): void {
   if (!call) return;
   finish(ctx, call, m, 'completed');
   playNext(ctx, call, m.overlay);
-  if (!m.overlay && !ctx.store.callMediaOf(call.callControlId).some((x) => !x.overlay && x.state === 'playing')) {
-    stopMedia(ctx, call, 'all', true);
-  }
+  if (!m.overlay && !queueOf(ctx, call).some((x) => !x.overlay && x.state === 'playing')) stopMedia(ctx, call, 'all', true);
 }
 
 /** The call hung up: what plays ends with status `call_hangup`, the queue is dropped. */
 export function mediaHungUp(ctx: Ctx, call: CallLeg): void {
-  for (const m of ctx.store.callMediaOf(call.callControlId)) {
+  for (const m of queueOf(ctx, call)) {
     if (m.state === 'playing') finish(ctx, call, m, 'call_hangup');
     else if (m.state === 'queued') drop(ctx, m);
   }
@@ -156,7 +156,7 @@ export function mediaHungUp(ctx: Ctx, call: CallLeg): void {
  * started while it waited stops — the call is no longer on hold — with `cancelled`, as a stop.
  */
 export function mediaLeftQueue(ctx: Ctx, call: CallLeg): void {
-  const held = ctx.store.callMediaOf(call.callControlId).filter((m) => m.whileEnqueued && m.state !== 'ended');
+  const held = queueOf(ctx, call).filter((m) => m.whileEnqueued && m.state !== 'ended');
   if (held.length === 0) return;
   for (const m of held) {
     if (m.state === 'playing') finish(ctx, call, m, 'cancelled');
@@ -164,6 +164,31 @@ export function mediaLeftQueue(ctx: Ctx, call: CallLeg): void {
   }
   playNext(ctx, call, false);
   playNext(ctx, call, true);
+}
+
+// gather prompts in the history (their webhooks are gather.ts's)
+
+/** A gather's prompt starts playing: kept in the call's media history, outside its queue. */
+export function promptStarted(ctx: Ctx, call: CallLeg, p: {
+  kind: 'gather_using_speak' | 'gather_using_audio'; text: string | null; mediaUrl: string | null; mediaName: string | null; playMs: number;
+}): string {
+  const m: CallMedia = {
+    id: ctx.ids.uuid(), account: ctx.account, callControlId: call.callControlId,
+    seq: ctx.store.callMediaOf(call.callControlId).length + 1, kind: p.kind, overlay: false,
+    text: p.text, mediaUrl: p.mediaUrl, mediaName: p.mediaName, loops: 1, playMs: p.playMs,
+    whileEnqueued: false, state: 'playing', status: null, queuedAt: ctx.now, startedAt: ctx.now, endedAt: null,
+  };
+  ctx.store.saveCallMedia(m);
+  return m.id;
+}
+
+export function promptEnded(ctx: Ctx, mediaId: string, status: string): void {
+  const m = ctx.store.callMedia(mediaId);
+  if (!m || m.state === 'ended') return;
+  m.state = 'ended';
+  m.status = status;
+  m.endedAt = ctx.now;
+  ctx.store.saveCallMedia(m);
 }
 
 // send_dtmf and transcription

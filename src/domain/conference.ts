@@ -5,6 +5,7 @@ import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
 import { hangupCall, requireAnswered, requireCall, setClientState } from './call-leg.js';
 import { startGather } from './gather.js';
+import { finishRecording, pauseRecording, recordingUrls, resumeRecording, startRecording } from './recording.js';
 
 /** Conferences last 4 hours unless `duration_minutes` says otherwise (Telnyx docs). */
 export const DEFAULT_DURATION_MINUTES = 240;
@@ -386,10 +387,12 @@ export function sendDtmf(ctx: Ctx, conf: Conference, callControlIds: string[] | 
 
 // Recording
 
-export function recordStart(ctx: Ctx, conf: Conference, r: { format: string; channels?: string }): void {
+export function recordStart(ctx: Ctx, conf: Conference, r: { format: 'wav' | 'mp3'; channels?: 'single' | 'dual'; origin?: string }): void {
   requireActive(conf);
   if (conf.recordingState === 'recording' || conf.recordingState === 'paused') throw errors.recordingAlreadyActive();
-  conf.recordingId = ctx.ids.uuid();
+  // The recording's file is served like a call's (domain/recording.ts); its state stays on the conference.
+  conf.recordingId = startRecording(ctx, { conferenceId: conf.id },
+    { format: r.format, channels: r.channels ?? 'single', origin: r.origin }).id;
   conf.recordingState = 'recording';
   conf.recordingFormat = r.format;
   conf.recordingChannels = r.channels ?? 'single';
@@ -404,6 +407,8 @@ export function recordPauseResume(ctx: Ctx, conf: Conference, to: 'paused' | 're
   conf.recordingState = to;
   conf.updatedAt = ctx.now;
   ctx.store.saveConference(conf);
+  const rec = conf.recordingId ? ctx.store.recording(conf.recordingId) : undefined;
+  if (rec) (to === 'paused' ? pauseRecording : resumeRecording)(ctx, rec);
 }
 
 export function recordStop(ctx: Ctx, conf: Conference, clientState: string | null): void {
@@ -416,7 +421,9 @@ export function recordStop(ctx: Ctx, conf: Conference, clientState: string | nul
 function saveRecording(ctx: Ctx, conf: Conference, creator: CallLeg | undefined, clientState: string | null) {
   conf.recordingState = 'stopped';
   conf.updatedAt = ctx.now;
-  ctx.emit('conference.recording.saved', payloads.recordingSaved(conf, creator, ctx.now, clientState),
+  const rec = conf.recordingId ? ctx.store.recording(conf.recordingId) : undefined;
+  const urls = rec ? recordingUrls(finishRecording(ctx, rec)) : { mp3: null, wav: null };
+  ctx.emit('conference.recording.saved', payloads.recordingSaved(conf, creator, ctx.now, clientState, urls),
     { call: creator, conferenceId: conf.id });
 }
 

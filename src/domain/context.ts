@@ -8,6 +8,11 @@ export type { NumberBehaviour };
 export interface DomainSettings {
   /** How long simulated media (play, speak) lasts, in seconds. */
   mediaDurationSecs: number;
+  /**
+   * Where apps reach this server (e.g. http://telnyx-mock:5080), for the recording URLs in
+   * webhooks; when absent, the origin of the request that started the recording is used.
+   */
+  publicUrl?: string;
 }
 
 /** Where an emitted event is filed: the call it concerns (ordering, webhook URL) and conference. */

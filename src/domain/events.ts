@@ -1,5 +1,5 @@
 import { iso } from '../clock.js';
-import type { CallLeg, Conference, MediaPlayback } from '../model/entities.js';
+import type { CallLeg, Conference, MediaPlayback, Recording } from '../model/entities.js';
 
 /**
  * Webhook payloads, field for field as the SDK's webhook types (node_modules/telnyx/resources/
@@ -19,7 +19,29 @@ export function callFields(call: CallLeg) {
 
 const endpoints = (call: CallLeg) => ({ from: call.from, to: call.to });
 
+/**
+ * call.recording.saved: the spec's and the SDK's payload name no call_control_id, format or
+ * recording_id, so neither is sent; the URLs point at this server (GET /_mock/recordings/…).
+ */
+const callRecordingPayloads = {
+  callRecordingSaved: (call: CallLeg, r: Recording, urls: RecordingUrls) => ({
+    call_leg_id: call.callLegId,
+    call_session_id: call.callSessionId,
+    channels: r.channels,
+    client_state: call.clientState ?? undefined,
+    connection_id: call.connectionId,
+    recording_started_at: iso(r.startedAt),
+    recording_ended_at: iso(r.endedAt ?? r.startedAt),
+    recording_urls: urls,
+    public_recording_urls: urls,
+  }),
+  /** call.machine.detection.ended, .greeting.ended and their premium kinds: the same fields, each its own `result`. */
+  callMachine: (call: CallLeg, result: string) => ({ ...callFields(call), ...endpoints(call), result }),
+};
+
 export const payloads = {
+  // call recordings and answering machine detection (transfer.ts, recording.ts)
+  ...callRecordingPayloads,
   callInitiated: (call: CallLeg) => ({
     ...callFields(call), ...endpoints(call),
     direction: call.direction,
@@ -107,10 +129,9 @@ export const payloads = {
     ...mediaSource(media),
     occurred_at: iso(now),
   }),
-  recordingSaved: (conf: Conference, creator: CallLeg | undefined, endedAt: number, clientState: string | null) => {
+  recordingSaved: (conf: Conference, creator: CallLeg | undefined, endedAt: number, clientState: string | null,
+    urls: RecordingUrls) => {
     const format = (conf.recordingFormat ?? 'mp3') as 'mp3' | 'wav';
-    const url = `https://mock.telnyx.local/recordings/${conf.recordingId}.${format}`;
-    const urls = { mp3: format === 'mp3' ? url : null, wav: format === 'wav' ? url : null };
     return {
       call_control_id: creator?.callControlId,
       call_session_id: creator?.callSessionId,
@@ -127,6 +148,8 @@ export const payloads = {
     };
   },
 };
+
+export type RecordingUrls = { mp3: string | null; wav: string | null };
 
 /** Playback names its source (media_url or media_name, whichever was given); speak has none. */
 function mediaSource(media: MediaPlayback) {

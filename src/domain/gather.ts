@@ -2,6 +2,7 @@ import type { CallLeg, PendingGather } from '../model/entities.js';
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
+import { promptEnded, promptStarted } from './call-media.js';
 
 /**
  * DTMF gathers: `gather`, `gather_using_speak`, `gather_using_audio` on a call, and the conference
@@ -39,6 +40,9 @@ export function startGather(ctx: Ctx, call: CallLeg, gather: PendingGather, time
 /** Starts a call-level gather (its prompt, if any, starts playing now). */
 export function begin(ctx: Ctx, call: CallLeg, gather: PendingGather): void {
   if (call.state !== 'answered') throw call.state === 'hangup' ? errors.callEnded() : errors.callNotAnswered();
+  // A new gather replaces a pending one (no call.gather.ended for it); a prompt it was playing stops.
+  const replaced = call.pendingGather;
+  if (replaced?.prompt) endPrompt(ctx, call, replaced, 'cancelled');
   call.pendingGather = { ...gather, listeningSince: ctx.now, lastDigitAt: null };
   call.gatheredDigits = '';
   if (gather.prompt) startPrompt(ctx, call, call.pendingGather, false);
@@ -49,6 +53,12 @@ function startPrompt(ctx: Ctx, call: CallLeg, g: PendingGather, invalidFirst: bo
   const prompt = g.prompt!;
   prompt.invalidFirst = invalidFirst;
   prompt.playingUntil = ctx.now + prompt.durationMs + (invalidFirst ? prompt.invalidDurationMs : 0);
+  const media = promptMedia(prompt);
+  prompt.mediaId = promptStarted(ctx, call, {
+    kind: prompt.kind === 'speak' ? 'gather_using_speak' : 'gather_using_audio',
+    text: prompt.kind === 'speak' ? [invalidFirst ? prompt.invalidText : null, prompt.text].filter(Boolean).join(' ') || null : null,
+    mediaUrl: media.mediaUrl, mediaName: media.mediaName, playMs: prompt.playingUntil - ctx.now,
+  });
   if (prompt.kind === 'audio') ctx.emit('call.playback.started', payloads.callPlaybackStarted(call, promptMedia(prompt), false), { call });
 }
 
@@ -57,6 +67,7 @@ function endPrompt(ctx: Ctx, call: CallLeg, g: PendingGather, status: 'completed
   const prompt = g.prompt!;
   if (prompt.playingUntil === null) return;
   prompt.playingUntil = null;
+  if (prompt.mediaId) promptEnded(ctx, prompt.mediaId, status);
   if (prompt.kind === 'audio') {
     ctx.emit('call.playback.ended', payloads.callPlaybackEnded(call, promptMedia(prompt), false, status), { call });
   }

@@ -1,6 +1,6 @@
 import type {
   CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
-  Participant, Queue, QueueCall, Timer, WebhookEventRow,
+  Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
 
@@ -65,6 +65,20 @@ export interface AccountStore {
   /** A call's media, queued, playing and ended, in the order it was asked for. */
   callMediaOf(callControlId: string): CallMedia[];
   saveCallMedia(m: CallMedia): void;
+
+  // recordings (call and conference)
+  recording(id: string): Recording | undefined;
+  /** The call's recordings still running or paused, oldest first. */
+  activeRecordingsOfCall(callControlId: string): Recording[];
+  saveRecording(r: Recording): void;
+
+  // transfers still ringing
+  /** The transfer that dialed this leg B, while B rings. */
+  transfer(callControlId: string): Transfer | undefined;
+  /** The transfers of call A still ringing. */
+  transfersFrom(callControlId: string): Transfer[];
+  saveTransfer(t: Transfer): void;
+  deleteTransfer(callControlId: string): void;
 
   // timers
   /** `wallDueAt`: when it falls due on the wall clock (null: not while the clock stays frozen). */

@@ -114,3 +114,15 @@ export function param(c: Context, name: string): string {
     throw errors.badCharacters();
   }
 }
+
+/**
+ * Where the client reached this server (scheme://host[:port]), as a proxy in front reports it or
+ * from the Host header: the base of URLs it is given back (recordings), so they work from where it is.
+ */
+export function requestOrigin(c: Context): string {
+  const first = (h: string | undefined) => h?.split(',')[0].trim() || undefined;
+  const url = new URL(c.req.url);
+  const proto = first(c.req.header('x-forwarded-proto')) ?? url.protocol.replace(/:$/, '');
+  const host = first(c.req.header('x-forwarded-host')) ?? c.req.header('host') ?? url.host;
+  return `${proto}://${host}`;
+}

@@ -4,6 +4,7 @@
  */
 import type {
   callLegs, conferences, participants, queues, queueCalls, timers, mediaPlaybacks, webhookEvents, numbers, callMedia,
+  recordings, transfers,
 } from '../../schema/index.js';
 
 export type CallLeg = typeof callLegs.$inferSelect;
@@ -18,6 +19,8 @@ export type NewWebhookEvent = Omit<typeof webhookEvents.$inferInsert, 'seq'>;
 export type NumberRow = typeof numbers.$inferSelect;
 /** speak / playback_start on a call: queued, playing or ended (the call's media history). */
 export type CallMedia = typeof callMedia.$inferSelect;
+export type Recording = typeof recordings.$inferSelect;
+export type Transfer = typeof transfers.$inferSelect;
 export type { PendingGather, GatherPrompt, DeliveryAttempt } from '../../schema/index.js';
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */

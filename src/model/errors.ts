@@ -104,6 +104,10 @@ export const errors = {
     'The conference is not being recorded.'),
   recordingAlreadyActive: () => new TelnyxError(422, '10015', 'Bad Request',
     'The conference is already being recorded.'),
+  callNotRecording: () => new TelnyxError(422, '10015', 'Bad Request',
+    'The call is not being recorded.'),
+  callAlreadyRecording: () => new TelnyxError(422, '10015', 'Bad Request',
+    'The call is already being recorded; stop that recording first.'),
   cannotBridgeWithItself: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
     'A call cannot be bridged with itself.', '/call_control_id'),
   /** A call action that needs real media or AI (see commands/call-media.ts NOT_EMULATED). */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Env } from '../http/auth.js';
-import { param, readBody } from '../http/body.js';
+import { param, readBody, requestOrigin } from '../http/body.js';
 import * as calls from '../commands/calls.js';
 import { updateClientState } from '../commands/call-media.js';
 import { callJson, commandOk } from '../serialize/index.js';
@@ -30,7 +30,7 @@ export function callRoutes() {
   app.post('/:call_control_id/actions/:action', async (c) => {
     const action = calls.CALL_ACTIONS.get(c.req.param('action'));
     if (!action) return c.notFound();
-    action(c.get('account'), param(c, 'call_control_id'), await readBody(c));
+    action(c.get('account'), param(c, 'call_control_id'), await readBody(c), requestOrigin(c));
     return c.json(commandOk);
   });
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Env } from '../http/auth.js';
-import { param, readBody } from '../http/body.js';
+import { param, readBody, requestOrigin } from '../http/body.js';
 import { boolQuery, pageMeta, readPage } from '../http/paging.js';
 import * as conferences from '../commands/conferences.js';
 import { commandOk, conferenceJson, participantJson, participantListJson } from '../serialize/index.js';
@@ -44,7 +44,7 @@ export function conferenceRoutes() {
   app.post('/:id/actions/:action', async (c) => {
     const action = conferences.CONFERENCE_ACTIONS.get(c.req.param('action'));
     if (!action) return c.notFound();
-    action(c.get('account'), param(c, 'id'), await readBody(c));
+    action(c.get('account'), param(c, 'id'), await readBody(c), requestOrigin(c));
     return c.json(commandOk);
   });
 

@@ -2,6 +2,7 @@ import type { Account } from '../commands/account.js';
 import * as reads from '../commands/reads.js';
 import { webhookLog, type WebhookLogQuery } from '../commands/webhooks.js';
 import { listRequests } from '../commands/requests.js';
+import { callMediaHistory } from '../commands/call-media.js';
 import { pathPattern } from '../control/faults.js';
 import { webhookEvent, type WebhookEvent } from '../serialize/control.js';
 import type { Condition } from './types.js';
@@ -76,6 +77,7 @@ function callFacts(c: Of<'call'>): string[] {
   if (c.onHold !== undefined) facts.push(c.onHold ? 'on hold' : 'not on hold');
   if (c.supervisorRole) facts.push(`supervisor_role ${c.supervisorRole}`);
   if (c.hangupCause) facts.push(`hung up with cause ${c.hangupCause}`);
+  if (c.heard) facts.push(`played "${c.heard}"`);
   return facts;
 }
 
@@ -107,6 +109,14 @@ function checkCall(c: Of<'call'>, rs: RunState): Check {
   }
   if (c.hangupCause && call.hangupCause !== c.hangupCause) {
     wrong.push(call.hangupCause ? `hung up with cause ${call.hangupCause}` : 'not hung up');
+  }
+  if (c.heard) {
+    const heard = c.heard;
+    const played = callMediaHistory(rs.account, call.callControlId).filter((m) => m.state !== 'queued');
+    if (!played.some((m) => m.text?.includes(heard) || m.mediaUrl === heard || m.mediaName === heard)) {
+      const what = played.map((m) => JSON.stringify(m.text ?? m.mediaUrl ?? m.mediaName ?? 'playback_content'));
+      wrong.push(`played ${what.length > 0 ? what.join(', ') : 'nothing'}`);
+    }
   }
   return { ok: wrong.length === 0, actual: `${c.call} is ${wrong.join(', ')}` };
 }

@@ -229,10 +229,10 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
       return { ...base, kind, action: r.oneOf('clock', ['freeze', 'unfreeze'] as const, true)! };
     }
     case 'number': {
-      r.only(['number', 'behaviour', 'answer_after_secs', 'title'], 'a number step');
+      r.only(['number', 'behaviour', 'answer_after_secs', 'amd_result', 'title'], 'a number step');
       const { e164 } = r.check(NumberPath, { e164: raw.number }, { e164: 'number' });
-      const b = r.check(SetNumber, { behaviour: raw.behaviour, answer_after_secs: raw.answer_after_secs });
-      return { ...base, kind, e164, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs };
+      const b = r.check(SetNumber, { behaviour: raw.behaviour, answer_after_secs: raw.answer_after_secs, amd_result: raw.amd_result });
+      return { ...base, kind, e164, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs, amdResult: b.amd_result };
     }
     case 'wait': {
       r.only(['wait', 'timeout', 'as', 'title'], 'a wait step');
@@ -271,7 +271,7 @@ function parseCondition(raw: unknown, key: 'wait' | 'expect', step: Reader, know
   };
   switch (subjects[0]) {
     case 'call': {
-      r.only(['call', 'state', 'in_queue', 'in_conference', 'bridged_with', 'muted', 'on_hold', 'supervisor_role', 'hangup_cause'], 'a call condition');
+      r.only(['call', 'state', 'in_queue', 'in_conference', 'bridged_with', 'muted', 'on_hold', 'supervisor_role', 'hangup_cause', 'heard'], 'a call condition');
       const bridged = raw.bridged_with === false ? false : raw.bridged_with === undefined ? undefined : known(r.name('bridged_with'), `${key}/bridged_with`);
       return {
         subject: 'call', call: known(r.name('call'), `${key}/call`),
@@ -282,6 +282,7 @@ function parseCondition(raw: unknown, key: 'wait' | 'expect', step: Reader, know
         muted: r.bool('muted'), onHold: r.bool('on_hold'),
         supervisorRole: r.oneOf('supervisor_role', SUPERVISOR_ROLES),
         hangupCause: r.string('hangup_cause'),
+        heard: r.string('heard'),
       };
     }
     case 'conference': {

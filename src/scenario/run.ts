@@ -93,7 +93,7 @@ async function execute(step: Step, rs: RunState,
       else clock.unfreezeClock(account);
       return undefined;
     case 'number':
-      setNumber(account, step.e164, { behaviour: step.behaviour, answer_after_secs: step.answerAfterSecs });
+      setNumber(account, step.e164, { behaviour: step.behaviour, answer_after_secs: step.answerAfterSecs, amd_result: step.amdResult });
       return undefined;
     case 'expect': {
       const result = await check(step.condition, rs);

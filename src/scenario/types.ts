@@ -34,7 +34,9 @@ export type Step = StepBase & (
   | { kind: 'say'; name: string; text: string }
   | { kind: 'advance'; seconds: number; text: string }
   | { kind: 'clock'; action: 'freeze' | 'unfreeze' }
-  | { kind: 'number'; e164: string; behaviour: 'answer' | 'busy' | 'no_answer' | 'reject'; answerAfterSecs?: number }
+  | { kind: 'number'; e164: string; behaviour: 'answer' | 'busy' | 'no_answer' | 'reject'; answerAfterSecs?: number;
+    /** What answering machine detection finds on it (transfer). */
+    amdResult?: 'human' | 'machine' | 'not_sure' }
   | { kind: 'wait'; condition: Condition; timeoutMs: number; as?: string }
   | { kind: 'expect'; condition: Condition }
 );
@@ -56,6 +58,8 @@ export type Condition =
     onHold?: boolean;
     supervisorRole?: 'barge' | 'monitor' | 'none' | 'whisper';
     hangupCause?: string;
+    /** Played into the call: part of a speak / gather_using_speak text, or an audio_url / media_name (started, not only queued). */
+    heard?: string;
   }
   | {
     subject: 'conference'; conference: string;

@@ -42,7 +42,7 @@ export type CallView = ReturnType<typeof callView>;
 
 export function numberJson(n: NumberSetting) {
   return n.behaviour === 'answer'
-    ? { e164: n.e164, behaviour: n.behaviour, answer_after_secs: n.answerAfterSecs ?? 0 }
+    ? { e164: n.e164, behaviour: n.behaviour, answer_after_secs: n.answerAfterSecs ?? 0, ...(n.amdResult ? { amd_result: n.amdResult } : {}) }
     : { e164: n.e164, behaviour: n.behaviour };
 }
 

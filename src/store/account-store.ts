@@ -3,13 +3,13 @@ import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../../schema/index.js';
 import {
   callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
-  webhookEvents, clocks, numbers, connections, callMedia,
+  webhookEvents, clocks, numbers, connections, callMedia, recordings, transfers,
 } from '../../schema/index.js';
 import type { TimerKind } from '../../schema/enums.js';
 import type { AccountStore, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
 import type {
   CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
-  Participant, Queue, QueueCall, Timer, WebhookEventRow,
+  Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
@@ -187,6 +187,18 @@ function statements(db: Db) {
       .where(and(eq(numbers.account, p('account')), eq(numbers.e164, p('e164')))).prepare(),
     connection: db.select().from(connections)
       .where(and(eq(connections.account, p('account')), eq(connections.connectionId, p('id')))).prepare(),
+    saveRecording: upsert(db, recordings, 'id'),
+    recording: db.select().from(recordings).where(and(eq(recordings.account, p('account')), eq(recordings.id, p('id')))).prepare(),
+    activeRecordingsOfCall: db.select().from(recordings)
+      .where(and(eq(recordings.account, p('account')), eq(recordings.callControlId, p('id')), ne(recordings.state, 'stopped')))
+      .orderBy(asc(recordings.startedAt)).prepare(),
+    recordingAccount: db.select({ account: recordings.account }).from(recordings).where(eq(recordings.id, p('id'))).prepare(),
+    saveTransfer: upsert(db, transfers, 'callControlId'),
+    transfer: db.select().from(transfers)
+      .where(and(eq(transfers.account, p('account')), eq(transfers.callControlId, p('id')))).prepare(),
+    transfersFrom: db.select().from(transfers)
+      .where(and(eq(transfers.account, p('account')), eq(transfers.fromCallControlId, p('id'))))
+      .orderBy(asc(transfers.createdAt)).prepare(),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -225,6 +237,14 @@ export class SqliteStore {
   /** Accounts with a timer due on the wall clock at `wallNow` (or before). */
   accountsDue(wallNow: number): string[] {
     return this.s.accountsDue.all(wallNow).map((r) => r.account);
+  }
+
+  /**
+   * The account a recording belongs to, whatever the account: its download URL carries no key
+   * (Telnyx's are pre-signed), only the recording's unguessable id.
+   */
+  recordingAccount(id: string): string | undefined {
+    return this.s.recordingAccount.get({ id })?.account;
   }
 
   /** Recomputes the wall due instants of an account's timers from its clock. */
@@ -400,6 +420,27 @@ class BoundStore implements AccountStore {
     return this.s.callMediaOf.all({ account: this.account, callControlId });
   }
   saveCallMedia(m: CallMedia): void { this.s.saveCallMedia(m); }
+
+  // recordings
+  recording(id: string): Recording | undefined {
+    return this.s.recording.get({ account: this.account, id });
+  }
+  activeRecordingsOfCall(callControlId: string): Recording[] {
+    return this.s.activeRecordingsOfCall.all({ account: this.account, id: callControlId });
+  }
+  saveRecording(r: Recording): void { this.s.saveRecording(r); }
+
+  // transfers
+  transfer(callControlId: string): Transfer | undefined {
+    return this.s.transfer.get({ account: this.account, id: callControlId });
+  }
+  transfersFrom(callControlId: string): Transfer[] {
+    return this.s.transfersFrom.all({ account: this.account, id: callControlId });
+  }
+  saveTransfer(t: Transfer): void { this.s.saveTransfer(t); }
+  deleteTransfer(callControlId: string): void {
+    this.db.delete(transfers).where(and(eq(transfers.account, this.account), eq(transfers.callControlId, callControlId))).run();
+  }
 
   // timers
   addTimer(dueAt: number, kind: TimerKind, subjectId: string, wallDueAt: number | null): void {

@@ -47,6 +47,8 @@ beforeAll(async () => {
   await http.as(KEY).post(`/v2/calls/${ids.kept}/actions/enqueue`, { queue_name: 'kept', keep_after_hangup: true });
   mockControl(em, KEY).hangup(ids.kept);
   ids.joiner = call();
+  ids.recorded = call();
+  ids.transferred = call();
   // a call of its own for each call-level media action (their audio and gathers do not mix)
   for (const name of ['speak', 'play', 'playStop', 'dtmf', 'gatherAudio', 'gather', 'gatherSpeak', 'gatherStop',
     'transcribe', 'transcribeStop', 'clientState']) ids[name] = call();
@@ -64,6 +66,11 @@ function example(method: string, path: string): { url: string; body?: object } {
     '/calls/{call_control_id}/actions/bridge': ids.agent,
     '/calls/{call_control_id}/actions/leave_queue': ids.queued,
     '/calls/{call_control_id}/actions/hangup': ids.host,
+    '/calls/{call_control_id}/actions/record_start': ids.recorded,
+    '/calls/{call_control_id}/actions/record_pause': ids.recorded,
+    '/calls/{call_control_id}/actions/record_resume': ids.recorded,
+    '/calls/{call_control_id}/actions/record_stop': ids.recorded,
+    '/calls/{call_control_id}/actions/transfer': ids.transferred,
     '/calls/{call_control_id}/actions/speak': ids.speak,
     '/calls/{call_control_id}/actions/playback_start': ids.play,
     '/calls/{call_control_id}/actions/playback_stop': ids.playStop,
@@ -99,6 +106,8 @@ function example(method: string, path: string): { url: string; body?: object } {
     'POST /calls/{call_control_id}/actions/reject': { cause: 'USER_BUSY' },
     'POST /conferences/{id}/actions/join': { call_control_id: ids.joiner },
     'POST /conferences/{id}/actions/leave': { call_control_id: ids.joiner },
+    'POST /calls/{call_control_id}/actions/record_start': { format: 'wav', channels: 'single' },
+    'POST /calls/{call_control_id}/actions/transfer': { to: '+15550003333' },
     'POST /calls/{call_control_id}/actions/speak': { payload: 'Welcome to the conference line', voice: 'female' },
     'POST /calls/{call_control_id}/actions/playback_start': { audio_url: 'https://example.com/a.mp3' },
     'POST /calls/{call_control_id}/actions/send_dtmf': { digits: '1w2' },
@@ -124,6 +133,7 @@ interface Done {
 const events = (ws: LoggedWebhook[]) => ws.map((w) => [w.event_type, w.call_control_id]);
 const participant = (ref: string) => d.participant(ids.conference, ref);
 const joined = async () => (await d.participants(ids.conference)).filter((p) => p.status === 'joined');
+const callAction = (id: string, name: string, body: object) => http.as(KEY).post(`/v2/calls/${enc(id)}/actions/${name}`, body);
 const conferenceAction = (name: string, body: object) => http.as(KEY).post(`/v2/conferences/${ids.conference}/actions/${name}`, body);
 const media = async (id: string) => (await http.as(KEY).get(`/_mock/calls/${enc(id)}/media`)).body.data as unknown[];
 const say = async (id: string, text: string) => expect((await http.as(KEY).post(`/_mock/calls/${enc(id)}/say`, { text })).status).toBe(200);
@@ -187,6 +197,38 @@ const EFFECTS: Partial<Record<string, (done: Done) => Promise<void>>> = {
     expect(dequeued).toMatchObject({ event_type: 'call.dequeued', call_control_id: ids.queued });
     expect(dequeued.data.payload).toMatchObject({ queue: 'support', reason: 'leave' });
     expect((await d.farEnd(ids.queued)).is_alive).toBe(true);
+  },
+  'POST /calls/{call_control_id}/actions/record_start': async ({ sent }) => {
+    // SDK: "Recording will stop on call hang-up, or can be initiated via the Stop Recording command."
+    expect(await sent()).toEqual([]);
+    expect((await callAction(ids.recorded, 'record_start', { format: 'wav', channels: 'single' })).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/record_pause': async ({ sent }) => {
+    // "There are no webhooks associated with this command."
+    expect(await sent()).toEqual([]);
+    expect((await callAction(ids.recorded, 'record_start', { format: 'wav', channels: 'single' })).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/record_resume': async ({ sent }) => {
+    expect(await sent()).toEqual([]);
+    expect((await callAction(ids.recorded, 'record_start', { format: 'wav', channels: 'single' })).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/record_stop': async ({ sent }) => {
+    const [saved] = await sent();
+    expect(saved).toMatchObject({ event_type: 'call.recording.saved', call_control_id: ids.recorded });
+    const urls = saved.data.payload.recording_urls as { wav: string; mp3: null };
+    expect(urls).toEqual({ wav: expect.stringMatching(/\/_mock\/recordings\/[0-9a-f-]{36}\.wav$/), mp3: null });
+    const file = await http.raw.get(new URL(urls.wav).pathname);
+    expect([file.status, file.headers['content-type']]).toEqual([200, 'audio/wav']);
+    // Stopped: nothing left to stop.
+    expect((await callAction(ids.recorded, 'record_stop', {})).status).toBe(422);
+  },
+  'POST /calls/{call_control_id}/actions/transfer': async ({ sent }) => {
+    // The new leg to +15550003333 (answering at once) is bridged with the call transferred.
+    const b = String((await d.farEnd(ids.transferred)).bridged_to);
+    expect((await d.farEnd(b)).bridged_to).toBe(ids.transferred);
+    expect(events(await sent())).toEqual([
+      ['call.initiated', b], ['call.answered', b], ['call.bridged', ids.transferred], ['call.bridged', b],
+    ]);
   },
   // call-level media
   'POST /calls/{call_control_id}/actions/speak': async ({ sent }) => {
@@ -353,7 +395,7 @@ describe("every operation in Telnyx's spec", () => {
       if (res.body.errors?.[0]?.detail?.startsWith('No route for')) unrouted.push(`${method} ${path}`);
     }
     expect(unrouted).toEqual([]);
-    expect(operations.length).toBe(69);
+    expect(operations.length).toBe(74);
   });
 
   it('answers every out-of-scope call action 422 naming it as not emulated, not 404', async () => {
@@ -379,7 +421,7 @@ describe("every operation in Telnyx's spec", () => {
 
   it('checks the effect of every action it calls, not only its answer', () => {
     const actions = served.filter((o) => o.path.includes('/actions/')).map((o) => `${o.method} ${o.path}`);
-    expect(actions).toHaveLength(34);
+    expect(actions).toHaveLength(39);
     expect(actions.filter((a) => !EFFECTS[a])).toEqual([]);
   });
 

@@ -178,6 +178,20 @@ describe('gather_using_speak', () => {
     expect(await ended()).toEqual([['1234', 'valid']]);
   });
 
+  it("keeps each play of the prompt in the call's media history, the invalid prompt first on a retry", async () => {
+    await env.client.calls.actions.gatherUsingSpeak(call, {
+      payload: PROMPT, voice: 'female', invalid_payload: 'Sorry.', minimum_digits: 4, maximum_digits: 4,
+    });
+    await press('1#');
+    await advance(1);
+    await press('1234');
+    const history = (await env.mock('GET', `/calls/${enc(call)}/media`)).json.data as Array<Record<string, unknown>>;
+    expect(history.map((m) => [m.kind, m.text, m.state, m.status])).toEqual([
+      ['gather_using_speak', PROMPT, 'ended', 'cancelled'],
+      ['gather_using_speak', `Sorry. ${PROMPT}`, 'ended', 'cancelled'],
+    ]);
+  });
+
   it('ends invalid when the last try is an invalid entry', async () => {
     await env.client.calls.actions.gatherUsingSpeak(call, { payload: PROMPT, voice: 'female', minimum_digits: 4, maximum_tries: 2 });
     await press('1#');
@@ -215,6 +229,18 @@ describe('gather_using_audio', () => {
     expect(started).toEqual(['https://example.com/menu.mp3', 'https://example.com/sorry.mp3']);
     await press('1');
     expect(await ended()).toEqual([['1', 'valid']]);
+  });
+
+  it('is replaced by a new gather: the prompt playing stops, the new one counts afresh', async () => {
+    await env.client.calls.actions.gatherUsingAudio(call, { audio_url: 'https://example.com/menu.mp3', maximum_digits: 3 });
+    await press('1');
+    await env.client.calls.actions.gatherUsingAudio(call, { audio_url: 'https://example.com/other.mp3', maximum_digits: 2 });
+    await env.client.calls.actions.gather(call, { maximum_digits: 2 });
+    await press('89');
+    expect((await logged('call.playback.ended')).map((w) => [w.data.payload.media_url, w.data.payload.status])).toEqual([
+      ['https://example.com/menu.mp3', 'cancelled'], ['https://example.com/other.mp3', 'cancelled'],
+    ]);
+    expect(await ended()).toEqual([['89', 'valid']]);
   });
 
   it('needs audio_url or media_name, not both', async () => {

@@ -1,20 +1,27 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 type Schema = Record<string, unknown>;
 
-/** Telnyx's own spec subset, vendored in spec/telnyx-openapi (see its README.md for the origin). */
-export function loadSpec(): { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> }; webhooks?: Record<string, Schema> } {
-  const path = fileURLToPath(new URL('../../spec/telnyx-openapi/conferencing.yml', import.meta.url));
-  if (!existsSync(path)) throw new Error(`Telnyx spec not found at ${path}`);
-  const spec = parse(readFileSync(path, 'utf8'));
-  // call-control.yml: the call-level media operations and webhooks the conferencing subset lacks.
-  const media = parse(readFileSync(fileURLToPath(new URL('../../spec/telnyx-openapi/call-control.yml', import.meta.url)), 'utf8'));
-  Object.assign(spec.paths, media.paths);
-  Object.assign(spec.webhooks, media.webhooks);
-  Object.assign(spec.components.schemas, media.components.schemas);
-  return spec;
+type Spec = { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> }; webhooks?: Record<string, Schema> };
+
+/**
+ * Telnyx's own spec, as the subsets vendored in spec/telnyx-openapi (see its README.md for the
+ * origin): conferencing.yml and the subsets added beside it, merged (all are copied from one
+ * commit of the spec, so a component two of them carry is the same node).
+ */
+export function loadSpec(): Spec {
+  const dir = fileURLToPath(new URL('../../spec/telnyx-openapi/', import.meta.url));
+  if (!existsSync(`${dir}conferencing.yml`)) throw new Error(`Telnyx spec not found in ${dir}`);
+  const merged: Spec = { paths: {}, components: { schemas: {} }, webhooks: {} };
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
+    const part = parse(readFileSync(`${dir}${file}`, 'utf8')) as Spec;
+    Object.assign(merged.paths, part.paths);
+    Object.assign(merged.webhooks!, part.webhooks);
+    Object.assign(merged.components.schemas, part.components?.schemas);
+  }
+  return merged;
 }
 
 /**

@@ -3,7 +3,7 @@
  * the `webhooks:` entries of Telnyx's spec (spec/telnyx-openapi/conferencing.yml, vendored) and the
  * payload interfaces of the official SDK (node_modules/telnyx/resources/webhooks.d.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,15 +15,20 @@ type Schema = {
   additionalProperties?: boolean | Schema;
 };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const spec = parse(readFileSync(join(root, 'spec', 'telnyx-openapi', 'conferencing.yml'), 'utf8')) as {
+type SpecFile = {
   webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: Schema } } } } }>;
   components: { schemas: Record<string, Schema> };
 };
-// call-control.yml adds the call-level webhooks the conferencing subset lacks (call.dtmf.received, call.transcription).
-const media = parse(readFileSync(join(root, 'spec', 'telnyx-openapi', 'call-control.yml'), 'utf8')) as typeof spec;
-Object.assign(spec.webhooks, media.webhooks);
-Object.assign(spec.components.schemas, media.components.schemas);
+// conferencing.yml and the subsets vendored beside it (call-control.yml: call-level media; transfer-and-recording.yml),
+// all from one commit of the spec, so a component two of them carry is the same node.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const specDir = join(root, 'spec', 'telnyx-openapi');
+const spec: SpecFile = { webhooks: {}, components: { schemas: {} } };
+for (const file of readdirSync(specDir).filter((f) => f.endsWith('.yml')).sort()) {
+  const part = parse(readFileSync(join(specDir, file), 'utf8')) as SpecFile;
+  Object.assign(spec.webhooks, part.webhooks);
+  Object.assign(spec.components.schemas, part.components?.schemas);
+}
 
 function resolve(s: Schema): Schema {
   let out = s;

@@ -13,6 +13,8 @@ const ALL_EVENTS = [
   'conference.participant.left', 'conference.participant.playback.started', 'conference.participant.playback.ended',
   'conference.participant.speak.started', 'conference.participant.speak.ended', 'conference.playback.started',
   'conference.playback.ended', 'conference.speak.started', 'conference.speak.ended', 'conference.recording.saved',
+  // call-level media (issue 8)
+  'call.speak.started', 'call.speak.ended', 'call.playback.started', 'call.playback.ended', 'call.transcription',
 ];
 
 const advance = (seconds: number) => env.mock('POST', '/clock/advance', { seconds });
@@ -179,6 +181,22 @@ const flows = {
     expect(payloadOf(events, 'conference.speak.ended')).toMatchObject({ creator_call_session_id: hostLeg.call_session_id });
   },
 
+  async callMedia() {
+    const id = await env.call({ from: '+15550009101' });
+    await env.mock('POST', '/clock/freeze');
+    await env.client.calls.actions.speak(id, { payload: 'Welcome to the conference line', voice: 'female', client_state: 'aXZy' });
+    await env.client.calls.actions.startPlayback(id, { audio_url: 'https://example.com/hold.mp3' });
+    await env.client.calls.actions.startTranscription(id, {});
+    await env.mock('POST', `/calls/${encodeURIComponent(id)}/say`, { text: 'hello' });
+    // 5 words: 2 s of speech, then the queued file's 3 s.
+    await advance(5);
+    const events = about(await env.drain(), id).filter((d) => /^call\.(speak|playback|transcription)/.test(d.json.data.event_type));
+    expect(types(events)).toEqual(['call.speak.started', 'call.transcription', 'call.speak.ended', 'call.playback.started', 'call.playback.ended']);
+    expect(payloadOf(events, 'call.speak.ended')).toMatchObject({ status: 'completed', client_state: 'aXZy' });
+    expect(payloadOf(events, 'call.playback.ended')).toMatchObject({ status: 'completed', media_url: 'https://example.com/hold.mp3' });
+    expect(payloadOf(events, 'call.transcription')).toMatchObject({ transcription_data: { transcript: 'hello' } });
+  },
+
   async recording() {
     const host = await env.call();
     const conf = (await env.client.conferences.create({ call_control_id: host, name: 'rec' })).data!;
@@ -204,6 +222,7 @@ describe('webhook payloads', () => {
   it('reports all_left, host_left and time_exceeded as the reason a conference ended', () => flows.conferenceEndReasons());
   it('sends participant playback and speak events, ended when the simulated duration passes or on stop', () => flows.participantMedia());
   it('sends conference-wide playback and speak events for media played to everyone', () => flows.conferenceMedia());
+  it('sends call.speak, call.playback and call.transcription events for call-level media', () => flows.callMedia());
   it('sends conference.recording.saved with the URL of the recorded format when recording stops', () => flows.recording());
 
   it('produces every event of these flows, each conforming to the spec and the SDK payload types', async () => {
