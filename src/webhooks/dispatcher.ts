@@ -12,6 +12,7 @@ export interface DeliveryOptions {
   timeoutMs: number;
   backoffMs: number;
   backoffMaxMs: number;
+  /** In flight per account and per destination (the process: TOTAL_SHARES times this). */
   concurrency: number;
   /** Most deliveries started per second, so a burst leaves the event loop to the API too. */
   maxPerSecond: number;
@@ -31,10 +32,14 @@ export interface DispatcherDeps {
 /** One ordering key's queue of pending events; only its head is ever in flight. */
 interface Lane {
   key: string;
+  /** The account whose events the lane holds (ready lanes take turns by account). */
+  account: string;
   items: { seq: number; dueAt: number }[];
   head: number;
   busy: boolean;
   queued: boolean;
+  /** Waiting for a slot of its account or destination (see Dispatcher.park). */
+  parked: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -47,12 +52,23 @@ interface Job {
   urls: string[];
   attempt: number;
   attempts: DeliveryAttempt[];
+  /** Where the attempt goes (the URL's origin): what the per-destination share counts. */
+  destination: string;
 }
 
 interface Outcome {
   job: Job;
   status: number | null;
   error?: string;
+}
+
+/** A URL's origin (scheme, host, port): one destination, however many paths it has. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 /** Events read from the outbox per query, and how many the dispatcher holds in memory at most. */
@@ -68,19 +84,35 @@ const BURST = 8;
 const BUSY_SHARE = 0.25;
 const API_WINDOW_MS = 50;
 
+/**
+ * `concurrency` is what one account, and one destination (a URL's origin), may have in flight;
+ * the whole process holds at most this many times as many. So a receiver that never answers
+ * holds its own account's slots (for the timeout, attempt after attempt) and no one else's: the
+ * other accounts' webhooks go out at once, taking turns with it when slots are short.
+ */
+const TOTAL_SHARES = 4;
+
 /** The URLs an event is tried at, in order: primary then failover (either may be missing). */
 const urlsOf = (row: { url: string | null; failoverUrl: string | null }) =>
   [row.url, row.failoverUrl].filter((u): u is string => !!u);
 
 /**
  * Delivers the outbox after commit. Events of one ordering key (a call, else a conference) go
- * out one at a time in recording order; different keys go in parallel up to `concurrency`.
+ * out one at a time in recording order; different keys go in parallel up to `concurrency` per
+ * account and per destination. Fair across tenants: ready lanes take turns by account (round
+ * robin), and no destination or account holds more than its own slots, so a receiver that never
+ * answers delays only its own account's events while every other account's webhooks flow.
  * Each attempt is recorded before it is sent (so an attempt number is never reused, even across a
  * crash) and its outcome after; both are batched into one transaction per turn of the event loop.
  */
 export class Dispatcher {
   private readonly lanes = new Map<string, Lane>();
-  private ready: Lane[] = [];
+  /** Ready lanes per account, FIFO; the map's order is the round robin (an account served moves last). */
+  private readonly ready = new Map<string, Lane[]>();
+  private readyCount = 0;
+  /** In flight per destination and per account, and the lanes parked until one of those frees a slot. */
+  private readonly inFlightBy = new Map<string, number>();
+  private readonly parked = new Map<string, Lane[]>();
   private lastSeq = 0;
   private buffered = 0;
   private active = 0;
@@ -143,7 +175,7 @@ export class Dispatcher {
         this.lastSeq = ref.seq;
         let lane = this.lanes.get(ref.orderingKey);
         if (!lane) {
-          lane = { key: ref.orderingKey, items: [], head: 0, busy: false, queued: false };
+          lane = { key: ref.orderingKey, account: ref.account, items: [], head: 0, busy: false, queued: false, parked: false };
           this.lanes.set(lane.key, lane);
         }
         lane.items.push({ seq: ref.seq, dueAt: ref.nextAttemptAt ?? 0 });
@@ -156,13 +188,16 @@ export class Dispatcher {
 
   /** Puts an idle lane's head in the ready queue when due, or sets a timer for it. */
   private arm(lane: Lane): void {
-    if (lane.busy || lane.queued || lane.timer || this.closed) return;
+    if (lane.busy || lane.queued || lane.parked || lane.timer || this.closed) return;
     const item = lane.items[lane.head];
     if (!item) return;
     const wait = item.dueAt - this.deps.wallNow();
     if (wait <= 0) {
       lane.queued = true;
-      this.ready.push(lane);
+      const queue = this.ready.get(lane.account);
+      if (queue) queue.push(lane);
+      else this.ready.set(lane.account, [lane]);
+      this.readyCount++;
       return;
     }
     lane.timer = setTimeout(() => {
@@ -179,17 +214,17 @@ export class Dispatcher {
    * loop: the API shares that loop, and its requests are served between the dispatcher's turns.
    */
   private dispatch(): void {
-    if (this.ready.length === 0) return;
-    const room = Math.min(this.deps.options.concurrency - this.active, this.takeTokens());
+    if (this.readyCount === 0) return;
+    const room = Math.min(this.total() - this.active, this.takeTokens());
     if (room <= 0) {
-      if (this.active < this.deps.options.concurrency) this.waitForTokens();
+      if (this.active < this.total()) this.waitForTokens();
       return;
     }
     const jobs: Job[] = [];
     try {
       this.deps.store.transaction(() => {
-        while (jobs.length < room && this.ready.length > 0) {
-          const lane = this.ready.shift()!;
+        while (jobs.length < room && this.readyCount > 0) {
+          const lane = this.nextReady();
           lane.queued = false;
           const job = this.claim(lane);
           if (job) jobs.push(job);
@@ -197,7 +232,10 @@ export class Dispatcher {
       });
     } catch (err) {
       console.error('claiming webhooks failed; retrying in a second', err);
-      for (const job of jobs) this.retryLater(job.lane, CLAIM_RETRY_MS);
+      for (const job of jobs) {
+        this.release(job);
+        this.retryLater(job.lane, CLAIM_RETRY_MS);
+      }
       // Lanes skipped in the rolled-back claim lost their place: read the outbox again (a row
       // queued twice is harmless, every claim re-reads its row).
       this.lastSeq = 0;
@@ -207,7 +245,60 @@ export class Dispatcher {
     this.tokens -= jobs.length;
     if (jobs.length > 0) this.deps.onAttempts?.(new Set(jobs.map((j) => j.account)));
     for (const job of jobs) this.send(job);
-    if (this.ready.length > 0 && this.active < this.deps.options.concurrency) this.schedulePump();
+    if (this.readyCount > 0 && this.active < this.total()) this.schedulePump();
+  }
+
+  /** The next ready lane, accounts taking turns: the account served goes to the back of the round. */
+  private nextReady(): Lane {
+    const [account, queue] = this.ready.entries().next().value!;
+    const lane = queue.shift()!;
+    this.ready.delete(account);
+    if (queue.length > 0) this.ready.set(account, queue);
+    this.readyCount--;
+    return lane;
+  }
+
+  /** The most the process has in flight (each account and destination: `concurrency`). */
+  private total(): number {
+    return this.deps.options.concurrency * TOTAL_SHARES;
+  }
+
+  /**
+   * The slot key (destination or account) that has no room left for one more delivery, if any.
+   * Keys are prefixed so an account named like a URL origin is still counted apart.
+   */
+  private full(account: string, destination: string): string | undefined {
+    const max = this.deps.options.concurrency;
+    for (const key of [`to ${destination}`, `of ${account}`]) if ((this.inFlightBy.get(key) ?? 0) >= max) return key;
+    return undefined;
+  }
+
+  /** A lane whose next delivery has no slot: set aside (nothing recorded) until `key` frees one. */
+  private park(key: string, lane: Lane): void {
+    lane.parked = true;
+    const list = this.parked.get(key);
+    if (list) list.push(lane);
+    else this.parked.set(key, [lane]);
+  }
+
+  private hold(job: Job): void {
+    for (const key of [`to ${job.destination}`, `of ${job.account}`]) this.inFlightBy.set(key, (this.inFlightBy.get(key) ?? 0) + 1);
+  }
+
+  /** A delivery ended (or its claim rolled back): its slots free, and a lane parked on them is ready again. */
+  private release(job: Job): void {
+    for (const key of [`to ${job.destination}`, `of ${job.account}`]) {
+      const n = (this.inFlightBy.get(key) ?? 1) - 1;
+      if (n > 0) this.inFlightBy.set(key, n);
+      else this.inFlightBy.delete(key);
+      const waiting = this.parked.get(key);
+      const lane = waiting?.shift();
+      if (waiting && waiting.length === 0) this.parked.delete(key);
+      if (lane) {
+        lane.parked = false;
+        this.arm(lane);
+      }
+    }
   }
 
   /** Deliveries per second allowed now: a share of the maximum while API requests are arriving. */
@@ -262,10 +353,18 @@ export class Dispatcher {
         this.shift(lane);
         continue;
       }
+      const destination = originOf(url);
+      const full = this.full(row.account, destination);
+      if (full) {
+        this.park(full, lane);
+        return undefined;
+      }
       attempts.push({ attempt, url, status: null, at: iso(wallNow()) });
       store.update(item.seq, 'pending', attempts, null);
       lane.busy = true;
-      return { account: row.account, lane, seq: item.seq, data: row.data, url, urls, attempt, attempts };
+      const job: Job = { account: row.account, lane, seq: item.seq, data: row.data, url, urls, attempt, attempts, destination };
+      this.hold(job);
+      return job;
     }
   }
 
@@ -291,6 +390,7 @@ export class Dispatcher {
 
   private settle(outcome: Outcome): void {
     this.active--;
+    this.release(outcome.job);
     this.outcomes.push(outcome);
     if (this.flushScheduled || this.closed) return;
     this.flushScheduled = true;
@@ -365,6 +465,6 @@ export class Dispatcher {
   }
 
   private dropLaneIfEmpty(lane: Lane): void {
-    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued) this.lanes.delete(lane.key);
+    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued && !lane.parked) this.lanes.delete(lane.key);
   }
 }
