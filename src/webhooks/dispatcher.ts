@@ -74,6 +74,11 @@ function originOf(url: string): string {
 /** Events read from the outbox per query, and how many the dispatcher holds in memory at most. */
 const PAGE = 1000;
 const MAX_BUFFERED = 20_000;
+/**
+ * The most one account may have buffered: past it, its rows are left in the outbox (read again
+ * once it has drained to half), so one account's backlog never keeps another's events unread.
+ */
+const MAX_BUFFERED_PER_ACCOUNT = MAX_BUFFERED / 4;
 const CLAIM_RETRY_MS = 1000;
 /** Deliveries that may start at once after a pause (the token bucket's size). */
 const BURST = 8;
@@ -115,6 +120,12 @@ export class Dispatcher {
   private readonly parked = new Map<string, Lane[]>();
   private lastSeq = 0;
   private buffered = 0;
+  /** Buffered seqs (a row read again is not queued twice) and how many each account has. */
+  private readonly bufferedSeqs = new Set<number>();
+  private readonly bufferedBy = new Map<string, number>();
+  /** Accounts whose rows were left unread for their backlog, and the first such row. */
+  private readonly capped = new Set<string>();
+  private leftFrom: number | undefined;
   private active = 0;
   private outcomes: Outcome[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -173,6 +184,15 @@ export class Dispatcher {
       const refs = this.deps.store.pendingAfter(this.lastSeq, PAGE);
       for (const ref of refs) {
         this.lastSeq = ref.seq;
+        if (this.bufferedSeqs.has(ref.seq)) continue;
+        const held = this.bufferedBy.get(ref.account) ?? 0;
+        if (held >= MAX_BUFFERED_PER_ACCOUNT) {
+          this.capped.add(ref.account);
+          this.leftFrom = Math.min(this.leftFrom ?? ref.seq, ref.seq);
+          continue;
+        }
+        this.bufferedBy.set(ref.account, held + 1);
+        this.bufferedSeqs.add(ref.seq);
         let lane = this.lanes.get(ref.orderingKey);
         if (!lane) {
           lane = { key: ref.orderingKey, account: ref.account, items: [], head: 0, busy: false, queued: false, parked: false };
@@ -455,8 +475,20 @@ export class Dispatcher {
   }
 
   private shift(lane: Lane): void {
+    const item = lane.items[lane.head];
     lane.head++;
     this.buffered--;
+    if (item) this.bufferedSeqs.delete(item.seq);
+    const held = (this.bufferedBy.get(lane.account) ?? 1) - 1;
+    if (held > 0) this.bufferedBy.set(lane.account, held);
+    else this.bufferedBy.delete(lane.account);
+    // A capped account has drained to half: read again from its first row left unread.
+    if (this.capped.has(lane.account) && held <= MAX_BUFFERED_PER_ACCOUNT / 2 && this.leftFrom !== undefined) {
+      this.capped.clear();
+      this.lastSeq = Math.min(this.lastSeq, this.leftFrom - 1);
+      this.leftFrom = undefined;
+      this.unread = true;
+    }
     // Compact now and then so a long-lived lane does not keep every seq it ever held.
     if (lane.head > 64 && lane.head * 2 > lane.items.length) {
       lane.items = lane.items.slice(lane.head);
