@@ -114,6 +114,8 @@ export interface NoisyBench {
   noisyRounds: number[];
   /** Requests the hung receiver held open at the end (its account's share of delivery slots). */
   hungOpen: number;
+  /** Scenarios still waiting at the end (all of them, or the noise was not what it says). */
+  waiting: number;
 }
 
 export async function benchNoisyNeighbour(): Promise<NoisyBench> {
@@ -122,10 +124,11 @@ export async function benchNoisyNeighbour(): Promise<NoisyBench> {
   const stop = new AbortController();
   try {
     // 100 scenarios parked on a wait that never comes true (each request stays open).
+    let finished = 0;
     for (let i = 0; i < WAITING_SCENARIOS; i++) {
       void post(noisy, '/_mock/scenarios/run', {
         scenario: { name: `parked-${i}`, steps: [{ wait: { webhook: 'call.bridged' }, timeout: 'PT10M' }] },
-      }, stop.signal).catch(() => {});
+      }, stop.signal).then((r) => r.arrayBuffer()).catch(() => {}).finally(() => { finished++; });
     }
     // The noisy account keeps writing: each new call a webhook to the hung receiver and a wake for the waits.
     let n = 0;
@@ -141,7 +144,10 @@ export async function benchNoisyNeighbour(): Promise<NoisyBench> {
         idleRounds.push(await reads(quiet));
         noisyRounds.push(await reads(noisy));
       }
-      return { idleRps: median(idleRounds), noisyRps: median(noisyRounds), idleRounds, noisyRounds, hungOpen: hung.open() };
+      return {
+        idleRps: median(idleRounds), noisyRps: median(noisyRounds), idleRounds, noisyRounds,
+        hungOpen: hung.open(), waiting: WAITING_SCENARIOS - finished,
+      };
     } finally {
       clearInterval(hammer);
     }
@@ -162,7 +168,7 @@ export function printNoisy(r: NoisyBench): void {
     value: `${Math.round(r.noisyRps)} / ${Math.round(r.idleRps)} req/s = ${(ratio * 100).toFixed(0)}%`,
     target: `≥ ${NOISY_TARGET * 100}%`, met: ratio >= NOISY_TARGET ? 'yes' : 'NO',
     'noisy rounds': r.noisyRounds.map(Math.round).join(' '), 'idle rounds': r.idleRounds.map(Math.round).join(' '),
-    'hung receiver open requests': r.hungOpen,
+    'hung receiver open requests': r.hungOpen, 'scenarios waiting': r.waiting,
   }]);
 }
 
