@@ -16,6 +16,8 @@ export interface DeliveryOptions {
   concurrency: number;
   /** Most deliveries started per second, so a burst leaves the event loop to the API too. */
   maxPerSecond: number;
+  /** Events held in memory at most (default MAX_BUFFERED; a quarter of it per account). */
+  maxBuffered?: number;
 }
 
 export interface DispatcherDeps {
@@ -75,10 +77,10 @@ function originOf(url: string): string {
 const PAGE = 1000;
 const MAX_BUFFERED = 20_000;
 /**
- * The most one account may have buffered: past it, its rows are left in the outbox (read again
- * once it has drained to half), so one account's backlog never keeps another's events unread.
+ * The share of the buffer one account may hold: past it, its rows are left in the outbox (read
+ * again once it has drained to half), so one account's backlog never keeps another's events unread.
  */
-const MAX_BUFFERED_PER_ACCOUNT = MAX_BUFFERED / 4;
+const BUFFER_SHARE_PER_ACCOUNT = 1 / 4;
 const CLAIM_RETRY_MS = 1000;
 /** Deliveries that may start at once after a pause (the token bucket's size). */
 const BURST = 8;
@@ -180,13 +182,13 @@ export class Dispatcher {
 
   /** Picks up pending events recorded since the last look (at start: everything still pending). */
   private load(): void {
-    while (this.unread && this.buffered < MAX_BUFFERED) {
+    while (this.unread && this.buffered < this.maxBuffered()) {
       const refs = this.deps.store.pendingAfter(this.lastSeq, PAGE);
       for (const ref of refs) {
         this.lastSeq = ref.seq;
         if (this.bufferedSeqs.has(ref.seq)) continue;
         const held = this.bufferedBy.get(ref.account) ?? 0;
-        if (held >= MAX_BUFFERED_PER_ACCOUNT) {
+        if (held >= this.maxBufferedPerAccount()) {
           this.capped.add(ref.account);
           this.leftFrom = Math.min(this.leftFrom ?? ref.seq, ref.seq);
           continue;
@@ -276,6 +278,14 @@ export class Dispatcher {
     if (queue.length > 0) this.ready.set(account, queue);
     this.readyCount--;
     return lane;
+  }
+
+  private maxBuffered(): number {
+    return this.deps.options.maxBuffered ?? MAX_BUFFERED;
+  }
+
+  private maxBufferedPerAccount(): number {
+    return Math.max(1, Math.floor(this.maxBuffered() * BUFFER_SHARE_PER_ACCOUNT));
   }
 
   /** The most the process has in flight (each account and destination: `concurrency`). */
@@ -483,11 +493,12 @@ export class Dispatcher {
     if (held > 0) this.bufferedBy.set(lane.account, held);
     else this.bufferedBy.delete(lane.account);
     // A capped account has drained to half: read again from its first row left unread.
-    if (this.capped.has(lane.account) && held <= MAX_BUFFERED_PER_ACCOUNT / 2 && this.leftFrom !== undefined) {
+    if (this.capped.has(lane.account) && held <= this.maxBufferedPerAccount() / 2 && this.leftFrom !== undefined) {
       this.capped.clear();
       this.lastSeq = Math.min(this.lastSeq, this.leftFrom - 1);
       this.leftFrom = undefined;
       this.unread = true;
+      this.schedulePump();
     }
     // Compact now and then so a long-lived lane does not keep every seq it ever held.
     if (lane.head > 64 && lane.head * 2 > lane.items.length) {
