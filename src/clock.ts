@@ -64,13 +64,17 @@ export class Clock {
     return this.wall() + MAX_OFFSET_MS;
   }
 
-  /** Moves the account's time to `at` (never backwards, never past MAX_OFFSET_MS ahead of wall time). */
-  set(account: string, at: number): void {
+  /**
+   * Moves the account's time to `at` (never backwards, never past MAX_OFFSET_MS ahead of wall time).
+   * `persist: false` moves it in memory only (an advance stepping through its timers saves once, at
+   * its end: saving re-indexes the account's timers).
+   */
+  set(account: string, at: number, persist = true): void {
     const t = this.time(account);
     const target = Math.min(Math.max(at, this.now(account)), this.latest());
     if (t.frozenAt !== null) t.frozenAt = target;
     else t.offsetMs = target - this.wall();
-    this.persistence?.save(account, t);
+    if (persist) this.persistence?.save(account, t);
   }
 
   freeze(account: string): void {

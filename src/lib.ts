@@ -201,7 +201,8 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
       // Woken by the account's committed changes, not by polling (see src/waits.ts).
       const timeoutMs = o.timeoutMs ?? 5000;
       const outcome = await waitForChange(account.services.changes, account.id, timeoutMs,
-        () => webhooks({ eventType, callControlId: o.callControlId, after: o.after })[0], { wall: () => account.wallNow() });
+        () => webhooks({ eventType, callControlId: o.callControlId, after: o.after })[0],
+        { wall: () => account.wallNow(), kinds: ['state'] });
       if (outcome.found === undefined) {
         throw new Error(`no ${eventType} webhook${o.callControlId ? ` for ${o.callControlId}` : ''} within ${timeoutMs} ms`);
       }

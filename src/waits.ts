@@ -1,29 +1,35 @@
-import type { Changes } from './changes.js';
+import type { ChangeKind, Changes } from './changes.js';
 
 /**
  * Waits until `probe` finds what it looks for, re-probing only after the account's committed
  * changes (src/changes.ts), never on a polling timer: a parked wait costs nothing while nothing
  * happens, however many there are. The listener is subscribed before the first probe, so a change
- * landing while an (async) probe runs is not missed. Probes are at least GAP_MS apart, so a burst
- * of writes wakes a wait once, not once per write.
+ * landing while an (async) probe runs is not missed. `kinds` narrows the changes that can make
+ * the probe's answer differ (a webhook log condition: writes; a request condition: requests).
+ * Probes are at least MIN_GAP_MS apart, so a burst of writes wakes a wait once, not once per
+ * write; a wait woken again and again without finding what it waits for (its account is busy with
+ * other things) backs off to one probe per MAX_GAP_MS, so a hundred waits on a busy account cost
+ * about a hundred cheap queries a second, not tens of thousands.
  * Resolves with the probe's answer, or with `undefined` (after a last probe) when `timeoutMs` of
  * wall time pass or `signal` aborts.
  */
 export async function waitForChange<T>(
   changes: Changes, account: string, timeoutMs: number,
   probe: () => T | undefined | Promise<T | undefined>,
-  opts: { wall?: () => number; signal?: AbortSignal } = {},
+  opts: { wall?: () => number; signal?: AbortSignal; kinds?: readonly ChangeKind[] } = {},
 ): Promise<{ found: T } | { found?: undefined; last: true }> {
   const wall = opts.wall ?? (() => Date.now());
   const deadline = wall() + timeoutMs;
   let changed = false;
   let wake: (() => void) | undefined;
-  const unsubscribe = changes.subscribe(account, () => {
+  const unsubscribe = changes.subscribe(account, (kind) => {
+    if (opts.kinds && !opts.kinds.includes(kind)) return;
     changed = true;
     wake?.();
   });
   const onAbort = () => wake?.();
   opts.signal?.addEventListener('abort', onAbort);
+  let fruitless = 0;
   try {
     for (;;) {
       changed = false;
@@ -38,7 +44,9 @@ export async function waitForChange<T>(
           wake = done;
         });
       }
-      const gap = started + GAP_MS - wall();
+      fruitless++;
+      const wanted = fruitless <= PATIENCE ? MIN_GAP_MS : Math.min(MAX_GAP_MS, MIN_GAP_MS * 2 ** (fruitless - PATIENCE));
+      const gap = started + wanted - wall();
       if (gap > 0 && wall() < deadline) await new Promise((resolve) => setTimeout(resolve, Math.min(gap, deadline - wall())));
     }
   } finally {
@@ -47,5 +55,8 @@ export async function waitForChange<T>(
   }
 }
 
-/** The least time between two probes of one wait. */
-const GAP_MS = 5;
+/** The least time between two probes of one wait, and what it backs off to on a busy account. */
+const MIN_GAP_MS = 10;
+const MAX_GAP_MS = 1000;
+/** Probes at the shortest gap before backing off (a wait in a scenario is woken a few times). */
+const PATIENCE = 8;

@@ -117,7 +117,8 @@ export class Engine {
       const timer = store.nextDueTimer(limit);
       if (!timer) break;
       // Events fire at the instant they fall due, so occurred_at and waits are exact.
-      if (until !== undefined) clock.set(store.account, timer.dueAt);
+      // Saved once, when the advance ends (saving re-indexes the account's timers).
+      if (until !== undefined) clock.set(store.account, timer.dueAt, false);
       try {
         this.writeAt(store, timer.dueAt, (ctx) => {
           store.deleteTimer(timer.id);

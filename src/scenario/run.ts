@@ -7,7 +7,8 @@ import { resetAccount } from '../commands/reset.js';
 import { webhookMark } from '../commands/webhooks.js';
 import { requestMark } from '../commands/requests.js';
 import { check, describeCondition, type RunState } from './conditions.js';
-import type { Scenario, ScenarioResult, Step, StepResult } from './types.js';
+import type { Condition, Scenario, ScenarioResult, Step, StepResult } from './types.js';
+import type { ChangeKind } from '../changes.js';
 import { waitForChange } from '../waits.js';
 
 export interface RunOptions {
@@ -102,23 +103,37 @@ async function execute(step: Step, rs: RunState,
     case 'wait': {
       // Woken by the account's committed changes (writes, clock moves, webhook attempts, journaled
       // requests), not by polling: a hundred parked waits cost the server nothing.
-      let last: Awaited<ReturnType<typeof check>> | undefined;
+      // "Some webhook like this" can only turn true by a webhook logged since the last look: each
+      // probe reads only those (the log of a busy account grows by thousands).
+      const incremental = step.condition.subject === 'webhook' && step.condition.count === undefined;
+      let cursor = rs.since.webhook;
       const outcome = await waitForChange(account.services.changes, account.id, step.timeoutMs, async () => {
-        last = await check(step.condition, rs);
-        return last.ok ? last : undefined;
-      }, { wall: env.wall });
-      if (outcome.found === undefined) {
-        return `timed out after ${formatMs(step.timeoutMs)} waiting until ${describeCondition(step.condition)}; ${last!.actual}`;
-      }
+        const mark = incremental ? webhookMark(account) : 0;
+        const result = await check(step.condition, incremental ? { ...rs, since: { ...rs.since, webhook: cursor } } : rs, { explain: false });
+        if (incremental) cursor = mark;
+        return result.ok ? result : undefined;
+      }, { wall: env.wall, kinds: wakesOn(step.condition) });
+      // Given up: once more, with the words for what was found instead.
+      const result = outcome.found ?? await check(step.condition, rs);
+      if (!result.ok) return `timed out after ${formatMs(step.timeoutMs)} waiting until ${describeCondition(step.condition)}; ${result.actual}`;
       if (step.as) {
         const taken = new Set(names.values());
-        const event = outcome.found.events?.find((e) => e.call_control_id && !taken.has(e.call_control_id));
+        const event = result.events?.find((e) => e.call_control_id && !taken.has(e.call_control_id));
         if (!event) return `the matching webhook has no call that is not named already, so it cannot be named ${step.as}`;
         names.set(step.as, event.call_control_id!);
       }
       return undefined;
     }
   }
+}
+
+/**
+ * The changes that can turn a condition true: requests for a request condition, committed writes
+ * for the rest (webhooks are logged by the write that causes them; delivery attempts change
+ * nothing a condition looks at).
+ */
+function wakesOn(c: Condition): ChangeKind[] {
+  return c.subject === 'request' ? ['request'] : ['state'];
 }
 
 /** A step in words, for progress lines: "alice calls +15550100000". */

@@ -4,6 +4,7 @@ import type { Db } from './db.js';
 
 export interface PendingRef {
   seq: number;
+  account: string;
   orderingKey: string;
   nextAttemptAt: number | null;
 }
@@ -21,8 +22,8 @@ export class OutboxStore {
     // range scan from the last seq seen (a status index made it scan every pending row each look).
     const raw = db.$client;
     this.q = {
-      pendingAfter: raw.prepare<[number, number], { seq: number; orderingKey: string; nextAttemptAt: number | null }>(
-        `SELECT seq, ordering_key AS orderingKey, next_attempt_at AS nextAttemptAt FROM webhook_events NOT INDEXED
+      pendingAfter: raw.prepare<[number, number], PendingRef>(
+        `SELECT seq, account, ordering_key AS orderingKey, next_attempt_at AS nextAttemptAt FROM webhook_events NOT INDEXED
          WHERE seq > ? AND status = 'pending' ORDER BY seq LIMIT ?`),
       bySeq: raw.prepare<[number], { account: string; data: string; url: string | null; failoverUrl: string | null; status: WebhookStatus; attempts: string }>(
         'SELECT account, data, url, failover_url AS failoverUrl, status, attempts FROM webhook_events WHERE seq = ?'),

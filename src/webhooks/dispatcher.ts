@@ -12,9 +12,12 @@ export interface DeliveryOptions {
   timeoutMs: number;
   backoffMs: number;
   backoffMaxMs: number;
+  /** In flight per account and per destination (the process: TOTAL_SHARES times this). */
   concurrency: number;
   /** Most deliveries started per second, so a burst leaves the event loop to the API too. */
   maxPerSecond: number;
+  /** Events held in memory at most (default MAX_BUFFERED; a quarter of it per account). */
+  maxBuffered?: number;
 }
 
 export interface DispatcherDeps {
@@ -31,10 +34,14 @@ export interface DispatcherDeps {
 /** One ordering key's queue of pending events; only its head is ever in flight. */
 interface Lane {
   key: string;
+  /** The account whose events the lane holds (ready lanes take turns by account). */
+  account: string;
   items: { seq: number; dueAt: number }[];
   head: number;
   busy: boolean;
   queued: boolean;
+  /** Waiting for a slot of its account or destination (see Dispatcher.park). */
+  parked: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -47,6 +54,8 @@ interface Job {
   urls: string[];
   attempt: number;
   attempts: DeliveryAttempt[];
+  /** Where the attempt goes (the URL's origin): what the per-destination share counts. */
+  destination: string;
 }
 
 interface Outcome {
@@ -58,9 +67,23 @@ interface Outcome {
   finishedAt?: string;
 }
 
+/** A URL's origin (scheme, host, port): one destination, however many paths it has. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /** Events read from the outbox per query, and how many the dispatcher holds in memory at most. */
 const PAGE = 1000;
 const MAX_BUFFERED = 20_000;
+/**
+ * The share of the buffer one account may hold: past it, its rows are left in the outbox (read
+ * again once it has drained to half), so one account's backlog never keeps another's events unread.
+ */
+const BUFFER_SHARE_PER_ACCOUNT = 1 / 4;
 const CLAIM_RETRY_MS = 1000;
 /** Deliveries that may start at once after a pause (the token bucket's size). */
 const BURST = 8;
@@ -71,21 +94,43 @@ const BURST = 8;
 const BUSY_SHARE = 0.25;
 const API_WINDOW_MS = 50;
 
+/**
+ * `concurrency` is what one account, and one destination (a URL's origin), may have in flight;
+ * the whole process holds at most this many times as many. So a receiver that never answers
+ * holds its own account's slots (for the timeout, attempt after attempt) and no one else's: the
+ * other accounts' webhooks go out at once, taking turns with it when slots are short.
+ */
+const TOTAL_SHARES = 4;
+
 /** The URLs an event is tried at, in order: primary then failover (either may be missing). */
 const urlsOf = (row: { url: string | null; failoverUrl: string | null }) =>
   [row.url, row.failoverUrl].filter((u): u is string => !!u);
 
 /**
  * Delivers the outbox after commit. Events of one ordering key (a call, else a conference) go
- * out one at a time in recording order; different keys go in parallel up to `concurrency`.
+ * out one at a time in recording order; different keys go in parallel up to `concurrency` per
+ * account and per destination. Fair across tenants: ready lanes take turns by account (round
+ * robin), and no destination or account holds more than its own slots, so a receiver that never
+ * answers delays only its own account's events while every other account's webhooks flow.
  * Each attempt is recorded before it is sent (so an attempt number is never reused, even across a
  * crash) and its outcome after; both are batched into one transaction per turn of the event loop.
  */
 export class Dispatcher {
   private readonly lanes = new Map<string, Lane>();
-  private ready: Lane[] = [];
+  /** Ready lanes per account, FIFO; the map's order is the round robin (an account served moves last). */
+  private readonly ready = new Map<string, Lane[]>();
+  private readyCount = 0;
+  /** In flight per destination and per account, and the lanes parked until one of those frees a slot. */
+  private readonly inFlightBy = new Map<string, number>();
+  private readonly parked = new Map<string, Lane[]>();
   private lastSeq = 0;
   private buffered = 0;
+  /** Buffered seqs (a row read again is not queued twice) and how many each account has. */
+  private readonly bufferedSeqs = new Set<number>();
+  private readonly bufferedBy = new Map<string, number>();
+  /** Accounts whose rows were left unread for their backlog, and the first such row. */
+  private readonly capped = new Set<string>();
+  private leftFrom: number | undefined;
   private active = 0;
   private outcomes: Outcome[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -140,13 +185,22 @@ export class Dispatcher {
 
   /** Picks up pending events recorded since the last look (at start: everything still pending). */
   private load(): void {
-    while (this.unread && this.buffered < MAX_BUFFERED) {
+    while (this.unread && this.buffered < this.maxBuffered()) {
       const refs = this.deps.store.pendingAfter(this.lastSeq, PAGE);
       for (const ref of refs) {
         this.lastSeq = ref.seq;
+        if (this.bufferedSeqs.has(ref.seq)) continue;
+        const held = this.bufferedBy.get(ref.account) ?? 0;
+        if (held >= this.maxBufferedPerAccount()) {
+          this.capped.add(ref.account);
+          this.leftFrom = Math.min(this.leftFrom ?? ref.seq, ref.seq);
+          continue;
+        }
+        this.bufferedBy.set(ref.account, held + 1);
+        this.bufferedSeqs.add(ref.seq);
         let lane = this.lanes.get(ref.orderingKey);
         if (!lane) {
-          lane = { key: ref.orderingKey, items: [], head: 0, busy: false, queued: false };
+          lane = { key: ref.orderingKey, account: ref.account, items: [], head: 0, busy: false, queued: false, parked: false };
           this.lanes.set(lane.key, lane);
         }
         lane.items.push({ seq: ref.seq, dueAt: ref.nextAttemptAt ?? 0 });
@@ -159,13 +213,16 @@ export class Dispatcher {
 
   /** Puts an idle lane's head in the ready queue when due, or sets a timer for it. */
   private arm(lane: Lane): void {
-    if (lane.busy || lane.queued || lane.timer || this.closed) return;
+    if (lane.busy || lane.queued || lane.parked || lane.timer || this.closed) return;
     const item = lane.items[lane.head];
     if (!item) return;
     const wait = item.dueAt - this.deps.wallNow();
     if (wait <= 0) {
       lane.queued = true;
-      this.ready.push(lane);
+      const queue = this.ready.get(lane.account);
+      if (queue) queue.push(lane);
+      else this.ready.set(lane.account, [lane]);
+      this.readyCount++;
       return;
     }
     lane.timer = setTimeout(() => {
@@ -182,17 +239,17 @@ export class Dispatcher {
    * loop: the API shares that loop, and its requests are served between the dispatcher's turns.
    */
   private dispatch(): void {
-    if (this.ready.length === 0) return;
-    const room = Math.min(this.deps.options.concurrency - this.active, this.takeTokens());
+    if (this.readyCount === 0) return;
+    const room = Math.min(this.total() - this.active, this.takeTokens());
     if (room <= 0) {
-      if (this.active < this.deps.options.concurrency) this.waitForTokens();
+      if (this.active < this.total()) this.waitForTokens();
       return;
     }
     const jobs: Job[] = [];
     try {
       this.deps.store.transaction(() => {
-        while (jobs.length < room && this.ready.length > 0) {
-          const lane = this.ready.shift()!;
+        while (jobs.length < room && this.readyCount > 0) {
+          const lane = this.nextReady();
           lane.queued = false;
           const job = this.claim(lane);
           if (job) jobs.push(job);
@@ -200,7 +257,10 @@ export class Dispatcher {
       });
     } catch (err) {
       console.error('claiming webhooks failed; retrying in a second', err);
-      for (const job of jobs) this.retryLater(job.lane, CLAIM_RETRY_MS);
+      for (const job of jobs) {
+        this.release(job);
+        this.retryLater(job.lane, CLAIM_RETRY_MS);
+      }
       // Lanes skipped in the rolled-back claim lost their place: read the outbox again (a row
       // queued twice is harmless, every claim re-reads its row).
       this.lastSeq = 0;
@@ -210,7 +270,68 @@ export class Dispatcher {
     this.tokens -= jobs.length;
     if (jobs.length > 0) this.deps.onAttempts?.(new Set(jobs.map((j) => j.account)));
     for (const job of jobs) this.send(job);
-    if (this.ready.length > 0 && this.active < this.deps.options.concurrency) this.schedulePump();
+    if (this.readyCount > 0 && this.active < this.total()) this.schedulePump();
+  }
+
+  /** The next ready lane, accounts taking turns: the account served goes to the back of the round. */
+  private nextReady(): Lane {
+    const [account, queue] = this.ready.entries().next().value!;
+    const lane = queue.shift()!;
+    this.ready.delete(account);
+    if (queue.length > 0) this.ready.set(account, queue);
+    this.readyCount--;
+    return lane;
+  }
+
+  private maxBuffered(): number {
+    return this.deps.options.maxBuffered ?? MAX_BUFFERED;
+  }
+
+  private maxBufferedPerAccount(): number {
+    return Math.max(1, Math.floor(this.maxBuffered() * BUFFER_SHARE_PER_ACCOUNT));
+  }
+
+  /** The most the process has in flight (each account and destination: `concurrency`). */
+  private total(): number {
+    return this.deps.options.concurrency * TOTAL_SHARES;
+  }
+
+  /**
+   * The slot key (destination or account) that has no room left for one more delivery, if any.
+   * Keys are prefixed so an account named like a URL origin is still counted apart.
+   */
+  private full(account: string, destination: string): string | undefined {
+    const max = this.deps.options.concurrency;
+    for (const key of [`to ${destination}`, `of ${account}`]) if ((this.inFlightBy.get(key) ?? 0) >= max) return key;
+    return undefined;
+  }
+
+  /** A lane whose next delivery has no slot: set aside (nothing recorded) until `key` frees one. */
+  private park(key: string, lane: Lane): void {
+    lane.parked = true;
+    const list = this.parked.get(key);
+    if (list) list.push(lane);
+    else this.parked.set(key, [lane]);
+  }
+
+  private hold(job: Job): void {
+    for (const key of [`to ${job.destination}`, `of ${job.account}`]) this.inFlightBy.set(key, (this.inFlightBy.get(key) ?? 0) + 1);
+  }
+
+  /** A delivery ended (or its claim rolled back): its slots free, and a lane parked on them is ready again. */
+  private release(job: Job): void {
+    for (const key of [`to ${job.destination}`, `of ${job.account}`]) {
+      const n = (this.inFlightBy.get(key) ?? 1) - 1;
+      if (n > 0) this.inFlightBy.set(key, n);
+      else this.inFlightBy.delete(key);
+      const waiting = this.parked.get(key);
+      const lane = waiting?.shift();
+      if (waiting && waiting.length === 0) this.parked.delete(key);
+      if (lane) {
+        lane.parked = false;
+        this.arm(lane);
+      }
+    }
   }
 
   /** Deliveries per second allowed now: a share of the maximum while API requests are arriving. */
@@ -265,10 +386,18 @@ export class Dispatcher {
         this.shift(lane);
         continue;
       }
+      const destination = originOf(url);
+      const full = this.full(row.account, destination);
+      if (full) {
+        this.park(full, lane);
+        return undefined;
+      }
       attempts.push({ attempt, url, status: null, at: iso(wallNow()) });
       store.update(item.seq, 'pending', attempts, null);
       lane.busy = true;
-      return { account: row.account, lane, seq: item.seq, data: row.data, url, urls, attempt, attempts };
+      const job: Job = { account: row.account, lane, seq: item.seq, data: row.data, url, urls, attempt, attempts, destination };
+      this.hold(job);
+      return job;
     }
   }
 
@@ -295,6 +424,7 @@ export class Dispatcher {
 
   private settle(outcome: Outcome): void {
     this.active--;
+    this.release(outcome.job);
     this.outcomes.push({ ...outcome, finishedAt: iso(this.deps.wallNow()) });
     if (this.flushScheduled || this.closed) return;
     this.flushScheduled = true;
@@ -360,8 +490,21 @@ export class Dispatcher {
   }
 
   private shift(lane: Lane): void {
+    const item = lane.items[lane.head];
     lane.head++;
     this.buffered--;
+    if (item) this.bufferedSeqs.delete(item.seq);
+    const held = (this.bufferedBy.get(lane.account) ?? 1) - 1;
+    if (held > 0) this.bufferedBy.set(lane.account, held);
+    else this.bufferedBy.delete(lane.account);
+    // A capped account has drained to half: read again from its first row left unread.
+    if (this.capped.has(lane.account) && held <= this.maxBufferedPerAccount() / 2 && this.leftFrom !== undefined) {
+      this.capped.clear();
+      this.lastSeq = Math.min(this.lastSeq, this.leftFrom - 1);
+      this.leftFrom = undefined;
+      this.unread = true;
+      this.schedulePump();
+    }
     // Compact now and then so a long-lived lane does not keep every seq it ever held.
     if (lane.head > 64 && lane.head * 2 > lane.items.length) {
       lane.items = lane.items.slice(lane.head);
@@ -370,6 +513,6 @@ export class Dispatcher {
   }
 
   private dropLaneIfEmpty(lane: Lane): void {
-    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued) this.lanes.delete(lane.key);
+    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued && !lane.parked) this.lanes.delete(lane.key);
   }
 }

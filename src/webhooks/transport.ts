@@ -36,7 +36,9 @@ function headerPairs(raw: string[]): [string, string][] {
 
 /**
  * node:http with keep-alive agents sized to the dispatcher's concurrency: cheaper per request than
- * fetch, which matters when thousands of webhooks share the event loop with the API.
+ * fetch, which matters when thousands of webhooks share the event loop with the API. `maxSockets`
+ * counts per destination (host and port), as the dispatcher's per-destination share does, so a
+ * request never queues inside the agent, where its timeout would run before it was even sent.
  */
 export function httpTransport(maxSockets: number): Transport {
   const agents = {

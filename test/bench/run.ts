@@ -10,8 +10,9 @@
  * same conference at once, so every request changes its participants' rows on both sides (ours
  * skips participants already in the asked state; the bare route would not).
  *
- * Then 800 concurrent joins into one conference (wall time, target ≤ 0.5 s), and webhook delivery
- * (test/bench/webhooks.ts).
+ * Then 800 concurrent joins into one conference (wall time, target ≤ 0.5 s), webhook delivery
+ * (test/bench/webhooks.ts) and a noisy neighbour (test/bench/noisy.ts: another account's reads
+ * while one account hammers a hung receiver with 100 scenarios waiting, target ≥ 80% of idle).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -20,6 +21,7 @@ import autocannon from 'autocannon';
 import { KEY } from './servers.js';
 import { benchWebhooks } from './webhooks.js';
 import { benchConsole, printConsoleBench } from './console.js';
+import { benchNoisyNeighbour, printNoisy } from './noisy.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
 const CONNECTIONS = 10;
@@ -194,3 +196,7 @@ console.table([
 
 // The live console (issue "live console"): API throughput while a console watches the account.
 printConsoleBench(await benchConsole());
+
+// Noisy neighbour (issue "Sealed tenants"): a quiet account's reads beside an account hammering
+// a hung receiver with 100 waiting scenarios, against the same reads on an idle server.
+printNoisy(await benchNoisyNeighbour());
