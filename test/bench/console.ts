@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { KEY } from './servers.js';
+import { muteToggles } from './toggles.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -28,27 +29,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-/** Each request flips one conference no other connection holds (mute ⇄ unmute): always a change. */
-function toggles(ids: string[]): Request[] {
-  const confs = ids.map((id) => ({ id, muted: false, busy: false }));
-  let next = 0;
-  type Ctx = { conf?: (typeof confs)[number] };
-  return [{
-    method: 'POST', body: '{}',
-    setupRequest: (req, context) => {
-      let conf = confs[next];
-      for (let i = 0; conf.busy && i < confs.length; i++) conf = confs[next = (next + 1) % confs.length];
-      next = (next + 1) % confs.length;
-      conf.busy = true;
-      (context as Ctx).conf = conf;
-      const action = conf.muted ? 'unmute' : 'mute';
-      conf.muted = !conf.muted;
-      return { ...req, path: `/v2/conferences/${conf.id}/actions/${action}` };
-    },
-    onResponse: (_s, _b, context) => { const conf = (context as Ctx).conf; if (conf) conf.busy = false; },
-  }];
-}
 
 /** An open console on the account: reads the stream as a browser would; counts the updates. */
 async function watch(url: string) {
@@ -89,7 +69,7 @@ export async function benchConsole(): Promise<ConsoleBench[]> {
     }
     const workloads = [
       { name: 'GET one conference', path: `/v2/conferences/${s.conferenceId}`, requests: undefined as (() => Request[]) | undefined },
-      { name: 'POST mute/unmute', path: '/', requests: () => toggles(s.conferenceIds) },
+      { name: 'POST mute/unmute', path: '/', requests: () => muteToggles(s.conferenceIds) },
     ];
     const results: ConsoleBench[] = [];
     for (const w of workloads) {

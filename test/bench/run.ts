@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { KEY } from './servers.js';
+import { muteToggles as toggles } from './toggles.js';
 import { benchWebhooks } from './webhooks.js';
 import { benchConsole, printConsoleBench } from './console.js';
 import { benchNoisyNeighbour, printNoisy } from './noisy.js';
@@ -74,28 +75,8 @@ async function measure(url: string, opts: { method?: 'GET' | 'POST'; body?: stri
  */
 async function muteToggles(s: Server): Promise<Request[]> {
   for (const id of s.conferenceIds) await post(`${s.url}/v2/conferences/${id}/actions/unmute`);
-  const confs = s.conferenceIds.map((id) => ({ id, muted: false, busy: false }));
-  if (confs.length <= CONNECTIONS) throw new Error('need more conferences than connections');
-  let next = 0;
-  type Ctx = { conf?: (typeof confs)[number] };
-  return [{
-    method: 'POST', body: '{}',
-    setupRequest: (req, context) => {
-      let conf = confs[next];
-      for (let i = 0; conf.busy && i < confs.length; i++) conf = confs[next = (next + 1) % confs.length];
-      if (conf.busy) throw new Error('every conference is in use');
-      next = (next + 1) % confs.length;
-      conf.busy = true;
-      (context as Ctx).conf = conf;
-      const action = conf.muted ? 'unmute' : 'mute';
-      conf.muted = !conf.muted;
-      return { ...req, path: `/v2/conferences/${conf.id}/actions/${action}` };
-    },
-    onResponse: (_status, _body, context) => {
-      const conf = (context as Ctx).conf;
-      if (conf) conf.busy = false;
-    },
-  }];
+  if (s.conferenceIds.length <= CONNECTIONS) throw new Error('need more conferences than connections');
+  return toggles(s.conferenceIds);
 }
 
 interface Case {
