@@ -81,6 +81,14 @@ export function readBodyText(c: Context): Promise<string> {
   return text;
 }
 
+/** True when the request carries no body at all (every GET): nothing to read, no tick to wait. */
+export function hasNoBody(c: Context): boolean {
+  if (cachedBodyText(c)) return false;
+  const incoming = incomingOf(c);
+  if (incoming) return incoming.headers['content-length'] === undefined && incoming.headers['transfer-encoding'] === undefined;
+  return c.req.raw.body === null;
+}
+
 /** True once the body was read (by the route, a fault or the journal). */
 export function bodyWasRead(c: Context): boolean {
   return cachedBodyText(c) !== undefined;

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Env } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
-import { MAX_BODY_BYTES, readBodyText } from '../http/body.js';
+import { MAX_BODY_BYTES, hasNoBody, readBodyText } from '../http/body.js';
 import { errors, TelnyxError } from '../model/errors.js';
 import { MAX_JOURNAL_BODY_BYTES } from '../control/journal.js';
 import { takeFault } from '../commands/faults.js';
@@ -35,7 +35,9 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
     }
   }
   await next();
-  recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at, ...await kept(readBodyText(c)) });
+  // A bodiless request (every GET) is journaled at once: no read to settle, no tick to wait.
+  const body = hasNoBody(c) ? { body: '' } : await kept(readBodyText(c));
+  recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at, ...body });
 };
 
 /** What the journal keeps of a body: its text up to MAX_JOURNAL_BODY_BYTES (counted in bytes read), else a note. */
