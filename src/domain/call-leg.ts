@@ -174,14 +174,18 @@ export function hangupCall(ctx: Ctx, call: CallLeg, cause: HangupCause, source: 
   transferLegsEnd(ctx, call);
   callRecordingsEnd(ctx, call);
 
-  if (call.bridgedTo) {
-    const peer = ctx.store.call(call.bridgedTo);
-    call.bridgedTo = null;
-    ctx.store.saveCall(call);
-    if (peer && peer.state !== 'hangup') {
-      peer.bridgedTo = null;
-      hangupCall(ctx, peer, 'normal_clearing', source === 'caller' ? 'callee' : 'caller');
-    }
+  dropBridge(ctx, call, source === 'caller' ? 'callee' : 'caller');
+}
+
+/** Ends `call`'s bridge, if any: the peer still up is hung up by `peerSource` (no park_after_unbridge). */
+export function dropBridge(ctx: Ctx, call: CallLeg, peerSource: HangupSource): void {
+  if (!call.bridgedTo) return;
+  const peer = ctx.store.call(call.bridgedTo);
+  call.bridgedTo = null;
+  ctx.store.saveCall(call);
+  if (peer && peer.state !== 'hangup') {
+    peer.bridgedTo = null;
+    hangupCall(ctx, peer, 'normal_clearing', peerSource);
   }
 }
 

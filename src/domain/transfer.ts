@@ -3,7 +3,7 @@ import type { AmdMode, AmdResult } from '../../schema/enums.js';
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
-import { bridge, dial, hangupCall, requireLive, setClientState } from './call-leg.js';
+import { bridge, dial, dropBridge, hangupCall, requireLive, setClientState } from './call-leg.js';
 import { participantLeaves } from './conference.js';
 import { dequeue } from './queue.js';
 import { startRecording } from './recording.js';
@@ -82,15 +82,7 @@ function connect(ctx: Ctx, row: Transfer, b: CallLeg): void {
   if (queued?.isAlive) dequeue(ctx, queued, a, 'bridged');
   const participant = ctx.store.participantOfCall(a.callControlId);
   if (participant) participantLeaves(ctx, participant, a);
-  if (a.bridgedTo) {
-    const old = ctx.store.call(a.bridgedTo);
-    a.bridgedTo = null;
-    ctx.store.saveCall(a);
-    if (old && old.state !== 'hangup') {
-      old.bridgedTo = null;
-      hangupCall(ctx, old, 'normal_clearing', 'unknown');
-    }
-  }
+  dropBridge(ctx, a, 'unknown');
   if (a.state === 'ringing') {
     a.state = 'answered';
     a.answeredAt = ctx.now;

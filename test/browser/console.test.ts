@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Telnyx from 'telnyx';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
-import { ARTIFACTS, launch, openConsole, tab } from './support.js';
+import type { RunningEmulator } from '../../src/server.js';
+import type { Receiver } from '../support/receiver.js';
+import { ARTIFACTS, openConsole, startRig, stopRig, tab } from './support.js';
 
 /**
  * The live console in a real browser: the page served at / by the emulator, watched through
@@ -15,17 +15,8 @@ let receiver: Receiver;
 let browser: Browser;
 const opened: { page: Page; problems: string[] }[] = [];
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  em = await startEmulator(defaultConfig({ webhookUrl: `${receiver.url}/webhooks` }));
-  browser = await launch();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await em?.close();
-  await receiver?.close();
-});
+beforeAll(async () => { ({ em, receiver, browser } = await startRig()); }, 60_000);
+afterAll(() => stopRig({ em, receiver, browser }));
 
 const sdk = (key: string) => new Telnyx({ apiKey: key, baseURL: `${em.url}/v2`, maxRetries: 0 });
 

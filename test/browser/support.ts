@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
 
 /**
  * The console's browser tests drive Debian's chromium (`apt-get install chromium`; .ci/run
@@ -16,6 +18,22 @@ export async function launch(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   // --no-sandbox: CI runs as root, where chromium refuses its sandbox.
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** An emulator whose webhooks go to a test receiver, and a browser to watch it with. */
+export interface ConsoleRig { em: RunningEmulator; receiver: Receiver; browser: Browser }
+
+export async function startRig(): Promise<ConsoleRig> {
+  const receiver = await startReceiver();
+  const em = await startEmulator(defaultConfig({ webhookUrl: `${receiver.url}/webhooks` }));
+  return { em, receiver, browser: await launch() };
+}
+
+/** Closes what startRig opened (any part may be missing if it failed half-way). */
+export async function stopRig(rig: Partial<ConsoleRig>): Promise<void> {
+  await rig.browser?.close();
+  await rig.em?.close();
+  await rig.receiver?.close();
 }
 
 /** A console tab on `key`, recording every console error and uncaught exception the page has. */

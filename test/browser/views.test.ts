@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Telnyx from 'telnyx';
 import type { Browser } from 'playwright-core';
-import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
-import { ARTIFACTS, launch, openConsole, tab } from './support.js';
+import type { RunningEmulator } from '../../src/server.js';
+import type { Receiver } from '../support/receiver.js';
+import { ARTIFACTS, openConsole, startRig, stopRig, tab } from './support.js';
 
 /**
  * A small demo, shown view by view: an app (the test, through the SDK) runs a town hall and a
@@ -15,17 +15,8 @@ let em: RunningEmulator;
 let receiver: Receiver;
 let browser: Browser;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  em = await startEmulator(defaultConfig({ webhookUrl: `${receiver.url}/webhooks` }));
-  browser = await launch();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await em?.close();
-  await receiver?.close();
-});
+beforeAll(async () => { ({ em, receiver, browser } = await startRig()); }, 60_000);
+afterAll(() => stopRig({ em, receiver, browser }));
 
 async function place(from: string, to = '+15550200000', answered = true): Promise<string> {
   const res = await fetch(`${em.url}/_mock/calls`, {
