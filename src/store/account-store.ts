@@ -502,18 +502,13 @@ class BoundStore implements AccountStore {
     this.s.appendWebhook.run(row as never);
   }
   webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow> {
-    const where: SQL[] = [eq(webhookEvents.account, this.account)];
-    if (filter.eventType !== undefined) where.push(eq(webhookEvents.eventType, filter.eventType));
-    if (filter.callControlId !== undefined) where.push(eq(webhookEvents.callControlId, filter.callControlId));
-    if (filter.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, filter.conferenceId));
-    if (filter.status !== undefined) where.push(eq(webhookEvents.status, filter.status));
-    if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
-    const cond = and(...where);
+    const cond = this.webhookWhere(filter);
     const query = this.db.select().from(webhookEvents).where(cond).orderBy(asc(webhookEvents.seq));
     const rows = page ? query.limit(page.size).offset((page.number - 1) * page.size).all() : query.all();
     const total = page ? this.db.select({ n: count() }).from(webhookEvents).where(cond).get()?.n ?? 0 : rows.length;
     return { rows, total };
   }
+  /** The log's filters as one condition, shared by the full rows and the timeline's summaries. */
   private webhookWhere(filter: WebhookLogFilter): SQL | undefined {
     const where: SQL[] = [eq(webhookEvents.account, this.account)];
     if (filter.eventType !== undefined) where.push(eq(webhookEvents.eventType, filter.eventType));
