@@ -12,6 +12,7 @@ import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { SPEAK_LANGUAGES } from '../../schema/enums.js';
 import { body, bool, commandId, custom, exclusive, int, oneOf, pattern, string } from './schema.js';
+import { minNotAboveMax } from './digits.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
@@ -56,11 +57,6 @@ const digitRules = {
   terminating_digit: terminatingDigit,
   valid_digits: validDigits,
   inter_digit_timeout_millis: int(1, 120_000),
-};
-const minNotAboveMax = (b: { minimum_digits?: number; maximum_digits?: number }) => {
-  if ((b.minimum_digits ?? 1) > (b.maximum_digits ?? 128)) {
-    throw errors.invalid('minimum_digits', "'minimum_digits' cannot be greater than 'maximum_digits'.");
-  }
 };
 
 export const Speak = body({

@@ -11,6 +11,7 @@ import * as conference from '../domain/conference.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { body, bool, commandId, custom, exclusive, int, oneOf, pattern, string, strings } from './schema.js';
+import { minNotAboveMax } from './digits.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
@@ -128,11 +129,7 @@ export const GatherUsingAudio = body({
   initial_timeout_millis: int(1, 600_000),
   inter_digit_timeout_millis: int(1, 600_000),
   stop_playback_on_dtmf: bool(),
-}, exclusive('audio_url', 'media_name'), (b) => {
-  if (b.minimum_digits !== undefined && b.maximum_digits !== undefined && b.minimum_digits > b.maximum_digits) {
-    throw errors.invalid('minimum_digits', "'minimum_digits' cannot be greater than 'maximum_digits'.");
-  }
-});
+}, exclusive('audio_url', 'media_name'), minNotAboveMax);
 
 export const RecordStart = body({
   format: oneOf(['wav', 'mp3'] as const, { required: true }),
