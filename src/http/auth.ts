@@ -5,6 +5,11 @@ import { incomingOf, type NodeBindings } from './node-internals.js';
 
 export type Env = { Variables: { account: Account }; Bindings: NodeBindings };
 
+/** The key of an `Authorization: Bearer <key>` header, or '' when there is none. */
+export function bearerKey(header: string | undefined): string {
+  return header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
+}
+
 /**
  * `Authorization: Bearer <key>`: each API key is its own isolated account (like LocalStack's
  * account ids), resolved once here for the whole request. Kept to one header read and a prefix
@@ -15,7 +20,7 @@ export function bearerAccount(accounts: Accounts): MiddlewareHandler<Env> {
     // On Node, read the header off the IncomingMessage: going through c.req builds a web Headers object.
     const incoming = incomingOf(c);
     const header = incoming ? incoming.headers.authorization : c.req.header('authorization');
-    const key = header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
+    const key = bearerKey(header);
     if (!key) throw errors.authenticationFailed();
     c.set('account', accounts.get(key));
     await next();

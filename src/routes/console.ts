@@ -1,10 +1,11 @@
-import { requireAdmin } from '../commands/admin.js';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errors } from '../model/errors.js';
+import { bearerKey } from '../http/auth.js';
+import { requireAdmin } from '../commands/admin.js';
 import type { Accounts } from '../commands/account.js';
 import * as consoleReads from '../commands/console.js';
 import { faultJson, logEntry, numberJson } from '../serialize/control.js';
@@ -51,10 +52,7 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
   const app = new Hono();
   const { accounts } = deps;
 
-  const keyOf = (c: Context) => {
-    const header = c.req.header('authorization') ?? '';
-    return c.req.query('key') || (header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '');
-  };
+  const keyOf = (c: Context) => c.req.query('key') || bearerKey(c.req.header('authorization'));
   const account = (c: Context) => {
     const key = keyOf(c);
     if (!key) throw errors.authenticationFailed();
