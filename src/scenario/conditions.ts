@@ -173,8 +173,22 @@ function checkWebhook(c: Of<'webhook'>, rs: RunState, explain: boolean): Check {
   return { ok, actual, events };
 }
 
+/**
+ * Path matchers compiled once per run and path: a wait checks its condition again after every
+ * change. Keyed by the run's caller names, the one part of a RunState every check of a run shares.
+ */
+const matchers = new WeakMap<RunState['names'], Map<string, (path: string) => boolean>>();
+
+function pathMatcher(rs: RunState, path: string): (path: string) => boolean {
+  let byPath = matchers.get(rs.names);
+  if (!byPath) matchers.set(rs.names, byPath = new Map());
+  let matcher = byPath.get(path);
+  if (!matcher) byPath.set(path, matcher = pathPattern(path));
+  return matcher;
+}
+
 async function checkRequest(c: Of<'request'>, rs: RunState, explain: boolean): Promise<Check> {
-  const matchesPath = pathPattern(substitute(c.path, rs.names) as string);
+  const matchesPath = pathMatcher(rs, substitute(c.path, rs.names) as string);
   const sent = await listRequests(rs.account, { method: c.method, pathMatches: matchesPath, after: rs.since.request });
   const body = c.body === undefined ? undefined : substitute(c.body, rs.names);
   const hits = sent.filter((r) => (c.status === undefined || r.status === c.status) && (body === undefined || matches(body, r.body)));
