@@ -9,8 +9,10 @@ export interface DeliveryAttempt {
   at: string;
   /** When the answer or the error came (ISO, wall time); absent while in flight. */
   finished_at?: string;
-  /** The request's headers as sent, [name, value] pairs. */
+  /** The request's headers as sent, [name, value] pairs (recorded before it is sent). */
   request_headers?: [string, string][];
+  /** The request's body as sent, byte for byte what was signed (recorded before it is sent). */
+  body?: string;
   /** The answer's headers and body, each bounded (see webhooks/transport.ts), when there was one. */
   response?: { headers: [string, string][]; body: string };
 }

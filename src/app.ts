@@ -15,8 +15,6 @@ export interface AppDeps {
   accounts: Accounts;
   /** The webhook signing public key, shown at /_mock/webhooks/public_key. */
   publicKey: string;
-  /** Signs a webhook body at a timestamp (seconds), so the console can show an attempt's signature header. */
-  signWebhook?: (timestamp: number, body: string) => string;
 }
 
 /** The HTTP doors: /v2 (Telnyx's API), /_mock (the control API) and the console, one onError for all. */

@@ -31,8 +31,12 @@ export interface ClockPersistence {
   clear(account?: string): void;
 }
 
+/**
+ * The accounts' clocks. Each account's time is reached through its own bound clock
+ * (`forAccount`), which the account keeps: nothing below the door passes an account id for it.
+ */
 export class Clock {
-  private readonly accounts = new Map<string, AccountTime>();
+  private readonly accounts = new Map<string, AccountClock>();
 
   constructor(
     private readonly wall: () => number = () => Date.now(),
@@ -44,70 +48,29 @@ export class Clock {
     return this.wall();
   }
 
-  /** The account's current virtual time in ms since the epoch. */
-  now(account: string): number {
-    const t = this.time(account);
-    return t.frozenAt ?? this.wall() + t.offsetMs;
-  }
-
-  state(account: string): AccountTime {
-    return { ...this.time(account) };
-  }
-
-  /** When a timer due at `dueAt` on the account's clock falls due on the wall clock (see wallDue). */
-  wallDue(account: string, dueAt: number): number | null {
-    return wallDue(this.time(account), dueAt);
-  }
-
-  /** The furthest `at` the account's time may be set to (MAX_OFFSET_MS from wall time). */
+  /** The furthest an account's time may be set to (MAX_OFFSET_MS from wall time). */
   latest(): number {
     return this.wall() + MAX_OFFSET_MS;
   }
 
-  /**
-   * Moves the account's time to `at` (never backwards, never past MAX_OFFSET_MS ahead of wall time).
-   * `persist: false` moves it in memory only (an advance stepping through its timers saves once, at
-   * its end: saving re-indexes the account's timers).
-   */
-  set(account: string, at: number, persist = true): void {
-    const t = this.time(account);
-    const target = Math.min(Math.max(at, this.now(account)), this.latest());
-    if (t.frozenAt !== null) t.frozenAt = target;
-    else t.offsetMs = target - this.wall();
-    if (persist) this.persistence?.save(account, t);
-  }
-
-  freeze(account: string): void {
-    const t = this.time(account);
-    if (t.frozenAt === null) t.frozenAt = this.now(account);
-    this.persistence?.save(account, t);
-  }
-
-  unfreeze(account: string): void {
-    const t = this.time(account);
-    if (t.frozenAt !== null) {
-      t.offsetMs = t.frozenAt - this.wall();
-      t.frozenAt = null;
-    }
-    this.persistence?.save(account, t);
-  }
-
-  reset(account?: string): void {
-    if (account === undefined) this.accounts.clear();
-    else this.accounts.delete(account);
-    this.persistence?.clear(account);
-  }
-
-  private time(account: string): AccountTime {
-    let t = this.accounts.get(account);
-    if (!t) {
+  /** The account's clock, loaded (and clamped into bounds) the first time it is asked for. */
+  forAccount(account: string): AccountClock {
+    let bound = this.accounts.get(account);
+    if (!bound) {
       const loaded = this.persistence?.load(account);
-      t = loaded ? this.bounded(loaded) : { offsetMs: 0, frozenAt: null };
-      this.accounts.set(account, t);
+      const t = loaded ? this.bounded(loaded) : { offsetMs: 0, frozenAt: null };
+      bound = new AccountClock(account, t, this.wall, this.persistence);
+      this.accounts.set(account, bound);
       // A clock saved past the bound (by an older version) recovers: clamped, and saved so.
       if (loaded && (loaded.offsetMs !== t.offsetMs || loaded.frozenAt !== t.frozenAt)) this.persistence?.save(account, t);
     }
-    return t;
+    return bound;
+  }
+
+  /** Every account's time back to wall time (reset of all accounts). */
+  resetAll(): void {
+    for (const bound of this.accounts.values()) bound.clear();
+    this.persistence?.clear();
   }
 
   /** The time brought within MAX_OFFSET_MS of wall time (a non-finite value counts as none). */
@@ -119,6 +82,77 @@ export class Clock {
       offsetMs: clamp(t.offsetMs, 0),
       frozenAt: t.frozenAt === null ? null : clamp(t.frozenAt, wall),
     };
+  }
+}
+
+/** One account's virtual time: wall time plus an offset, or frozen at an instant. */
+export class AccountClock {
+  constructor(
+    private readonly account: string,
+    private readonly t: AccountTime,
+    private readonly wall: () => number,
+    private readonly persistence?: ClockPersistence,
+  ) {}
+
+  /** The account's current virtual time in ms since the epoch. */
+  now(): number {
+    return this.t.frozenAt ?? this.wall() + this.t.offsetMs;
+  }
+
+  /** Wall time in ms, for waits on a real app doing real I/O, whatever the account's clock says. */
+  wallNow(): number {
+    return this.wall();
+  }
+
+  state(): AccountTime {
+    return { ...this.t };
+  }
+
+  /** When a timer due at `dueAt` on this clock falls due on the wall clock (see wallDue). */
+  wallDue(dueAt: number): number | null {
+    return wallDue(this.t, dueAt);
+  }
+
+  /** The furthest `at` this time may be set to (MAX_OFFSET_MS from wall time). */
+  latest(): number {
+    return this.wall() + MAX_OFFSET_MS;
+  }
+
+  /**
+   * Moves the time to `at` (never backwards, never past MAX_OFFSET_MS ahead of wall time).
+   * `persist: false` moves it in memory only (an advance stepping through its timers saves once, at
+   * its end: saving re-indexes the account's timers).
+   */
+  set(at: number, persist = true): void {
+    const target = Math.min(Math.max(at, this.now()), this.latest());
+    if (this.t.frozenAt !== null) this.t.frozenAt = target;
+    else this.t.offsetMs = target - this.wall();
+    if (persist) this.persistence?.save(this.account, this.t);
+  }
+
+  freeze(): void {
+    if (this.t.frozenAt === null) this.t.frozenAt = this.now();
+    this.persistence?.save(this.account, this.t);
+  }
+
+  unfreeze(): void {
+    if (this.t.frozenAt !== null) {
+      this.t.offsetMs = this.t.frozenAt - this.wall();
+      this.t.frozenAt = null;
+    }
+    this.persistence?.save(this.account, this.t);
+  }
+
+  /** Back to wall time, and forgotten by the database (reset). */
+  reset(): void {
+    this.clear();
+    this.persistence?.clear(this.account);
+  }
+
+  /** Back to wall time in memory (the database's row is the caller's to clear). */
+  clear(): void {
+    this.t.offsetMs = 0;
+    this.t.frozenAt = null;
   }
 }
 

@@ -1,4 +1,4 @@
-import { isHttpUrl } from './commands/schema.js';
+import { isHttpUrl } from './model/url.js';
 
 /** Everything the server is configured with; only src/index.ts reads process.env. */
 export interface Config {
@@ -43,6 +43,18 @@ export const WEBHOOK_DEFAULTS = {
   webhookConcurrency: 64,
   webhookMaxPerSecond: 4000,
 } as const;
+
+/** What webhook delivery takes from the config (the server's defaults where it is silent). */
+export function deliveryOptions(config: Config) {
+  return {
+    attempts: config.webhookAttempts ?? WEBHOOK_DEFAULTS.webhookAttempts,
+    timeoutMs: config.webhookTimeoutMs ?? WEBHOOK_DEFAULTS.webhookTimeoutMs,
+    backoffMs: config.webhookBackoffMs ?? WEBHOOK_DEFAULTS.webhookBackoffMs,
+    backoffMaxMs: config.webhookBackoffMaxMs ?? WEBHOOK_DEFAULTS.webhookBackoffMaxMs,
+    concurrency: config.webhookConcurrency ?? WEBHOOK_DEFAULTS.webhookConcurrency,
+    maxPerSecond: config.webhookMaxPerSecond ?? WEBHOOK_DEFAULTS.webhookMaxPerSecond,
+  };
+}
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

@@ -28,7 +28,7 @@ import type { NumberConfig } from './commands/numbers.js';
 import { listRequests } from './commands/requests.js';
 import { reset } from './commands/reset.js';
 import { webhookLog, type WebhookLogQuery } from './commands/webhooks.js';
-import { callMediaJson, callView, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+import { callMediaJson, callView, clockJson, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
 
 /** One speak / playback of a call (MockControl.media). */
 export type CallMediaView = ReturnType<typeof callMediaJson>;
@@ -191,16 +191,19 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
       });
     },
     clearNumber: (e164) => { numbers.clearNumber(account, e164); },
-    advance: (by) => clock.advanceClock(account, { seconds: by }),
-    freeze: () => clock.freezeClock(account),
-    unfreeze: () => clock.unfreezeClock(account),
-    now: () => clock.clockState(account).now,
+    advance: (by) => {
+      const moved = clock.advanceClock(account, { seconds: by });
+      return { ...clockJson(moved), fired: moved.fired };
+    },
+    freeze: () => clockJson(clock.freezeClock(account)),
+    unfreeze: () => clockJson(clock.unfreezeClock(account)),
+    now: () => clockJson(clock.clockReading(account)).now,
     requests: (filter) => listRequests(account, filter),
     webhooks,
     async waitForWebhook(eventType, o = {}) {
       // Woken by the account's committed changes, not by polling (see src/waits.ts).
       const timeoutMs = o.timeoutMs ?? 5000;
-      const outcome = await waitForChange(account.services.changes, account.id, timeoutMs,
+      const outcome = await waitForChange(account.changes, timeoutMs,
         () => webhooks({ eventType, callControlId: o.callControlId, after: o.after })[0],
         { wall: () => account.wallNow(), kinds: ['state'] });
       if (outcome.found === undefined) {

@@ -14,7 +14,7 @@ import { Faults } from './control/faults.js';
 import { Changes } from './changes.js';
 import { createApp } from './app.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
-import type { Config } from './config.js';
+import { deliveryOptions, type Config } from './config.js';
 import type { Env } from './http/auth.js';
 
 export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
@@ -47,18 +47,21 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const store = new SqliteStore(db);
   // Timers saved before the wall-due index existed (or by a clock since clamped) are indexed now.
   store.reindexTimers();
-  const clock = new Clock(opts.wall ?? (() => Date.now()), store.clockPersistence());
+  const wall = opts.wall ?? (() => Date.now());
+  const clock = new Clock(wall, store.clockPersistence());
   const changes = new Changes();
-  const webhooks = createWebhooks({ db, clock, config, changes });
-  const engine = new Engine({
-    store, clock, ids,
-    settings: { mediaDurationSecs: config.mediaDurationSecs, publicUrl: config.publicUrl },
-    webhooks: { webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl },
+  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, changes });
+  const engine: Engine = new Engine({
+    store, ids, wallNow: wall,
+    settings: {
+      mediaDurationSecs: config.mediaDurationSecs, publicUrl: config.publicUrl,
+      webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl,
+    },
+    bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
-    changes,
   });
-  const accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey });
-  const app = createApp({ accounts, publicKey: webhooks.publicKey, signWebhook: webhooks.sign });
+  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey });
+  const app = createApp({ accounts, publicKey: webhooks.publicKey });
 
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {

@@ -1,4 +1,4 @@
-import type { ChangeKind, Changes } from './changes.js';
+import type { AccountChanges, ChangeKind } from './changes.js';
 
 /**
  * Waits until `probe` finds what it looks for, re-probing only after the account's committed
@@ -14,7 +14,7 @@ import type { ChangeKind, Changes } from './changes.js';
  * wall time pass or `signal` aborts.
  */
 export async function waitForChange<T>(
-  changes: Changes, account: string, timeoutMs: number,
+  changes: AccountChanges, timeoutMs: number,
   probe: () => T | undefined | Promise<T | undefined>,
   opts: { wall?: () => number; signal?: AbortSignal; kinds?: readonly ChangeKind[] } = {},
 ): Promise<{ found: T } | { found?: undefined; last: true }> {
@@ -22,7 +22,7 @@ export async function waitForChange<T>(
   const deadline = wall() + timeoutMs;
   let changed = false;
   let wake: (() => void) | undefined;
-  const unsubscribe = changes.subscribe(account, (kind) => {
+  const unsubscribe = changes.subscribe((kind) => {
     if (opts.kinds && !opts.kinds.includes(kind)) return;
     changed = true;
     wake?.();

@@ -1,13 +1,14 @@
-import type { Clock } from '../clock.js';
+import { timingSafeEqual } from 'node:crypto';
+import type { AccountClock, Clock } from '../clock.js';
 import type { Ctx } from '../domain/context.js';
 import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
-import type { Journal } from '../control/journal.js';
-import type { Faults } from '../control/faults.js';
-import type { Engine, Once } from './engine.js';
-import type { Changes } from '../changes.js';
+import type { AccountJournal, Journal } from '../control/journal.js';
+import type { AccountFaults, Faults } from '../control/faults.js';
+import type { AccountChanges, Changes } from '../changes.js';
+import type { BoundAccount, Engine, Once } from './engine.js';
 
-/** The process-wide parts every account's commands share. */
+/** The process-wide parts every account's pieces are bound from (only Accounts sees them). */
 export interface Services {
   engine: Engine;
   store: SqliteStore;
@@ -22,35 +23,57 @@ export interface Services {
   adminKey?: string;
 }
 
+/** What may act across accounts, given to each account as a narrow capability (admin.ts guards it). */
+export interface Server {
+  /** True when no admin key is set (one developer, every key trusted) or `key` is the admin key. */
+  isAdmin(key: string): boolean;
+  /** Clears every account: their rows, clocks, journals and faults. */
+  resetAll(): void;
+}
+
 /**
  * One account (API key), resolved once per request, scenario or startMock() handle and passed to
- * every command: its store is bound to it, so nothing below passes the account id again.
+ * every command. Its pieces are bound to it — the store, the clock, the request journal, the
+ * armed faults, the change notifications — so nothing below the door passes the account id again.
  */
-export class Account {
+export class Account implements BoundAccount {
   readonly store: AccountStore;
+  readonly clock: AccountClock;
+  readonly journal: AccountJournal;
+  readonly faults: AccountFaults;
+  readonly changes: AccountChanges;
 
-  constructor(readonly id: string, readonly services: Services) {
+  constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
     this.store = services.store.forAccount(id);
+    this.clock = services.clock.forAccount(id);
+    this.journal = services.journal.forAccount(id);
+    this.faults = services.faults.forAccount(id);
+    this.changes = services.changes.forAccount(id);
   }
 
   /** Runs `fn` in one write transaction (see Engine.write for command_id). */
   write<T>(fn: (ctx: Ctx) => T, once?: Once): T {
-    return this.services.engine.write(this.store, fn, once);
+    return this.engine.write(this, fn, once);
   }
 
   /** Runs `fn` in one read transaction. */
   read<T>(fn: (ctx: Ctx) => T): T {
-    return this.services.engine.read(this.store, fn);
+    return this.engine.read(this, fn);
+  }
+
+  /** Moves the account's time forward by `ms`, firing what falls due on the way; how many fired. */
+  advance(ms: number): number {
+    return this.engine.advance(this, ms);
   }
 
   /** The account's virtual time in ms. */
   now(): number {
-    return this.services.clock.now(this.id);
+    return this.clock.now();
   }
 
   /** Wall time in ms, for waits on a real app doing real I/O, whatever the account's clock says. */
   wallNow(): number {
-    return this.services.clock.wallNow();
+    return this.clock.wallNow();
   }
 }
 
@@ -59,8 +82,19 @@ export class Accounts {
   private readonly byKey = new Map<string, Account>();
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
+  private readonly server: Server;
 
-  constructor(readonly services: Services) {}
+  constructor(private readonly services: Services) {
+    this.server = {
+      isAdmin: (key) => isAdminKey(key, services.adminKey),
+      resetAll: () => {
+        services.store.deleteEverything();
+        services.clock.resetAll();
+        services.journal.clearAll();
+        services.faults.clearAll();
+      },
+    };
+  }
 
   get(key: string): Account {
     this.lastUsed.set(key, this.services.clock.wallNow());
@@ -70,7 +104,7 @@ export class Accounts {
   /** The account without counting it as used: what watching it (the console) takes. */
   peek(key: string): Account {
     let account = this.byKey.get(key);
-    if (!account) this.byKey.set(key, account = new Account(key, this.services));
+    if (!account) this.byKey.set(key, account = new Account(key, this.services, this.services.engine, this.server));
     return account;
   }
 
@@ -78,4 +112,26 @@ export class Accounts {
   used(): { key: string; lastUsedAt: number }[] {
     return [...this.lastUsed].map(([key, lastUsedAt]) => ({ key, lastUsedAt })).sort((x, y) => y.lastUsedAt - x.lastUsedAt);
   }
+
+  /** True when `key` may act across accounts (see Server.isAdmin). */
+  isAdmin(key: string): boolean {
+    return this.server.isAdmin(key);
+  }
+
+  /**
+   * The account a recording belongs to, whatever the account: its download URL carries no key
+   * (Telnyx's are pre-signed), only the recording's unguessable id.
+   */
+  recordingOwner(recordingId: string): Account | undefined {
+    const owner = this.services.store.recordingAccount(recordingId);
+    return owner === undefined ? undefined : this.get(owner);
+  }
+}
+
+/** Constant-time comparison with the admin key; no admin key means every key is trusted. */
+function isAdminKey(key: string, admin: string | undefined): boolean {
+  if (admin === undefined) return true;
+  const a = Buffer.from(key);
+  const b = Buffer.from(admin);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

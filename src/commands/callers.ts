@@ -1,9 +1,8 @@
 /** The far end of the line (control API): callers arrive, press keys, speak and hang up. */
 import type { CallLeg } from '../model/entities.js';
 import { errors } from '../model/errors.js';
-import * as callLeg from '../domain/call-leg.js';
-import * as conference from '../domain/conference.js';
-import * as callMedia from '../domain/call-media.js';
+import { requireCall } from '../domain/call-leg.js';
+import * as caller from '../domain/caller.js';
 import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
 import { address, body, bool, oneOf, pattern, string, url } from './schema.js';
@@ -31,7 +30,7 @@ export const Say = body({ text: string({ required: true, max: 5000 }) });
 /** An inbound call arrives: it rings (call.initiated) until the app answers, unless `answered`. */
 export function placeCall(a: Account, input: unknown): CallLeg {
   const b = PlaceCall.parse(input);
-  return a.write((ctx) => callLeg.receiveCall(ctx, {
+  return a.write((ctx) => caller.receiveCall(ctx, {
     from: b.from, to: b.to, connectionId: b.connection_id, clientState: b.client_state,
     answered: b.answered, webhookUrl: b.webhook_url,
   }));
@@ -47,8 +46,8 @@ export function farEndCall(a: Account, callControlId: string): CallLeg {
 /** The caller (or, on a dialed call, the callee) hangs up. */
 export function farEndHangup(a: Account, callControlId: string): CallLeg {
   return a.write((ctx) => {
-    const call = callLeg.requireCall(ctx, callControlId);
-    callLeg.farEndHangup(ctx, call);
+    const call = requireCall(ctx, callControlId);
+    caller.farEndHangup(ctx, call);
     return call;
   });
 }
@@ -56,17 +55,13 @@ export function farEndHangup(a: Account, callControlId: string): CallLeg {
 /** The caller presses keys: call.dtmf.received per digit; a pending gather may complete. */
 export function pressDigits(a: Account, callControlId: string, input: unknown): void {
   const b = PressDigits.parse(input);
-  a.write((ctx) => callLeg.pressDigits(ctx, callLeg.requireLive(callLeg.requireCall(ctx, callControlId)), b.digits));
+  a.write((ctx) => caller.pressDigits(ctx, requireCall(ctx, callControlId), b.digits));
 }
 
 /** The caller starts or stops speaking: moves the conference floor. */
 export function speech(a: Account, callControlId: string, input: unknown): void {
   const b = Speech.parse(input);
-  a.write((ctx) => {
-    const call = callLeg.requireLive(callLeg.requireCall(ctx, callControlId));
-    if (b.state === 'started') conference.speechStarted(ctx, call);
-    else conference.speechStopped(ctx, call);
-  });
+  a.write((ctx) => caller.speech(ctx, requireCall(ctx, callControlId), b.state));
 }
 
 /**
@@ -75,5 +70,5 @@ export function speech(a: Account, callControlId: string, input: unknown): void 
  */
 export function say(a: Account, callControlId: string, input: unknown): void {
   const b = Say.parse(input);
-  a.write((ctx) => callMedia.callerSays(ctx, callLeg.requireAnswered(callLeg.requireCall(ctx, callControlId)), b.text));
+  a.write((ctx) => caller.callerSays(ctx, requireCall(ctx, callControlId), b.text));
 }

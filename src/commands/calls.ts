@@ -1,10 +1,11 @@
 /**
  * Call Control operations on call legs: dial, status and the call actions. Rules are in
- * domain/call-leg.ts and domain/queue.ts.
+ * domain/lifecycle.ts, domain/call-leg.ts and domain/queue.ts.
  */
 import type { CallLeg } from '../model/entities.js';
 import { errors } from '../model/errors.js';
-import * as callLeg from '../domain/call-leg.js';
+import { requireCall, requireLive } from '../domain/call-leg.js';
+import * as lifecycle from '../domain/lifecycle.js';
 import * as queue from '../domain/queue.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
@@ -74,7 +75,7 @@ export const LeaveQueue = body({ client_state: string(), command_id: commandId }
 /** POST /calls: dial. The far end behaves as its number is set in the control API. */
 export function dial(a: Account, input: unknown): CallLeg {
   const b = Dial.parse(input);
-  return a.write((ctx) => callLeg.dial(ctx, {
+  return a.write((ctx) => lifecycle.dial(ctx, {
     connectionId: b.connection_id, from: b.from, to: b.to, clientState: b.client_state,
     webhookUrl: b.webhook_url, timeoutSecs: b.timeout_secs,
   }), { scope: `dial:${b.connection_id}`, commandId: b.command_id });
@@ -85,7 +86,7 @@ export function dial(a: Account, input: unknown): CallLeg {
  * 200 and 422: an unknown call is a 422 90015 (invalid call_control_id), as for the call actions.
  */
 export function getCall(a: Account, callControlId: string): CallLeg {
-  return a.read((ctx) => callLeg.requireCall(ctx, callControlId));
+  return a.read((ctx) => requireCall(ctx, callControlId));
 }
 
 // actions: POST /calls/{call_control_id}/actions/{action}
@@ -95,38 +96,38 @@ type CallAction = (a: Account, callControlId: string, input: unknown, origin?: s
 
 /** Runs `fn` on the call, in one transaction, once per command_id (scoped to the call). */
 const onCall = (a: Account, id: string, commandId: string | undefined, fn: (ctx: Ctx, call: CallLeg) => void) =>
-  a.write((ctx) => { fn(ctx, callLeg.requireCall(ctx, id)); }, { scope: id, commandId });
+  a.write((ctx) => { fn(ctx, requireCall(ctx, id)); }, { scope: id, commandId });
 
 export const answerCall: CallAction = (a, id, input) => {
   const b = Answer.parse(input);
-  onCall(a, id, b.command_id, (ctx, call) => { callLeg.answerInbound(ctx, call, b.client_state, b.webhook_url); });
+  onCall(a, id, b.command_id, (ctx, call) => { lifecycle.answerInbound(ctx, call, b.client_state, b.webhook_url); });
 };
 
 export const rejectCall: CallAction = (a, id, input) => {
   const b = Reject.parse(input);
-  onCall(a, id, b.command_id, (ctx, call) => callLeg.rejectCall(ctx, call, b.cause, b.client_state));
+  onCall(a, id, b.command_id, (ctx, call) => lifecycle.rejectCall(ctx, call, b.cause, b.client_state));
 };
 
 export const hangupCall: CallAction = (a, id, input) => {
   const b = Hangup.parse(input);
-  onCall(a, id, b.command_id, (ctx, call) => callLeg.appHangup(ctx, call, b.client_state));
+  onCall(a, id, b.command_id, (ctx, call) => lifecycle.appHangup(ctx, call, b.client_state));
 };
 
 export const bridgeCall: CallAction = (a, id, input) => {
   const b = Bridge.parse(input);
   requireNoCallWithQueue(b, id);
   onCall(a, id, b.command_id, (ctx, call) => {
-    callLeg.requireLive(call);
+    requireLive(call);
     // With `queue`, the first call waiting there is taken; call_control_id is not used.
     if (b.queue !== undefined) queue.bridgeFromQueue(ctx, call, b.queue, b.client_state);
-    else callLeg.bridge(ctx, call, callLeg.requireCall(ctx, b.call_control_id!), b.client_state);
+    else lifecycle.bridge(ctx, call, requireCall(ctx, b.call_control_id!), b.client_state);
   });
 };
 
 export const enqueueCall: CallAction = (a, id, input) => {
   const b = Enqueue.parse(input);
   onCall(a, id, b.command_id, (ctx, call) => {
-    callLeg.requireLive(call);
+    requireLive(call);
     queue.enqueue(ctx, call, {
       queueName: b.queue_name, maxSize: b.max_size, maxWaitTimeSecs: b.max_wait_time_secs,
       keepAfterHangup: b.keep_after_hangup, clientState: b.client_state,
@@ -137,7 +138,7 @@ export const enqueueCall: CallAction = (a, id, input) => {
 export const leaveQueue: CallAction = (a, id, input) => {
   const b = LeaveQueue.parse(input);
   onCall(a, id, b.command_id, (ctx, call) => {
-    callLeg.requireLive(call);
+    requireLive(call);
     queue.leaveQueue(ctx, call, b.client_state);
   });
 };

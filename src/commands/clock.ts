@@ -1,6 +1,6 @@
 /** The account's virtual clock (control API). */
-import { iso } from '../clock.js';
 import type { Account } from './account.js';
+import type { ClockReading } from '../model/views.js';
 import { errors } from '../model/errors.js';
 import { parseDurationSecs } from './duration.js';
 import { body, custom } from './schema.js';
@@ -24,14 +24,11 @@ export const AdvanceClock = body({
   b.seconds = seconds;
 });
 
-export interface ClockState { now: string; offset_ms: number; frozen: boolean }
-
-export function clockState(a: Account): ClockState {
-  const { clock } = a.services;
-  const t = clock.state(a.id);
+export function clockReading(a: Account): ClockReading {
+  const t = a.clock.state();
   return {
-    now: iso(clock.now(a.id)),
-    offset_ms: t.offsetMs + (t.frozenAt !== null ? t.frozenAt - clock.wallNow() : 0),
+    now: a.clock.now(),
+    offsetMs: t.offsetMs + (t.frozenAt !== null ? t.frozenAt - a.clock.wallNow() : 0),
     frozen: t.frozenAt !== null,
   };
 }
@@ -41,24 +38,23 @@ export function clockState(a: Account): ClockState {
  * in order. Each move is capped, and so is the sum: the clock never runs more than MAX_OFFSET_MS
  * (a hundred years) ahead of wall time; a move that would pass it is refused, nothing moved.
  */
-export function advanceClock(a: Account, input: unknown): ClockState & { fired: number } {
+export function advanceClock(a: Account, input: unknown): ClockReading & { fired: number } {
   const b = AdvanceClock.parse(input);
   const ms = Math.round((b.seconds as number) * 1000);
-  const { clock } = a.services;
-  const room = clock.latest() - clock.now(a.id);
+  const room = a.clock.latest() - a.clock.now();
   if (ms > room) throw errors.outOfRange('seconds', 0, Math.max(0, Math.floor(room / 1000)));
-  const fired = a.services.engine.advance(a.store, ms);
-  return { ...clockState(a), fired };
+  const fired = a.advance(ms);
+  return { ...clockReading(a), fired };
 }
 
-export function freezeClock(a: Account): ClockState {
-  a.services.clock.freeze(a.id);
-  a.services.changes.notify(a.id, 'clock');
-  return clockState(a);
+export function freezeClock(a: Account): ClockReading {
+  a.clock.freeze();
+  a.changes.notify('clock');
+  return clockReading(a);
 }
 
-export function unfreezeClock(a: Account): ClockState {
-  a.services.clock.unfreeze(a.id);
-  a.services.changes.notify(a.id, 'clock');
-  return clockState(a);
+export function unfreezeClock(a: Account): ClockReading {
+  a.clock.unfreeze();
+  a.changes.notify('clock');
+  return clockReading(a);
 }

@@ -1,30 +1,31 @@
-import type { Clock } from '../clock.js';
-import { iso } from '../clock.js';
+import { iso, type AccountClock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import type { Timer } from '../model/entities.js';
 import type { AccountStore } from '../domain/store.js';
 import type { Ctx, DomainSettings, EventSubject, NumberBehaviour } from '../domain/context.js';
-import { conferenceExpired, mediaEnded } from '../domain/conference.js';
-import { queueTimedOut } from '../domain/queue.js';
-import { dialAnswerDue, dialTimeoutDue } from '../domain/call-leg.js';
-import { gatherTimedOut } from '../domain/gather.js';
-import { callMediaEnded } from '../domain/call-media.js';
-import { timeLimitReached } from '../domain/transfer.js';
-import { recordingMaxLengthReached } from '../domain/recording.js';
-import { webhookDestination, type GlobalWebhookConfig } from '../webhooks/routing.js';
+import { lifecycle } from '../domain/lifecycle.js';
+import { fireTimer } from '../domain/timers.js';
+import { outboxRow } from '../domain/webhooks.js';
 import type { SqliteStore } from '../store/account-store.js';
-import type { Changes } from '../changes.js';
+import type { AccountChanges } from '../changes.js';
+
+/** What the engine needs of one account: its store, clock and change notifications, bound to it. */
+export interface BoundAccount {
+  readonly store: AccountStore;
+  readonly clock: AccountClock;
+  readonly changes: AccountChanges;
+}
 
 export interface EngineDeps {
   store: SqliteStore;
-  clock: Clock;
   ids: Ids;
   settings: DomainSettings;
-  webhooks: GlobalWebhookConfig;
+  /** The account of an id the timer sweep found due (bound once, as every account is). */
+  bind: (account: string) => BoundAccount;
+  /** Wall time in ms (the sweep's "now"). */
+  wallNow: () => number;
   /** Called after a transaction that recorded webhooks has committed (wakes the dispatcher). */
   onEventsCommitted?: () => void;
-  /** Told, per account, of every committed write and clock move (live views and waits wake on it). */
-  changes?: Changes;
 }
 
 /**
@@ -48,54 +49,45 @@ export class Engine {
    * Runs `fn` on the account in one write transaction. With a command_id already seen in the
    * same scope nothing runs again: the first run's result is returned (as JSON round-tripped).
    */
-  write<T>(store: AccountStore, fn: (ctx: Ctx) => T, once?: Once): T {
-    return this.writeAt(store, undefined, fn, once);
+  write<T>(a: BoundAccount, fn: (ctx: Ctx) => T, once?: Once): T {
+    return this.writeAt(a, undefined, fn, once);
   }
 
   /** Runs `fn` in one read transaction: a consistent snapshot, no write lock, no events. */
-  read<T>(store: AccountStore, fn: (ctx: Ctx) => T): T {
-    return this.deps.store.read(() => fn(this.context(store, this.deps.clock.now(store.account), READ_ONLY)));
+  read<T>(a: BoundAccount, fn: (ctx: Ctx) => T): T {
+    return this.deps.store.read(() => fn(this.context(a, a.clock.now(), READ_ONLY)));
   }
 
   /** As write, with "now" fixed at `at` (a timer runs at the instant it fell due). */
-  private writeAt<T>(store: AccountStore, at: number | undefined, fn: (ctx: Ctx) => T, once?: Once): T {
+  private writeAt<T>(a: BoundAccount, at: number | undefined, fn: (ctx: Ctx) => T, once?: Once): T {
     let emitted = 0;
     const result = this.deps.store.write(() => {
-      const ctx = this.context(store, at ?? this.deps.clock.now(store.account), () => { emitted++; });
+      const ctx = this.context(a, at ?? a.clock.now(), () => { emitted++; });
       if (!once?.commandId) return fn(ctx);
-      const first = store.firstCommand(once.scope, once.commandId, ctx.now);
+      const first = a.store.firstCommand(once.scope, once.commandId, ctx.now);
       if (first.seen) return (first.result === null ? undefined : JSON.parse(first.result)) as T;
       const value = fn(ctx);
-      if (value !== undefined) store.saveCommandResult(once.scope, once.commandId, JSON.stringify(value));
+      if (value !== undefined) a.store.saveCommandResult(once.scope, once.commandId, JSON.stringify(value));
       return value;
     });
     if (emitted > 0) this.deps.onEventsCommitted?.();
-    this.deps.changes?.notify(store.account, 'state');
+    a.changes.notify('state');
     return result;
   }
 
-  private context(store: AccountStore, now: number, counted: (() => void) | typeof READ_ONLY): Ctx {
-    const { clock, ids, settings } = this.deps;
+  private context(a: BoundAccount, now: number, counted: (() => void) | typeof READ_ONLY): Ctx {
+    const { ids, settings } = this.deps;
+    const { store, clock } = a;
     return {
-      account: store.account, now, store, ids, settings,
+      account: store.account, now, store, ids, settings, calls: lifecycle,
       emit: (eventType: string, payload: Record<string, unknown>, subject: EventSubject) => {
         if (counted === READ_ONLY) throw new Error(`a read emitted ${eventType}`);
-        const call = subject.call ?? (subject.conferenceId ? conferenceCreator(store, subject.conferenceId) : undefined);
-        const { url, failoverUrl } = webhookDestination(call, store, this.deps.webhooks);
-        const id = ids.uuid();
-        const occurredAt = iso(now);
-        const data = { record_type: 'event', event_type: eventType, id, occurred_at: occurredAt, payload: stripUndefined(payload) };
-        store.appendWebhook({
-          id, account: store.account, eventType,
-          callControlId: subject.call?.callControlId ?? null,
-          conferenceId: subject.conferenceId ?? null,
-          orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
-          occurredAt, data: JSON.stringify(data), url, failoverUrl,
-          status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: clock.wallNow(),
-        });
+        store.appendWebhook(outboxRow(store, settings, {
+          id: ids.uuid(), eventType, payload, subject, occurredAt: iso(now), createdAt: clock.wallNow(),
+        }));
         counted();
       },
-      schedule: (dueAt, kind, subjectId) => store.addTimer(dueAt, kind, subjectId, clock.wallDue(store.account, dueAt)),
+      schedule: (dueAt, kind, subjectId) => store.addTimer(dueAt, kind, subjectId, clock.wallDue(dueAt)),
       numberBehaviour: (e164: string): NumberBehaviour => {
         const row = store.number(e164);
         if (!row || row.behaviour === 'answer') return { kind: 'answer', afterSecs: row?.answerAfterSecs ?? 0 };
@@ -109,35 +101,34 @@ export class Engine {
    * A timer that throws is rolled back, recorded as failed on its own row (never fired again) and
    * logged once; the others still fire.
    */
-  fireDue(store: AccountStore, until?: number): number {
-    const { clock } = this.deps;
+  fireDue(a: BoundAccount, until?: number): number {
     let fired = 0;
     for (;;) {
-      const limit = until ?? clock.now(store.account);
-      const timer = store.nextDueTimer(limit);
+      const limit = until ?? a.clock.now();
+      const timer = a.store.nextDueTimer(limit);
       if (!timer) break;
       // Events fire at the instant they fall due, so occurred_at and waits are exact.
       // Saved once, when the advance ends (saving re-indexes the account's timers).
-      if (until !== undefined) clock.set(store.account, timer.dueAt, false);
+      if (until !== undefined) a.clock.set(timer.dueAt, false);
       try {
-        this.writeAt(store, timer.dueAt, (ctx) => {
-          store.deleteTimer(timer.id);
+        this.writeAt(a, timer.dueAt, (ctx) => {
+          a.store.deleteTimer(timer.id);
           fireTimer(ctx, timer);
         });
         fired++;
       } catch (err) {
-        if (!this.timerFailed(store, timer, err)) break;
+        if (!this.timerFailed(a, timer, err)) break;
       }
     }
     return fired;
   }
 
   /** Records a timer that threw; false when even that failed (the database is unwell: stop for now). */
-  private timerFailed(store: AccountStore, timer: Timer, err: unknown): boolean {
+  private timerFailed(a: BoundAccount, timer: Timer, err: unknown): boolean {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    console.error(`timer ${timer.id} (${timer.kind} of ${timer.subjectId}) of account ${store.account} failed and is dropped: ${message}`);
+    console.error(`timer ${timer.id} (${timer.kind} of ${timer.subjectId}) of account ${a.store.account} failed and is dropped: ${message}`);
     try {
-      this.deps.store.write(() => store.failTimer(timer.id, message.slice(0, 500)));
+      this.deps.store.write(() => a.store.failTimer(timer.id, message.slice(0, 500)));
       return true;
     } catch (again) {
       console.error(`recording the failure of timer ${timer.id} failed: ${(again as Error).message}`);
@@ -146,11 +137,11 @@ export class Engine {
   }
 
   /** Moves the account's time forward by `ms`, firing everything that falls due on the way, in order. */
-  advance(store: AccountStore, ms: number): number {
-    const target = this.deps.clock.now(store.account) + ms;
-    const fired = this.fireDue(store, target);
-    this.deps.clock.set(store.account, target);
-    this.deps.changes?.notify(store.account, 'clock');
+  advance(a: BoundAccount, ms: number): number {
+    const target = a.clock.now() + ms;
+    const fired = this.fireDue(a, target);
+    a.clock.set(target);
+    a.changes.notify('clock');
     return fired;
   }
 
@@ -160,54 +151,19 @@ export class Engine {
    * own: logged, and the sweep goes on to the next.
    */
   tick(): void {
-    const { store, clock } = this.deps;
-    for (const account of store.accountsDue(clock.wallNow())) {
+    const { store, bind, wallNow } = this.deps;
+    for (const id of store.accountsDue(wallNow())) {
       try {
-        const bound = store.forAccount(account);
+        const a = bind(id);
         // Found due but nothing fell due on its clock: the index was stale; recompute it.
-        if (this.fireDue(bound) === 0 && !bound.nextDueTimer(clock.now(account))) {
-          store.reindexAccountTimers(account, clock.state(account));
+        if (this.fireDue(a) === 0 && !a.store.nextDueTimer(a.clock.now())) {
+          store.reindexAccountTimers(id, a.clock.state());
         }
       } catch (err) {
-        console.error(`timer sweep of account ${account} failed: ${(err as Error).message}`);
+        console.error(`timer sweep of account ${id} failed: ${(err as Error).message}`);
       }
     }
   }
 }
 
 const READ_ONLY = Symbol('read-only');
-
-function conferenceCreator(store: AccountStore, conferenceId: string) {
-  const conf = store.conference(conferenceId);
-  return conf ? store.call(conf.creatorCallControlId) : undefined;
-}
-
-/** What each kind of timer does when it falls due; a new kind fails to compile until it is handled here. */
-function fireTimer(ctx: Ctx, timer: Timer): void {
-  const call = () => ctx.store.call(timer.subjectId);
-  switch (timer.kind) {
-    case 'conference_expiry': {
-      const conf = ctx.store.conference(timer.subjectId);
-      if (conf) conferenceExpired(ctx, conf);
-      return;
-    }
-    case 'queue_timeout': queueTimedOut(ctx, timer.subjectId); return;
-    case 'media_end': mediaEnded(ctx, timer.subjectId); return;
-    case 'dial_answer': { const c = call(); if (c) dialAnswerDue(ctx, c); return; }
-    case 'dial_timeout': { const c = call(); if (c) dialTimeoutDue(ctx, c); return; }
-    case 'gather_timeout': { const c = call(); if (c) gatherTimedOut(ctx, c); return; }
-    case 'call_media_end': callMediaEnded(ctx, timer.subjectId); return;
-    case 'call_time_limit': { const c = call(); if (c) timeLimitReached(ctx, c); return; }
-    case 'recording_max_length': recordingMaxLengthReached(ctx, timer.subjectId); return;
-    default: assertNever(timer.kind);
-  }
-}
-
-function assertNever(kind: never): never {
-  throw new Error(`unknown timer kind ${String(kind)}`);
-}
-
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-}

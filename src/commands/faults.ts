@@ -53,22 +53,22 @@ export const MAX_FAULTS = 100;
 
 export function addFault(a: Account, input: unknown): Fault {
   const b = AddFault.parse(input);
-  if (a.services.faults.list(a.id).length >= MAX_FAULTS) throw errors.tooMany('faults armed', MAX_FAULTS);
-  return a.services.faults.add(a.id, {
+  if (a.faults.all().length >= MAX_FAULTS) throw errors.tooMany('faults armed', MAX_FAULTS);
+  return a.faults.add({
     method: b.method, path: b.path, status: b.status, count: b.count ?? 1, delayMs: b.delay_ms, headers: b.headers,
   });
 }
 
 export function listFaults(a: Account): Fault[] {
-  return a.services.faults.list(a.id);
+  return a.faults.all();
 }
 
 export function removeFault(a: Account, id: number): void {
-  if (!a.services.faults.remove(a.id, id)) throw errors.notFound('Fault');
+  if (!a.faults.remove(id)) throw errors.notFound('Fault');
 }
 
 export function clearFaults(a: Account): void {
-  a.services.faults.clear(a.id);
+  a.faults.clear();
 }
 
 /**
@@ -76,6 +76,5 @@ export function clearFaults(a: Account): void {
  * app wrote it (call_control_ids decoded).
  */
 export function takeFault(a: Account, method: string, path: string): Fault | undefined {
-  const { faults } = a.services;
-  return faults.armed(a.id) ? faults.take(a.id, method, decodePath(path)) : undefined;
+  return a.faults.armed() ? a.faults.take(method, decodePath(path)) : undefined;
 }

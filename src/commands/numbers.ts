@@ -1,7 +1,8 @@
 /** How the numbers the app dials behave (control API); default: they answer at once. */
 import type { NumberRow } from '../model/entities.js';
+import type { NumberConfig, NumberSetting } from '../model/views.js';
 import type { Account } from './account.js';
-import { AMD_RESULTS, NUMBER_BEHAVIOURS, type AmdResult } from '../../schema/enums.js';
+import { AMD_RESULTS, NUMBER_BEHAVIOURS } from '../../schema/enums.js';
 import { errors } from '../model/errors.js';
 import { body, custom, e164, int, oneOf } from './schema.js';
 
@@ -27,10 +28,7 @@ export const SetNumber = body({
   }
 });
 
-export type NumberConfig =
-  | { behaviour: 'answer'; answerAfterSecs?: number; amdResult?: AmdResult }
-  | { behaviour: 'busy' | 'no_answer' | 'reject' };
-export type NumberSetting = { e164: string } & NumberConfig;
+export type { NumberConfig, NumberSetting };
 
 const setting = (row: Pick<NumberRow, 'e164' | 'behaviour' | 'answerAfterSecs' | 'amdResult'>): NumberSetting =>
   (row.behaviour === 'answer'

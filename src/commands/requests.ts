@@ -28,7 +28,7 @@ function filterOf(q: RequestQuery): RequestFilter {
 
 /** Requests the app sent, oldest first, filtered. */
 export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalEntry[]> {
-  return a.services.journal.entries(a.id, filterOf(q));
+  return a.journal.entries(filterOf(q));
 }
 
 /**
@@ -37,25 +37,25 @@ export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalE
  * serialised again.
  */
 export function listRequestsJson(a: Account, q: RequestQuery = {}): Array<() => string> {
-  return a.services.journal.jsonEntries(a.id, filterOf(q));
+  return a.journal.jsonEntries(filterOf(q));
 }
 
 /** The id of the account's latest request (0 when none): a "since" mark. */
 export function requestMark(a: Account): number {
-  return a.services.journal.mark(a.id);
+  return a.journal.mark();
 }
 
 /** Requests dropped from the full ring so far. */
 export function droppedRequests(a: Account): number {
-  return a.services.journal.dropped(a.id);
+  return a.journal.dropped();
 }
 
 export function clearRequests(a: Account): void {
-  a.services.journal.clear(a.id);
+  a.journal.clear();
 }
 
 /** Journals one /v2 request (the middleware calls this after the route answered). */
 export function recordRequest(a: Account, r: JournalRecord): void {
-  a.services.journal.record(a.id, r);
-  a.services.changes.notify(a.id, 'request');
+  a.journal.record(r);
+  a.changes.notify('request');
 }

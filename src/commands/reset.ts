@@ -1,5 +1,5 @@
 /** Reset (control API): an account, or every account, back to nothing. */
-import type { Account, Services } from './account.js';
+import type { Account } from './account.js';
 import { body, bool } from './schema.js';
 import { requireAdmin } from './admin.js';
 
@@ -9,7 +9,7 @@ export const Reset = body({ all: bool() });
 export function reset(a: Account, input: unknown): void {
   if (Reset.parse(input).all) {
     requireAdmin(a);
-    resetAll(a.services);
+    a.server.resetAll();
   } else {
     resetAccount(a);
   }
@@ -18,15 +18,7 @@ export function reset(a: Account, input: unknown): void {
 /** Clears the account: calls, conferences, queues, webhooks, numbers, clock, journal and faults. */
 export function resetAccount(a: Account): void {
   a.write((ctx) => ctx.store.deleteAll());
-  a.services.clock.reset(a.id);
-  a.services.journal.clear(a.id);
-  a.services.faults.clear(a.id);
-}
-
-/** Clears every account. */
-export function resetAll(services: Services): void {
-  services.store.deleteEverything();
-  services.clock.reset();
-  services.journal.clear();
-  services.faults.clear();
+  a.clock.reset();
+  a.journal.clear();
+  a.faults.clear();
 }

@@ -1,5 +1,6 @@
 import { errors } from '../model/errors.js';
 import { MAX_DEPTH, mayBeTooDeep, tooDeepAt } from '../model/bounds.js';
+import { isHttpUrl } from '../model/url.js';
 
 /**
  * The one validation layer: each operation's body is declared once, as data, beside its command, and
@@ -117,12 +118,7 @@ export function intParam(name: string, raw: unknown, min: number, max: number): 
   return n;
 }
 
-/** True for an absolute http: or https: URL (where webhooks can be sent). */
-export function isHttpUrl(v: string): boolean {
-  let parsed: URL;
-  try { parsed = new URL(v); } catch { return false; }
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-}
+export { isHttpUrl };
 
 /** An absolute http(s) URL: where webhooks are sent. */
 export function url(): Field<string | undefined> {

@@ -1,29 +1,11 @@
 import { RE2JS } from 're2js';
+import type { Fault, FaultSpec } from '../model/views.js';
 
 /**
  * Injected faults: the next `count` requests matching method + path answer an error status, or
  * are held for `delay_ms` first. Per account, in memory; the /v2 middleware applies them.
  */
-export interface FaultSpec {
-  /** HTTP method, or `*` for any. */
-  method: string;
-  /**
-   * A glob over the decoded path (`*` = one path segment, `**` = anything), or a regular
-   * expression when it starts with `^`.
-   */
-  path: string;
-  /** The status to answer; absent means "pass through after the delay". */
-  status?: number;
-  count: number;
-  delayMs?: number;
-  headers?: Record<string, string>;
-}
-
-export interface Fault extends FaultSpec {
-  id: number;
-  remaining: number;
-  matches: (path: string) => boolean;
-}
+export type { Fault, FaultSpec };
 
 export class PatternError extends Error {}
 
@@ -107,53 +89,62 @@ export function globMatcher(glob: string): (path: string) => boolean {
   };
 }
 
+/** Every account's armed faults, each bound to its account when first asked for. */
 export class Faults {
-  private readonly byAccount = new Map<string, Fault[]>();
-  private nextId = 1;
+  private readonly byAccount = new Map<string, AccountFaults>();
+  private lastId = 0;
+  private readonly nextId = () => ++this.lastId;
 
-  add(account: string, spec: FaultSpec): Fault {
-    const fault: Fault = { ...spec, method: spec.method.toUpperCase(), id: this.nextId++, remaining: spec.count, matches: pathPattern(spec.path) };
-    const list = this.byAccount.get(account);
-    if (list) list.push(fault);
-    else this.byAccount.set(account, [fault]);
-    return fault;
+  forAccount(account: string): AccountFaults {
+    let faults = this.byAccount.get(account);
+    if (!faults) this.byAccount.set(account, faults = new AccountFaults(this.nextId));
+    return faults;
   }
 
-  list(account: string): Fault[] {
-    return this.byAccount.get(account) ?? [];
-  }
-
-  /** True when the account has any fault armed: the middleware's cheap first check. */
-  armed(account: string): boolean {
-    return this.byAccount.has(account);
-  }
-
-  /** Consumes one use of the first fault (in the order they were added) matching the request. */
-  take(account: string, method: string, path: string): Fault | undefined {
-    const list = this.byAccount.get(account);
-    if (!list) return undefined;
-    const i = list.findIndex((f) => (f.method === '*' || f.method === method) && f.matches(path));
-    if (i === -1) return undefined;
-    const fault = list[i];
-    if (--fault.remaining <= 0) {
-      list.splice(i, 1);
-      if (list.length === 0) this.byAccount.delete(account);
-    }
-    return fault;
-  }
-
-  remove(account: string, id: number): boolean {
-    const list = this.byAccount.get(account);
-    const i = list?.findIndex((f) => f.id === id) ?? -1;
-    if (!list || i === -1) return false;
-    list.splice(i, 1);
-    if (list.length === 0) this.byAccount.delete(account);
-    return true;
-  }
-
-  clear(account?: string): void {
-    if (account === undefined) this.byAccount.clear();
-    else this.byAccount.delete(account);
+  /** Disarms every account's faults (reset of all accounts). */
+  clearAll(): void {
+    for (const faults of this.byAccount.values()) faults.clear();
   }
 }
 
+/** One account's armed faults, in the order they were added. Ids are unique across accounts. */
+export class AccountFaults {
+  private readonly list: Fault[] = [];
+
+  constructor(private readonly nextId: () => number) {}
+
+  add(spec: FaultSpec): Fault {
+    const fault: Fault = { ...spec, method: spec.method.toUpperCase(), id: this.nextId(), remaining: spec.count, matches: pathPattern(spec.path) };
+    this.list.push(fault);
+    return fault;
+  }
+
+  all(): Fault[] {
+    return this.list.slice();
+  }
+
+  /** True when any fault is armed: the middleware's cheap first check. */
+  armed(): boolean {
+    return this.list.length > 0;
+  }
+
+  /** Consumes one use of the first fault (in the order they were added) matching the request. */
+  take(method: string, path: string): Fault | undefined {
+    const i = this.list.findIndex((f) => (f.method === '*' || f.method === method) && f.matches(path));
+    if (i === -1) return undefined;
+    const fault = this.list[i];
+    if (--fault.remaining <= 0) this.list.splice(i, 1);
+    return fault;
+  }
+
+  remove(id: number): boolean {
+    const i = this.list.findIndex((f) => f.id === id);
+    if (i === -1) return false;
+    this.list.splice(i, 1);
+    return true;
+  }
+
+  clear(): void {
+    this.list.length = 0;
+  }
+}

@@ -56,15 +56,19 @@ export interface RequestFilter {
 /** Requests kept per account; older ones are dropped first. */
 export const JOURNAL_CAPACITY = 1000;
 
-class Ring {
+/**
+ * One account's journal: a fixed-size ring of its latest requests. The account keeps its own
+ * (`Journal.forAccount`), so recording a request is a push, with no lookup by key.
+ */
+export class AccountJournal {
   private readonly items: (JournalRecord & { id: number })[] = [];
   private next = 0;
   /** Ids are 1-based and count every request ever recorded, so `after` survives wrap-around. */
-  recorded = 0;
+  private recorded = 0;
 
   constructor(private readonly capacity: number) {}
 
-  push(r: JournalRecord): void {
+  record(r: JournalRecord): void {
     this.recorded++;
     const item = r as JournalRecord & { id: number };
     item.id = this.recorded;
@@ -73,38 +77,19 @@ class Ring {
     this.next = (this.next + 1) % this.capacity;
   }
 
-  /** Oldest first. */
-  all(): (JournalRecord & { id: number })[] {
-    return this.items.length < this.capacity ? this.items.slice()
-      : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
-  }
-}
-
-export class Journal {
-  private readonly rings = new Map<string, Ring>();
-
-  constructor(private readonly capacity = JOURNAL_CAPACITY) {}
-
-  record(account: string, r: JournalRecord): void {
-    let ring = this.rings.get(account);
-    if (!ring) this.rings.set(account, ring = new Ring(this.capacity));
-    ring.push(r);
-  }
-
-  /** The id of the latest request of the account (0 when none): a "since" mark for later reads. */
-  mark(account: string): number {
-    return this.rings.get(account)?.recorded ?? 0;
+  /** The id of the latest request (0 when none): a "since" mark for later reads. */
+  mark(): number {
+    return this.recorded;
   }
 
   /** How many requests were dropped because the ring was full. */
-  dropped(account: string): number {
-    const ring = this.rings.get(account);
-    return ring ? Math.max(0, ring.recorded - this.capacity) : 0;
+  dropped(): number {
+    return Math.max(0, this.recorded - this.capacity);
   }
 
   /** Matching entries, oldest first, with bodies parsed as JSON where they are JSON. */
-  async entries(account: string, f: RequestFilter = {}): Promise<JournalEntry[]> {
-    return this.matching(account, f).map((r) => ({ ...entryHead(r), body: parseBody(r.body) }));
+  async entries(f: RequestFilter = {}): Promise<JournalEntry[]> {
+    return this.matching(f).map((r) => ({ ...entryHead(r), body: parseBody(r.body) }));
   }
 
   /**
@@ -112,18 +97,29 @@ export class Journal {
    * is spliced in as received when it is JSON (so nothing deep is serialised again), as a JSON
    * string otherwise. For the control API, which streams them one by one.
    */
-  jsonEntries(account: string, f: RequestFilter = {}): Array<() => string> {
-    return this.matching(account, f).map((r) => () => {
+  jsonEntries(f: RequestFilter = {}): Array<() => string> {
+    return this.matching(f).map((r) => () => {
       const head = JSON.stringify(entryHead(r));
       return `${head.slice(0, -1)},"body":${bodyJson(r.body)}}`;
     });
   }
 
-  private matching(account: string, f: RequestFilter): (JournalRecord & { id: number })[] {
-    const ring = this.rings.get(account);
-    if (!ring) return [];
+  /** Forgets every request; ids start again from 1. */
+  clear(): void {
+    this.items.length = 0;
+    this.next = 0;
+    this.recorded = 0;
+  }
+
+  /** Oldest first. */
+  private all(): (JournalRecord & { id: number })[] {
+    return this.items.length < this.capacity ? this.items.slice()
+      : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+  }
+
+  private matching(f: RequestFilter): (JournalRecord & { id: number })[] {
     const method = f.method?.toUpperCase();
-    let rows = ring.all().filter((r) => {
+    let rows = this.all().filter((r) => {
       if (f.after !== undefined && r.id <= f.after) return false;
       if (method && r.method !== method) return false;
       if (f.status !== undefined && r.status !== f.status) return false;
@@ -135,10 +131,23 @@ export class Journal {
     if (f.limit !== undefined && rows.length > f.limit) rows = rows.slice(rows.length - f.limit);
     return rows;
   }
+}
 
-  clear(account?: string): void {
-    if (account === undefined) this.rings.clear();
-    else this.rings.delete(account);
+/** Every account's journal, each bound to its account when first asked for. */
+export class Journal {
+  private readonly byAccount = new Map<string, AccountJournal>();
+
+  constructor(private readonly capacity = JOURNAL_CAPACITY) {}
+
+  forAccount(account: string): AccountJournal {
+    let journal = this.byAccount.get(account);
+    if (!journal) this.byAccount.set(account, journal = new AccountJournal(this.capacity));
+    return journal;
+  }
+
+  /** Forgets every account's requests (reset of all accounts). */
+  clearAll(): void {
+    for (const journal of this.byAccount.values()) journal.clear();
   }
 }
 

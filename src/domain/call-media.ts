@@ -2,7 +2,6 @@ import type { CallLeg, CallMedia } from '../model/entities.js';
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
-import { speechStarted, speechStopped } from './conference.js';
 
 /**
  * Audio played into a call — `speak` (TTS) and `playback_start` — and real-time transcription.
@@ -143,8 +142,8 @@ export function callMediaEnded(ctx: Ctx, mediaId: string): void {
   if (!m.overlay && !queueOf(ctx, call).some((x) => !x.overlay && x.state === 'playing')) stopMedia(ctx, call, 'all', true);
 }
 
-/** The call hung up: what plays ends with status `call_hangup`, the queue is dropped. */
-export function mediaHungUp(ctx: Ctx, call: CallLeg): void {
+/** The call hung up (lifecycle.ts): what plays ends with status `call_hangup`, the queue is dropped. */
+export function callHungUp(ctx: Ctx, call: CallLeg): void {
   for (const m of queueOf(ctx, call)) {
     if (m.state === 'playing') finish(ctx, call, m, 'call_hangup');
     else if (m.state === 'queued') drop(ctx, m);
@@ -206,21 +205,4 @@ export function startTranscription(ctx: Ctx, call: CallLeg, engine: string): voi
 export function stopTranscription(ctx: Ctx, call: CallLeg): void {
   call.transcriptionEngine = null;
   ctx.store.saveCall(call);
-}
-
-/**
- * The caller says something (control API): a call.transcription with the text when transcribing,
- * and, in a conference, the floor moves to the speaker as the `speech` operation does.
- */
-export function callerSays(ctx: Ctx, call: CallLeg, text: string): void {
-  const engine = call.transcriptionEngine;
-  if (engine !== null) {
-    // transcription_track: "only available when `transcription_engine` is set to `B`".
-    const track = engine === 'B' || engine === 'Telnyx' ? 'inbound' : undefined;
-    ctx.emit('call.transcription', payloads.callTranscription(call, text, track), { call });
-  }
-  if (ctx.store.participantOfCall(call.callControlId)) {
-    speechStarted(ctx, call);
-    speechStopped(ctx, call);
-  }
 }

@@ -3,7 +3,7 @@ import type { BeepEnabled, EndReason, SupervisorRole } from '../../schema/enums.
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
-import { hangupCall, requireAnswered, requireCall, setClientState } from './call-leg.js';
+import { requireAnswered, requireCall, setClientState } from './call-leg.js';
 import { startGather } from './gather.js';
 import { finishRecording, pauseRecording, recordingUrls, resumeRecording, startRecording } from './recording.js';
 
@@ -181,6 +181,15 @@ export function leave(ctx: Ctx, conf: Conference, callControlId: string): void {
 }
 
 /**
+ * The call's participant, if it is one, leaves (the call hung up, or a transfer took it away):
+ * the lifecycle's reaction (lifecycle.ts).
+ */
+export function callLeaves(ctx: Ctx, call: CallLeg): void {
+  const participant = ctx.store.participantOfCall(call.callControlId);
+  if (participant) participantLeaves(ctx, participant, call);
+}
+
+/**
  * What happens when a participant leaves, in one place, whatever the cause (leave, hangup):
  * participant.left, then the conference may end: `end_conference_on_exit` ends it and hangs up
  * the others (host_left), `soft_end_conference_on_exit` ends it leaving the others' calls alive,
@@ -238,7 +247,7 @@ export function endConference(ctx: Ctx, conf: Conference, reason: EndReason,
   for (const participant of remaining) {
     const call = calls.get(participant.callControlId)!;
     markLeft(ctx, conf, participant, call);
-    if (opts.hangUpOthers) hangupCall(ctx, call, 'normal_clearing', 'unknown');
+    if (opts.hangUpOthers) ctx.calls.hangup(ctx, call, 'normal_clearing', 'unknown');
   }
   ctx.emit('conference.ended', payloads.conferenceEnded(conf, creator, ctx.now),
     { call: creator, conferenceId: conf.id });
@@ -427,7 +436,7 @@ function saveRecording(ctx: Ctx, conf: Conference, creator: CallLeg | undefined,
     { call: creator, conferenceId: conf.id });
 }
 
-/** gather_using_audio: the participant's next digits complete it (see call-leg pressDigits). */
+/** gather_using_audio: the participant's next digits complete it (see caller.ts pressDigits). */
 export function gatherUsingAudio(ctx: Ctx, conf: Conference, g: {
   callControlId: string; minimumDigits?: number; maximumDigits?: number; terminatingDigit?: string;
   validDigits?: string; timeoutMillis?: number; clientState?: string;

@@ -186,7 +186,7 @@ export function stopGather(ctx: Ctx, call: CallLeg): void {
   if (call.pendingGather) end(ctx, call, 'cancelled');
 }
 
-/** The call hung up: a pending gather ends `call_hangup` (before call.hangup). */
-export function gatherHungUp(ctx: Ctx, call: CallLeg): void {
+/** The call hung up (lifecycle.ts): a pending gather ends `call_hangup`, before call.hangup. */
+export function callHungUp(ctx: Ctx, call: CallLeg): void {
   if (call.pendingGather) end(ctx, call, 'call_hangup');
 }

@@ -3,7 +3,7 @@ import type { DequeueReason } from '../../schema/enums.js';
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
-import { bridge, requireAnswered, requireCall, setClientState } from './call-leg.js';
+import { requireAnswered, requireCall, setClientState } from './call-leg.js';
 import { mediaLeftQueue } from './call-media.js';
 
 /** Telnyx's default max_size for a queue (spec: CreateQueueRequest.max_size default 300). */
@@ -98,6 +98,28 @@ export function dequeue(ctx: Ctx, qc: QueueCall, call: CallLeg, reason: DequeueR
   mediaLeftQueue(ctx, call);
 }
 
+/** The call hung up (lifecycle.ts): it leaves its queue, unless keep_after_hangup keeps it there, inactive. */
+export function callHungUp(ctx: Ctx, call: CallLeg): void {
+  const queued = ctx.store.queueCall(call.callControlId);
+  if (!queued?.isAlive) return;
+  if (queued.keepAfterHangup) {
+    queued.isAlive = false;
+    ctx.store.saveQueueCall(queued);
+  } else {
+    dequeue(ctx, queued, call, 'hangup');
+  }
+}
+
+/**
+ * The call is bridged (or taken by a transfer) while it waits (lifecycle.ts): it leaves its queue
+ * as one taken with `queue` does (call.dequeued, reason bridged): "Places the call into a queue,
+ * where it waits until it is removed or bridged".
+ */
+export function callBridged(ctx: Ctx, call: CallLeg): void {
+  const queued = ctx.store.queueCall(call.callControlId);
+  if (queued?.isAlive) dequeue(ctx, queued, call, 'bridged');
+}
+
 export function leaveQueue(ctx: Ctx, call: CallLeg, clientState?: string): void {
   requireAnswered(call);
   const qc = ctx.store.queueCall(call.callControlId);
@@ -123,7 +145,7 @@ export function bridgeFromQueue(ctx: Ctx, agent: CallLeg, queueName: string, cli
   if (!first) throw errors.queueEmpty(q.name);
   const caller = requireCall(ctx, first.callControlId);
   dequeue(ctx, first, caller, 'bridged');
-  bridge(ctx, agent, caller, clientState);
+  ctx.calls.bridge(ctx, agent, caller, clientState);
   return caller;
 }
 

@@ -123,8 +123,8 @@ export function pauseCallRecording(ctx: Ctx, call: CallLeg, to: 'paused' | 'reco
   for (const r of recs) (to === 'paused' ? pauseRecording : resumeRecording)(ctx, r);
 }
 
-/** "Recording will stop on call hang-up": each recording still going is saved. */
-export function callRecordingsEnd(ctx: Ctx, call: CallLeg): void {
+/** The call hung up (lifecycle.ts): "Recording will stop on call hang-up", each one still going is saved. */
+export function callHungUp(ctx: Ctx, call: CallLeg): void {
   for (const r of ctx.store.activeRecordingsOfCall(call.callControlId)) saveCallRecording(ctx, call, r);
 }
 

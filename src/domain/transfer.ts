@@ -3,9 +3,7 @@ import type { AmdMode, AmdResult } from '../../schema/enums.js';
 import type { Ctx } from './context.js';
 import { errors } from '../model/errors.js';
 import { payloads } from './events.js';
-import { bridge, dial, dropBridge, hangupCall, requireLive, setClientState } from './call-leg.js';
-import { participantLeaves } from './conference.js';
-import { dequeue } from './queue.js';
+import { markAnswered, requireLive, setClientState } from './call-leg.js';
 import { startRecording } from './recording.js';
 
 /**
@@ -40,7 +38,7 @@ export function transfer(ctx: Ctx, a: CallLeg, t: TransferCall): CallLeg {
   // A second transfer replaces one still ringing.
   for (const pending of ctx.store.transfersFrom(a.callControlId)) cancel(ctx, pending);
 
-  const b = dial(ctx, {
+  const b = ctx.calls.dial(ctx, {
     connectionId: a.connectionId,
     // "This attribute will default to the `to` number of the original call if omitted."
     from: t.from ?? a.to,
@@ -64,8 +62,8 @@ export function transfer(ctx: Ctx, a: CallLeg, t: TransferCall): CallLeg {
   return b;
 }
 
-/** B answered late (its number's answer_after_secs): the transfer completes now. */
-export function transferAnswered(ctx: Ctx, b: CallLeg): void {
+/** A leg answered (lifecycle.ts): if it is a transfer's B answering late, the transfer completes now. */
+export function callAnswered(ctx: Ctx, b: CallLeg): void {
   const row = ctx.store.transfer(b.callControlId);
   if (row) connect(ctx, row, b);
 }
@@ -78,17 +76,9 @@ export function transferAnswered(ctx: Ctx, b: CallLeg): void {
 function connect(ctx: Ctx, row: Transfer, b: CallLeg): void {
   ctx.store.deleteTransfer(b.callControlId);
   const a = ctx.store.call(row.fromCallControlId)!;
-  const queued = ctx.store.queueCall(a.callControlId);
-  if (queued?.isAlive) dequeue(ctx, queued, a, 'bridged');
-  const participant = ctx.store.participantOfCall(a.callControlId);
-  if (participant) participantLeaves(ctx, participant, a);
-  dropBridge(ctx, a, 'unknown');
-  if (a.state === 'ringing') {
-    a.state = 'answered';
-    a.answeredAt = ctx.now;
-    ctx.store.saveCall(a);
-  }
-  bridge(ctx, a, b);
+  ctx.calls.takeAway(ctx, a);
+  if (a.state === 'ringing') markAnswered(ctx, a);
+  ctx.calls.bridge(ctx, a, b);
   if (row.timeLimitSecs !== null) ctx.schedule(ctx.now + row.timeLimitSecs * 1000, 'call_time_limit', b.callControlId);
   if (row.amd) machineDetection(ctx, b, row.amd, ctx.store.number(b.to)?.amdResult ?? 'human');
   if (row.recordFormat) {
@@ -118,24 +108,24 @@ function machineDetection(ctx: Ctx, b: CallLeg, mode: AmdMode, result: AmdResult
 function cancel(ctx: Ctx, row: Transfer): void {
   ctx.store.deleteTransfer(row.callControlId);
   const b = ctx.store.call(row.callControlId);
-  if (b && b.state !== 'hangup') hangupCall(ctx, b, 'originator_cancel', 'caller');
+  if (b && b.state !== 'hangup') ctx.calls.hangup(ctx, b, 'originator_cancel', 'caller');
 }
 
-/** The call is bridged elsewhere (bridge, bridge from a queue): its transfer still ringing is called off. */
-export function transfersCalledOff(ctx: Ctx, call: CallLeg): void {
+/** The call is bridged elsewhere (lifecycle.ts): its transfer still ringing is called off. */
+export function callBridged(ctx: Ctx, call: CallLeg): void {
   for (const row of ctx.store.transfersFrom(call.callControlId)) cancel(ctx, row);
 }
 
 /**
- * A call hung up (call-leg.ts hangupCall): if it was a B still ringing the transfer failed and A
- * stays as it was; if it was an A, the Bs still ringing for it are cancelled.
+ * A call hung up (lifecycle.ts): if it was a B still ringing the transfer failed and A stays as it
+ * was; if it was an A, the Bs still ringing for it are cancelled.
  */
-export function transferLegsEnd(ctx: Ctx, call: CallLeg): void {
+export function callHungUp(ctx: Ctx, call: CallLeg): void {
   if (ctx.store.transfer(call.callControlId)) ctx.store.deleteTransfer(call.callControlId);
   for (const row of ctx.store.transfersFrom(call.callControlId)) cancel(ctx, row);
 }
 
 /** time_limit_secs passed since B answered: B hangs up with `time_limit` (and A with it, bridged). */
 export function timeLimitReached(ctx: Ctx, call: CallLeg): void {
-  if (call.state !== 'hangup') hangupCall(ctx, call, 'time_limit', 'unknown');
+  if (call.state !== 'hangup') ctx.calls.hangup(ctx, call, 'time_limit', 'unknown');
 }

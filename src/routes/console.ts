@@ -5,20 +5,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errors } from '../model/errors.js';
 import { bearerKey } from '../http/auth.js';
-import { requireAdmin } from '../commands/admin.js';
 import type { Accounts } from '../commands/account.js';
 import * as consoleReads from '../commands/console.js';
-import { faultJson, logEntry, numberJson } from '../serialize/control.js';
-import { envelope } from '../webhooks/sign.js';
+import { attemptJson, logEntry } from '../serialize/control.js';
+import { accountJson, consoleSnapshotJson, timelineEntryJson } from '../serialize/console.js';
 import { consolePage } from '../console/page.js';
 import { CONSOLE_JS } from '../console/client.js';
 import { CONSOLE_CSS } from '../console/styles.js';
 import { coalesce } from '../console/live.js';
 
-/** A snapshot as JSON: numbers and faults as the control API shows them. */
-const snapshotJson = (s: consoleReads.ConsoleSnapshot) => JSON.stringify({
-  data: { ...s, numbers: s.numbers.map(numberJson), faults: s.faults.map(faultJson) },
-});
+const snapshotJson = (a: Parameters<typeof consoleReads.consoleSnapshot>[0]) =>
+  JSON.stringify({ data: consoleSnapshotJson(consoleReads.consoleSnapshot(a)) });
 
 /** Where the console lives; `/` redirects here. */
 export const CONSOLE_PATH = '/console';
@@ -48,7 +45,7 @@ const SCENARIO_FILE = /^[\w.-]+\.(?:json|ya?ml)$/;
  * The account is the API key, given as `?key=` (an EventSource cannot send headers) or as a
  * bearer token. Watching an account does not count as using it.
  */
-export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; signWebhook?: (timestamp: number, body: string) => string }) {
+export function consoleRoutes(deps: { accounts: Accounts; publicKey: string }) {
   const app = new Hono();
   const { accounts } = deps;
 
@@ -72,19 +69,18 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
 
   // The account picker's list: every key used since start. The one cross-account read: with
   // TELNYX_MOCK_ADMIN_KEY set, only that key may list the others (403 10010 otherwise).
-  app.get(`${CONSOLE_PATH}/api/accounts`, (c) => {
-    requireAdmin({ key: keyOf(c), services: accounts.services });
-    return c.json({ data: consoleReads.listAccounts(accounts) });
-  });
+  app.get(`${CONSOLE_PATH}/api/accounts`, (c) =>
+    c.json({ data: consoleReads.listAccounts(accounts, keyOf(c)).map(accountJson) }));
 
   app.get(`${CONSOLE_PATH}/api/snapshot`, (c) =>
-    c.body(snapshotJson(consoleReads.consoleSnapshot(account(c))), 200, { 'content-type': 'application/json' }));
+    c.body(snapshotJson(account(c)), 200, { 'content-type': 'application/json' }));
 
   app.get(`${CONSOLE_PATH}/api/timeline`, async (c) => {
     const q = (name: string) => c.req.query(name) || undefined;
-    return c.json({ data: await consoleReads.consoleTimeline(account(c), {
+    const page = await consoleReads.consoleTimeline(account(c), {
       call: q('call'), conference: q('conference'), offset: q('offset'), limit: q('limit'),
-    }) });
+    });
+    return c.json({ data: { ...page, entries: page.entries.map(timelineEntryJson) } });
   });
 
   app.get(`${CONSOLE_PATH}/api/requests/:id`, async (c) =>
@@ -92,20 +88,8 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
 
   app.get(`${CONSOLE_PATH}/api/webhooks/:seq`, (c) => {
     const row = consoleReads.timelineWebhook(account(c), Number(c.req.param('seq')));
-    // Each attempt's body and headers as sent: telnyx-timestamp is the attempt's second, and the
-    // Ed25519 signature over it is deterministic, so signing again gives the header that went out.
-    const attempts = row.attempts.map((a) => {
-      const body = envelope(row.data, a.attempt, a.url);
-      const timestamp = Math.floor(Date.parse(a.at) / 1000);
-      return {
-        ...a, body,
-        headers: deps.signWebhook && {
-          'telnyx-timestamp': String(timestamp),
-          'telnyx-signature-ed25519': deps.signWebhook(timestamp, body),
-        },
-      };
-    });
-    return c.json({ data: { ...logEntry(row), attempts, public_key: deps.publicKey } });
+    // Each attempt's body and headers as the dispatcher recorded them when it sent them.
+    return c.json({ data: { ...logEntry(row), attempts: row.attempts.map(attemptJson), public_key: deps.publicKey } });
   });
 
   // Scenarios the package ships (fixtures/): listed, and read as text for the page to run through
@@ -127,12 +111,12 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; sig
   app.get(`${CONSOLE_PATH}/api/events`, (c) => {
     const a = account(c);
     return streamSSE(c, async (stream) => {
-      const snapshot = () => stream.writeSSE({ event: 'snapshot', data: snapshotJson(consoleReads.consoleSnapshot(a)) });
+      const snapshot = () => stream.writeSSE({ event: 'snapshot', data: snapshotJson(a) });
       const live = coalesce(async (kinds) => {
         if (kinds.has('state') || kinds.has('clock')) await snapshot();
         if (kinds.has('state') || kinds.has('request') || kinds.has('webhook')) await stream.writeSSE({ event: 'timeline', data: '{}' });
       });
-      const unsubscribe = a.services.changes.subscribe(a.id, (kind) => live.push(kind));
+      const unsubscribe = a.changes.subscribe((kind) => live.push(kind));
       const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, KEEPALIVE_MS);
       const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
       try {

@@ -15,7 +15,7 @@ import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
-import { callMediaJson, callView, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
+import { callMediaJson, callView, clockJson, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
@@ -79,10 +79,13 @@ export function mockRoutes(deps: { publicKey: string }) {
 
   // time
 
-  app.get('/clock', (c) => c.json({ data: clock.clockState(c.get('account')) }));
-  app.post('/clock/advance', async (c) => c.json({ data: clock.advanceClock(c.get('account'), await readBody(c)) }));
-  app.post('/clock/freeze', (c) => c.json({ data: clock.freezeClock(c.get('account')) }));
-  app.post('/clock/unfreeze', (c) => c.json({ data: clock.unfreezeClock(c.get('account')) }));
+  app.get('/clock', (c) => c.json({ data: clockJson(clock.clockReading(c.get('account'))) }));
+  app.post('/clock/advance', async (c) => {
+    const moved = clock.advanceClock(c.get('account'), await readBody(c));
+    return c.json({ data: { ...clockJson(moved), fired: moved.fired } });
+  });
+  app.post('/clock/freeze', (c) => c.json({ data: clockJson(clock.freezeClock(c.get('account'))) }));
+  app.post('/clock/unfreeze', (c) => c.json({ data: clockJson(clock.unfreezeClock(c.get('account'))) }));
 
   // the request journal
 

@@ -107,7 +107,7 @@ async function execute(step: Step, rs: RunState,
       // probe reads only those (the log of a busy account grows by thousands).
       const incremental = step.condition.subject === 'webhook' && step.condition.count === undefined;
       let cursor = rs.since.webhook;
-      const outcome = await waitForChange(account.services.changes, account.id, step.timeoutMs, async () => {
+      const outcome = await waitForChange(account.changes, step.timeoutMs, async () => {
         const mark = incremental ? webhookMark(account) : 0;
         const result = await check(step.condition, incremental ? { ...rs, since: { ...rs.since, webhook: cursor } } : rs, { explain: false });
         if (incremental) cursor = mark;

@@ -1,8 +1,7 @@
 import { iso } from '../clock.js';
-import type { CallLeg, CallMedia, Connection, WebhookEventRow } from '../model/entities.js';
-import type { Fault } from '../control/faults.js';
-import type { NumberSetting } from '../commands/numbers.js';
-import { envelope } from '../webhooks/sign.js';
+import type { CallLeg, CallMedia, Connection, DeliveryAttempt, WebhookEventRow } from '../model/entities.js';
+import type { ClockReading, Fault, NumberSetting } from '../model/views.js';
+import type { WebhookData } from '../model/webhook.js';
 import { callJson } from './index.js';
 
 /** What the control API shows (HTTP and startMock() alike), snake_case like the rest of the API. */
@@ -53,11 +52,20 @@ export function faultJson(f: Fault) {
   };
 }
 
+/** GET /_mock/clock and the clock's moves. */
+export function clockJson(r: ClockReading) {
+  return { now: iso(r.now), offset_ms: r.offsetMs, frozen: r.frozen };
+}
+export type ClockJson = ReturnType<typeof clockJson>;
+
 export function connectionJson(c: Connection) {
   return { record_type: 'connection', connection_id: c.connectionId, webhook_url: c.webhookUrl, webhook_failover_url: c.webhookFailoverUrl };
 }
 
-/** One delivery-log entry: what was recorded, where it went, each attempt, the exact body sent. */
+/**
+ * One delivery-log entry: what was recorded, where it went, each attempt, and the exact body the
+ * last attempt sent, as the dispatcher recorded it (null until the first attempt).
+ */
 export function logEntry(row: WebhookEventRow) {
   const last = row.attempts[row.attempts.length - 1];
   return {
@@ -71,10 +79,14 @@ export function logEntry(row: WebhookEventRow) {
     failover_url: row.failoverUrl,
     attempts: row.attempts,
     next_attempt_at: row.status === 'pending' && row.nextAttemptAt ? iso(row.nextAttemptAt) : null,
-    // The body is the stored data plus the last attempt's meta, rebuilt exactly as it was signed.
-    body: last ? envelope(row.data, last.attempt, last.url) : null,
+    body: last?.body ?? null,
     data: JSON.parse(row.data) as unknown,
   };
+}
+
+/** One attempt as the console's webhook detail shows it: the record, with its headers as sent. */
+export function attemptJson(a: DeliveryAttempt) {
+  return { ...a, headers: a.request_headers ? Object.fromEntries(a.request_headers) : undefined };
 }
 
 /** One recorded webhook as startMock() and scenarios see it: its place in the log, status and `data` envelope. */
@@ -84,7 +96,7 @@ export interface WebhookEvent {
   call_control_id: string | null;
   conference_id: string | null;
   status: string;
-  data: { record_type: 'event'; event_type: string; id: string; occurred_at: string; payload: Record<string, unknown> };
+  data: WebhookData;
 }
 
 export function webhookEvent(r: WebhookEventRow): WebhookEvent {

@@ -2,8 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import type { DeliveryAttempt } from '../../schema/index.js';
 import { iso } from '../clock.js';
 import type { OutboxStore } from '../store/outbox.js';
+import { envelope } from '../model/webhook.js';
 import { answerOf, type Transport, type TransportAnswer } from './transport.js';
-import { envelope, signWebhook } from './sign.js';
+import { signedHeaders } from './sign.js';
 import { apiActivity } from './api-activity.js';
 
 export interface DeliveryOptions {
@@ -49,13 +50,15 @@ interface Job {
   account: string;
   lane: Lane;
   seq: number;
-  data: string;
   url: string;
   urls: string[];
   attempt: number;
   attempts: DeliveryAttempt[];
   /** Where the attempt goes (the URL's origin): what the per-destination share counts. */
   destination: string;
+  /** The exact body and headers sent, as recorded in the attempt when it was claimed. */
+  body: string;
+  headers: Record<string, string>;
 }
 
 interface Outcome {
@@ -392,29 +395,24 @@ export class Dispatcher {
         this.park(full, lane);
         return undefined;
       }
-      attempts.push({ attempt, url, status: null, at: iso(wallNow()) });
+      // The attempt is recorded with the exact bytes it sends, before it is sent: the log, the
+      // console and /v2/webhook_deliveries show this record, never a body built or signed again.
+      const now = wallNow();
+      const body = envelope(row.data, attempt, url);
+      const headers = signedHeaders(this.deps.signingKey, Math.floor(now / 1000), body);
+      attempts.push({ attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body });
       store.update(item.seq, 'pending', attempts, null);
       lane.busy = true;
-      const job: Job = { account: row.account, lane, seq: item.seq, data: row.data, url, urls, attempt, attempts, destination };
+      const job: Job = { account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers };
       this.hold(job);
       return job;
     }
   }
 
   private send(job: Job): void {
-    const { transport, signingKey, wallNow, options } = this.deps;
-    const body = envelope(job.data, job.attempt, job.url);
-    // telnyx-timestamp is wall time: the SDKs reject signatures more than 300 s off their clock.
-    const timestamp = Math.floor(wallNow() / 1000);
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'telnyx-mock-webhooks',
-      'telnyx-timestamp': String(timestamp),
-      'telnyx-signature-ed25519': signWebhook(signingKey, timestamp, body),
-    };
-    job.attempts[job.attempts.length - 1].request_headers = Object.entries(headers);
+    const { transport, options } = this.deps;
     this.active++;
-    const done = transport.post(job.url, body, headers, options.timeoutMs).then(
+    const done = transport.post(job.url, job.body, job.headers, options.timeoutMs).then(
       (answer) => this.settle({ job, status: answerOf(answer).status, answer: answerOf(answer) }),
       (err: Error) => this.settle({ job, status: null, error: err.message || String(err) }),
     );

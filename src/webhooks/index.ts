@@ -1,32 +1,29 @@
 import type { Db } from '../store/db.js';
 import { OutboxStore } from '../store/outbox.js';
 import { settingsStore } from '../store/settings.js';
-import type { Clock } from '../clock.js';
 import type { Changes } from '../changes.js';
-import { WEBHOOK_DEFAULTS, type Config } from '../config.js';
 import { loadSigningKey } from './keys.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type DeliveryOptions } from './dispatcher.js';
 import { httpTransport, type Transport } from './transport.js';
-import { signWebhook } from './sign.js';
 
 /** Webhook delivery, its own module: signing key and the dispatcher over the outbox. */
 export interface Webhooks {
   /** base64 of the 32-byte Ed25519 public key, as the SDKs take it. */
   publicKey: string;
-  /**
-   * The `telnyx-signature-ed25519` header for a body sent at `timestamp` (seconds): Ed25519 is
-   * deterministic, so this is the header an attempt carried (the console shows it).
-   */
-  sign(timestamp: number, body: string): string;
   /** Called after a transaction recorded events: deliver soon. */
   wake(): void;
   close(): Promise<void>;
 }
 
+export type { DeliveryOptions };
+
 export interface WebhookDeps {
   db: Db;
-  clock: Clock;
-  config: Config;
+  /** Wall time in ms: retry schedule and telnyx-timestamp, never an account's virtual clock. */
+  wallNow: () => number;
+  options: DeliveryOptions;
+  /** base64 of a 32-byte Ed25519 seed; when absent, the one kept in the database (made once). */
+  signingKey?: string;
   /** How webhooks leave the process (tests may swap it); node:http by default. */
   transport?: Transport;
   /** Told which accounts' deliveries changed (an attempt recorded or settled). */
@@ -34,21 +31,13 @@ export interface WebhookDeps {
 }
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
-  const { db, clock, config } = deps;
-  const key = loadSigningKey(settingsStore(db), config.signingKey);
-  const options = {
-    attempts: config.webhookAttempts ?? WEBHOOK_DEFAULTS.webhookAttempts,
-    timeoutMs: config.webhookTimeoutMs ?? WEBHOOK_DEFAULTS.webhookTimeoutMs,
-    backoffMs: config.webhookBackoffMs ?? WEBHOOK_DEFAULTS.webhookBackoffMs,
-    backoffMaxMs: config.webhookBackoffMaxMs ?? WEBHOOK_DEFAULTS.webhookBackoffMaxMs,
-    concurrency: config.webhookConcurrency ?? WEBHOOK_DEFAULTS.webhookConcurrency,
-    maxPerSecond: config.webhookMaxPerSecond ?? WEBHOOK_DEFAULTS.webhookMaxPerSecond,
-  };
+  const { db, options } = deps;
+  const key = loadSigningKey(settingsStore(db), deps.signingKey);
   const dispatcher = new Dispatcher({
     store: new OutboxStore(db),
     transport: deps.transport ?? httpTransport(options.concurrency),
     signingKey: key.privateKey,
-    wallNow: () => clock.wallNow(),
+    wallNow: deps.wallNow,
     options,
     onAttempts: deps.changes && ((accounts) => { for (const a of accounts) deps.changes!.notify(a, 'webhook'); }),
   });
@@ -56,7 +45,6 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   dispatcher.wake();
   return {
     publicKey: key.publicKey,
-    sign: (timestamp, body) => signWebhook(key.privateKey, timestamp, body),
     wake: () => dispatcher.wake(),
     close: () => dispatcher.close(),
   };

@@ -6,9 +6,14 @@ export function signWebhook(key: KeyObject, timestamp: number, body: string): st
 }
 
 /**
- * The envelope as sent: the stored `data` text verbatim plus this attempt's `meta`, built by
- * concatenation so the body is byte-for-byte what the log shows and what was signed.
+ * The headers one attempt is sent with. telnyx-timestamp is wall time in seconds: the SDKs reject
+ * signatures more than 300 s off their clock.
  */
-export function envelope(data: string, attempt: number, deliveredTo: string): string {
-  return `{"data":${data},"meta":${JSON.stringify({ attempt, delivered_to: deliveredTo })}}`;
+export function signedHeaders(key: KeyObject, timestamp: number, body: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'telnyx-mock-webhooks',
+    'telnyx-timestamp': String(timestamp),
+    'telnyx-signature-ed25519': signWebhook(key, timestamp, body),
+  };
 }

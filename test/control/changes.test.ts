@@ -8,15 +8,15 @@ describe('committed changes, per account', () => {
   it('a write is told to its own account only, and an unsubscribed listener is gone', async () => {
     const em = buildEmulator(defaultConfig(), { ticker: false });
     try {
-      const changes = em.account('KEY_A').services.changes;
+      const [a, b] = [em.account('KEY_A').changes, em.account('KEY_B').changes];
       const seen: Record<string, string[]> = { KEY_A: [], KEY_B: [] };
-      const stopA = changes.subscribe('KEY_A', (k) => seen.KEY_A.push(k));
-      const stopB = changes.subscribe('KEY_B', (k) => seen.KEY_B.push(k));
+      const stopA = a.subscribe((k) => seen.KEY_A.push(k));
+      const stopB = b.subscribe((k) => seen.KEY_B.push(k));
       placeCall(em.account('KEY_A'), { from: '+15550001111', to: '+15550002222', connection_id: 'c1' });
       expect(seen).toEqual({ KEY_A: ['state'], KEY_B: [] });
       stopA(); stopB();
-      expect(changes.listenerCount('KEY_A')).toBe(0);
-      expect(changes.listenerCount('KEY_B')).toBe(0);
+      expect(a.listenerCount()).toBe(0);
+      expect(b.listenerCount()).toBe(0);
     } finally { await em.dispose(); }
   });
 
@@ -24,7 +24,7 @@ describe('committed changes, per account', () => {
     const em = buildEmulator(defaultConfig(), { ticker: false });
     try {
       const kinds: string[] = [];
-      em.account('KEY_A').services.changes.subscribe('KEY_A', (k) => kinds.push(k));
+      em.account('KEY_A').changes.subscribe((k) => kinds.push(k));
       advanceClock(em.account('KEY_A'), { seconds: 5 });
       expect(kinds).toContain('clock');
     } finally { await em.dispose(); }
@@ -33,8 +33,8 @@ describe('committed changes, per account', () => {
   it('a throwing listener does not stop the others', () => {
     const changes = new Changes();
     const seen: string[] = [];
-    changes.subscribe('K', () => { throw new Error('boom'); });
-    changes.subscribe('K', (k) => seen.push(k));
+    changes.forAccount('K').subscribe(() => { throw new Error('boom'); });
+    changes.forAccount('K').subscribe((k) => seen.push(k));
     const quiet = console.error; console.error = () => {};
     try { changes.notify('K', 'webhook'); } finally { console.error = quiet; }
     expect(seen).toEqual(['webhook']);

@@ -115,15 +115,15 @@ describe('GET /_mock/requests', () => {
 
 describe('Journal', () => {
   it('keeps only the most recent requests once full and counts what it dropped', async () => {
-    const journal = new Journal(3);
+    const journal = new Journal(3).forAccount('a');
     for (let i = 1; i <= 5; i++) {
-      journal.record('a', { method: 'GET', path: `/v2/x/${i}`, url: `http://h/v2/x/${i}`, status: 200, at: 0, body: undefined });
+      journal.record({ method: 'GET', path: `/v2/x/${i}`, url: `http://h/v2/x/${i}`, status: 200, at: 0, body: undefined });
     }
-    const entries = await journal.entries('a');
+    const entries = await journal.entries();
     expect(entries.map((e) => e.path)).toEqual(['/v2/x/3', '/v2/x/4', '/v2/x/5']);
     expect(entries.map((e) => e.id)).toEqual([3, 4, 5]);
-    expect(journal.dropped('a')).toBe(2);
-    expect(journal.mark('a')).toBe(5);
+    expect(journal.dropped()).toBe(2);
+    expect(journal.mark()).toBe(5);
   });
 });
 

@@ -4,7 +4,7 @@ import { act, answeredCall, inMemory } from '../support/harness.js';
 import type { Emulator } from '../../src/server.js';
 import * as conference from '../../src/domain/conference.js';
 import * as queue from '../../src/domain/queue.js';
-import * as callLeg from '../../src/domain/call-leg.js';
+import * as lifecycle from '../../src/domain/lifecycle.js';
 import { TelnyxError } from '../../src/model/errors.js';
 
 const ACCOUNT = 'KEY_domain';
@@ -53,7 +53,7 @@ describe('when a participant leaves', () => {
     const guest = call('+15550000003');
     join(conf.id, { callControlId: moderator.callControlId, endConferenceOnExit: true });
     join(conf.id, { callControlId: guest.callControlId });
-    run((ctx) => callLeg.hangupCall(ctx, liveCall(moderator.callControlId), 'normal_clearing', 'caller'));
+    run((ctx) => lifecycle.hangup(ctx, liveCall(moderator.callControlId), 'normal_clearing', 'caller'));
     expect(reload(conf.id)).toMatchObject({ status: 'completed', endReason: 'host_left', endedByCallControlId: moderator.callControlId });
     expect(liveCall(host.callControlId).state).toBe('hangup');
     expect(liveCall(guest.callControlId).state).toBe('hangup');
@@ -83,7 +83,7 @@ describe('when a participant leaves', () => {
     const { conf } = startConference();
     const alice = call();
     join(conf.id, { callControlId: alice.callControlId });
-    run((ctx) => callLeg.hangupCall(ctx, liveCall(alice.callControlId), 'normal_clearing', 'caller'));
+    run((ctx) => lifecycle.hangup(ctx, liveCall(alice.callControlId), 'normal_clearing', 'caller'));
     const p = em.account(ACCOUNT).store.participants(conf.id).find((x) => x.callControlId === alice.callControlId)!;
     expect(p.status).toBe('left');
     expect(reload(conf.id).status).toBe('in_progress');
@@ -182,15 +182,15 @@ describe('queues', () => {
 describe('callers and dialed numbers', () => {
   it('a busy number hangs up at once with user_busy', () => {
     mockControl(em, ACCOUNT).setNumber('+15550002222', { behaviour: 'busy' });
-    const c = run((ctx) => callLeg.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
+    const c = run((ctx) => lifecycle.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
     expect(liveCall(c.callControlId)).toMatchObject({ state: 'hangup', hangupCause: 'user_busy' });
   });
 
   it('a number that answers after N seconds rings until then; one that never answers times out', () => {
     mockControl(em, ACCOUNT).setNumber('+15550002222', { behaviour: 'answer', answerAfterSecs: 5 });
     mockControl(em, ACCOUNT).setNumber('+15550003333', { behaviour: 'no_answer' });
-    const late = run((ctx) => callLeg.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
-    const never = run((ctx) => callLeg.dial(ctx, { from: '+15550001111', to: '+15550003333', connectionId: 'c', timeoutSecs: 20 }));
+    const late = run((ctx) => lifecycle.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
+    const never = run((ctx) => lifecycle.dial(ctx, { from: '+15550001111', to: '+15550003333', connectionId: 'c', timeoutSecs: 20 }));
     mockControl(em, ACCOUNT).advance(4);
     expect(liveCall(late.callControlId).state).toBe('ringing');
     mockControl(em, ACCOUNT).advance(1);

@@ -182,10 +182,15 @@ describe('webhook delivery', () => {
     for (const entry of log) {
       const got = env.receiver.accepted().find((d) => idOf(d) === entry.id)!;
       expect(entry.body).toBe(got.body);
-      // Each attempt also keeps the headers sent and the answer (for /v2/webhook_deliveries).
+      // Each attempt keeps the exact body and headers it sent (recorded before sending, shown as
+      // recorded, never signed again) and the answer (for /v2/webhook_deliveries).
       expect(entry.attempts).toEqual([{
         attempt: 1, url: env.receiver.url, status: 200, at: expect.stringMatching(/Z$/), finished_at: expect.stringMatching(/Z$/),
-        request_headers: expect.arrayContaining([['telnyx-signature-ed25519', got.headers['telnyx-signature-ed25519']]]),
+        body: got.body,
+        request_headers: [
+          ['content-type', 'application/json'], ['user-agent', 'telnyx-mock-webhooks'],
+          ['telnyx-timestamp', got.headers['telnyx-timestamp']], ['telnyx-signature-ed25519', got.headers['telnyx-signature-ed25519']],
+        ],
         response: { headers: expect.arrayContaining([['content-type', 'text/plain']]), body: 'ok' },
       }]);
     }

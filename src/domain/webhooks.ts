@@ -1,0 +1,46 @@
+import type { CallLeg, Connection, NewWebhookEvent } from '../model/entities.js';
+import { webhookData } from '../model/webhook.js';
+import type { AccountStore } from './store.js';
+import type { DomainSettings, EventSubject } from './context.js';
+
+/**
+ * Telnyx's order of precedence for where a call's webhooks go: the `webhook_url` given when the
+ * call was dialed (or answered), else the URL configured for its connection_id, else the global URL.
+ * The failover URL comes from the same place as the URL it backs.
+ */
+export function webhookDestination(call: CallLeg | undefined,
+  connections: { connection(connectionId: string): Connection | undefined },
+  global: Pick<DomainSettings, 'webhookUrl' | 'webhookFailoverUrl'>): { url: string | null; failoverUrl: string | null } {
+  if (call?.webhookUrl) return { url: call.webhookUrl, failoverUrl: call.webhookFailoverUrl ?? null };
+  if (call) {
+    const conn = connections.connection(call.connectionId);
+    if (conn?.webhookUrl) return { url: conn.webhookUrl, failoverUrl: conn.webhookFailoverUrl };
+  }
+  return { url: global.webhookUrl ?? null, failoverUrl: global.webhookFailoverUrl ?? null };
+}
+
+/** A conference's own events (no call) follow the call that created it. */
+function conferenceCreator(store: AccountStore, conferenceId: string): CallLeg | undefined {
+  const conf = store.conference(conferenceId);
+  return conf ? store.call(conf.creatorCallControlId) : undefined;
+}
+
+/**
+ * The outbox row of one event: its `data`, where it goes, and the lane it is delivered in (one
+ * call's events in order, else one conference's, else the account's).
+ */
+export function outboxRow(store: AccountStore, settings: DomainSettings, e: {
+  id: string; eventType: string; payload: Record<string, unknown>; subject: EventSubject; occurredAt: string; createdAt: number;
+}): NewWebhookEvent {
+  const { subject } = e;
+  const call = subject.call ?? (subject.conferenceId ? conferenceCreator(store, subject.conferenceId) : undefined);
+  const { url, failoverUrl } = webhookDestination(call, store, settings);
+  return {
+    id: e.id, account: store.account, eventType: e.eventType,
+    callControlId: subject.call?.callControlId ?? null,
+    conferenceId: subject.conferenceId ?? null,
+    orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
+    occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl,
+    status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt,
+  };
+}

@@ -1,0 +1,65 @@
+import { iso } from '../clock.js';
+import type { ConsoleState } from '../model/views.js';
+import type { WebhookSummary } from '../domain/store.js';
+import type { JournalEntry } from '../control/journal.js';
+import { clockJson, faultJson, numberJson } from './control.js';
+
+/**
+ * The live console's wire shapes: the snapshot its views redraw from and its timeline entries.
+ * Instants are ms here (the page computes durations and the ticking clock from them).
+ */
+export function consoleSnapshotJson(s: ConsoleState) {
+  return {
+    account: s.account,
+    clock: { ...clockJson(s.clock), now_ms: s.clock.now },
+    calls: {
+      total: s.calls.total,
+      rows: s.calls.rows.map(({ call: c, conference, queue }) => ({
+        call_control_id: c.callControlId, direction: c.direction, from: c.from, to: c.to, state: c.state,
+        connection_id: c.connectionId, conference_id: c.conferenceId, conference, queue, bridged_to: c.bridgedTo,
+        start_time: c.startTime, answered_at: c.answeredAt, end_time: c.endTime, hangup_cause: c.hangupCause,
+      })),
+    },
+    conferences: {
+      total: s.conferences.total,
+      rows: s.conferences.rows.map(({ conference: c, floor, joined, left, participants, omitted }) => ({
+        id: c.id, name: c.name, status: c.status, created_at: c.createdAt, expires_at: c.expiresAt,
+        end_reason: c.endReason, floor, joined, left, participants_omitted: omitted,
+        participants: participants.map(({ participant: p, from }) => ({
+          call_control_id: p.callControlId, from, label: p.label, status: p.status,
+          muted: p.muted, on_hold: p.onHold, supervisor_role: p.supervisorRole,
+          whisper_call_control_ids: p.whisperCallControlIds, joined_at: p.createdAt, updated_at: p.updatedAt,
+        })),
+      })),
+    },
+    queues: s.queues.map(({ queue: q, callers }) => ({
+      id: q.id, name: q.name, max_size: q.maxSize,
+      callers: callers.map(({ queueCall: qc, from }, i) => ({
+        position: i + 1, call_control_id: qc.callControlId, from, enqueued_at: qc.enqueuedAt, is_alive: qc.isAlive,
+      })),
+    })),
+    numbers: s.numbers.map(numberJson),
+    faults: s.faults.map(faultJson),
+  };
+}
+export type ConsoleSnapshotJson = ReturnType<typeof consoleSnapshotJson>;
+
+/** One timeline entry: a request the app sent, or a webhook the emulator recorded (its last attempt). */
+export function timelineEntryJson(e: { kind: 'request'; request: JournalEntry } | { kind: 'webhook'; webhook: WebhookSummary }) {
+  if (e.kind === 'request') {
+    const r = e.request;
+    return { kind: 'request' as const, id: r.id, time: r.time, method: r.method, path: r.path, status: r.status };
+  }
+  const w = e.webhook;
+  const last = w.attempts[w.attempts.length - 1];
+  return {
+    kind: 'webhook' as const, id: w.seq, time: w.occurredAt, event_type: w.eventType, status: w.status,
+    attempts: w.attempts.length, last_status: last?.status ?? null, url: last?.url ?? w.url,
+    call_control_id: w.callControlId, conference_id: w.conferenceId,
+  };
+}
+
+/** An account of the console's picker: its key and when it was last used. */
+export function accountJson(a: { key: string; lastUsedAt: number }) {
+  return { key: a.key, last_activity: iso(a.lastUsedAt) };
+}
