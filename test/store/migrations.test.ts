@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeDb, openDb } from '../../src/store/db.js';
+import { envelope } from '../../src/model/webhook.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../../schema/migrations', import.meta.url));
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+/** A database file as a build before `tag` left it: every migration up to (not including) `tag` applied. */
+function databaseBefore(tag: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'telnyx-mock-migrations-'));
+  dirs.push(dir);
+  const older = join(dir, 'migrations');
+  cpSync(MIGRATIONS, older, { recursive: true });
+  const journalPath = join(older, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === tag));
+  writeFileSync(journalPath, JSON.stringify(journal));
+  const path = join(dir, 'old.db');
+  const sqlite = new Database(path);
+  migrate(drizzle(sqlite), { migrationsFolder: older });
+  sqlite.close();
+  return path;
+}
+
+describe('migration 0003: attempts recorded before bodies were kept', () => {
+  it('get the body that was sent then, byte for byte; attempts that have one keep it', () => {
+    const path = databaseBefore('0003_attempt_bodies');
+    const data = JSON.stringify({ record_type: 'event', event_type: 'call.hangup', id: 'e1', occurred_at: '2026-01-01T00:00:00.000Z',
+      payload: { call_control_id: 'v3:x', text: 'quote " backslash \\ unicode é' } });
+    const url = 'http://receiver.test:4000/hooks?a=1&b="x"';
+    const old = [
+      { attempt: 1, url, status: 500, at: '2026-01-01T00:00:01.000Z' },
+      { attempt: 2, url: 'http://failover.test/h', status: 200, at: '2026-01-01T00:00:02.000Z', request_headers: [['a', 'b']] },
+    ];
+    const sqlite = new Database(path);
+    const insert = sqlite.prepare(`insert into webhook_events (id, account, event_type, ordering_key, occurred_at, data, status, attempts, created_at)
+      values (?, 'KEY', 'call.hangup', 'k', '2026-01-01T00:00:00.000Z', ?, ?, ?, 0)`);
+    insert.run('e1', data, 'delivered', JSON.stringify(old));
+    insert.run('e2', data, 'pending', '[]');
+    insert.run('e3', data, 'delivered', JSON.stringify([{ ...old[0], body: 'as recorded' }]));
+    sqlite.close();
+
+    const db = openDb(path);
+    try {
+      const rows = db.$client.prepare('select id, attempts from webhook_events order by seq').all() as { id: string; attempts: string }[];
+      const attempts = Object.fromEntries(rows.map((r) => [r.id, JSON.parse(r.attempts)]));
+      expect(attempts.e1).toEqual([
+        { ...old[0], body: envelope(data, 1, url) },
+        { ...old[1], body: envelope(data, 2, 'http://failover.test/h') },
+      ]);
+      expect(attempts.e2).toEqual([]);
+      expect(attempts.e3).toEqual([{ ...old[0], body: 'as recorded' }]);
+    } finally {
+      closeDb(db);
+    }
+  });
+});
