@@ -11,19 +11,12 @@ import * as gather from '../domain/gather.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { SPEAK_LANGUAGES } from '../../schema/enums.js';
-import { body, bool, commandId, custom, exclusive, int, oneOf, pattern, string } from './schema.js';
-import { minNotAboveMax } from './digits.js';
+import { body, bool, exclusive, int, oneOf, string, required, withDefault } from './schema.js';
+import {
+  clientState, commandId, gatherDigits, gatherTimeout, GATHER_DEFAULTS, loop, minNotAboveMax, sendDigits,
+} from './fields.js';
 
-// The bodies this room takes, declared once (the one validation layer: see schema.ts).
-
-/** `loop`: "an integer between 1 and 100, or the special string `infinity` for an endless loop". */
-const loop = custom((v, name): number | 'infinity' | undefined => {
-  if (v === undefined || v === null || v === 'infinity') return v ?? undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) {
-    throw errors.invalid(name, `The '${name}' parameter must be an integer between 1 and 100 or 'infinity'.`);
-  }
-  return v;
-});
+// The bodies this room takes, declared once (the one validation layer: see schema.ts; shared fields: fields.ts).
 
 /** `stop` on speak / playback: "Specify `current` … Specify `all` …". */
 const stopWhich = oneOf(['current', 'all'] as const);
@@ -35,29 +28,13 @@ const speakCommon = {
   payload_type: oneOf(['text', 'ssml'] as const),
   service_level: oneOf(['basic', 'premium'] as const),
 };
-const state = { client_state: string(), command_id: commandId };
+const state = { client_state: clientState, command_id: commandId };
 
-/** One key: 0-9, A-D, * or #. */
-const KEYS = /^[0-9A-D*#]$/;
-/**
- * terminating_digit: one key, or "an empty string to disable the terminating digit entirely"
- * (read raw: elsewhere an empty string means "not given").
- */
-const terminatingDigit = custom((v, name): string | undefined => {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || (v !== '' && !KEYS.test(v))) {
-    throw errors.invalid(name, `The '${name}' parameter must be one of 0-9, A-D, * or #, or empty to disable it.`);
-  }
-  return v;
-});
-const validDigits = pattern(/^[0-9A-D*#]+$/, "The 'valid_digits' parameter may contain only 0-9, A-D, * and #.", { max: 64 });
-const digitRules = {
-  minimum_digits: int(1, 128),
-  maximum_digits: int(1, 128),
-  terminating_digit: terminatingDigit,
-  valid_digits: validDigits,
-  inter_digit_timeout_millis: int(1, 120_000),
-};
+// A call's gather bounds, with the spec's defaults.
+const interDigitTimeout = withDefault(int(1, 120_000), GATHER_DEFAULTS.inter_digit_timeout_millis);
+const initialTimeout = withDefault(int(1, 120_000), GATHER_DEFAULTS.initial_timeout_millis);
+const maximumTries = withDefault(int(1, 10), GATHER_DEFAULTS.maximum_tries);
+const digitRules = { ...gatherDigits, inter_digit_timeout_millis: interDigitTimeout };
 
 export const Speak = body({
   payload, ...speakCommon, loop, stop: stopWhich, target_legs: targetLegs, ...state,
@@ -86,13 +63,13 @@ export const PlaybackStop = body({ overlay: bool(), stop: stopWhich, ...state })
 
 export const Gather = body({
   ...digitRules,
-  initial_timeout_millis: int(1, 120_000),
-  timeout_millis: int(1, 600_000),
+  initial_timeout_millis: initialTimeout,
+  timeout_millis: gatherTimeout,
   gather_id: string({ max: 40 }),
   ...state,
 }, minNotAboveMax);
 
-const promptRules = { maximum_tries: int(1, 10), timeout_millis: int(1, 600_000) };
+const promptRules = { maximum_tries: maximumTries, timeout_millis: gatherTimeout };
 
 export const GatherUsingSpeak = body({
   payload, ...speakCommon, invalid_payload: string({ max: 3000 }), ...digitRules, ...promptRules, ...state,
@@ -113,7 +90,7 @@ export const GatherUsingAudio = body({
 export const GatherStop = body({ ...state });
 
 export const SendDtmf = body({
-  digits: pattern(/^[0-9A-D*#wW]+$/, "The 'digits' parameter may contain only 0-9, A-D, *, # and w/W.", { required: true, max: 128 }),
+  digits: sendDigits,
   duration_millis: int(100, 500),
   ...state,
 });
@@ -128,7 +105,7 @@ export const TranscriptionStart = body({
 });
 export const TranscriptionStop = body({ ...state });
 
-export const ClientStateUpdate = body({ client_state: string({ required: true }) });
+export const ClientStateUpdate = body({ client_state: required(clientState) });
 
 // commands
 
@@ -175,13 +152,13 @@ export const playbackStop: CallAction = (a, id, input) => {
   onAnsweredCall(a, id, b, (ctx, call) => media.stopMedia(ctx, call, b.stop ?? 'all', b.overlay ?? false));
 };
 
-/** The spec's defaults (GatherRequest and the prompt gathers). */
-const rules = (b: { minimum_digits?: number; maximum_digits?: number; terminating_digit?: string; valid_digits?: string; client_state?: string }) => ({
+/** The digit rules, complete: the body filled in the spec's defaults (GATHER_DEFAULTS, fields.ts). */
+const rules = (b: { minimum_digits: number; maximum_digits: number; terminating_digit: string; valid_digits: string; client_state?: string }) => ({
   conferenceId: null,
-  minimumDigits: b.minimum_digits ?? 1,
-  maximumDigits: b.maximum_digits ?? 128,
-  terminatingDigit: b.terminating_digit ?? '#',
-  validDigits: b.valid_digits ?? '0123456789#*',
+  minimumDigits: b.minimum_digits,
+  maximumDigits: b.maximum_digits,
+  terminatingDigit: b.terminating_digit,
+  validDigits: b.valid_digits,
   clientState: b.client_state ?? null,
 });
 
@@ -189,25 +166,25 @@ export const gatherDtmf: CallAction = (a, id, input) => {
   const b = Gather.parse(input);
   onAnsweredCall(a, id, b, (ctx, call) => gather.begin(ctx, call, {
     ...rules(b),
-    deadlineAt: ctx.now + (b.timeout_millis ?? 60_000),
-    initialTimeoutMs: b.initial_timeout_millis ?? 5000,
-    interDigitTimeoutMs: b.inter_digit_timeout_millis ?? 5000,
+    deadlineAt: ctx.now + b.timeout_millis,
+    initialTimeoutMs: b.initial_timeout_millis,
+    interDigitTimeoutMs: b.inter_digit_timeout_millis,
   }));
 };
 
 const prompt = (p: { kind: 'speak' | 'audio'; durationMs: number; invalidDurationMs: number; mediaUrl?: string; mediaName?: string;
-  invalidMediaUrl?: string; invalidMediaName?: string; maximumTries?: number; timeoutMs?: number; text?: string; invalidText?: string }) => ({
+  invalidMediaUrl?: string; invalidMediaName?: string; maximumTries: number; timeoutMs: number; text?: string; invalidText?: string }) => ({
   kind: p.kind, durationMs: p.durationMs, invalidDurationMs: p.invalidDurationMs, text: p.text ?? null, invalidText: p.invalidText ?? null,
   mediaUrl: p.mediaUrl ?? null, mediaName: p.mediaName ?? null,
   invalidMediaUrl: p.invalidMediaUrl ?? null, invalidMediaName: p.invalidMediaName ?? null,
-  triesLeft: p.maximumTries ?? 3, timeoutMs: p.timeoutMs ?? 60_000, playingUntil: null, invalidFirst: false,
+  triesLeft: p.maximumTries, timeoutMs: p.timeoutMs, playingUntil: null, invalidFirst: false,
 });
 
 export const gatherUsingSpeak: CallAction = (a, id, input) => {
   const b = GatherUsingSpeak.parse(input);
   onAnsweredCall(a, id, b, (ctx, call) => gather.begin(ctx, call, {
     ...rules(b),
-    interDigitTimeoutMs: b.inter_digit_timeout_millis ?? 5000,
+    interDigitTimeoutMs: b.inter_digit_timeout_millis,
     prompt: prompt({
       kind: 'speak', durationMs: media.speakDurationMs(b.payload, b.payload_type), text: b.payload, invalidText: b.invalid_payload,
       invalidDurationMs: b.invalid_payload ? media.speakDurationMs(b.invalid_payload, b.payload_type) : 0,
@@ -223,7 +200,7 @@ export const gatherUsingAudio: CallAction = (a, id, input) => {
     const hasInvalid = b.invalid_audio_url !== undefined || b.invalid_media_name !== undefined;
     gather.begin(ctx, call, {
       ...rules(b),
-      interDigitTimeoutMs: b.inter_digit_timeout_millis ?? 5000,
+      interDigitTimeoutMs: b.inter_digit_timeout_millis,
       prompt: prompt({
         kind: 'audio', durationMs: fileMs, invalidDurationMs: hasInvalid ? fileMs : 0,
         mediaUrl: b.audio_url, mediaName: b.media_name, invalidMediaUrl: b.invalid_audio_url, invalidMediaName: b.invalid_media_name,

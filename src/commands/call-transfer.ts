@@ -7,9 +7,8 @@ import { errors } from '../model/errors.js';
 import * as callLeg from '../domain/call-leg.js';
 import { transfer as transferCall } from '../domain/transfer.js';
 import type { Account } from './account.js';
-import { address, body, bool, commandId, custom, exclusive, int, oneOf, pattern, string, url, type Json } from './schema.js';
-
-const DTMF = /^[0-9A-Da-d*#wW]+$/;
+import { address, body, bool, custom, exclusive, int, oneOf, string, url, type Json } from './schema.js';
+import { clientState, commandId, DTMF, dtmf, webhookUrl, webhookUrlMethod } from './fields.js';
 
 /**
  * `to`: a number or SIP URI, optionally followed by `,digits` to send once it answers
@@ -49,7 +48,7 @@ export const Transfer = body({
   answering_machine_detection_config: object,
   audio_url: url(),
   media_name: string(),
-  client_state: string(),
+  client_state: clientState,
   command_id: commandId,
   custom_headers: headers,
   diversion: string(),
@@ -68,7 +67,8 @@ export const Transfer = body({
   record_track: oneOf(['both', 'inbound', 'outbound'] as const),
   record_trim: oneOf(['trim-silence'] as const),
   route_to_mobile: bool(),
-  send_digits_on_answer: pattern(DTMF, "The 'send_digits_on_answer' parameter may contain only 0-9, A-D, *, #, w and W.", { max: 64 }),
+  // "Maximum 64 characters."
+  send_digits_on_answer: dtmf({ max: 64 }),
   sip_auth_password: string(),
   sip_auth_username: string(),
   sip_headers: headers,
@@ -79,10 +79,10 @@ export const Transfer = body({
   time_limit_secs: int(30, 14_400),
   timeout_secs: int(5, 600),
   webhook_retries_policies: object,
-  webhook_url: url(),
-  webhook_url_method: oneOf(['POST', 'GET'] as const),
+  webhook_url: webhookUrl,
+  webhook_url_method: webhookUrlMethod,
   webhook_urls: object,
-  webhook_urls_method: oneOf(['POST', 'GET'] as const),
+  webhook_urls_method: webhookUrlMethod,
 }, exclusive('audio_url', 'media_name'));
 
 /** Transfers the call to `to`: leg B rings, and A keeps taking commands whatever becomes of it. */

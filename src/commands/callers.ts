@@ -5,7 +5,8 @@ import { requireCall } from '../domain/call-leg.js';
 import * as caller from '../domain/caller.js';
 import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
-import { address, body, bool, oneOf, pattern, string, url } from './schema.js';
+import { address, body, bool, oneOf, string } from './schema.js';
+import { clientState, pressedKeys, webhookUrl } from './fields.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
@@ -13,15 +14,13 @@ export const PlaceCall = body({
   from: address({ required: true }),
   to: address({ required: true }),
   connection_id: string({ required: true }),
-  client_state: string(),
+  client_state: clientState,
   answered: bool(),
-  webhook_url: url(),
+  webhook_url: webhookUrl,
 });
 
 /** Keys a caller can press on a phone: 0-9, A-D, * and #. */
-export const PressDigits = body({
-  digits: pattern(/^[0-9A-Da-d*#]+$/, "The 'digits' parameter may contain only 0-9, A-D, * and #.", { required: true, max: 128 }),
-});
+export const PressDigits = body({ digits: pressedKeys });
 
 export const Speech = body({ state: oneOf(SPEECH_STATES, { required: true }) });
 

@@ -10,7 +10,8 @@ import * as queue from '../domain/queue.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { CALL_MEDIA_ACTIONS } from './call-media.js';
-import { address, body, bool, commandId, custom, int, oneOf, string, url } from './schema.js';
+import { address, body, bool, custom, int, oneOf, string } from './schema.js';
+import { clientState, commandId, webhookUrl, webhookUrlMethod } from './fields.js';
 import { TRANSFER_ACTIONS } from './call-transfer.js';
 import { RECORDING_ACTIONS } from './recordings.js';
 
@@ -25,25 +26,25 @@ export const Dial = body({
   // CallRequest.from: "The number should be in +E164 format." — should, not must, and the SDK types
   // it as any string; Telnyx's own Conference System Demo dials with `from: "conf"`.
   from: string({ required: true, max: 255 }),
-  client_state: string(),
+  client_state: clientState,
   command_id: commandId,
-  webhook_url: url(),
-  webhook_url_method: oneOf(['POST', 'GET'] as const),
+  webhook_url: webhookUrl,
+  webhook_url_method: webhookUrlMethod,
   timeout_secs: int(5, 600),
   time_limit_secs: int(30, 14_400),
 });
 
 export const Answer = body({
-  client_state: string(), command_id: commandId, webhook_url: url(), webhook_url_method: oneOf(['POST', 'GET'] as const),
+  client_state: clientState, command_id: commandId, webhook_url: webhookUrl, webhook_url_method: webhookUrlMethod,
 });
 export const Reject = body({
-  cause: oneOf(['CALL_REJECTED', 'USER_BUSY'] as const, { required: true }), client_state: string(), command_id: commandId,
+  cause: oneOf(['CALL_REJECTED', 'USER_BUSY'] as const, { required: true }), client_state: clientState, command_id: commandId,
 });
-export const Hangup = body({ client_state: string(), command_id: commandId });
+export const Hangup = body({ client_state: clientState, command_id: commandId });
 export const Bridge = body({
   queue: string(),
   call_control_id: string(),
-  client_state: string(),
+  client_state: clientState,
   command_id: commandId,
   play_ringtone: bool(),
   prevent_double_bridge: bool(),
@@ -67,10 +68,10 @@ export const Enqueue = body({
   max_size: int(1, 5000),
   max_wait_time_secs: int(1, 14_400),
   keep_after_hangup: bool(),
-  client_state: string(),
+  client_state: clientState,
   command_id: commandId,
 });
-export const LeaveQueue = body({ client_state: string(), command_id: commandId });
+export const LeaveQueue = body({ client_state: clientState, command_id: commandId });
 
 /** POST /calls: dial. The far end behaves as its number is set in the control API. */
 export function dial(a: Account, input: unknown): CallLeg {

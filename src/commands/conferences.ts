@@ -10,22 +10,12 @@ import { errors } from '../model/errors.js';
 import * as conference from '../domain/conference.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
-import { body, bool, commandId, custom, exclusive, int, oneOf, pattern, string, strings } from './schema.js';
-import { minNotAboveMax } from './digits.js';
+import { body, bool, exclusive, int, oneOf, required, string, withDefault } from './schema.js';
+import {
+  callControlIds, clientState, commandId, gatherDigits, gatherTimeout, GATHER_DEFAULTS, loop, minNotAboveMax, region, sendDigits,
+} from './fields.js';
 
-// The bodies this room takes, declared once (the one validation layer: see schema.ts).
-
-const region = oneOf(REGIONS);
-const callControlIds = strings();
-
-/** `loop`: a count or "infinity". */
-const loop = custom((v, name) => {
-  if (v === undefined || v === null || v === 'infinity') return v ?? undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) {
-    throw errors.invalid(name, `The '${name}' parameter must be a positive integer or 'infinity'.`);
-  }
-  return v;
-});
+// The bodies this room takes, declared once (the one validation layer: see schema.ts; shared fields: fields.ts).
 
 // conferences
 
@@ -33,7 +23,7 @@ export const CreateConference = body({
   call_control_id: string({ required: true }),
   name: string({ required: true, max: 255 }),
   beep_enabled: oneOf(BEEP_SETTINGS),
-  client_state: string(),
+  client_state: clientState,
   comfort_noise: bool(),
   command_id: commandId,
   duration_minutes: int(1, 24 * 60),
@@ -47,7 +37,7 @@ export const CreateConference = body({
 export const JoinConference = body({
   call_control_id: string({ required: true }),
   beep_enabled: oneOf(BEEP_SETTINGS),
-  client_state: string(),
+  client_state: clientState,
   command_id: commandId,
   end_conference_on_exit: bool(),
   soft_end_conference_on_exit: bool(),
@@ -57,7 +47,7 @@ export const JoinConference = body({
   mute: bool(),
   start_conference_on_enter: bool(),
   supervisor_role: oneOf(SUPERVISOR_ROLES),
-  whisper_call_control_ids: strings(),
+  whisper_call_control_ids: callControlIds,
   label: string({ max: 255 }),
   region,
 }, exclusive('hold_audio_url', 'hold_media_name'));
@@ -73,12 +63,12 @@ export const MuteParticipants = body({ call_control_ids: callControlIds, region 
 export const HoldParticipants = body({
   call_control_ids: callControlIds, audio_url: string(), media_name: string(), region,
 }, exclusive('audio_url', 'media_name'));
-export const UnholdParticipants = body({ call_control_ids: strings({ required: true }), region });
+export const UnholdParticipants = body({ call_control_ids: required(callControlIds), region });
 
 export const UpdateParticipantRole = body({
   call_control_id: string({ required: true }),
   supervisor_role: oneOf(SUPERVISOR_ROLES, { required: true }),
-  whisper_call_control_ids: strings(),
+  whisper_call_control_ids: callControlIds,
   command_id: commandId,
   region,
 });
@@ -107,11 +97,10 @@ export const SpeakToConference = body({
 
 export const StopConferenceMedia = body({ call_control_ids: callControlIds, region });
 
-/** Digits a Telnyx app may send: 0-9, A-D, *, # and w/W (a pause). */
 export const SendDtmfToConference = body({
-  digits: pattern(/^[0-9A-Da-d*#wW]+$/, "The 'digits' parameter may contain only 0-9, A-D, *, # and w/W.", { required: true, max: 128 }),
+  digits: sendDigits,
   call_control_ids: callControlIds,
-  client_state: string(),
+  client_state: clientState,
   duration_millis: int(100, 500),
 });
 
@@ -119,15 +108,14 @@ export const GatherUsingAudio = body({
   call_control_id: string({ required: true }),
   audio_url: string(),
   media_name: string(),
-  minimum_digits: int(1, 128),
-  maximum_digits: int(1, 128),
-  terminating_digit: string({ max: 1 }),
-  valid_digits: string({ max: 64 }),
-  timeout_millis: int(1, 600_000),
-  client_state: string(),
-  maximum_tries: int(1, 100),
+  // Filled with GATHER_DEFAULTS: the command hands the domain complete values.
+  ...gatherDigits,
+  timeout_millis: gatherTimeout,
+  client_state: clientState,
+  maximum_tries: withDefault(int(1, 100), GATHER_DEFAULTS.maximum_tries),
+  // No default in ConferenceGatherUsingAudioRequest.
   initial_timeout_millis: int(1, 600_000),
-  inter_digit_timeout_millis: int(1, 600_000),
+  inter_digit_timeout_millis: withDefault(int(1, 600_000), GATHER_DEFAULTS.inter_digit_timeout_millis),
   stop_playback_on_dtmf: bool(),
 }, exclusive('audio_url', 'media_name'), minNotAboveMax);
 
@@ -140,7 +128,7 @@ export const RecordStart = body({
   command_id: commandId,
   region,
 });
-export const RecordStop = body({ client_state: string(), recording_id: string(), command_id: commandId, region });
+export const RecordStop = body({ client_state: clientState, recording_id: string(), command_id: commandId, region });
 export const RecordPauseResume = body({ recording_id: string(), command_id: commandId, region });
 
 export const UpdateParticipant = body({

@@ -8,12 +8,13 @@ import * as callLeg from '../domain/call-leg.js';
 import * as recording from '../domain/recording.js';
 import { recordingAudio, AUDIO_CONTENT_TYPES, type AudioFormat } from '../media/audio.js';
 import type { Account, Accounts } from './account.js';
-import { body, bool, commandId, int, oneOf, string } from './schema.js';
+import { body, bool, int, oneOf, string } from './schema.js';
+import { clientState, commandId } from './fields.js';
 
 export const RecordStart = body({
   format: oneOf(['wav', 'mp3'] as const, { required: true }),
   channels: oneOf(['single', 'dual'] as const, { required: true }),
-  client_state: string(),
+  client_state: clientState,
   command_id: commandId,
   custom_file_name: string(),
   max_length: int(0, 14_400),
@@ -31,7 +32,7 @@ export const RecordStart = body({
 });
 
 /** record_stop, record_pause and record_resume take the same fields. */
-export const RecordControl = body({ client_state: string(), command_id: commandId, recording_id: string() });
+export const RecordControl = body({ client_state: clientState, command_id: commandId, recording_id: string() });
 
 /** "Recording will stop on call hang-up, or can be initiated via the Stop Recording command." */
 export function recordStart(a: Account, callControlId: string, input: unknown, origin?: string): void {

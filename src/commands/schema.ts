@@ -145,25 +145,60 @@ export function custom<T>(read: (value: unknown, name: string, body: Json) => T)
   return (body, name) => read(body[name], name, body);
 }
 
+/** `read`, refusing a field it finds not given (10004), as `{ required: true }` does. */
+export function required<T>(read: Field<T | undefined>): Field<T> {
+  return (body, name) => {
+    const v = read(body, name);
+    if (v === undefined) throw errors.missing(name);
+    return v;
+  };
+}
+
+/** `read`, with `value` when the field is not given: the spec's `default`, so the command gets a complete value. */
+export function withDefault<T>(read: Field<T | undefined>, value: NoInfer<T>): Field<T> {
+  return (body, name) => read(body, name) ?? value;
+}
+
 type Shape = Record<string, Field<unknown>>;
 export type Out<S extends Shape> = { [K in keyof S]: ReturnType<S[K]> };
 
 export interface Schema<T> {
+  /** The names of the fields it declares, in the order they are checked. */
+  readonly fields: readonly string[];
   /** The checked body; throws the Telnyx error of the first problem, in declaration order. */
   parse(input: unknown): T;
 }
 
 /**
+ * The top-level names each parsed input carried that its body does not declare. Unknown fields
+ * are accepted, as Telnyx accepts them, and noted here so that a door can show them (the request
+ * journal's `ignored_fields`): a typo such as `langauge` is then visible instead of silently lost.
+ */
+const IGNORED = new WeakMap<object, string[]>();
+
+/** The top-level fields of `input` that the last body to parse it did not declare (empty when none). */
+export function ignoredFields(input: unknown): string[] {
+  return (typeof input === 'object' && input !== null && IGNORED.get(input)) || [];
+}
+
+/**
  * A body: its fields in the order they are checked, then rules across fields. An absent body
  * (a startMock() helper called without options) reads as `{}`; anything else that is not an
- * object is a 400.
+ * object is a 400. Fields it does not declare are accepted and noted (see `ignoredFields`),
+ * before any field is checked, so that a request refused for a misspelt required field shows the typo.
  */
 export function body<S extends Shape>(shape: S, ...rules: Array<(b: Out<S>) => void>): Schema<Out<S>> {
   const entries = Object.entries(shape);
+  const fields = Object.freeze(Object.keys(shape));
+  const declared = new Set(fields);
   return {
+    fields,
     parse(input) {
       const raw = input ?? {};
       if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.notObject();
+      let ignored: string[] | undefined;
+      for (const key of Object.keys(raw)) if (!declared.has(key)) (ignored ??= []).push(key);
+      if (ignored) IGNORED.set(raw, ignored);
       const out: Record<string, unknown> = {};
       for (const [name, read] of entries) out[name] = read(raw as Json, name);
       for (const rule of rules) rule(out as Out<S>);
@@ -176,9 +211,6 @@ export function body<S extends Shape>(shape: S, ...rules: Array<(b: Out<S>) => v
 export const exclusive = (a: string, b: string) => (v: Json) => {
   if (v[a] !== undefined && v[b] !== undefined) throw errors.invalid(b, `'${a}' and '${b}' cannot be used together.`);
 };
-
-/** `command_id`: Telnyx ignores a repeat of it for the same call or conference (see Engine.write). */
-export const commandId = string();
 
 // Bounds on every input, whatever the door (src/model/bounds.ts; README's "Limits" lists them all).
 export { MAX_BODY_BYTES, MAX_DEPTH, mayBeTooDeep, tooDeepAt } from '../model/bounds.js';

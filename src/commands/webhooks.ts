@@ -4,11 +4,12 @@ import type { Connection, Page, Paged, WebhookEventRow } from '../model/entities
 import { errors } from '../model/errors.js';
 import type { WebhookLogFilter } from '../domain/store.js';
 import type { Account } from './account.js';
-import { body, url } from './schema.js';
+import { body } from './schema.js';
+import { webhookUrl } from './fields.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
-export const SaveConnection = body({ webhook_url: url(), webhook_failover_url: url() });
+export const SaveConnection = body({ webhook_url: webhookUrl, webhook_failover_url: webhookUrl });
 
 export interface WebhookLogQuery extends Omit<WebhookLogFilter, 'status'> {
   status?: string;

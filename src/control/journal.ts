@@ -21,6 +21,8 @@ export interface JournalRecord {
   body: string | undefined;
   /** The client closed the connection before its body arrived in full. */
   aborted?: boolean;
+  /** Top-level body fields the operation does not take, accepted and ignored (only when there are some). */
+  ignored_fields?: string[];
 }
 
 /** Larger bodies are journaled as their size alone, so a full ring of 1000 requests stays small. */
@@ -36,6 +38,8 @@ export interface JournalEntry {
   time: string;
   /** Present (true) when the client closed the connection mid-body. */
   aborted?: true;
+  /** Top-level body fields the operation does not take, accepted and ignored: present only when there are some (a typo shows here). */
+  ignored_fields?: string[];
 }
 
 export interface RequestFilter {
@@ -170,6 +174,7 @@ function entryHead(r: JournalRecord & { id: number }): Omit<JournalEntry, 'body'
   return {
     id: r.id, method: r.method, path: decodePath(r.path), query: queryOf(r.url), status: r.status, time: iso(r.at),
     ...(r.aborted ? { aborted: true as const } : {}),
+    ...(r.ignored_fields ? { ignored_fields: r.ignored_fields } : {}),
   };
 }
 

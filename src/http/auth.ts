@@ -3,7 +3,8 @@ import { errors } from '../model/errors.js';
 import type { Account, Accounts } from '../commands/account.js';
 import { incomingOf, type NodeBindings } from './node-internals.js';
 
-export type Env = { Variables: { account: Account }; Bindings: NodeBindings };
+/** `body`: the JSON body readBody() parsed, for the request journal to ask which fields were ignored. */
+export type Env = { Variables: { account: Account; body?: Record<string, unknown> }; Bindings: NodeBindings };
 
 /** The key of an `Authorization: Bearer <key>` header, or '' when there is none. */
 export function bearerKey(header: string | undefined): string {

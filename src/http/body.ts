@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { errors } from '../model/errors.js';
 import { checkDepth, MAX_BODY_BYTES } from '../commands/schema.js';
 import { cacheBodyText, cachedBodyText, incomingOf } from './node-internals.js';
+import type { Env } from './auth.js';
 
 /** Bodies beyond this are refused with 413, counted in bytes read (Content-Length or chunked alike). */
 export { MAX_BODY_BYTES };
@@ -97,9 +98,10 @@ export function bodyWasRead(c: Context): boolean {
 /**
  * The JSON body as sent, for a command to parse; empty means `{}` (the Ruby SDK sends `{}` for
  * empty PATCH bodies). Only JSON syntax and nesting depth are checked here: what the fields mean is
- * the command's.
+ * the command's. The object is kept on the context (`body`): the request journal asks the
+ * validation layer which of its fields the command ignored (commands/schema.ts ignoredFields).
  */
-export async function readBody(c: Context): Promise<Record<string, unknown>> {
+export async function readBody(c: Context<Env>): Promise<Record<string, unknown>> {
   const text = await readBodyText(c);
   if (text.trim() === '') return {};
   let value: unknown;
@@ -110,6 +112,7 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.notObject();
   checkDepth(value, text);
+  c.set('body', value as Record<string, unknown>);
   return value as Record<string, unknown>;
 }
 

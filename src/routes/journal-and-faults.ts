@@ -7,6 +7,7 @@ import { errors, TelnyxError } from '../model/errors.js';
 import { MAX_JOURNAL_BODY_BYTES } from '../control/journal.js';
 import { takeFault } from '../commands/faults.js';
 import { recordRequest } from '../commands/requests.js';
+import { ignoredFields } from '../commands/schema.js';
 import type { Fault } from '../control/faults.js';
 
 /** Seconds a client is asked to wait before retrying a 429 or 503: short, so SDK retries stay quick in tests. */
@@ -37,7 +38,13 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
   await next();
   // A bodiless request (every GET) is journaled at once: no read to settle, no tick to wait.
   const body = hasNoBody(c) ? { body: '' } : await kept(readBodyText(c));
-  recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at, ...body });
+  // The body's top-level fields the operation does not take (accepted, as Telnyx does): a typo shows here.
+  const parsed = c.get('body');
+  const ignored = parsed === undefined ? undefined : ignoredFields(parsed);
+  recordRequest(account, {
+    method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at, ...body,
+    ...(ignored?.length ? { ignored_fields: ignored } : {}),
+  });
 };
 
 /** What the journal keeps of a body: its text up to MAX_JOURNAL_BODY_BYTES (counted in bytes read), else a note. */
