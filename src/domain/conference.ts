@@ -436,22 +436,25 @@ function saveRecording(ctx: Ctx, conf: Conference, creator: CallLeg | undefined,
     { call: creator, conferenceId: conf.id });
 }
 
-/** gather_using_audio: the participant's next digits complete it (see caller.ts pressDigits). */
+/**
+ * gather_using_audio: the participant's next digits complete it (see caller.ts pressDigits). The
+ * rules come complete: the body fills in the spec's defaults (commands/fields.ts GATHER_DEFAULTS).
+ */
 export function gatherUsingAudio(ctx: Ctx, conf: Conference, g: {
-  callControlId: string; minimumDigits?: number; maximumDigits?: number; terminatingDigit?: string;
-  validDigits?: string; timeoutMillis?: number; clientState?: string;
+  callControlId: string; minimumDigits: number; maximumDigits: number; terminatingDigit: string;
+  validDigits: string; timeoutMillis: number; clientState?: string;
 }): void {
   requireActive(conf);
   const [p] = targets(ctx, conf, [g.callControlId]);
   const call = requireCall(ctx, p.callControlId);
   startGather(ctx, call, {
     conferenceId: conf.id,
-    minimumDigits: g.minimumDigits ?? 1,
-    maximumDigits: g.maximumDigits ?? 128,
-    terminatingDigit: g.terminatingDigit ?? '#',
-    validDigits: g.validDigits ?? '0123456789#*',
+    minimumDigits: g.minimumDigits,
+    maximumDigits: g.maximumDigits,
+    terminatingDigit: g.terminatingDigit,
+    validDigits: g.validDigits,
     clientState: g.clientState ?? null,
-  }, g.timeoutMillis ?? 60_000);
+  }, g.timeoutMillis);
 }
 
 /** A participant starts speaking (control API): conference.floor.changed when the floor moves. */

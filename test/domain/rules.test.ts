@@ -203,7 +203,9 @@ describe('callers and dialed numbers', () => {
     const { conf } = startConference();
     const alice = call('+15550000002');
     join(conf.id, { callControlId: alice.callControlId });
-    run((ctx) => conference.gatherUsingAudio(ctx, reload(conf.id), { callControlId: alice.callControlId, maximumDigits: 3 }));
+    run((ctx) => conference.gatherUsingAudio(ctx, reload(conf.id), {
+      callControlId: alice.callControlId, minimumDigits: 1, maximumDigits: 3, terminatingDigit: '#', validDigits: '0123456789#*', timeoutMillis: 60_000,
+    }));
     mockControl(em, ACCOUNT).pressDigits(alice.callControlId, '12');
     expect(eventTypes().filter((t) => t === 'call.gather.ended')).toEqual([]);
     mockControl(em, ACCOUNT).pressDigits(alice.callControlId, '3');
