@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REFUSED, accountPerTest, enc, expectError, logOf } from './support.js';
+import { REFUSED, accountPerTest, enc, expectError, logOf, sendYaml, yamlWithAliases } from './support.js';
 
 /**
  * Behaviour where the code contradicts the README or Telnyx's spec, found while writing test/net.
@@ -54,5 +54,14 @@ describe('bugs found', () => {
       422, '10015', { pointer: '/custom_file_name' });
     expectError(await t.v2.post(`/v2/calls/${enc(call)}/actions/transfer`, { to: '+15550990099', record_custom_file_name: name }),
       422, '10015', { pointer: '/record_custom_file_name' });
+  });
+
+  it('a YAML scenario may use an anchor 100 times', async () => {
+    // README Limits: "YAML aliases in a scenario | 100 | 422"; src/scenario/parse.ts words its refusal "too many
+    // YAML aliases (at most 100 uses of an anchor)". Found: 100 uses are refused with exactly that message
+    // (the yaml library counts the anchor itself: maxAliasCount 100 allows 99 aliases); 99 are accepted.
+    const res = await sendYaml(t, yamlWithAliases(100));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.steps).toHaveLength(101);
   });
 });

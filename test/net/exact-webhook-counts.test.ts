@@ -26,7 +26,7 @@ const callAction = (id: string, action: string, body: object = {}) => t.v2.post(
 const confAction = (conf: string, action: string, body: object = {}) => t.v2.post(`/v2/conferences/${conf}/actions/${action}`, body);
 
 /** A started conference: its creator `host` and three more participants, p1 joined with `p1Join`. */
-async function fourInAConference(p1Join: object = {}, create: object = {}) {
+async function fourInAConference(p1Join: Record<string, unknown> = {}, create: Record<string, unknown> = {}) {
   const { id, host } = await t.d.conference(create);
   const [p1, p2, p3] = [await t.d.call(), await t.d.call(), await t.d.call()];
   await t.d.join(id, p1, p1Join);

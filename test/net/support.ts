@@ -102,3 +102,11 @@ export const msBetween = (from: string, to: string) => Date.parse(to) - Date.par
 
 /** A port nothing listens on: a delivery there is refused at once (a failed attempt, no wait). */
 export const REFUSED = 'http://127.0.0.1:1';
+
+/** A YAML scenario whose one anchor (`&f`) is used `aliases` times (`*f`): 1 + aliases steps. */
+export const yamlWithAliases = (aliases: number) =>
+  ['name: aliases', 'steps:', '  - clock: &f freeze', ...Array<string>(aliases).fill('  - clock: *f')].join('\n');
+
+/** POST /_mock/scenarios/run with YAML text. */
+export const sendYaml = (t: Offline, text: string) =>
+  t.http.raw.post('/_mock/scenarios/run').set('Authorization', `Bearer ${t.key}`).set('content-type', 'application/yaml').send(text);

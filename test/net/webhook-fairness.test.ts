@@ -55,7 +55,7 @@ describe('webhook delivery takes turns between accounts', () => {
   });
 
   it("keeps one account to webhookConcurrency in flight across its destinations, so another account's webhooks go at once", async () => {
-    const hung = [];
+    const hung: Receiver[] = [];
     for (let i = 0; i < 4; i++) hung.push(await receiver(() => 'hang'));
     const healthy = await receiver(() => 200);
     const t = emulator({ webhookConcurrency: 2, webhookTimeoutMs: 10_000 });
