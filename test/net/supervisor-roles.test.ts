@@ -187,3 +187,40 @@ describe('the update action changes a participant\'s role', () => {
     expect(steps[2].reason).toBe('expected sup is supervisor_role monitor, but sup is supervisor_role whisper');
   });
 });
+
+describe('the other list filters pick exactly what they name', () => {
+  it('filter[muted] and filter[on_hold]: true lists exactly those, false exactly the others', async () => {
+    // ListConferenceParticipants: filter[muted] "filtered to those who are/are not muted", filter[on_hold]
+    // "filtered to those who are/are not put on hold".
+    const { id, host } = await t.d.conference();
+    const [a, b, c] = [await t.d.call(), await t.d.call(), await t.d.call()];
+    await t.d.join(id, a, { mute: true });
+    await t.d.join(id, b, { hold: true });
+    await t.d.join(id, c);
+    expectOk(await t.v2.post(`/v2/conferences/${id}/actions/mute`, { call_control_ids: [c] }));
+    const ids = async (q: string) => (await listed(id, q)).map((p) => p.call_control_id);
+    expect(await ids('?filter[muted]=true')).toEqual([a, c]);
+    expect(await ids('?filter[muted]=false')).toEqual([host, b]);
+    expect(await ids('?filter[on_hold]=true')).toEqual([b]);
+    expect(await ids('?filter[on_hold]=false')).toEqual([host, a, c]);
+  });
+
+  it('GET /conferences: filter[status] and filter[name] list exactly the matching conferences; an unknown status is 10032', async () => {
+    // ListConferences: filter[name] "If present, conferences will be filtered to those with a matching `name`
+    // attribute. Matching is case-sensitive";
+    // filter[status] enum init, in_progress, completed. README: "`GET/POST /conferences` (pagination, `filter[name]`, `filter[status]`…".
+    const live = await t.d.conference({ name: 'alpha' });
+    const waiting = await t.d.conference({ name: 'beta', start_conference_on_create: false });
+    const ended = await t.d.conference({ name: 'gamma' });
+    expectOk(await t.v2.post(`/v2/conferences/${ended.id}/actions/end`, {}));
+    const ids = async (q: string) => ((await t.v2.get(`/v2/conferences${q}`)).body.data as Array<{ id: string }>).map((c) => c.id);
+    expect(await ids('?filter[status]=in_progress')).toEqual([live.id]);
+    expect(await ids('?filter[status]=init')).toEqual([waiting.id]);
+    expect(await ids('?filter[status]=completed')).toEqual([ended.id]);
+    expect(await ids('?filter[name]=beta')).toEqual([waiting.id]);
+    expect(await ids('?filter[name]=bet')).toEqual([]);
+    expect(await ids('?filter[name]=BETA')).toEqual([]);
+    expectError(await t.v2.get('/v2/conferences?filter[status]=ended'), 422, '10032', { parameter: 'filter[status]' });
+  });
+});
+

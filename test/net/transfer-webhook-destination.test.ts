@@ -230,4 +230,33 @@ describe('where a call sends its webhooks: first match wins, decided when the ev
       ['call.initiated', `${REFUSED}/scenario`, null], ['call.answered', `${REFUSED}/scenario`, null],
     ]);
   });
+
+  it("a conference's own events go where its creator's call's go; a participant's events where that participant's call's go", async () => {
+    // CreateConferenceRequest.call_control_id is the call the conference is created with: its own
+    // events (created, whole-conference media, ended) are about that call; participant events about each participant's.
+    const creator = await place({ webhookUrl: `${REFUSED}/creator`, from: '+15550300001' });
+    const guest = await place({ webhookUrl: `${REFUSED}/guest`, from: '+15550300002' });
+    const created = await t.v2.post('/v2/conferences', { call_control_id: creator, name: 'where' });
+    expectOk(created);
+    const id = created.body.data.id as string;
+    expectOk(await t.v2.post(`/v2/conferences/${id}/actions/join`, { call_control_id: guest }));
+    expectOk(await t.v2.post(`/v2/conferences/${id}/actions/speak`, { payload: 'hello all', voice: 'female' }));
+    expectOk(await t.v2.post(`/v2/conferences/${id}/actions/speak`, { payload: 'hello guest', voice: 'female', call_control_ids: [guest] }));
+    expectOk(await t.v2.post(`/_mock/calls/${enc(creator)}/hangup`));
+    expectOk(await t.v2.post(`/v2/conferences/${id}/actions/end`, {}));
+    const conferenceEvents = (await logOf(t.v2)).filter((e) => e.event_type.startsWith('conference.'))
+      .map((e) => [e.event_type, e.url]);
+    expect(conferenceEvents).toEqual([
+      ['conference.created', `${REFUSED}/creator`],
+      ['conference.participant.joined', `${REFUSED}/creator`],
+      ['conference.participant.joined', `${REFUSED}/guest`],
+      ['conference.speak.started', `${REFUSED}/creator`],
+      ['conference.participant.speak.started', `${REFUSED}/guest`],
+      ['conference.participant.left', `${REFUSED}/creator`],
+      ['conference.speak.ended', `${REFUSED}/creator`],
+      ['conference.participant.speak.ended', `${REFUSED}/guest`],
+      ['conference.participant.left', `${REFUSED}/guest`],
+      ['conference.ended', `${REFUSED}/creator`],
+    ]);
+  });
 });
