@@ -138,6 +138,7 @@ describe('the update action changes a participant\'s role', () => {
   });
 
   it('sends no webhook', async () => {
+    // README's list of the webhooks sent ("Every state change sends the webhook Telnyx sends: …") has no role change.
     const { id, by } = await roomWithEveryRole();
     const before = (await t.d.webhooks()).length;
     expectOk(await update(id, { call_control_id: by.none, supervisor_role: 'monitor' }));
