@@ -79,6 +79,8 @@ export interface PlaceCall {
   answered?: boolean;
   /** Send this call's webhooks here, whatever the connection or server say. */
   webhookUrl?: string;
+  /** Where they go when webhookUrl fails (only with webhookUrl). */
+  webhookFailoverUrl?: string;
 }
 
 /** The control API for one account, in process: the same functions /_mock calls. */
@@ -175,7 +177,7 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     apiKey,
     placeCall: (c) => callView(callers.placeCall(account, {
       from: c.from, to: c.to, connection_id: c.connectionId ?? DEFAULT_CONNECTION_ID,
-      client_state: c.clientState, answered: c.answered, webhook_url: c.webhookUrl,
+      client_state: c.clientState, answered: c.answered, webhook_url: c.webhookUrl, webhook_failover_url: c.webhookFailoverUrl,
     }), account.now()),
     call: (id) => callView(callers.farEndCall(account, id), account.now()),
     hangup: (id) => { callers.farEndHangup(account, id); },

@@ -8,7 +8,7 @@ import * as callLeg from '../domain/call-leg.js';
 import { transfer as transferCall } from '../domain/transfer.js';
 import type { Account } from './account.js';
 import { address, body, bool, custom, exclusive, int, oneOf, string, url, type Json } from './schema.js';
-import { clientState, commandId, DTMF, dtmf, webhookUrl, webhookUrlMethod } from './fields.js';
+import { clientState, commandId, DTMF, dtmf, recordingFileName, webhookUrl, webhookUrlMethod } from './fields.js';
 
 /**
  * `to`: a number or SIP URI, optionally followed by `,digits` to send once it answers
@@ -60,7 +60,7 @@ export const Transfer = body({
   privacy: oneOf(['id', 'none'] as const),
   record: oneOf(['record-from-answer'] as const),
   record_channels: oneOf(['single', 'dual'] as const),
-  record_custom_file_name: string(),
+  record_custom_file_name: recordingFileName,
   record_format: oneOf(['wav', 'mp3'] as const),
   record_max_length: int(0, 43_200),
   record_timeout_secs: int(0, 43_200),

@@ -16,7 +16,9 @@ export const PlaceCall = body({
   connection_id: string({ required: true }),
   client_state: clientState,
   answered: bool(),
+  // Where this call's webhooks go, ahead of its connection's and the server's URLs (its failover with it).
   webhook_url: webhookUrl,
+  webhook_failover_url: webhookUrl,
 });
 
 /** Keys a caller can press on a phone: 0-9, A-D, * and #. */
@@ -31,7 +33,7 @@ export function placeCall(a: Account, input: unknown): CallLeg {
   const b = PlaceCall.parse(input);
   return a.write((ctx) => caller.receiveCall(ctx, {
     from: b.from, to: b.to, connectionId: b.connection_id, clientState: b.client_state,
-    answered: b.answered, webhookUrl: b.webhook_url,
+    answered: b.answered, webhookUrl: b.webhook_url, webhookFailoverUrl: b.webhook_failover_url,
   }));
 }
 

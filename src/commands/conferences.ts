@@ -12,7 +12,8 @@ import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { body, bool, exclusive, int, oneOf, required, string, withDefault } from './schema.js';
 import {
-  callControlIds, clientState, commandId, gatherDigits, gatherTimeout, GATHER_DEFAULTS, loop, minNotAboveMax, region, sendDigits,
+  callControlIds, clientState, commandId, gatherDigits, gatherTimeout, GATHER_DEFAULTS, loop, minNotAboveMax, recordingFileName, region,
+  sendDigits,
 } from './fields.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts; shared fields: fields.ts).
@@ -124,7 +125,7 @@ export const RecordStart = body({
   channels: oneOf(['single', 'dual'] as const),
   play_beep: bool(),
   trim: oneOf(['trim-silence'] as const),
-  custom_file_name: string(),
+  custom_file_name: recordingFileName,
   command_id: commandId,
   region,
 });

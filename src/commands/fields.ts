@@ -116,6 +116,12 @@ export const loop = custom((v, name): number | 'infinity' | undefined => {
   return v;
 });
 
+/**
+ * A recording's file name: StartRecordingRequest.custom_file_name, StartConferenceRecordingRequest
+ * .custom_file_name and TransferCallRequest.record_custom_file_name are each "maxLength: 40, minLength: 1".
+ */
+export const recordingFileName = string({ max: 40 });
+
 // what most commands take
 
 /** client_state: "Use this field to add state to every subsequent webhook." */

@@ -9,14 +9,14 @@ import * as recording from '../domain/recording.js';
 import { recordingAudio, AUDIO_CONTENT_TYPES, type AudioFormat } from '../media/audio.js';
 import type { Account, Accounts } from './account.js';
 import { body, bool, int, oneOf, string } from './schema.js';
-import { clientState, commandId } from './fields.js';
+import { clientState, commandId, recordingFileName } from './fields.js';
 
 export const RecordStart = body({
   format: oneOf(['wav', 'mp3'] as const, { required: true }),
   channels: oneOf(['single', 'dual'] as const, { required: true }),
   client_state: clientState,
   command_id: commandId,
-  custom_file_name: string(),
+  custom_file_name: recordingFileName,
   max_length: int(0, 14_400),
   play_beep: bool(),
   recording_track: oneOf(['both', 'inbound', 'outbound'] as const),

@@ -263,6 +263,16 @@ export function conferenceExpired(ctx: Ctx, conf: Conference): void {
   if (conf.status !== 'completed') endConference(ctx, conf, 'time_exceeded', { hangUpOthers: true });
 }
 
+/**
+ * The one participant an action names by its `call_control_id` (update, gather_using_audio): a call
+ * not in the conference is 90015 pointing at that field.
+ */
+function participantNamed(ctx: Ctx, conf: Pick<Conference, 'id'>, callControlId: string): Participant {
+  const p = ctx.store.participantOfCall(callControlId);
+  if (!p || p.conferenceId !== conf.id) throw errors.notInConference('/call_control_id');
+  return p;
+}
+
 /** The participants an action targets: empty or missing call_control_ids means every participant. */
 export function targets(ctx: Ctx, conf: Pick<Conference, 'id'>, callControlIds: string[] | undefined): Participant[] {
   const active = ctx.store.activeParticipants(conf.id);
@@ -300,7 +310,7 @@ export function setFlag(ctx: Ctx, conferenceId: string, callControlIds: string[]
 export function updateSupervisorRole(ctx: Ctx, conf: Conference, callControlId: string, role: SupervisorRole,
   whisperTo: string[] | undefined): void {
   requireActive(conf);
-  const [p] = targets(ctx, conf, [callControlId]);
+  const p = participantNamed(ctx, conf, callControlId);
   p.supervisorRole = role;
   p.whisperCallControlIds = role === 'whisper' ? whisperTo ?? [] : [];
   p.updatedAt = ctx.now;
@@ -445,7 +455,7 @@ export function gatherUsingAudio(ctx: Ctx, conf: Conference, g: {
   validDigits: string; timeoutMillis: number; clientState?: string;
 }): void {
   requireActive(conf);
-  const [p] = targets(ctx, conf, [g.callControlId]);
+  const p = participantNamed(ctx, conf, g.callControlId);
   const call = requireCall(ctx, p.callControlId);
   startGather(ctx, call, {
     conferenceId: conf.id,

@@ -87,7 +87,8 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
   }) : [];
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    // The yaml package counts an anchor's own node as one use, so N aliases of it are N + 1.
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES + 1 });
   } catch (err) {
     // The yaml package refuses an alias bomb with a ReferenceError; deep nesting may overflow the stack.
     if (err instanceof ReferenceError) {
