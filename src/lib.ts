@@ -16,7 +16,8 @@
 import { readFile } from 'node:fs/promises';
 import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
 import type { Config } from './config.js';
-import type { JournalEntry, RequestFilter } from './control/journal.js';
+import type { RequestFilter } from './control/journal.js';
+import { requestJson, type JournalEntry } from './serialize/requests.js';
 import type { FaultSpec } from './control/faults.js';
 import type { Account } from './commands/account.js';
 import * as callers from './commands/callers.js';
@@ -200,7 +201,7 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     freeze: () => clockJson(clock.freezeClock(account)),
     unfreeze: () => clockJson(clock.unfreezeClock(account)),
     now: () => clockJson(clock.clockReading(account)).now,
-    requests: (filter) => listRequests(account, filter),
+    requests: async (filter) => listRequests(account, filter).map(requestJson),
     webhooks,
     async waitForWebhook(eventType, o = {}) {
       // Woken by the account's committed changes, not by polling (see src/waits.ts).

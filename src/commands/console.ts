@@ -6,8 +6,10 @@
 import type { WebhookEventRow } from '../model/entities.js';
 import type { ConsoleCallView, ConsoleConferenceView, ConsoleQueueView, ConsoleState } from '../model/views.js';
 import { errors } from '../model/errors.js';
+import { iso } from '../clock.js';
 import type { WebhookSummary } from '../domain/store.js';
-import type { JournalEntry } from '../control/journal.js';
+import type { JournalItem } from '../control/journal.js';
+import { decodePath } from '../control/journal.js';
 import type { Account, Accounts } from './account.js';
 import { clockReading } from './clock.js';
 import { listRequests } from './requests.js';
@@ -106,7 +108,7 @@ export interface TimelineQuery {
 }
 
 /** One entry of the timeline: a journaled request or a logged webhook (without its body). */
-export type TimelineItem = { kind: 'request'; request: JournalEntry } | { kind: 'webhook'; webhook: WebhookSummary };
+export type TimelineItem = { kind: 'request'; request: JournalItem } | { kind: 'webhook'; webhook: WebhookSummary };
 
 export interface TimelinePage {
   total: number;
@@ -115,11 +117,22 @@ export interface TimelinePage {
 }
 
 /** Does a journaled request concern this call or conference (its path names it, or its body does)? */
-function concerns(r: JournalEntry, q: TimelineQuery): boolean {
-  const body = r.body !== null && typeof r.body === 'object' ? r.body as Record<string, unknown> : {};
-  if (q.call !== undefined && !r.path.includes(q.call) && body.call_control_id !== q.call) return false;
-  if (q.conference !== undefined && !r.path.includes(q.conference)) return false;
-  return true;
+function concerns(r: JournalItem, q: TimelineQuery): boolean {
+  const path = decodePath(r.path);
+  if (q.conference !== undefined && !path.includes(q.conference)) return false;
+  if (q.call === undefined || path.includes(q.call)) return true;
+  return callOfBody(r.body) === q.call;
+}
+
+/** The call_control_id a JSON body names, if it names one. */
+function callOfBody(text: string | undefined): unknown {
+  if (!text || !text.includes('call_control_id')) return undefined;
+  try {
+    const body = JSON.parse(text) as unknown;
+    return body !== null && typeof body === 'object' ? (body as Record<string, unknown>).call_control_id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -130,7 +143,7 @@ function concerns(r: JournalEntry, q: TimelineQuery): boolean {
 export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promise<TimelinePage> {
   const limit = intParam('limit', q.limit, 1, MAX_TIMELINE_PAGE) ?? 100;
   const offset = intParam('offset', q.offset, 0, Number.MAX_SAFE_INTEGER);
-  const requests = (await listRequests(a)).filter((r) => concerns(r, q));
+  const requests = listRequests(a).filter((r) => concerns(r, q));
   const webhooks = a.read((ctx) => ctx.store.webhookSummaries({ callControlId: q.call, conferenceId: q.conference }));
   const entries: TimelineItem[] = [];
   let i = 0;
@@ -138,7 +151,7 @@ export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promis
   while (i < requests.length || j < webhooks.length) {
     const r = requests[i];
     const w = webhooks[j];
-    if (r && (!w || r.time <= w.occurredAt)) {
+    if (r && (!w || iso(r.at) <= w.occurredAt)) {
       entries.push({ kind: 'request', request: r });
       i++;
     } else {
@@ -151,8 +164,8 @@ export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promis
 }
 
 /** One journaled request in full (method, path, query, body, status), by its id. */
-export async function timelineRequest(a: Account, id: number): Promise<JournalEntry> {
-  const found = Number.isInteger(id) && id > 0 ? (await listRequests(a, { after: id - 1 })).find((r) => r.id === id) : undefined;
+export function timelineRequest(a: Account, id: number): JournalItem {
+  const found = Number.isInteger(id) && id > 0 ? listRequests(a, { after: id - 1 }).find((r) => r.id === id) : undefined;
   if (!found) throw errors.notFound('Request');
   return found;
 }

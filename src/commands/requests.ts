@@ -1,7 +1,7 @@
 /** The request journal (control API): what the app sent to /v2. */
 import { HTTP_METHODS } from '../../schema/enums.js';
 import { errors } from '../model/errors.js';
-import { JOURNAL_CAPACITY, type JournalEntry, type JournalRecord, type RequestFilter } from '../control/journal.js';
+import { JOURNAL_CAPACITY, type JournalItem, type JournalRecord, type RequestFilter } from '../control/journal.js';
 import type { Account } from './account.js';
 import { intParam } from './schema.js';
 
@@ -26,18 +26,9 @@ function filterOf(q: RequestQuery): RequestFilter {
   };
 }
 
-/** Requests the app sent, oldest first, filtered. */
-export function listRequests(a: Account, q: RequestQuery = {}): Promise<JournalEntry[]> {
+/** Requests the app sent, oldest first, filtered, as recorded (serialize/requests.ts shows them). */
+export function listRequests(a: Account, q: RequestQuery = {}): JournalItem[] {
   return a.journal.entries(filterOf(q));
-}
-
-/**
- * The same entries, each made into its JSON text (the body as received) when called: the control
- * API streams them, so a full journal (1000 × 64 KiB) is never one string, and no body is
- * serialised again.
- */
-export function listRequestsJson(a: Account, q: RequestQuery = {}): Array<() => string> {
-  return a.journal.jsonEntries(filterOf(q));
 }
 
 /** The id of the account's latest request (0 when none): a "since" mark. */

@@ -1,6 +1,3 @@
-import { iso } from '../clock.js';
-import { mayBeTooDeep, tooDeepAt } from '../model/bounds.js';
-
 /**
  * The request journal (WireMock's "verify"): what the app sent to /v2, per account, in memory.
  * Recording sits on the hot path of every API call, so it only keeps references (the URL
@@ -22,25 +19,14 @@ export interface JournalRecord {
   /** The client closed the connection before its body arrived in full. */
   aborted?: boolean;
   /** Top-level body fields the operation does not take, accepted and ignored (only when there are some). */
-  ignored_fields?: string[];
+  ignoredFields?: string[];
 }
+
+/** A journaled request with its id: 1-based, counting every request the account ever sent. */
+export type JournalItem = JournalRecord & { id: number };
 
 /** Larger bodies are journaled as their size alone, so a full ring of 1000 requests stays small. */
 export const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
-
-export interface JournalEntry {
-  id: number;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  body: unknown;
-  status: number;
-  time: string;
-  /** Present (true) when the client closed the connection mid-body. */
-  aborted?: true;
-  /** Top-level body fields the operation does not take, accepted and ignored: present only when there are some (a typo shows here). */
-  ignored_fields?: string[];
-}
 
 export interface RequestFilter {
   method?: string;
@@ -65,7 +51,7 @@ export const JOURNAL_CAPACITY = 1000;
  * (`Journal.forAccount`), so recording a request is a push, with no lookup by key.
  */
 export class AccountJournal {
-  private readonly items: (JournalRecord & { id: number })[] = [];
+  private readonly items: JournalItem[] = [];
   private next = 0;
   /** Ids are 1-based and count every request ever recorded, so `after` survives wrap-around. */
   private recorded = 0;
@@ -74,7 +60,7 @@ export class AccountJournal {
 
   record(r: JournalRecord): void {
     this.recorded++;
-    const item = r as JournalRecord & { id: number };
+    const item = r as JournalItem;
     item.id = this.recorded;
     if (this.items.length < this.capacity) this.items.push(item);
     else this.items[this.next] = item;
@@ -91,21 +77,9 @@ export class AccountJournal {
     return Math.max(0, this.recorded - this.capacity);
   }
 
-  /** Matching entries, oldest first, with bodies parsed as JSON where they are JSON. */
-  async entries(f: RequestFilter = {}): Promise<JournalEntry[]> {
-    return this.matching(f).map((r) => ({ ...entryHead(r), body: parseBody(r.body) }));
-  }
-
-  /**
-   * Matching entries, oldest first, each to be written as JSON text when its turn comes: the body
-   * is spliced in as received when it is JSON (so nothing deep is serialised again), as a JSON
-   * string otherwise. For the control API, which streams them one by one.
-   */
-  jsonEntries(f: RequestFilter = {}): Array<() => string> {
-    return this.matching(f).map((r) => () => {
-      const head = JSON.stringify(entryHead(r));
-      return `${head.slice(0, -1)},"body":${bodyJson(r.body)}}`;
-    });
+  /** Matching requests, oldest first, as recorded (serialize/requests.ts shows them). */
+  entries(f: RequestFilter = {}): JournalItem[] {
+    return this.matching(f);
   }
 
   /** Forgets every request; ids start again from 1. */
@@ -116,12 +90,12 @@ export class AccountJournal {
   }
 
   /** Oldest first. */
-  private all(): (JournalRecord & { id: number })[] {
+  private all(): JournalItem[] {
     return this.items.length < this.capacity ? this.items.slice()
       : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
   }
 
-  private matching(f: RequestFilter): (JournalRecord & { id: number })[] {
+  private matching(f: RequestFilter): JournalItem[] {
     const method = f.method?.toUpperCase();
     let rows = this.all().filter((r) => {
       if (f.after !== undefined && r.id <= f.after) return false;
@@ -163,40 +137,4 @@ export function decodePath(path: string): string {
   } catch {
     return path;
   }
-}
-
-function queryOf(url: string): Record<string, string> {
-  const i = url.indexOf('?');
-  return i === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(i + 1)));
-}
-
-function entryHead(r: JournalRecord & { id: number }): Omit<JournalEntry, 'body'> {
-  return {
-    id: r.id, method: r.method, path: decodePath(r.path), query: queryOf(r.url), status: r.status, time: iso(r.at),
-    ...(r.aborted ? { aborted: true as const } : {}),
-    ...(r.ignored_fields ? { ignored_fields: r.ignored_fields } : {}),
-  };
-}
-
-/** The body as JSON text: itself when it is JSON (checked by parsing, never re-serialised), else a JSON string. */
-function bodyJson(text: string | undefined): string {
-  if (text === undefined || text.trim() === '') return 'null';
-  try {
-    JSON.parse(text);
-    return text;
-  } catch {
-    return JSON.stringify(text);
-  }
-}
-
-/** The body parsed where it is JSON; as text where it is not, or is nested deeper than any reader should walk. */
-function parseBody(text: string | undefined): unknown {
-  if (text === undefined || text === '') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  return mayBeTooDeep(text) && tooDeepAt(value) !== undefined ? text : value;
 }

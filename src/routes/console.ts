@@ -9,6 +9,7 @@ import type { Accounts } from '../commands/account.js';
 import * as consoleReads from '../commands/console.js';
 import { attemptJson, logEntry } from '../serialize/control.js';
 import { accountJson, consoleSnapshotJson, timelineEntryJson } from '../serialize/console.js';
+import { requestJson } from '../serialize/requests.js';
 import { consolePage } from '../console/page.js';
 import { CONSOLE_JS } from '../console/client.js';
 import { CONSOLE_CSS } from '../console/styles.js';
@@ -84,7 +85,7 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string }) {
   });
 
   app.get(`${CONSOLE_PATH}/api/requests/:id`, async (c) =>
-    c.json({ data: await consoleReads.timelineRequest(account(c), Number(c.req.param('id'))) }));
+    c.json({ data: requestJson(consoleReads.timelineRequest(account(c), Number(c.req.param('id')))) }));
 
   app.get(`${CONSOLE_PATH}/api/webhooks/:seq`, (c) => {
     const row = consoleReads.timelineWebhook(account(c), Number(c.req.param('seq')));

@@ -43,7 +43,7 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
   const ignored = parsed === undefined ? undefined : ignoredFields(parsed);
   recordRequest(account, {
     method: c.req.method, path: c.req.path, url: c.req.url, status: c.res.status, at, ...body,
-    ...(ignored?.length ? { ignored_fields: ignored } : {}),
+    ...(ignored?.length ? { ignoredFields: ignored } : {}),
   });
 };
 

@@ -15,6 +15,7 @@ import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
+import { requestJsonText } from '../serialize/requests.js';
 import { callMediaJson, callView, clockJson, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
@@ -93,7 +94,7 @@ export function mockRoutes(deps: { publicKey: string }) {
   app.get('/requests', (c) => {
     const account = c.get('account');
     const q = (name: string) => c.req.query(name) || undefined;
-    const entries = requests.listRequestsJson(account, {
+    const entries = requests.listRequests(account, {
       method: q('method'),
       path: q('path'),
       pathPrefix: q('path_prefix'),
@@ -107,7 +108,7 @@ export function mockRoutes(deps: { publicKey: string }) {
     const body = new ReadableStream<Uint8Array>({
       pull(out) {
         if (next < entries.length) {
-          out.enqueue(encoder.encode(`${next === 0 ? '{"data":[' : ','}${entries[next++]()}`));
+          out.enqueue(encoder.encode(`${next === 0 ? '{"data":[' : ','}${requestJsonText(entries[next++])}`));
         } else {
           out.enqueue(encoder.encode(`${entries.length === 0 ? '{"data":[' : ''}],"meta":${meta}}`));
           out.close();

@@ -2,6 +2,7 @@ import type { Account } from '../commands/account.js';
 import * as reads from '../commands/reads.js';
 import { webhookLog, type WebhookLogQuery } from '../commands/webhooks.js';
 import { listRequests } from '../commands/requests.js';
+import { requestJson } from '../serialize/requests.js';
 import { callMediaHistory } from '../commands/call-media.js';
 import { pathPattern } from '../control/faults.js';
 import { webhookEvent, type WebhookEvent } from '../serialize/control.js';
@@ -189,14 +190,14 @@ function pathMatcher(rs: RunState, path: string): (path: string) => boolean {
 
 async function checkRequest(c: Of<'request'>, rs: RunState, explain: boolean): Promise<Check> {
   const matchesPath = pathMatcher(rs, substitute(c.path, rs.names) as string);
-  const sent = await listRequests(rs.account, { method: c.method, pathMatches: matchesPath, after: rs.since.request });
+  const sent = listRequests(rs.account, { method: c.method, pathMatches: matchesPath, after: rs.since.request }).map(requestJson);
   const body = c.body === undefined ? undefined : substitute(c.body, rs.names);
   const hits = sent.filter((r) => (c.status === undefined || r.status === c.status) && (body === undefined || matches(body, r.body)));
   const ok = c.count === undefined ? hits.length > 0 : hits.length === c.count;
   if (!ok && !explain) return { ok, actual: '' };
   let actual: string;
   if (sent.length === 0) {
-    const recent = (await listRequests(rs.account, { after: rs.since.request, limit: 5 }))
+    const recent = listRequests(rs.account, { after: rs.since.request, limit: 5 }).map(requestJson)
       .map((r) => `${r.method} ${named(r.path, rs)} → ${r.status}`);
     actual = `no ${c.method ? `${c.method} ` : ''}${c.path} request; the app's latest requests: ${recent.length > 0 ? recent.join('; ') : 'none'}`;
   } else if (hits.length === 0) {

@@ -1,7 +1,8 @@
 import { iso } from '../clock.js';
 import type { ConsoleState } from '../model/views.js';
 import type { WebhookSummary } from '../domain/store.js';
-import type { JournalEntry } from '../control/journal.js';
+import type { JournalItem } from '../control/journal.js';
+import { decodePath } from '../control/journal.js';
 import { clockJson, faultJson, numberJson } from './control.js';
 
 /**
@@ -45,10 +46,10 @@ export function consoleSnapshotJson(s: ConsoleState) {
 export type ConsoleSnapshotJson = ReturnType<typeof consoleSnapshotJson>;
 
 /** One timeline entry: a request the app sent, or a webhook the emulator recorded (its last attempt). */
-export function timelineEntryJson(e: { kind: 'request'; request: JournalEntry } | { kind: 'webhook'; webhook: WebhookSummary }) {
+export function timelineEntryJson(e: { kind: 'request'; request: JournalItem } | { kind: 'webhook'; webhook: WebhookSummary }) {
   if (e.kind === 'request') {
     const r = e.request;
-    return { kind: 'request' as const, id: r.id, time: r.time, method: r.method, path: r.path, status: r.status };
+    return { kind: 'request' as const, id: r.id, time: iso(r.at), method: r.method, path: decodePath(r.path), status: r.status };
   }
   const w = e.webhook;
   const last = w.attempts[w.attempts.length - 1];
