@@ -200,11 +200,12 @@ function statements(db: Db) {
     nextTimer: db.select().from(timers)
       .where(and(eq(timers.account, p('account')), lte(timers.dueAt, p('now')), isNull(timers.error)))
       .orderBy(asc(timers.dueAt), asc(timers.id)).limit(1).prepare(),
+    // Positional parameters (value, now, account, conference, value): binding by name costs a lookup per parameter.
     setFlag: {
-      muted: raw.prepare(`update participants set muted = @value, updated_at = @now
-        where account = @account and conference_id = @conferenceId and status != 'left' and muted != @value`),
-      onHold: raw.prepare(`update participants set on_hold = @value, updated_at = @now
-        where account = @account and conference_id = @conferenceId and status != 'left' and on_hold != @value`),
+      muted: raw.prepare<[number, number, string, string, number]>(`update participants set muted = ?, updated_at = ?
+        where account = ? and conference_id = ? and status != 'left' and muted != ?`),
+      onHold: raw.prepare<[number, number, string, string, number]>(`update participants set on_hold = ?, updated_at = ?
+        where account = ? and conference_id = ? and status != 'left' and on_hold != ?`),
     },
     failTimer: raw.prepare('update timers set error = ?, wall_due_at = null where account = ? and id = ?'),
     /**
@@ -429,7 +430,8 @@ class BoundStore implements AccountStore {
     return { rows, total };
   }
   setFlagForAll(conferenceId: string, flag: 'muted' | 'onHold', value: boolean, now: number): void {
-    this.s.setFlag[flag].run({ account: this.account, conferenceId, value: value ? 1 : 0, now });
+    const v = value ? 1 : 0;
+    this.s.setFlag[flag].run(v, now, this.account, conferenceId, v);
   }
   saveParticipant(participant: Participant): void { this.s.saveParticipant(participant); }
 
