@@ -15,7 +15,7 @@
  * is, whatever it seeds; the runner tops every server up to the same number of conferences.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -133,12 +133,23 @@ export async function launch(build: Build, which: 'ours' | 'bare' | 'empty', env
   return { ...JSON.parse(line), child };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc, in ticks of 10 ms; 0 elsewhere). */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Ready-to-listen time of the server as users start it: from spawning `node dist/src/index.js`
  * (PORT=0, in memory, the default config otherwise) to its "listening" line, in ms. The process is
- * stopped and reaped before this returns, so rounds never overlap.
+ * stopped and reaped before this returns, so rounds never overlap. Also the CPU time the process
+ * used until then: wall time on a busy machine is mostly waiting for a core, CPU time is not.
  */
-export async function readyTime(build: Build): Promise<number> {
+export async function readyTime(build: Build): Promise<{ ms: number; cpuMs: number }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
   for (const k of Object.keys(env)) if (k.startsWith('TELNYX_MOCK_')) delete env[k];
   const started = performance.now();
@@ -149,7 +160,7 @@ export async function readyTime(build: Build): Promise<number> {
       createInterface({ input: child.stdout! }).on('line', (line) => { if (/listening/.test(line)) resolve(); });
       child.once('exit', (code) => reject(new Error(`${build.name} server exited with ${code} before listening`)));
     });
-    return performance.now() - started;
+    return { ms: performance.now() - started, cpuMs: cpuMs(child.pid) };
   } finally {
     child.kill('SIGKILL');
     await exited;

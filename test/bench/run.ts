@@ -27,7 +27,6 @@
  * (test/bench/webhooks.ts) and a noisy neighbour (test/bench/noisy.ts: another account's reads
  * while one account hammers a hung receiver with 100 scenarios waiting, target ≥ 80% of idle).
  */
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { KEY } from './servers.js';
@@ -35,7 +34,7 @@ import { muteToggles as toggles } from './toggles.js';
 import { benchWebhooks } from './webhooks.js';
 import { benchConsole, printConsoleBench } from './console.js';
 import { benchNoisyNeighbour, printNoisy } from './noisy.js';
-import { baselineRef, baselineWorktree, compile, currentBuild, launch, readyTime, type Build, type Server } from './builds.js';
+import { baselineRef, baselineWorktree, compile, cpuMs, currentBuild, launch, readyTime, type Build, type Server } from './builds.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
 const CONNECTIONS = 10;
@@ -88,16 +87,6 @@ async function seedConferences(s: Server, total: number): Promise<void> {
 }
 
 type Request = NonNullable<autocannon.Options['requests']>[number];
-
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 0 elsewhere). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms (USER_HZ 100)
-  } catch {
-    return 0;
-  }
-}
 
 /** Requests per second, and the server's CPU time per request (µs): the second moves less with other work on the machine. */
 async function measure(s: Server, path: string, opts: { method?: 'GET' | 'POST'; body?: string; requests?: Request[] }): Promise<{ rps: number; cpuUs: number }> {
@@ -182,13 +171,26 @@ try {
   if (parts.has('ready')) {
     // Ready to listen: spawn → "listening" of node dist/src/index.js, previous and ours alternating.
     const times = new Map<Build, number[]>(builds.map((b) => [b, []]));
+    const cpu = new Map<Build, number[]>(builds.map((b) => [b, []]));
     for (const b of builds) await readyTime(b); // warm the file cache, not counted
-    for (let round = 0; round < READY_ROUNDS; round++) for (const b of builds) times.get(b)!.push(await readyTime(b));
+    for (let round = 0; round < READY_ROUNDS; round++) {
+      for (const b of builds) {
+        const r = await readyTime(b);
+        times.get(b)!.push(r.ms);
+        cpu.get(b)!.push(r.cpuMs);
+      }
+    }
     const mid = (b: Build) => median(times.get(b)!);
-    console.log(`\nready to listen (spawn → "listening" of node dist/src/index.js), median of ${READY_ROUNDS}, alternating; load average ${load()}`);
+    const midCpu = (b: Build) => median(cpu.get(b)!);
+    console.log(`\nready to listen (spawn → "listening" of node dist/src/index.js), median of ${READY_ROUNDS}, alternating; `
+      + `CPU = the process's CPU time until then (10 ms ticks); load average ${load()}`);
     console.table(builds.map((b) => ({
       build: `${b.name} ${b.label}`, median: `${Math.round(mid(b))} ms`, rounds: times.get(b)!.map(Math.round).join(' '),
-      ...(previous && b === ours ? { 'ours/previous': pct(mid(ours) / mid(previous)), target: '≤ 100%', met: mid(ours) <= mid(previous) ? 'yes' : 'NO' } : {}),
+      'CPU median': `${Math.round(midCpu(b))} ms`,
+      ...(previous && b === ours ? {
+        'ours/previous': pct(mid(ours) / mid(previous)), target: '≤ 100%', met: mid(ours) <= mid(previous) ? 'yes' : 'NO',
+        'CPU ours/previous': pct(midCpu(ours) / midCpu(previous)),
+      } : {}),
     })));
   }
 
