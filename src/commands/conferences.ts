@@ -163,7 +163,7 @@ export function createConference(a: Account, input: unknown): Conference {
 }
 
 export function getConference(a: Account, id: string): ConferenceView {
-  const conf = a.read((ctx) => ctx.store.conferenceView(id));
+  const conf = a.query((store) => store.conferenceView(id));
   if (!conf) throw errors.conferenceNotFound();
   return conf;
 }

@@ -53,10 +53,20 @@ export class Engine {
     return this.writeAt(a, undefined, fn, once);
   }
 
-  /** Runs `fn` in one read transaction: a consistent snapshot, no write lock, no events. */
+  /**
+   * Runs `fn` on one consistent snapshot (see SqliteStore.read): no write lock, no events. Its
+   * context's functions are the account's read-only ones, built once (a read builds no closures).
+   */
   read<T>(a: BoundAccount, fn: (ctx: Ctx) => T): T {
-    return this.deps.store.read(() => fn(this.context(a, a.clock.now(), READ_ONLY)));
+    let ro = this.readOnly.get(a);
+    if (!ro) this.readOnly.set(a, ro = this.context(a, 0, READ_ONLY));
+    const { account, store, ids, settings, calls, emit, schedule, numberBehaviour } = ro;
+    const ctx: Ctx = { account, now: a.clock.now(), store, ids, settings, calls, emit, schedule, numberBehaviour };
+    return this.deps.store.read(() => fn(ctx));
   }
+
+  /** Each account's read-only context (its `now` is set per read). */
+  private readonly readOnly = new WeakMap<BoundAccount, Ctx>();
 
   /** As write, with "now" fixed at `at` (a timer runs at the instant it fell due). */
   private writeAt<T>(a: BoundAccount, at: number | undefined, fn: (ctx: Ctx) => T, once?: Once): T {

@@ -1,4 +1,5 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import type { Fault, FaultSpec } from '../model/views.js';
 
 /**
@@ -20,6 +21,10 @@ export function pathPattern(pattern: string): (path: string) => boolean {
   return globMatcher(pattern);
 }
 
+/** re2js, loaded with the first regular expression rather than when the server starts. */
+let re2jsClass: typeof RE2JS | undefined;
+const re2js = (): typeof RE2JS => (re2jsClass ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
+
 /**
  * Regular expressions run by re2js, the pure-JS port of Google's RE2: an automaton with no
  * backtracking (time linear in the input), no native build to install, and kept up to date.
@@ -30,7 +35,7 @@ export function pathPattern(pattern: string): (path: string) => boolean {
 function linearRegex(pattern: string): (path: string) => boolean {
   let re: RE2JS;
   try {
-    re = RE2JS.compile(pattern);
+    re = re2js().compile(pattern);
   } catch (err) {
     const message = (err as Error).message.replace(/^error parsing regexp: /, '');
     throw new PatternError(`not a regular expression this server can match in linear time (RE2 syntax: no backreferences or lookaround): ${message}`);

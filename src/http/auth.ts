@@ -17,13 +17,15 @@ export function bearerKey(header: string | undefined): string {
  * check: this runs on every request.
  */
 export function bearerAccount(accounts: Accounts): MiddlewareHandler<Env> {
-  return async (c, next) => {
+  // Not async: it hands on next()'s promise rather than wrapping it in one more (a throw before
+  // it still reaches onError, as Hono calls every middleware inside a try).
+  return (c, next) => {
     // On Node, read the header off the IncomingMessage: going through c.req builds a web Headers object.
     const incoming = incomingOf(c);
     const header = incoming ? incoming.headers.authorization : c.req.header('authorization');
     const key = bearerKey(header);
     if (!key) throw errors.authenticationFailed();
     c.set('account', accounts.get(key));
-    await next();
+    return next();
   };
 }

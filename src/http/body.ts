@@ -119,6 +119,7 @@ export async function readBody(c: Context<Env>): Promise<Record<string, unknown>
 /** Decoded path parameter: call_control_ids contain `:` and arrive percent-encoded. */
 export function param(c: Context, name: string): string {
   const raw = c.req.param(name) ?? '';
+  if (!raw.includes('%')) return raw; // nothing to decode (most ids): decodeURIComponent would return it as it is
   try {
     return decodeURIComponent(raw);
   } catch {
@@ -132,8 +133,13 @@ export function param(c: Context, name: string): string {
  */
 export function requestOrigin(c: Context): string {
   const first = (h: string | undefined) => h?.split(',')[0].trim() || undefined;
-  const url = new URL(c.req.url);
-  const proto = first(c.req.header('x-forwarded-proto')) ?? url.protocol.replace(/:$/, '');
-  const host = first(c.req.header('x-forwarded-host')) ?? c.req.header('host') ?? url.host;
+  // Every action asks (before knowing whether it records): on Node the headers come off the
+  // IncomingMessage, as bearerAccount reads them (c.req.header builds a web Headers object), and
+  // the URL is parsed only when there is no Host header.
+  const incoming = incomingOf(c);
+  const header = (name: string) => (incoming ? incoming.headers[name] as string | undefined : c.req.header(name));
+  const url = c.req.url;
+  const proto = first(header('x-forwarded-proto')) ?? url.slice(0, url.indexOf(':')).toLowerCase();
+  const host = first(header('x-forwarded-host')) ?? header('host') ?? new URL(url).host;
   return `${proto}://${host}`;
 }

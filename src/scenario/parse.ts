@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isSeq } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import {
   CALL_STATES, CONFERENCE_STATUSES, HTTP_METHODS, SUPERVISOR_ROLES,
 } from '../../schema/enums.js';
@@ -49,11 +50,19 @@ export const MAX_TEXT = 4096;
 export const MAX_YAML_ALIASES = 100;
 export const DEFAULT_CONNECTION_ID = 'telnyx-mock-scenario';
 
+/**
+ * The yaml parser, loaded when the first scenario is parsed rather than when the server starts:
+ * importing it is a fifth of the server's start (tens of ms), and most runs parse no scenario.
+ */
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+
 /** Parses scenario text; JSON when the file ends in .json or the text starts with `{`, YAML otherwise. */
 export function parseScenarioText(text: string, source = 'scenario'): Scenario {
   // The same cap as a JSON body, whatever the door (a file given to startMock() or the CLI too).
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_BODY_BYTES) throw new ScenarioError(`${source}: a scenario is at most ${MAX_BODY_BYTES} bytes, this one is ${bytes}.`, { pointer: '/' });
+  const { LineCounter, parseDocument, isSeq } = yaml();
   const lineCounter = new LineCounter();
   const asJson = source.endsWith('.json') || text.trimStart().startsWith('{');
   if (asJson) {
@@ -68,7 +77,7 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
     }
   }
   // The yaml parser reads JSON too, and tells on which line each step starts.
-  let doc: ReturnType<typeof parseDocument>;
+  let doc: ReturnType<typeof Yaml.parseDocument>;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false });
   } catch (err) {

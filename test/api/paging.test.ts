@@ -72,6 +72,27 @@ describe('conference list paging', () => {
     expect(byName).toEqual({ data: [], meta: meta(1, 20, 0, 0) });
   });
 
+  it('keeps the total exact as conferences come and go: the unfiltered total is remembered only while nothing changed', async () => {
+    const other = doors(api(em), 'KEY_paging_other');
+    await fourConferences();
+    expect((await list('/v2/conferences?page[size]=2')).meta).toEqual(meta(1, 2, 2, 4));
+    // Another account's conference changes the database, not this account's total.
+    await other.conference({ name: 'elsewhere' });
+    expect((await list('/v2/conferences?page[size]=2')).meta).toEqual(meta(1, 2, 2, 4));
+    expect((await other.v2.get('/v2/conferences')).body.meta).toEqual(meta(1, 20, 1, 1));
+    await d.conference({ name: 'room-4' });
+    expect((await list('/v2/conferences?page[size]=2')).meta).toEqual(meta(1, 2, 3, 5));
+    // Each filter, and their combinations, counted on their own.
+    expect((await list('/v2/conferences?filter[name]=room-4')).meta).toEqual(meta(1, 20, 1, 1));
+    expect((await list('/v2/conferences?filter[status]=in_progress&filter[name]=room-1')).meta).toEqual(meta(1, 20, 1, 1));
+    expect((await list('/v2/conferences?filter[status]=completed&filter[name]=room-1')).meta).toEqual(meta(1, 20, 0, 0));
+    expect((await list('/v2/conferences?filter[status]=in_progress')).meta).toEqual(meta(1, 20, 1, 5));
+    // A reset of the account empties the list, and the total follows.
+    expect((await d.v2.post('/_mock/reset')).status).toBe(200);
+    expect(await list('/v2/conferences')).toEqual({ data: [], meta: meta(1, 20, 0, 0) });
+    expect((await other.v2.get('/v2/conferences')).body.meta).toEqual(meta(1, 20, 1, 1));
+  });
+
   it('takes the flat page_number and page_size the Ruby SDK sends, with the same meta', async () => {
     await fourConferences();
     const second = await list('/v2/conferences?page_number=2&page_size=2');

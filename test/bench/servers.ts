@@ -1,11 +1,17 @@
 /**
- * The two servers the benchmark compares, each run in its own process:
+ * The servers the benchmark compares, each run in its own process:
  *   ours  — the emulator, seeded through its own API;
  *   bare  — a bare Hono + better-sqlite3 route serving the same JSON from the same kind of rows
  *           with prepared statements and nothing else (no auth, no validation, no journal);
  *   empty — the emulator with nothing in it (the concurrent-joins case seeds its own accounts).
  * Prints one JSON line with the URL and the ids to request (`conferenceId`, one of
  * `conferenceIds`, all seeded with PARTICIPANTS unmuted participants), then serves until killed.
+ *
+ * `ours` seeds CONFERENCES; the runner (run.ts) tops it up through the API to BENCH_CONFERENCES,
+ * as it does a previous build's `ours` (whatever that seeds). `bare` seeds BENCH_CONFERENCES rows
+ * itself, the same shape: the first CONFERENCES with PARTICIPANTS participants, the rest with one
+ * (the creator, as a conference created through the API has), and an index on the list's order as
+ * ours has (conferences_account_expiry).
  */
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
@@ -48,22 +54,24 @@ async function bare() {
   const db = new Database(':memory:');
   db.exec(`create table conferences (id text primary key, name text, status text, created_at integer, updated_at integer,
     expires_at integer, connection_id text, region text);
+    create index c_expiry on conferences(expires_at);
     create table participants (id text primary key, conference_id text, muted integer, updated_at integer);
     create index p_conf on participants(conference_id);`);
   const insertConf = db.prepare('insert into conferences values (?, ?, ?, ?, ?, ?, ?, ?)');
   const insertPart = db.prepare('insert into participants values (?, ?, 0, ?)');
   const now = Date.now();
   const conferenceIds: string[] = [];
-  for (let c = 0; c < CONFERENCES; c++) {
+  const total = Math.max(CONFERENCES, Number(process.env.BENCH_CONFERENCES ?? CONFERENCES));
+  for (let c = 0; c < total; c++) {
     const conferenceId = crypto.randomUUID();
-    conferenceIds.push(conferenceId);
+    if (c < CONFERENCES) conferenceIds.push(conferenceId);
     insertConf.run(conferenceId, `room-${c}`, 'in_progress', now, now, now + 4 * 3600_000 + c, 'bench', null);
-    for (let p = 0; p < PARTICIPANTS; p++) insertPart.run(crypto.randomUUID(), conferenceId, now);
+    for (let p = 0; p < (c < CONFERENCES ? PARTICIPANTS : 1); p++) insertPart.run(crypto.randomUUID(), conferenceId, now);
   }
   type Row = { id: string; name: string; status: string; created_at: number; updated_at: number; expires_at: number; connection_id: string; region: string | null };
   const one = db.prepare('select * from conferences where id = ?');
   const page = db.prepare('select * from conferences order by expires_at desc limit ? offset ?');
-  const total = db.prepare('select count(*) as n from conferences');
+  const count = db.prepare('select count(*) as n from conferences');
   const mute = db.prepare('update participants set muted = 1, updated_at = ? where conference_id = ?');
   const unmute = db.prepare('update participants set muted = 0, updated_at = ? where conference_id = ?');
   const json = (r: Row) => ({
@@ -76,7 +84,7 @@ async function bare() {
   app.get('/v2/conferences/:id', (c) => c.json({ data: json(one.get(c.req.param('id')) as Row) }));
   app.get('/v2/conferences', (c) => {
     const rows = page.all(20, 0) as Row[];
-    const n = (total.get() as { n: number }).n;
+    const n = (count.get() as { n: number }).n;
     return c.json({ data: rows.map(json), meta: { page_number: 1, page_size: 20, total_pages: Math.ceil(n / 20), total_results: n } });
   });
   app.post('/v2/conferences/:id/actions/mute', async (c) => {
