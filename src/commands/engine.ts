@@ -1,6 +1,7 @@
 import { iso, type AccountClock } from '../clock.js';
 import type { Ids } from '../ids.js';
 import type { Timer } from '../model/entities.js';
+import type { TimerKind } from '../../schema/enums.js';
 import type { AccountStore } from '../domain/store.js';
 import type { Ctx, DomainSettings, EventSubject, NumberBehaviour } from '../domain/context.js';
 import { lifecycle } from '../domain/lifecycle.js';
@@ -54,25 +55,18 @@ export class Engine {
   }
 
   /**
-   * Runs `fn` on one consistent snapshot (see SqliteStore.read): no write lock, no events. Its
-   * context's functions are the account's read-only ones, built once (a read builds no closures).
+   * Runs `fn` on one consistent snapshot (see SqliteStore.read): no write lock, no events (a read
+   * that emits or schedules is a bug, and throws).
    */
   read<T>(a: BoundAccount, fn: (ctx: Ctx) => T): T {
-    let ro = this.readOnly.get(a);
-    if (!ro) this.readOnly.set(a, ro = this.context(a, 0, READ_ONLY));
-    const { account, store, ids, settings, calls, emit, schedule, numberBehaviour } = ro;
-    const ctx: Ctx = { account, now: a.clock.now(), store, ids, settings, calls, emit, schedule, numberBehaviour };
+    const ctx = new Context(a, a.clock.now(), this.deps, false);
     return this.deps.store.read(() => fn(ctx));
   }
 
-  /** Each account's read-only context (its `now` is set per read). */
-  private readonly readOnly = new WeakMap<BoundAccount, Ctx>();
-
   /** As write, with "now" fixed at `at` (a timer runs at the instant it fell due). */
   private writeAt<T>(a: BoundAccount, at: number | undefined, fn: (ctx: Ctx) => T, once?: Once): T {
-    let emitted = 0;
+    const ctx = new Context(a, at ?? a.clock.now(), this.deps, true);
     const result = this.deps.store.write(() => {
-      const ctx = this.context(a, at ?? a.clock.now(), () => { emitted++; });
       if (!once?.commandId) return fn(ctx);
       const first = a.store.firstCommand(once.scope, once.commandId, ctx.now);
       if (first.seen) return (first.result === null ? undefined : JSON.parse(first.result)) as T;
@@ -80,30 +74,9 @@ export class Engine {
       if (value !== undefined) a.store.saveCommandResult(once.scope, once.commandId, JSON.stringify(value));
       return value;
     });
-    if (emitted > 0) this.deps.onEventsCommitted?.();
+    if (ctx.emitted > 0) this.deps.onEventsCommitted?.();
     a.changes.notify('state');
     return result;
-  }
-
-  private context(a: BoundAccount, now: number, counted: (() => void) | typeof READ_ONLY): Ctx {
-    const { ids, settings } = this.deps;
-    const { store, clock } = a;
-    return {
-      account: store.account, now, store, ids, settings, calls: lifecycle,
-      emit: (eventType: string, payload: Record<string, unknown>, subject: EventSubject) => {
-        if (counted === READ_ONLY) throw new Error(`a read emitted ${eventType}`);
-        store.appendWebhook(outboxRow(store, settings, {
-          id: ids.uuid(), eventType, payload, subject, occurredAt: iso(now), createdAt: clock.wallNow(),
-        }));
-        counted();
-      },
-      schedule: (dueAt, kind, subjectId) => store.addTimer(dueAt, kind, subjectId, clock.wallDue(dueAt)),
-      numberBehaviour: (e164: string): NumberBehaviour => {
-        const row = store.number(e164);
-        if (!row || row.behaviour === 'answer') return { kind: 'answer', afterSecs: row?.answerAfterSecs ?? 0 };
-        return { kind: row.behaviour };
-      },
-    };
   }
 
   /**
@@ -176,4 +149,42 @@ export class Engine {
   }
 }
 
-const READ_ONLY = Symbol('read-only');
+/**
+ * What a domain operation is given (see Ctx): one per transaction, its functions on the prototype
+ * so that making one costs a few fields, not a closure each (reads and writes are the hot path).
+ */
+class Context implements Ctx {
+  readonly account: string;
+  readonly store: AccountStore;
+  readonly ids: Ids;
+  readonly settings: DomainSettings;
+  readonly calls = lifecycle;
+  /** Events recorded: the dispatcher is woken after commit when there are any. */
+  emitted = 0;
+
+  constructor(private readonly a: BoundAccount, readonly now: number, deps: EngineDeps, private readonly writable: boolean) {
+    this.account = a.store.account;
+    this.store = a.store;
+    this.ids = deps.ids;
+    this.settings = deps.settings;
+  }
+
+  emit(eventType: string, payload: Record<string, unknown>, subject: EventSubject): void {
+    if (!this.writable) throw new Error(`a read emitted ${eventType}`);
+    this.store.appendWebhook(outboxRow(this.store, this.settings, {
+      id: this.ids.uuid(), eventType, payload, subject, occurredAt: iso(this.now), createdAt: this.a.clock.wallNow(),
+    }));
+    this.emitted++;
+  }
+
+  schedule(dueAt: number, kind: TimerKind, subjectId: string): void {
+    if (!this.writable) throw new Error(`a read scheduled ${kind}`);
+    this.store.addTimer(dueAt, kind, subjectId, this.a.clock.wallDue(dueAt));
+  }
+
+  numberBehaviour(e164: string): NumberBehaviour {
+    const row = this.store.number(e164);
+    if (!row || row.behaviour === 'answer') return { kind: 'answer', afterSecs: row?.answerAfterSecs ?? 0 };
+    return { kind: row.behaviour };
+  }
+}

@@ -8,6 +8,7 @@
  *   npm run bench                               # baseline: merge-base with main, else a03f5e9
  *   npm run bench -- --baseline=<git ref>       # or BENCH_BASELINE=<git ref>; `none` skips it
  *   BENCH_PARTS=ready,api npm run bench         # only some parts (default: all, see PARTS)
+ *   BENCH_CASES=mute npm run bench               # only the API cases whose names have these words
  *   BENCH_BASELINE=/some/checkout BENCH_NO_BUILD=1 …  # an existing, already built checkout; no tsc
  *
  * Env: BENCH_SECS (5, per measurement), BENCH_ROUNDS (5), BENCH_CONFERENCES (1000 seeded
@@ -117,11 +118,14 @@ interface Case {
   requests?: (s: Server) => Promise<Request[]>;
 }
 
-const cases: Case[] = [
+const allCases: Case[] = [
   { name: 'GET one conference', path: (s) => `/v2/conferences/${s.conferenceId}`, target: 0.9 },
   { name: 'GET a list of 20', path: () => '/v2/conferences?page[size]=20', target: 0.9 },
   { name: 'POST mute/unmute', path: () => '/', method: 'POST', requests: muteToggles, target: 1.0 },
 ];
+/** BENCH_CASES=mute (words of the case names, comma-separated) runs only those API cases. */
+const wanted = process.env.BENCH_CASES?.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+const cases = wanted ? allCases.filter((c) => wanted.some((w) => c.name.toLowerCase().includes(w))) : allCases;
 
 /**
  * 799 answered callers (placed through /_mock/calls) join one conference of 800 at once: the wall time
