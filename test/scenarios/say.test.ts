@@ -32,6 +32,8 @@ beforeEach(async () => {
   appUrl = `http://127.0.0.1:${(app.address() as { port: number }).port}/webhooks`;
 });
 afterEach(async () => {
+  // close() alone waits for the emulator's keep-alive webhook connections to time out (about 9 s).
+  app.closeAllConnections();
   await new Promise((r) => app.close(r));
   await mock.close();
 });
