@@ -2,34 +2,36 @@ import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Two tiers (`npm test` runs every project; `npm run test:fast` runs `fast` alone):
+ * The test pyramid as projects (`npm test` runs them all; `npm run test:fast` runs `fast` alone):
  *
- * - fast: in process. Domain rules, commands and the API through `app.fetch` (test/support/
- *   harness.ts `api`, app-env.ts), contract, architecture, parsing. No socket, no child process,
- *   no browser: test/support/no-server.ts makes starting a server fail there, so a test that needs
- *   one is put in `full` instead of slowing this tier down.
+ * - fast: in process, seconds. Domain rules, commands and the API through `app.fetch`
+ *   (test/support/harness.ts `api`, app-env.ts), contract, architecture, parsing. No socket, no
+ *   child process, no browser: test/support/no-server.ts makes starting a server fail here, so a
+ *   test that needs one goes to `full` instead of slowing this tier down. Scale tests (10,000
+ *   accounts) are not here either, in process or not.
  * - full: what needs a real socket, process or browser: the official SDK over HTTP, webhook
- *   delivery and retries, the CLI, the reference app, the console in chromium, sealed tenants.
+ *   delivery and retries, the CLI, the reference app, the console in Chromium, sealed tenants.
  * - isolated: the few `full` files that must have their process to themselves (below).
  *
- * Isolation: `isolate: false` lets one worker import src/ once for all its files instead of once
- * per file (importing was a quarter of the suite's time). That is safe where a file leaves no
- * global state behind, which holds here: every emulator, server, receiver and browser a file
- * opens is closed in its hooks; mocks and spies are restored (vi.restoreAllMocks / mockRestore);
- * fake timers are undone in `finally`; nothing writes process.env. Two kinds of file keep a fresh
- * process: those that measure the whole process (tenants/waits counts every SQLite statement
- * the process runs, through a spy on the shared statement prototype; bounds measures RSS) and
- * the fuzz, which fails on any console.error in its process while it runs.
- * The webhook dispatcher of each emulator subscribes to node's `http.server.request.start`
- * diagnostics channel and unsubscribes on close, so a closed emulator leaves nothing there.
+ * Isolation: `isolate: false` lets a worker import src/ (and the SDK, playwright…) once for all
+ * its files instead of once per file: importing was a quarter of the suite's time. That is safe
+ * where a file leaves no global state behind, which holds here: every emulator, server, receiver,
+ * child process and browser a file opens is closed in its hooks; mocks and spies are restored
+ * (vi.restoreAllMocks / mockRestore); fake timers are undone in `finally`; nothing writes
+ * process.env; a diagnostics-channel subscription is dropped when its wait ends (bounds) or its
+ * emulator closes (the webhook dispatcher's). Files that measure their whole process keep a fresh
+ * one: tenants/waits counts every SQLite statement the process runs (a spy on the shared statement
+ * prototype), bounds measures RSS, and the fuzz fails on any console.error while it runs.
  *
- * Workers: forks (better-sqlite3 is native; tenants/timers reads process.cpuUsage, which threads
- * would share). At least two workers even on two cores: most `full` time is spent waiting on
- * sockets, child processes and the browser, not on the CPU. Timeouts stay generous: on a loaded
- * machine a test is slower, never wrong; no test asserts a wall-clock duration tighter than
- * seconds except where a duration is the behaviour (the console's live updates, webhook rates).
+ * Workers: forks (better-sqlite3 is native; tenants/timer-sweep reads process.cpuUsage, which
+ * threads would share). At least two even on two cores: much of `full` waits on sockets, child
+ * processes and the browser rather than using the CPU. Timeouts stay generous: on a loaded
+ * machine a test is slower, not wrong. Wall-clock bounds are asserted only where a duration is the
+ * behaviour (live-update latency, delivery rates and backoff, fairness), each with slack for load,
+ * and a scenario wait meant to pass is given seconds, never the few hundred ms of one meant to fail.
  */
 /** Directories and files whose tests run in process. */
 const FAST = [
@@ -53,11 +55,26 @@ const tierOf = (f: string) => {
 };
 const tier = (name: string) => files.filter((f) => tierOf(f) === name);
 
+/**
+ * Vitest runs one project's files after another's (by name), each slowest first from the
+ * duration cache. `full` goes first: it has the longest files (the browser, the CLI), and the
+ * fast tier's many short files pack the end of the run. Files of one project stay together, so a
+ * worker keeps its imports from file to file (a switch of project starts a fresh worker).
+ */
+const ORDER = ['full', 'isolated', 'fast'];
+class TierSequencer extends BaseSequencer {
+  async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(specs);
+    return sorted.sort((a, b) => ORDER.indexOf(a.project.name) - ORDER.indexOf(b.project.name));
+  }
+}
+
 export default defineConfig({
   // The duration cache orders the next run (slowest first); kept in the checkout, not in the
   // node_modules other checkouts share.
   cacheDir: 'test-artifacts/vite',
   test: {
+    sequence: { sequencer: TierSequencer },
     pool: 'forks',
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 20_000,

@@ -56,14 +56,16 @@ describe('telnyx-mock scenario run', () => {
 
   it('exits 1 when a step fails, naming the step, its line and what was found', async () => {
     const file = join(dir, 'vip.yaml');
+    // The app queues alice in `support` first (given time: a loaded machine may take more than
+    // 300 ms), so what the failing wait reports having found is known.
     await writeFile(file, 'name: VIP\ntimeout: 300ms\nsteps:\n  - call: alice\n    from: "+15550001001"\n    to: "+15550100000"\n'
-      + '  - wait: { call: alice, in_queue: vip }\n  - hangup: alice\n');
+      + '  - wait: { call: alice, in_queue: support }\n    timeout: 10s\n  - wait: { call: alice, in_queue: vip }\n  - hangup: alice\n');
     const { code, stdout } = await run(['scenario', 'run', file, ...against()]);
     expect(code).toBe(1);
-    expect(stdout).toContain("  ✗   2  wait until alice is in queue 'vip'");
-    expect(stdout).toContain(`${file}:7: timed out after 300 ms waiting until alice is in queue 'vip'; alice is in queue 'support'`);
-    expect(stdout).toContain('  -   3  alice hangs up (skipped)');
-    expect(stdout).toMatch(/FAIL {2}VIP: 1 passed, 1 failed, 1 skipped/);
+    expect(stdout).toContain("  ✗   3  wait until alice is in queue 'vip'");
+    expect(stdout).toContain(`${file}:9: timed out after 300 ms waiting until alice is in queue 'vip'; alice is in queue 'support'`);
+    expect(stdout).toContain('  -   4  alice hangs up (skipped)');
+    expect(stdout).toMatch(/FAIL {2}VIP: 2 passed, 1 failed, 1 skipped/);
   }, 30_000);
 
   it('exits 2 for a bad file with one line naming the file, line and step, and no stack trace', async () => {
