@@ -3,11 +3,10 @@
  * the `webhooks:` entries of Telnyx's spec (spec/telnyx-openapi/conferencing.yml, vendored) and the
  * payload interfaces of the official SDK (node_modules/telnyx/resources/webhooks.d.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { specDocuments } from '../support/spec-files.js';
 
 type Schema = {
   $ref?: string; type?: string | string[]; enum?: unknown[]; format?: string; nullable?: boolean;
@@ -21,11 +20,9 @@ type SpecFile = {
 };
 // conferencing.yml and the subsets vendored beside it (call-control.yml: call-level media; transfer-and-recording.yml),
 // all from one commit of the spec, so a component two of them carry is the same node.
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const specDir = join(root, 'spec', 'telnyx-openapi');
 const spec: SpecFile = { webhooks: {}, components: { schemas: {} } };
-for (const file of readdirSync(specDir).filter((f) => f.endsWith('.yml')).sort()) {
-  const part = parse(readFileSync(join(specDir, file), 'utf8')) as SpecFile;
+for (const { doc } of specDocuments()) {
+  const part = doc as SpecFile;
   Object.assign(spec.webhooks, part.webhooks);
   Object.assign(spec.components.schemas, part.components?.schemas);
 }
