@@ -22,9 +22,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * child process and browser a file opens is closed in its hooks; mocks and spies are restored
  * (vi.restoreAllMocks / mockRestore); fake timers are undone in `finally`; nothing writes
  * process.env; a diagnostics-channel subscription is dropped when its wait ends (bounds) or its
- * emulator closes (the webhook dispatcher's). Files that measure their whole process keep a fresh
- * one: tenants/waits counts every SQLite statement the process runs (a spy on the shared statement
- * prototype), bounds measures RSS, and the fuzz fails on any console.error while it runs.
+ * emulator closes (the webhook dispatcher's). So the checks that look at the whole process hold in
+ * a shared one too: the fuzz and bounds fail on a console.error while they run and bounds reads
+ * RSS growth, which a file before them cannot cause once it is done. One file still gets a fresh
+ * process: tenants/waits asserts that no SQLite statement at all runs in the process while its
+ * waits are parked (a spy on the shared statement prototype), which any emulator left open by any
+ * earlier file would break; a process of its own keeps it about the waits alone.
  *
  * Workers: forks (better-sqlite3 is native; tenants/timer-sweep reads process.cpuUsage, which
  * threads would share). At least two even on two cores: much of `full` waits on sockets, child
@@ -40,8 +43,8 @@ const FAST = [
 ];
 /** In a fast directory but over a socket (a real server is their subject). */
 const NOT_FAST = ['test/api/concurrency.test.ts', 'test/api/node-internals.test.ts', 'test/control/lib.test.ts'];
-/** `full` files that need a process of their own. */
-const ISOLATED = ['test/tenants/waits.test.ts', 'test/tenants/bounds.test.ts', 'test/fuzz/routes.test.ts'];
+/** A `full` file that needs a process of its own (see above). */
+const ISOLATED = ['test/tenants/waits.test.ts'];
 
 /** Every test file in exactly one project, by construction: each file is classified once. */
 const files = readdirSync('test', { recursive: true, encoding: 'utf8' })
