@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -14,7 +15,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *   accounts) are not here either, in process or not.
  * - full: what needs a real socket, process or browser: the official SDK over HTTP, webhook
  *   delivery and retries, the CLI, the reference app, the console in Chromium, sealed tenants.
- * - isolated: the few `full` files that must have their process to themselves (below).
+ * - isolated: the one `full` file that must have its process to itself (below).
  *
  * Isolation: `isolate: false` lets a worker import src/ (and the SDK, playwright…) once for all
  * its files instead of once per file: importing was a quarter of the suite's time. That is safe
@@ -47,7 +48,7 @@ const NOT_FAST = ['test/api/concurrency.test.ts', 'test/api/node-internals.test.
 const ISOLATED = ['test/tenants/waits.test.ts'];
 
 /** Every test file in exactly one project, by construction: each file is classified once. */
-const files = readdirSync('test', { recursive: true, encoding: 'utf8' })
+const files = readdirSync(fileURLToPath(new URL('./test', import.meta.url)), { recursive: true, encoding: 'utf8' })
   .map((f) => `test/${f.split(sep).join('/')}`)
   .filter((f) => f.endsWith('.test.ts'))
   .sort();
