@@ -15,7 +15,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  *   accounts) are not here either, in process or not.
  * - full: what needs a real socket, process or browser: the official SDK over HTTP, webhook
  *   delivery and retries, the CLI, the reference app, the console in Chromium, sealed tenants.
- * - isolated: the one `full` file that must have its process to itself (below).
  *
  * Isolation: `isolate: false` lets a worker import src/ (and the SDK, playwright…) once for all
  * its files instead of once per file: importing was a quarter of the suite's time. That is safe
@@ -23,12 +22,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * child process and browser a file opens is closed in its hooks; mocks and spies are restored
  * (vi.restoreAllMocks / mockRestore); fake timers are undone in `finally`; nothing writes
  * process.env; a diagnostics-channel subscription is dropped when its wait ends (bounds) or its
- * emulator closes (the webhook dispatcher's). So the checks that look at the whole process hold in
- * a shared one too: the fuzz and bounds fail on a console.error while they run and bounds reads
- * RSS growth, which a file before them cannot cause once it is done. One file still gets a fresh
- * process: tenants/waits asserts that no SQLite statement at all runs in the process while its
- * waits are parked (a spy on the shared statement prototype), which any emulator left open by any
- * earlier file would break; a process of its own keeps it about the waits alone.
+ * emulator closes (the webhook dispatcher's). The checks that look at more than their own
+ * emulator hold in a shared process too: the fuzz and bounds fail on a console.error while they
+ * run and bounds reads RSS growth, which a file before them cannot cause once it is done;
+ * tenants/waits counts the SQLite statements of its own database only.
  *
  * Workers: forks (better-sqlite3 is native; tenants/timer-sweep reads process.cpuUsage, which
  * threads would share). At least two even on two cores: much of `full` waits on sockets, child
@@ -44,19 +41,12 @@ const FAST = [
 ];
 /** In a fast directory but over a socket (a real server is their subject). */
 const NOT_FAST = ['test/api/concurrency.test.ts', 'test/api/node-internals.test.ts', 'test/control/lib.test.ts'];
-/** A `full` file that needs a process of its own (see above). */
-const ISOLATED = ['test/tenants/waits.test.ts'];
-
 /** Every test file in exactly one project, by construction: each file is classified once. */
 const files = readdirSync(fileURLToPath(new URL('./test', import.meta.url)), { recursive: true, encoding: 'utf8' })
   .map((f) => `test/${f.split(sep).join('/')}`)
   .filter((f) => f.endsWith('.test.ts'))
   .sort();
-const tierOf = (f: string) => {
-  if (ISOLATED.includes(f)) return 'isolated';
-  if (FAST.some((prefix) => f.startsWith(prefix)) && !NOT_FAST.includes(f)) return 'fast';
-  return 'full';
-};
+const tierOf = (f: string) => (FAST.some((prefix) => f.startsWith(prefix)) && !NOT_FAST.includes(f) ? 'fast' : 'full');
 const tier = (name: string) => files.filter((f) => tierOf(f) === name);
 
 /**
@@ -65,7 +55,7 @@ const tier = (name: string) => files.filter((f) => tierOf(f) === name);
  * fast tier's many short files pack the end of the run. Files of one project stay together, so a
  * worker keeps its imports from file to file (a switch of project starts a fresh worker).
  */
-const ORDER = ['full', 'isolated', 'fast'];
+const ORDER = ['full', 'fast'];
 class TierSequencer extends BaseSequencer {
   async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(specs);
@@ -100,10 +90,6 @@ export default defineConfig({
           include: tier('full'),
           isolate: false,
         },
-      },
-      {
-        extends: true,
-        test: { name: 'isolated', include: tier('isolated'), isolate: true },
       },
     ],
   },
