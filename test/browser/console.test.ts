@@ -3,6 +3,7 @@ import Telnyx from 'telnyx';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningEmulator } from '../../src/server.js';
 import type { Receiver } from '../support/receiver.js';
+import { whenChanged } from '../support/changes.js';
 import { ARTIFACTS, openConsole, startRig, stopRig, tab } from './support.js';
 
 /**
@@ -198,9 +199,14 @@ describe('the live console', { timeout: 90_000 }, () => {
     const id = (await row.getAttribute('data-call'))!;
     await row.locator('input[data-draft]').fill('12#');
     await row.locator('button[data-act="dtmf"]').click();
-    await expect.poll(async () => (await (await fetch(`${em.url}/_mock/webhooks?event_type=call.dtmf.received&call_control_id=${encodeURIComponent(id)}`, {
-      headers: { authorization: `Bearer ${key}` },
-    })).json()).data.length, { timeout: 5000 }).toBe(3);
+    // Re-read when the account changes (src/changes.ts), not on a timer: a call.dtmf.received per key.
+    const dtmf = await whenChanged(em, key, async () => {
+      const n = (await (await fetch(`${em.url}/_mock/webhooks?event_type=call.dtmf.received&call_control_id=${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${key}` },
+      })).json()).data.length as number;
+      return n === 3 ? n : undefined;
+    }, { what: 'three call.dtmf.received' });
+    expect(dtmf).toBe(3);
 
     await tab(page, 'control');
     const number = page.locator('form[data-action="set-number"]');
@@ -236,7 +242,9 @@ describe('the live console', { timeout: 90_000 }, () => {
     }
     await tab(page, 'queues');
     const rows = page.locator('.queue[data-queue="support"] tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(3);
+    // Playwright waits on the page for the third row to be attached; then there are exactly three.
+    await rows.nth(2).waitFor({ state: 'attached', timeout: 5000 });
+    expect(await rows.count()).toBe(3);
     expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.caller))).toEqual(ids);
     expect(problems).toEqual([]);
   });
