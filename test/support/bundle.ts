@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-artifacts', 'bundles');
 const built = new Map<string, Promise<string>>();
+/** A bundle of an older source, kept this long in case a run still spawns it. */
+const STALE_MS = 10 * 60_000;
 
 /**
  * A TypeScript entry point (e.g. 'src/cli.ts') built into one plain JavaScript file, once per
@@ -28,15 +31,26 @@ export function bundled(entry: string): Promise<string> {
 
 async function build(entry: string): Promise<string> {
   const require = createRequire(import.meta.url);
-  const esbuild = createRequire(require.resolve('tsx'))('esbuild') as { build(options: object): Promise<unknown> };
-  mkdirSync(OUT, { recursive: true });
-  // One file per process and entry: workers running in parallel never share one half-written.
-  const name = entry.replace(/[^a-z0-9]+/gi, '-');
-  const outfile = join(OUT, `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.mjs`);
-  await esbuild.build({
-    entryPoints: [join(root, entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+  const esbuild = createRequire(require.resolve('tsx'))('esbuild') as {
+    build(options: object): Promise<{ outputFiles: Array<{ contents: Uint8Array }> }>;
+  };
+  const { outputFiles: [out] } = await esbuild.build({
+    entryPoints: [join(root, entry)], write: false, bundle: true, platform: 'node', format: 'esm', target: 'node20',
     packages: 'external', jsx: 'automatic', jsxImportSource: 'hono/jsx', logLevel: 'error',
   });
-  process.once('exit', () => rmSync(outfile, { force: true }));
-  return outfile;
+  // Named by its content: workers building the same source share one file, written once
+  // (atomically), and a changed source gets a new one; older ones are pruned after a while.
+  mkdirSync(OUT, { recursive: true });
+  const name = entry.replace(/[^a-z0-9]+/gi, '-');
+  const file = join(OUT, `${name}-${createHash('sha256').update(out.contents).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, out.contents);
+    renameSync(tmp, file);
+  }
+  for (const old of readdirSync(OUT)) {
+    const path = join(OUT, old);
+    if (old.startsWith(`${name}-`) && path !== file && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+  }
+  return file;
 }
