@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { about, payloadOf, types } from '../webhooks/env.js';
+import { about, payloadOf, types } from '../webhooks/sent.js';
 import { appEnv, type AppEnv } from '../support/app-env.js';
 import { parseMp3, parseWav } from '../support/audio.js';
 import { MAX_AUDIO_SECS } from '../../src/media/audio.js';

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { placeCall } from '../../src/commands/callers.js';
-import { payloadOf, types } from '../webhooks/env.js';
+import { payloadOf, types } from '../webhooks/sent.js';
 import { appEnv, type AppEnv } from '../support/app-env.js';
 
 let env: AppEnv;

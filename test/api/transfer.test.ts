@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { about, payloadOf, types, type Sent } from '../webhooks/env.js';
+import { about, payloadOf, types, type Sent } from '../webhooks/sent.js';
 import { appEnv, type AppEnv } from '../support/app-env.js';
 import { parseMp3 } from '../support/audio.js';
 

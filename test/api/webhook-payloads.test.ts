@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appEnv, type AppEnv } from '../support/app-env.js';
-import { types } from '../webhooks/env.js';
+import { types } from '../webhooks/sent.js';
 import { ALL_EVENTS, webhookFlows } from '../webhooks/flows.js';
 
 /**

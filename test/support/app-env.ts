@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { buildEmulator, defaultConfig, type Emulator } from '../../src/server.js';
 import type { Config } from '../../src/config.js';
 import { conformanceProblems } from '../webhooks/contract.js';
-import type { Sent } from '../webhooks/env.js';
+import type { Sent } from '../webhooks/sent.js';
 import { appClient, type AppClient } from './app-client.js';
 
 /**

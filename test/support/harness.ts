@@ -1,4 +1,3 @@
-import Telnyx from 'telnyx';
 import { buildEmulator, defaultConfig, startEmulator, type Emulator, type RunningEmulator } from '../../src/server.js';
 import type { Config } from '../../src/config.js';
 import type { Ctx } from '../../src/domain/context.js';
@@ -102,6 +101,8 @@ export function api(em: Emulator) {
 /** A listening emulator and an official SDK client pointed at it. */
 export async function withSdk(config: Partial<Config> = {}, apiKey = 'KEY_sdk_test') {
   const em: RunningEmulator = await startEmulator(defaultConfig(config));
+  // Imported here, not at the top: the in-process tests that import this file never load the SDK.
+  const { default: Telnyx } = await import('telnyx');
   const client = new Telnyx({ apiKey, baseURL: `${em.url}/v2`, maxRetries: 0 });
   return { em, client, apiKey };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { AppClient } from '../support/app-client.js';
-import { about, payloadOf, types, type Sent } from './env.js';
+import { about, payloadOf, types, type Sent } from './sent.js';
 
 /** The 22 events of the conferencing, queue and call-control flows (issue "Signed webhooks"). */
 export const ALL_EVENTS = [
