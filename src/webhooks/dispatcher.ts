@@ -145,6 +145,8 @@ export class Dispatcher {
   private unread = true;
   private flushScheduled = false;
   private closed = false;
+  /** Accounts whose events the current claim settled without an attempt (no URL left to try). */
+  private readonly settledHere = new Set<string>();
 
   private readonly api = apiActivity(API_WINDOW_MS);
 
@@ -249,6 +251,7 @@ export class Dispatcher {
       return;
     }
     const jobs: Job[] = [];
+    this.settledHere.clear();
     try {
       this.deps.store.transaction(() => {
         while (jobs.length < room && this.readyCount > 0) {
@@ -271,7 +274,8 @@ export class Dispatcher {
       return;
     }
     this.tokens -= jobs.length;
-    if (jobs.length > 0) this.deps.onAttempts?.(new Set(jobs.map((j) => j.account)));
+    // Told: the accounts whose attempts were recorded, and those whose events failed with no URL to try.
+    if (jobs.length > 0 || this.settledHere.size > 0) this.deps.onAttempts?.(new Set([...jobs.map((j) => j.account), ...this.settledHere]));
     for (const job of jobs) this.send(job);
     if (this.readyCount > 0 && this.active < this.total()) this.schedulePump();
   }
@@ -386,6 +390,7 @@ export class Dispatcher {
       const url = urls[Math.floor((attempt - 1) / options.attempts)];
       if (!url) {
         store.update(item.seq, 'failed', attempts, null);
+        this.settledHere.add(row.account);
         this.shift(lane);
         continue;
       }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
 import { answeredCall } from '../support/harness.js';
@@ -11,7 +12,24 @@ afterEach(() => em.close());
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const post = (path: string, body: object) => fetch(`${em.url}/v2${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
 const get = async (path: string) => (await fetch(`${em.url}${path}`, { headers })).json();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once the server has started `n` requests for `path`: Node announces each on the
+ * `http.server.request.start` diagnostics channel when it has read the head and hands the request
+ * to the app. (Subscribed at the call: call it before sending.)
+ */
+function started(n: number, path: string): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onStart = (message: unknown) => {
+      if ((message as { request: { url?: string } }).request.url !== path || ++seen < n) return;
+      unsubscribe('http.server.request.start', onStart);
+      // A turn of the event loop: each handler has gone as far as it can without the body.
+      setImmediate(resolve);
+    };
+    subscribe('http.server.request.start', onStart);
+  });
+}
 
 /** A caller dials in, answered, through the control API over HTTP. */
 async function caller(from: string): Promise<string> {
@@ -82,9 +100,11 @@ describe('joins whose bodies arrive late', () => {
     const callers: string[] = [];
     for (let i = 0; i < 60; i++) callers.push(await caller(`+1555200${String(i).padStart(4, '0')}`));
 
-    const joins = callers.map((id) => lateBodyPost(`/v2/conferences/${conference}/actions/join`, { call_control_id: id }));
+    const path = `/v2/conferences/${conference}/actions/join`;
+    const underWay = started(60, path);
+    const joins = callers.map((id) => lateBodyPost(path, { call_control_id: id }));
     // Every request's headers are at the server, and its handler waiting for the body…
-    await sleep(250);
+    await underWay;
     // …and only now do the bodies go out, all at once.
     for (const join of joins) join.send();
     const answers = await Promise.all(joins.map((j) => j.response));

@@ -60,7 +60,8 @@ describe('the console, view by view', { timeout: 120_000 }, () => {
     // Queues: callers in position order, each with how long it has waited.
     await tab(page, 'queues');
     const callers = page.locator('.queue[data-queue="support"] tbody tr');
-    await expect.poll(() => callers.count()).toBe(3);
+    await callers.nth(2).waitFor({ state: 'attached' });
+    expect(await callers.count()).toBe(3);
     expect(await callers.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.caller))).toEqual(waiting);
     await expect(callers.first().locator('td[data-since]').textContent()).resolves.toMatch(/^0:00:\d\d$/);
     await page.screenshot({ path: `${ARTIFACTS}queues.png` });

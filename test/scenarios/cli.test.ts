@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
 import { startReferenceApp, type ReferenceApp } from '../../fixtures/reference-app.js';
+import { bundled } from '../support/bundle.js';
 
-/** The CLI from source, as `npx tsx src/cli.ts …` would run it (node itself, so the pid is the CLI's). */
+let cliFile = '';
+
+/** The CLI from source (src/cli.ts, bundled once: see test/support/bundle.ts), in a process of its own. */
 function cli(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliFile, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -24,6 +27,7 @@ let mock: TelnyxMock;
 let app: ReferenceApp;
 let dir: string;
 beforeAll(async () => {
+  cliFile = await bundled('src/cli.ts');
   mock = await startMock();
   app = await startReferenceApp({ telnyxUrl: mock.url, apiKey: 'KEY_cli', publicKey: mock.publicKey });
   dir = await mkdtemp(join(tmpdir(), 'telnyx-mock-cli-'));
@@ -52,14 +56,16 @@ describe('telnyx-mock scenario run', () => {
 
   it('exits 1 when a step fails, naming the step, its line and what was found', async () => {
     const file = join(dir, 'vip.yaml');
+    // The app queues alice in `support` first (given time: a loaded machine may take more than
+    // 300 ms), so what the failing wait reports having found is known.
     await writeFile(file, 'name: VIP\ntimeout: 300ms\nsteps:\n  - call: alice\n    from: "+15550001001"\n    to: "+15550100000"\n'
-      + '  - wait: { call: alice, in_queue: vip }\n  - hangup: alice\n');
+      + '  - wait: { call: alice, in_queue: support }\n    timeout: 10s\n  - wait: { call: alice, in_queue: vip }\n  - hangup: alice\n');
     const { code, stdout } = await run(['scenario', 'run', file, ...against()]);
     expect(code).toBe(1);
-    expect(stdout).toContain("  ✗   2  wait until alice is in queue 'vip'");
-    expect(stdout).toContain(`${file}:7: timed out after 300 ms waiting until alice is in queue 'vip'; alice is in queue 'support'`);
-    expect(stdout).toContain('  -   3  alice hangs up (skipped)');
-    expect(stdout).toMatch(/FAIL {2}VIP: 1 passed, 1 failed, 1 skipped/);
+    expect(stdout).toContain("  ✗   3  wait until alice is in queue 'vip'");
+    expect(stdout).toContain(`${file}:9: timed out after 300 ms waiting until alice is in queue 'vip'; alice is in queue 'support'`);
+    expect(stdout).toContain('  -   4  alice hangs up (skipped)');
+    expect(stdout).toMatch(/FAIL {2}VIP: 2 passed, 1 failed, 1 skipped/);
   }, 30_000);
 
   it('exits 2 for a bad file with one line naming the file, line and step, and no stack trace', async () => {
@@ -105,9 +111,14 @@ describe('telnyx-mock --help and serve', () => {
   it('serves on the given port, prints the base URL, public key and SDK snippet, and stops on SIGTERM', async () => {
     const { child, done } = cli(['serve', '--port', '0', '--webhook-url', 'http://127.0.0.1:4000/webhooks']);
     let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-    const started = Date.now();
-    while (!stdout.includes('Press Ctrl+C') && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    // Read as it is printed: the banner is complete at its last line.
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Press Ctrl+C')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code} before its banner: ${stdout}`)));
+    });
     const url = /listening on (http:\/\/[^\s]+)/.exec(stdout)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stdout).toMatch(/Webhook public key {2}[A-Za-z0-9+/]{43}=/);

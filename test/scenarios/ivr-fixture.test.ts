@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { withReferenceApp, failures } from '../support/reference-app.js';
 import { parseMp3 } from '../support/audio.js';
+import { bundled } from '../support/bundle.js';
 
 /**
  * The fourth fixture, fixtures/ivr-front-door.yaml, against its app side in
@@ -28,7 +29,8 @@ describe('the IVR front door fixture', () => {
   });
 
   it('runs green from the CLI against a running server', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'scenario', 'run', 'fixtures/ivr-front-door.yaml',
+    // The CLI from source, bundled once (test/support/bundle.ts).
+    const child = spawn(process.execPath, [await bundled('src/cli.ts'), 'scenario', 'run', 'fixtures/ivr-front-door.yaml',
       '--url', env.mock.url, '--api-key', env.mock.apiKey, '--webhook-url', env.app.webhookUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -1,78 +1,25 @@
-import { mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Telnyx from 'telnyx';
-import { startMock, type TelnyxMock } from '../../src/lib.js';
-import { startReferenceApp, LINES, type ReferenceApp } from '../../fixtures/reference-app.js';
+import { mockControl, type MockControl } from '../../src/lib.js';
 import { api, inMemory } from '../support/harness.js';
+import { appClient } from '../support/app-client.js';
+import { nextChange } from '../support/changes.js';
 import type { Emulator } from '../../src/server.js';
 
-const alice = { call: 'alice', from: '+15550001001', to: LINES.support };
-
-describe('a scenario run against the reference app', () => {
-  let mock: TelnyxMock;
-  let app: ReferenceApp;
-  beforeEach(async () => {
-    mock = await startMock();
-    app = await startReferenceApp({ telnyxUrl: mock.url, apiKey: mock.apiKey });
-  });
-  afterEach(async () => {
-    await app.close();
-    await mock.close();
-  });
-
-  const run = (steps: object[], extra: object = {}) =>
-    mock.runScenario({ name: 'test', timeout: '400ms', steps, ...extra }, { webhookUrl: app.webhookUrl });
-
-  it('fails a wait for something the app never does, naming the step and what was found, and skips the rest', async () => {
-    const result = await run([alice, { wait: { call: 'alice', in_queue: 'vip' } }, { hangup: 'alice' }]);
-    expect(result.passed).toBe(false);
-    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
-    expect(result.steps[1]).toMatchObject({
-      index: 2,
-      title: "wait until alice is in queue 'vip'",
-      reason: "timed out after 400 ms waiting until alice is in queue 'vip'; alice is in queue 'support'",
-    });
-    expect(result.steps[1].duration_ms).toBeGreaterThanOrEqual(400);
-  });
-
-  it("fails an expected request the app never sent, listing the app's latest requests by caller name", async () => {
-    const result = await run([alice, { wait: { call: 'alice', in_queue: 'support' } }, { expect: { request: 'POST /v2/conferences' } }]);
-    expect(result.steps[2].status).toBe('failed');
-    expect(result.steps[2].reason).toBe('expected the app sent POST /v2/conferences, but no POST /v2/conferences request; '
-      + "the app's latest requests: POST /v2/calls/{alice}/actions/answer → 200; POST /v2/calls/{alice}/actions/enqueue → 200");
-  });
-
-  it('fails a request whose body differs, showing the fields that differ', async () => {
-    const result = await run([alice, { wait: { call: 'alice', in_queue: 'support' } },
-      { expect: { request: 'POST /v2/calls/{alice}/actions/enqueue', body: { max_wait_time_secs: 60 } } }]);
-    expect(result.steps[2].reason).toBe('expected the app sent POST /v2/calls/{alice}/actions/enqueue with body {"max_wait_time_secs":60}, '
-      + 'but 1 such request(s), none matching; the last answered 200 and had max_wait_time_secs: 120 (expected 60)');
-  });
-
-  it('fails a webhook whose payload differs, showing the fields that differ', async () => {
-    const result = await run([alice, { wait: { webhook: 'call.enqueued', call: 'alice', payload: { queue: 'sales' } } }]);
-    expect(result.steps[1].reason).toMatch(/^timed out after 400 ms waiting until a call\.enqueued webhook for alice with payload \{"queue":"sales"\}; 1 call\.enqueued webhook\(s\) for alice, none with that payload; the last has queue: "support" \(expected "sales"\)$/);
-  });
-
-  it("fails a missing webhook, listing the caller's webhooks so far", async () => {
-    const result = await run([alice, { wait: { call: 'alice', in_queue: 'support' } }, { expect: { webhook: 'call.bridged', call: 'alice' } }]);
-    expect(result.steps[2].reason).toBe('expected a call.bridged webhook for alice, but no call.bridged webhook for alice; '
-      + "alice's webhooks so far: call.initiated, call.answered, call.enqueued");
-  });
-
-  it('reports an action the emulator refuses as a failed step, not a crash', async () => {
-    const result = await run([{ ...alice, answered: true }, { hangup: 'alice' }, { press: 'alice', digits: '1' }]);
-    expect(result.steps[2]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^Call has already ended: /) });
-  });
-});
-
+/** Scenario runs in process: through startMock()'s helpers and POST /_mock/scenarios/run (run-app.test.ts runs them against an app). */
 describe('a scenario run without an app', () => {
-  let mock: TelnyxMock;
-  beforeEach(async () => { mock = await startMock(); });
-  afterEach(() => mock.close());
+  // In process: startMock()'s helpers are mockControl's, over an emulator that does not listen.
+  let em: Emulator;
+  let mock: MockControl;
+  beforeEach(() => {
+    em = inMemory();
+    mock = mockControl(em, 'KEY_telnyx_mock');
+  });
+  afterEach(() => em.dispose());
 
   it('names a call the app dials after the webhook that announced it (wait … as)', async () => {
-    const client = new Telnyx({ apiKey: mock.apiKey, baseURL: mock.baseURL, maxRetries: 0 });
+    const client = appClient(em, mock.apiKey);
+    // The run resets the account first: the app dials once the run has changed the account.
+    const underway = nextChange(em, mock.apiKey);
     const running = mock.runScenario({
       name: 'dial-out',
       steps: [
@@ -85,8 +32,7 @@ describe('a scenario run without an app', () => {
         { expect: { webhook: 'call.hangup', call: 'agent1', payload: { hangup_source: 'callee' } } },
       ],
     });
-    // The run resets the account first; dial once it is under way.
-    await new Promise((r) => setTimeout(r, 50));
+    await underway;
     const dialed = await client.calls.dial({ connection_id: 'c', from: '+15550001001', to: '+15557770001' });
     const result = await running;
     expect(result.steps.filter((s) => s.status !== 'passed')).toEqual([]);

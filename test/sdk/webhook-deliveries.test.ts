@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from 'telnyx/resources/webhook-deliveries';
 import { validate } from '../support/openapi.js';
 import { webhookEnv, type Env } from '../webhooks/env.js';
+import { whenChanged } from '../support/changes.js';
 import type { Config } from '../../src/config.js';
 
 type Schema = Record<string, unknown>;
@@ -46,15 +47,12 @@ async function env(config: Partial<Config> = {}) {
   return e;
 }
 
-/** The /_mock/webhooks log once nothing is pending. */
-async function settledLog(e: Env) {
-  const deadline = Date.now() + 5000;
-  for (;;) {
+/** The /_mock/webhooks log once nothing is pending (re-read on each change the account notifies). */
+function settledLog(e: Env) {
+  return whenChanged(e.em, e.account, async () => {
     const log = (await e.mock('GET', '/webhooks')).json.data as MockEntry[];
-    if (log.every((x) => x.status !== 'pending')) return log;
-    if (Date.now() > deadline) throw new Error('webhooks still pending');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+    return log.every((x) => x.status !== 'pending') ? log : undefined;
+  }, { what: 'no webhook pending' });
 }
 interface MockEntry {
   id: string; status: string; event_type: string; call_control_id: string; data: unknown;
@@ -192,9 +190,11 @@ describe('webhook_deliveries: the delivery log in Telnyx\'s shape', () => {
     e.receiver.respondWith(() => 500);
     await e.call({ answered: false });
     await e.receiver.until(() => e.receiver.requests.length >= 1);
-    let listed: WebhookDelivery[] = [];
-    const deadline = Date.now() + 5000;
-    while (listed.length === 0 && Date.now() < deadline) listed = await all(e);
+    // The receiver has answered; the attempt is listed once the dispatcher has recorded it.
+    const listed = await whenChanged(e.em, e.account, async () => {
+      const seen = await all(e);
+      return seen.length > 0 ? seen : undefined;
+    }, { what: 'the first attempt listed' });
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ status: 'failed', webhook: { event_type: 'call.initiated' } });
     expect(listed[0]).not.toHaveProperty('finished_at');

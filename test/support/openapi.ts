@@ -1,6 +1,4 @@
-import { readFileSync, existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { specDocuments } from './spec-files.js';
 
 type Schema = Record<string, unknown>;
 
@@ -12,11 +10,9 @@ type Spec = { paths: Record<string, Record<string, Schema>>; components: { schem
  * commit of the spec, so a component two of them carry is the same node).
  */
 export function loadSpec(): Spec {
-  const dir = fileURLToPath(new URL('../../spec/telnyx-openapi/', import.meta.url));
-  if (!existsSync(`${dir}conferencing.yml`)) throw new Error(`Telnyx spec not found in ${dir}`);
   const merged: Spec = { paths: {}, components: { schemas: {} }, webhooks: {} };
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
-    const part = parse(readFileSync(`${dir}${file}`, 'utf8')) as Spec;
+  for (const { doc } of specDocuments()) {
+    const part = doc as Spec;
     Object.assign(merged.paths, part.paths);
     Object.assign(merged.webhooks!, part.webhooks);
     Object.assign(merged.components.schemas, part.components?.schemas);

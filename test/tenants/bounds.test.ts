@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { whenChanged } from '../support/changes.js';
 import { startEmulator, defaultConfig, type RunningEmulator } from '../../src/server.js';
 
 /**
@@ -26,17 +28,36 @@ async function call(key: string, method: string, path: string, body?: unknown, h
   return { status: res.status, json, text, bytes: Buffer.byteLength(text) };
 }
 
-/** Sends the head and the first bytes of a body, then closes the connection: a client gone mid-upload. */
+/**
+ * Sends the head and the first bytes of a body, then closes the connection once the server has
+ * begun the request (Node announces each one on the `http.server.request.start` diagnostics
+ * channel, after reading its head): a client gone mid-upload.
+ */
 function abortedUpload(key: string, path: string, sent = '{"from":"+1555', length = 1000): Promise<void> {
   return new Promise((resolve, reject) => {
+    const started = (message: unknown) => {
+      if ((message as { socket: Socket }).socket.remotePort !== socket.localPort) return;
+      unsubscribe('http.server.request.start', started);
+      socket.destroy();
+      resolve();
+    };
+    subscribe('http.server.request.start', started);
     const socket = connect(em.port, '127.0.0.1', () => {
       socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\n`
         + `content-type: application/json\r\ncontent-length: ${length}\r\n\r\n${sent}`);
-      setTimeout(() => { socket.destroy(); resolve(); }, 50);
     });
-    socket.on('error', reject);
+    socket.on('error', (err) => {
+      unsubscribe('http.server.request.start', started);
+      reject(err);
+    });
   });
 }
+
+/** The account's request journal once it has an entry (re-read on each change the account notifies). */
+const journaled = (key: string) => whenChanged(em, key, async () => {
+  const journal = await call(key, 'GET', '/_mock/requests');
+  return journal.json?.data?.length ? journal : undefined;
+}, { what: 'a journaled request' });
 
 /** A raw HTTP exchange: what Node's parser makes of bytes no client library would send. */
 function raw(bytes: Buffer): Promise<string> {
@@ -110,8 +131,7 @@ describe('row 7: a client that drops mid-body while a fault is armed', () => {
     const key = 'KEY_row7';
     expect((await call(key, 'POST', '/_mock/faults', { path: '/v2/calls', method: 'POST', status: 503 })).status).toBe(201);
     await abortedUpload(key, '/v2/calls');
-    await new Promise((r) => setTimeout(r, 100));
-    const journal = await call(key, 'GET', '/_mock/requests');
+    const journal = await journaled(key);
     expect(journal.status).toBe(200);
     expect(journal.json.data).toEqual([expect.objectContaining({ method: 'POST', path: '/v2/calls', status: 503, aborted: true, body: null })]);
   });
@@ -231,8 +251,7 @@ describe('row 12: an aborted upload', () => {
     const logged = vi.spyOn(console, 'error');
     try {
       await abortedUpload(key, '/v2/calls');
-      await new Promise((r) => setTimeout(r, 100));
-      const journal = await call(key, 'GET', '/_mock/requests');
+      const journal = await journaled(key);
       expect(journal.json.data).toEqual([expect.objectContaining({ path: '/v2/calls', status: 400, aborted: true })]);
       expect(logged).not.toHaveBeenCalled();
     } finally {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { bundled } from '../support/bundle.js';
 
 /**
  * Sealed tenants, path matching (issue 11, row 2): a fault rule's or a scenario's path pattern is
@@ -13,8 +13,8 @@ let child: ChildProcess;
 let url: string;
 
 beforeAll(async () => {
-  const script = fileURLToPath(new URL('../bench/servers.ts', import.meta.url));
-  child = spawn(process.execPath, ['--import', 'tsx', script, 'empty'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The bench's server script, bundled once (test/support/bundle.ts): it starts without tsx's loader.
+  child = spawn(process.execPath, [await bundled('test/bench/servers.ts'), 'empty'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));

@@ -2,6 +2,7 @@ import { mockControl } from '../../src/lib.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, verifyAll, type Delivery, type Receiver } from '../support/receiver.js';
 import { webhookEnv, type Env } from './env.js';
+import { whenChanged } from '../support/changes.js';
 import type { Config } from '../../src/config.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -24,15 +25,12 @@ const logOf = async (env: Env, query = '') => (await env.mock('GET', `/webhooks$
 const idOf = (d: Delivery) => d.json.data.id;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until the account's log has nothing pending and returns it. */
-async function settled(env: Env, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+/** Waits until the account's log has nothing pending and returns it (re-read on each change the account notifies). */
+function settled(env: Env, timeoutMs = 5000) {
+  return whenChanged(env.em, env.account, async () => {
     const log = await logOf(env);
-    if (log.data.every((e: { status: string }) => e.status !== 'pending')) return log.data;
-    if (Date.now() > deadline) throw new Error('webhooks still pending');
-    await sleep(10);
-  }
+    return log.data.every((e: { status: string }) => e.status !== 'pending') ? log.data : undefined;
+  }, { timeoutMs, what: 'no webhook pending' });
 }
 
 describe('webhook delivery', () => {

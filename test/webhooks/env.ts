@@ -1,10 +1,13 @@
 import { expect } from 'vitest';
 import type Telnyx from 'telnyx';
 import { withSdk } from '../support/harness.js';
+import { whenChanged } from '../support/changes.js';
 import { startReceiver, verifyAll, type Delivery, type Receiver } from '../support/receiver.js';
 import type { RunningEmulator } from '../../src/server.js';
 import type { Config } from '../../src/config.js';
-import { sdkProblems, specEventTypes, specProblems } from './contract.js';
+import { conformanceProblems } from './contract.js';
+
+export { conformanceProblems };
 
 export interface Env {
   em: RunningEmulator;
@@ -18,22 +21,6 @@ export interface Env {
   /** Waits until nothing is pending, checks every delivery, and returns them all in recorded order. */
   drain(): Promise<Delivery[]>;
   close(): Promise<void>;
-}
-
-/**
- * One conference.ended difference from the spec and SDK enums: ending through the API reports
- * `ended_via_api`, the value the Conference resource's own `end_reason` enum has for it.
- */
-const KNOWN_DIFFERENCE = /^conference\.ended\.payload\.reason: "ended_via_api"/;
-
-export function conformanceProblems(d: Delivery): string[] {
-  const { data } = d.json;
-  const problems = [
-    // Every event type sent has a spec entry now (call-control.yml adds call.dtmf.received, call.transcription).
-    ...(specEventTypes().includes(data.event_type) ? specProblems(data as never) : []),
-    ...sdkProblems(data.event_type, data.payload),
-  ];
-  return problems.filter((p) => !KNOWN_DIFFERENCE.test(p));
 }
 
 export async function webhookEnv(config: Partial<Config> = {}, account = 'KEY_webhooks'): Promise<Env> {
@@ -59,14 +46,11 @@ export async function webhookEnv(config: Partial<Config> = {}, account = 'KEY_we
       return res.json.data.call_control_id as string;
     },
     async drain() {
-      let log: { id: string; status: string }[] = [];
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        log = (await mock('GET', '/webhooks')).json.data;
-        if (log.every((e) => e.status !== 'pending')) break;
-        if (Date.now() > deadline) throw new Error(`still pending: ${log.filter((e) => e.status === 'pending').length}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      // Re-read after each change the account notifies (an attempt recorded or settled), not on a timer.
+      const log = await whenChanged(em, account, async () => {
+        const entries = (await mock('GET', '/webhooks')).json.data as { id: string; status: string }[];
+        return entries.every((e) => e.status !== 'pending') ? entries : undefined;
+      }, { what: 'no webhook pending' });
       expect(log.every((e) => e.status === 'delivered')).toBe(true);
       const byId = new Map(receiver.accepted().map((d) => [d.json.data.id, d]));
       const deliveries = log.map((e) => byId.get(e.id)!);
@@ -85,10 +69,4 @@ export async function webhookEnv(config: Partial<Config> = {}, account = 'KEY_we
   };
 }
 
-/** The deliveries about one call or conference, in recorded order. */
-export function about(deliveries: Delivery[], id: string): Delivery[] {
-  return deliveries.filter((d) => d.json.data.payload.call_control_id === id || d.json.data.payload.conference_id === id);
-}
-
-export const types = (ds: Delivery[]) => ds.map((d) => d.json.data.event_type);
-export const payloadOf = (ds: Delivery[], type: string) => ds.find((d) => d.json.data.event_type === type)?.json.data.payload;
+export { about, payloadOf, types, type Sent } from './sent.js';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReceiver, verifyAll, type Receiver } from '../support/receiver.js';
+import { bundled } from '../support/bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KEY = 'KEY_restart';
@@ -23,9 +24,9 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** The real entry point (src/index.ts) in its own process, on a free port. */
+/** The real entry point (src/index.ts, bundled once: see test/support/bundle.ts) in its own process, on a free port. */
 async function launch(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, [await bundled('src/index.ts')], {
     cwd: root, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

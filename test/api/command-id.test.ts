@@ -1,22 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type Telnyx from 'telnyx';
-import { withSdk, answeredCall } from '../support/harness.js';
+import { answeredCall } from '../support/harness.js';
+import { appEnv, type AppEnv } from '../support/app-env.js';
+import type { AppClient } from '../support/app-client.js';
 import { mockControl } from '../../src/lib.js';
-import type { RunningEmulator } from '../../src/server.js';
+import type { Emulator } from '../../src/server.js';
 
 /**
  * command_id has one meaning on every command (SDK docs: "Use this field to avoid duplicate
  * commands. Telnyx will ignore any command with the same `command_id` for the same
- * `call_control_id`."): a repeat does nothing again and answers as the first did.
+ * `call_control_id`."): a repeat does nothing again and answers as the first did. In process
+ * (moved down from test/sdk/command-id.test.ts): `client` has the SDK's method names.
  */
-let em: RunningEmulator;
-let client: Telnyx;
+let env: AppEnv;
+let em: Emulator;
+let client: AppClient;
 let account: string;
 
-beforeEach(async () => {
-  ({ em, client, apiKey: account } = await withSdk());
+beforeEach(() => {
+  env = appEnv({}, 'KEY_sdk_test');
+  ({ em, api: client, account } = env);
 });
-afterEach(() => em.close());
+afterEach(() => env.close());
 
 const caller = (from: string) => answeredCall(em, account, from).callControlId;
 const count = (eventType: string, callControlId?: string) =>

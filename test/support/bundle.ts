@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OUT = join(root, 'test-artifacts', 'bundles');
+const built = new Map<string, Promise<string>>();
+/** A bundle of an older source, kept this long in case a run still spawns it. */
+const STALE_MS = 10 * 60_000;
+
+/**
+ * A TypeScript entry point (e.g. 'src/cli.ts') built into one plain JavaScript file, once per
+ * process, for tests that spawn it: `node bundle.mjs …` starts in a third of the time
+ * `node --import tsx src/….ts` takes (tsx resolves and loads every module through its loader
+ * hooks), and a CLI test spawns it a dozen times. The code is the same source; packages stay
+ * external, loaded from the checkout's node_modules. The bundle sits two directories below the
+ * checkout (test-artifacts/bundles/, gitignored), so what the code finds from its own file
+ * (schema/migrations, fixtures/) still resolves. esbuild is tsx's own, the one that would have
+ * compiled these files anyway: no dependency is added.
+ */
+export function bundled(entry: string): Promise<string> {
+  let file = built.get(entry);
+  if (!file) {
+    file = build(entry);
+    built.set(entry, file);
+  }
+  return file;
+}
+
+async function build(entry: string): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const esbuild = createRequire(require.resolve('tsx'))('esbuild') as {
+    build(options: object): Promise<{ outputFiles: Array<{ contents: Uint8Array }> }>;
+  };
+  const { outputFiles: [out] } = await esbuild.build({
+    entryPoints: [join(root, entry)], write: false, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    packages: 'external', jsx: 'automatic', jsxImportSource: 'hono/jsx', logLevel: 'error',
+  });
+  // Named by its content: workers building the same source share one file, written once
+  // (atomically), and a changed source gets a new one; older ones are pruned after a while.
+  mkdirSync(OUT, { recursive: true });
+  const name = entry.replace(/[^a-z0-9]+/gi, '-');
+  const file = join(OUT, `${name}-${createHash('sha256').update(out.contents).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, out.contents);
+    renameSync(tmp, file);
+  }
+  for (const old of readdirSync(OUT)) {
+    const path = join(OUT, old);
+    if (old.startsWith(`${name}-`) && path !== file && Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+  }
+  return file;
+}
