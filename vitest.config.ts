@@ -36,11 +36,14 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 /** Directories and files whose tests run in process. */
 const FAST = [
-  'test/api/', 'test/architecture/', 'test/commands/', 'test/contract/', 'test/domain/', 'test/control/',
-  'test/scenarios/parse.test.ts', 'test/scenarios/run.test.ts', 'test/tenants/timers.test.ts',
+  'test/api/', 'test/architecture/', 'test/commands/', 'test/contract/', 'test/domain/', 'test/control/', 'test/net/',
+  'test/store/', 'test/scenarios/parse.test.ts', 'test/scenarios/run.test.ts', 'test/tenants/timers.test.ts',
 ];
-/** In a fast directory but over a socket (a real server is their subject). */
-const NOT_FAST = ['test/api/concurrency.test.ts', 'test/api/node-internals.test.ts', 'test/control/lib.test.ts'];
+/** In a fast directory but over a socket (a real server, or a real webhook receiver, is their subject). */
+const NOT_FAST = [
+  'test/api/concurrency.test.ts', 'test/api/node-internals.test.ts', 'test/control/lib.test.ts',
+  'test/net/connection-failover.test.ts', 'test/net/webhook-fairness.test.ts', 'test/net/webhook-retry-schedule.test.ts',
+];
 /** Every test file in exactly one project, by construction: each file is classified once. */
 const files = readdirSync(fileURLToPath(new URL('./test', import.meta.url)), { recursive: true, encoding: 'utf8' })
   .map((f) => `test/${f.split(sep).join('/')}`)
