@@ -1,5 +1,7 @@
 // Mutation testing (StrykerJS): `npm run mutate`. Not part of CI: a full run takes hours.
-// Try one file first: `npx stryker run --mutate src/domain/queue.ts`.
+// It runs the fast tier alone (TEST_TIER=fast, see vitest.config.ts): the rules are tested in
+// process there, and each mutant reruns only the tests that cover it.
+// Try one file first: `TEST_TIER=fast npx stryker run --mutate src/domain/lifecycle.ts --ignoreStatic`.
 // Reports go to reports/mutation/ (HTML, JSON); the sandboxes to .stryker-tmp/ (both git-ignored).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

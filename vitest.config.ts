@@ -94,6 +94,8 @@ export default defineConfig({
           isolate: false,
         },
       },
-    ],
+    // TEST_TIER=fast keeps the fast project alone: what mutation testing runs (stryker.config.mjs),
+    // where each mutant reruns the tests that cover it and seconds per run decide hours per file.
+    ].filter((p) => !process.env.TEST_TIER || p.test.name === process.env.TEST_TIER),
   },
 });
