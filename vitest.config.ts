@@ -78,7 +78,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     projects: [
       {
-        extends: true,
+        extends: true as const,
         test: {
           name: 'fast',
           include: tier('fast'),
@@ -87,7 +87,7 @@ export default defineConfig({
         },
       },
       {
-        extends: true,
+        extends: true as const,
         test: {
           name: 'full',
           include: tier('full'),

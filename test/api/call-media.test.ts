@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callSteps } from '../support/call-steps.js';
 import { appEnv, type AppEnv } from '../support/app-env.js';
 import { mockControl } from '../../src/lib.js';
+
+const enc = encodeURIComponent;
 
 /**
  * The rules of speak, playback, send_dtmf, transcription and client_state on a call, in process
@@ -22,14 +25,7 @@ afterEach(async () => {
   await env.close();
 });
 
-const enc = encodeURIComponent;
-const advance = async (seconds: number) => expect((await env.mock('POST', '/clock/advance', { seconds })).status).toBe(200);
-const log = async (id = call) =>
-  ((await env.mock('GET', `/webhooks?call_control_id=${enc(id)}`)).json.data as Array<{ event_type: string; data: { payload: Record<string, any> } }>)
-    .filter((w) => !['call.initiated', 'call.answered'].includes(w.event_type));
-const types = async (id = call) => (await log(id)).map((w) => w.event_type);
-const payloads = async (type: string, id = call) => (await log(id)).filter((w) => w.event_type === type).map((w) => w.data.payload);
-const media = async (id = call) => (await env.mock('GET', `/calls/${enc(id)}/media`)).json.data as Array<Record<string, unknown>>;
+const { advance, log, logTypes: types, payloads, media } = callSteps({ mock: (...args) => env.mock(...args) }, () => call);
 
 // Ten words: 4 s at 150 words a minute.
 const TEN_WORDS = 'Welcome to Acme support, your call is important to us';

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callSteps } from '../support/call-steps.js';
 import { webhookEnv, type Env } from '../webhooks/env.js';
 
 /**
@@ -30,25 +31,7 @@ afterEach(async () => {
   await env.close();
 });
 
-const enc = encodeURIComponent;
-const press = async (digits: string, id = call) => expect((await env.mock('POST', `/calls/${enc(id)}/dtmf`, { digits })).status).toBe(200);
-const advance = async (seconds: number) => expect((await env.mock('POST', '/clock/advance', { seconds })).status).toBe(200);
-const logged = async (type: string, id = call) =>
-  (await env.mock('GET', `/webhooks?event_type=${type}&call_control_id=${enc(id)}`)).json.data as Array<{ data: { payload: Record<string, any> } }>;
-/** call.gather.ended so far, as [digits, status]. */
-const ended = async (id = call) => (await logged('call.gather.ended', id)).map((w) => [w.data.payload.digits, w.data.payload.status]);
-const types = async (id = call) =>
-  ((await env.mock('GET', `/webhooks?call_control_id=${enc(id)}`)).json.data as Array<{ event_type: string }>).map((w) => w.event_type);
-
-/** Presses each key in turn; until the last one, the gather must still be waiting. */
-async function pressOneByOne(keys: string) {
-  const before = (await ended()).length;
-  for (const key of keys.slice(0, -1)) {
-    await press(key);
-    expect((await ended()).slice(before), `after ${key}`).toEqual([]);
-  }
-  await press(keys.slice(-1));
-}
+const { press, advance, logged, ended, types, pressOneByOne } = callSteps({ mock: (...args) => env.mock(...args) }, () => call);
 
 describe('gather', () => {
   it('ends valid when maximum_digits have been pressed, sending call.dtmf.received for each key', async () => {
