@@ -101,6 +101,19 @@ describe('the caller speaking and saying words', () => {
     ]);
   });
 
+  it('transcribes the caller on the inbound track for engines B and Telnyx, with no track for the others', () => {
+    // TranscriptionStartRequest.transcription_tracks: "only available when `transcription_engine` is set to `B`";
+    // the emulator treats Telnyx (B's name in the SDK) alike.
+    const tracks: Record<string, unknown> = {};
+    for (const engine of ['B', 'Telnyx', 'Google', 'A']) {
+      const id = place(true);
+      CALL_ACTIONS.get('transcription_start')!(a, id, { transcription_engine: engine });
+      say(a, id, { text: engine });
+      tracks[engine] = payloads('call.transcription').find((p) => p.call_control_id === id)!.transcription_data.transcription_track ?? 'none';
+    }
+    expect(tracks).toEqual({ B: 'inbound', Telnyx: 'inbound', Google: 'none', A: 'none' });
+  });
+
   it('saying words in a conference moves the floor as speech does', () => {
     const host = place(true);
     const conf = createConference(a, { call_control_id: host, name: 'room' });

@@ -8,6 +8,7 @@ import { farEndHangup, placeCall } from '../../src/commands/callers.js';
 import { setNumber } from '../../src/commands/numbers.js';
 import { webhookLog } from '../../src/commands/webhooks.js';
 import { advanceClock, freezeClock } from '../../src/commands/clock.js';
+import { TelnyxError } from '../../src/model/errors.js';
 
 /**
  * The call lifecycle's order (src/domain/lifecycle.ts): what every feature does when a call hangs
@@ -159,5 +160,89 @@ describe('a dialed call', () => {
     setNumber(a, '+15557770001', { behaviour: 'busy' });
     const busy = dial(a, { connection_id: 'conn', from: '+15550000001', to: '+15557770001' }).callControlId;
     expect(since(0, { busy })).toEqual(['call.initiated (busy)', 'call.hangup (busy)']);
+  });
+});
+
+/** The TelnyxError a command throws, as the door would show it. */
+function refusal(fn: () => unknown) {
+  try { fn(); } catch (e) { if (e instanceof TelnyxError) return { code: e.code, title: e.title, detail: e.detail, pointer: e.pointer }; throw e; }
+  return 'no error';
+}
+const hangupOf = (id: string) => webhookLog(a, { eventType: 'call.hangup', callControlId: id }).rows.map((r) => JSON.parse(r.data).payload);
+
+describe('the lifecycle\'s own rules', () => {
+  it('a hang-up of a call that has ended already changes nothing and sends nothing', () => {
+    const x = answered();
+    farEndHangup(a, x);
+    const before = mark();
+    a.write((ctx) => ctx.calls.hangup(ctx, ctx.store.call(x)!, 'timeout', 'unknown'));
+    expect(since(before, { x })).toEqual([]);
+    expect(hangupOf(x).map((p) => [p.hangup_cause, p.hangup_source])).toEqual([['normal_clearing', 'caller']]);
+  });
+
+  it('the bridged peer is hung up by the other side: callee when the caller hung up, caller when the callee did', () => {
+    const [x, p1, y, p2] = [answered(), answered(), answered(), answered()];
+    act('bridge', x, { call_control_id: p1 });
+    act('bridge', y, { call_control_id: p2 });
+    farEndHangup(a, x); // the far end of an inbound call is its caller
+    act('hangup', y); // the app answered y: it is the callee
+    expect(hangupOf(p1).map((p) => p.hangup_source)).toEqual(['callee']);
+    expect(hangupOf(y).map((p) => p.hangup_source)).toEqual(['callee']);
+    expect(hangupOf(p2).map((p) => p.hangup_source)).toEqual(['caller']);
+  });
+
+  it('a transfer that takes a bridged call away hangs up its old peer with hangup_source unknown', () => {
+    const [x, peer] = [answered(), answered()];
+    act('bridge', x, { call_control_id: peer });
+    act('transfer', x, { to: '+15557770000' });
+    expect(hangupOf(peer).map((p) => [p.hangup_cause, p.hangup_source])).toEqual([['normal_clearing', 'unknown']]);
+  });
+
+  it('a far end due to answer after the app hung up does not answer: its timer does nothing', () => {
+    setNumber(a, '+15557770000', { behaviour: 'answer', answer_after_secs: 5 });
+    const late = dial(a, { connection_id: 'conn', from: '+15550000001', to: '+15557770000' }).callControlId;
+    act('hangup', late);
+    const before = mark();
+    expect(advanceClock(a, { seconds: 10 }).fired).toBe(1);
+    expect(since(before, { late })).toEqual([]);
+    expect(em.db.$client.prepare('select count(*) as n from timers where error is not null').get()).toEqual({ n: 0 });
+  });
+
+  it('answering refuses a call answered already and a dialed call, naming call_control_id', () => {
+    const x = answered();
+    expect(refusal(() => act('answer', x))).toEqual({
+      code: '10015', title: 'Call already answered', detail: 'The call has already been answered.', pointer: '/call_control_id',
+    });
+    const dialed = dial(a, { connection_id: 'conn', from: '+15550000001', to: '+15557770001' }).callControlId;
+    expect(refusal(() => act('answer', dialed))).toMatchObject({
+      code: '10015', detail: 'Only an inbound call can be answered; a dialed call is answered by the far end.', pointer: '/call_control_id',
+    });
+  });
+
+  it('answering without webhook_url keeps the URL the call was placed with; with one, later webhooks go there', () => {
+    const placed = placeCall(a, { from: '+15550001000', to: '+15559990000', connection_id: 'conn', webhook_url: 'http://placed.test/hook' }).callControlId;
+    act('answer', placed);
+    const other = placeCall(a, { from: '+15550001001', to: '+15559990000', connection_id: 'conn', webhook_url: 'http://placed.test/hook' }).callControlId;
+    act('answer', other, { webhook_url: 'http://answered.test/hook' });
+    const urls = (id: string) => webhookLog(a, { callControlId: id }).rows.map((r) => [r.eventType, r.url]);
+    expect(urls(placed)).toEqual([['call.initiated', 'http://placed.test/hook'], ['call.answered', 'http://placed.test/hook']]);
+    expect(urls(other)).toEqual([['call.initiated', 'http://placed.test/hook'], ['call.answered', 'http://answered.test/hook']]);
+  });
+
+  it('rejecting takes only a ringing inbound call (pointer call_control_id), and the callee is who hung up', () => {
+    const up = answered();
+    expect(refusal(() => act('reject', up, { cause: 'USER_BUSY' }))).toMatchObject({
+      code: '10015', detail: 'Only a ringing inbound call can be rejected.', pointer: '/call_control_id',
+    });
+    const ringing = placeCall(a, { from: '+15550001000', to: '+15559990000', connection_id: 'conn' }).callControlId;
+    act('reject', ringing, { cause: 'USER_BUSY' });
+    expect(hangupOf(ringing).map((p) => [p.hangup_cause, p.hangup_source, p.sip_hangup_cause])).toEqual([['user_busy', 'callee', '486']]);
+  });
+
+  it('a call cannot be bridged with itself (90015), and nothing is sent', () => {
+    const x = answered();
+    const before = mark();
+    expect(refusal(() => act('bridge', x, { call_control_id: x }))).toMatchObject({ code: '90015', detail: 'A call cannot be bridged with itself.' });
+    expect(since(before, { x })).toEqual([]);
   });
 });
