@@ -9,6 +9,7 @@ import { takeFault } from '../commands/faults.js';
 import { answerRequest, recordRequest } from '../commands/requests.js';
 import { ignoredFields } from '../commands/schema.js';
 import type { Fault } from '../control/faults.js';
+import type { JournalAnswer } from '../control/journal.js';
 
 /** Seconds a client is asked to wait before retrying a 429 or 503: short, so SDK retries stay quick in tests. */
 const RETRY_AFTER_SECS = '1';
@@ -30,7 +31,9 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
   const fault = takeFault(account, c.req.method, c.req.path);
   // A bodiless request (every GET) is journaled at once: no read to settle, no tick to wait.
   const body = hasNoBody(c) ? NO_BODY : await kept(readBodyText(c));
-  const item = recordRequest(account, { method: c.req.method, path: c.req.path, url: c.req.url, status: null, at, ...body });
+  const item = recordRequest(account, {
+    method: c.req.method, path: c.req.path, url: c.req.url, status: null, at, body: body.body, aborted: body.aborted,
+  });
   if (fault) {
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.status !== undefined) {
@@ -42,18 +45,17 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
     }
   }
   await next();
+  const status = c.res.status;
+  const answer: JournalAnswer = { status, durationMs: elapsed(started) };
   // The body's top-level fields the operation does not take (accepted, as Telnyx does): a typo shows here.
   const parsed = c.get('body');
-  const status = c.res.status;
-  answerRequest(account, item, {
-    status, durationMs: elapsed(started),
-    ...(parsed === undefined ? {} : { ignoredFields: ignoredFields(parsed) }),
-    ...(status >= 400 ? { errorBody: await errorText(c.res) } : {}),
-    ...(fault ? { faultId: fault.id } : {}),
-  });
+  if (parsed !== undefined) answer.ignoredFields = ignoredFields(parsed);
+  if (status >= 400) answer.errorBody = await errorText(c.res);
+  if (fault) answer.faultId = fault.id;
+  answerRequest(account, item, answer);
 };
 
-const NO_BODY = { body: '' } as const;
+const NO_BODY: { body: string; aborted?: boolean } = { body: '' };
 
 const elapsed = (since: number) => Math.round((performance.now() - since) * 1000) / 1000;
 
