@@ -30,6 +30,7 @@ export const credentialConnections = sqliteTable('credential_connections', {
 }, (t) => [
   index('credential_connections_account').on(t.account, t.createdAt),
   uniqueIndex('credential_connections_user_name').on(t.account, t.userName),
+  index('credential_connections_profile').on(t.account, t.outboundVoiceProfileId),
 ]);
 
 /** An on-demand credential of a credential connection (WebRTC / SIP logins). */

@@ -12,6 +12,7 @@ CREATE TABLE `credential_connections` (
 --> statement-breakpoint
 CREATE INDEX `credential_connections_account` ON `credential_connections` (`account`,`created_at`);--> statement-breakpoint
 CREATE UNIQUE INDEX `credential_connections_user_name` ON `credential_connections` (`account`,`user_name`);--> statement-breakpoint
+CREATE INDEX `credential_connections_profile` ON `credential_connections` (`account`,`outbound_voice_profile_id`);--> statement-breakpoint
 CREATE TABLE `outbound_voice_profiles` (
 	`id` text PRIMARY KEY NOT NULL,
 	`account` text NOT NULL,

@@ -354,8 +354,10 @@ export function listCredentialConnections(a: Account, q: ConnectionQuery, page: 
     throw errors.paramInvalid('filter[connection_name][contains]', 'The connection_name filter requires at least three characters.');
   }
   const nameContains = q.nameContains === undefined ? undefined : boundedFilter('filter[connection_name][contains]', q.nameContains);
+  const outboundVoiceProfileId = q.outboundVoiceProfileId === undefined ? undefined
+    : boundedFilter('filter[outbound_voice_profile_id]', q.outboundVoiceProfileId);
   // A credential connection authenticates by user name and password, never by FQDN: an fqdn filter matches none.
-  const filter = { nameContains, outboundVoiceProfileId: q.outboundVoiceProfileId, none: q.fqdn !== undefined };
+  const filter = { nameContains, outboundVoiceProfileId, none: q.fqdn !== undefined };
   return a.read((ctx) => ctx.store.credentials.listConnections(filter, sort, page));
 }
 
@@ -423,9 +425,11 @@ export interface CredentialQuery { name?: string; resourceId?: string; sipUserna
 
 export function listTelephonyCredentials(a: Account, q: CredentialQuery, page: Page): Paged<CredentialView> {
   if (q.status !== undefined && q.status !== 'active' && q.status !== 'expired') throw errors.paramBadEnum('filter[status]', ['active', 'expired']);
+  const bounded = (name: string, v: string | undefined) => (v === undefined ? undefined : boundedFilter(`filter[${name}]`, v));
   return a.read((ctx) => {
     const { rows, total } = ctx.store.credentials.listCredentials({
-      name: q.name, resourceId: q.resourceId, sipUsername: q.sipUsername, tag: q.tag,
+      name: bounded('name', q.name), resourceId: bounded('resource_id', q.resourceId),
+      sipUsername: bounded('sip_username', q.sipUsername), tag: bounded('tag', q.tag),
       status: q.status as 'active' | 'expired' | undefined, now: ctx.now,
     }, page);
     return { rows: rows.map((credential) => ({ credential, now: ctx.now })), total };
