@@ -19,7 +19,7 @@ beforeEach(() => {
 afterEach(() => em.dispose());
 
 const CONNECTION = { connection_name: 'agents', user_name: 'agentdesk1', password: 'my123secure456password789' };
-const firstError = (res: { body: { errors: unknown[] } }) => res.body.errors[0];
+const firstError = (res: { body: { errors: Array<{ detail: string }> } }) => res.body.errors[0];
 const createConnection = async (body: object = {}) => {
   const res = await http.post('/v2/credential_connections', { ...CONNECTION, ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
