@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, inMemory } from '../support/harness.js';
+import { validate } from '../support/openapi.js';
+import { SPEC_DIR } from '../support/spec-files.js';
 import { MAX_PER_ACCOUNT } from '../../src/domain/credentials.js';
+import { credentialConnectionAsConnection } from '../../src/serialize/credentials.js';
 import type { Emulator } from '../../src/server.js';
 
 /**
@@ -189,6 +194,23 @@ describe('credential connections', () => {
     expect((await other.get(`/v2/credential_connections/${mine.id}`)).status).toBe(404);
     expect((await other.get('/v2/credential_connections')).body.data).toEqual([]);
     expect((await other.post('/v2/telephony_credentials', { connection_id: mine.id })).status).toBe(422);
+  });
+});
+
+describe('credential connections among the connections (GET /v2/connections, served by the call control applications\' side)', () => {
+  it("read in the spec's Connection shape, record_type credential_connection, with no key it does not name", async () => {
+    const full = JSON.parse(gunzipSync(readFileSync(`${SPEC_DIR}spec3-12de4dd.json.gz`)).toString());
+    const schema = full.components.schemas.Connection;
+    const profile = (await http.post('/v2/outbound_voice_profiles', { name: 'office' })).body.data;
+    await createConnection({ webhook_event_url: 'https://app.example.com/hooks', tags: ['desk'], outbound: { outbound_voice_profile_id: profile.id } });
+    const rows = em.account(KEY).read((ctx) => ctx.store.credentials.allConnections()).map(credentialConnectionAsConnection);
+    expect(rows).toHaveLength(1);
+    expect(validate(full, schema, rows[0])).toEqual([]);
+    expect(Object.keys(rows[0]).filter((k) => !(k in schema.properties))).toEqual([]);
+    expect(rows[0]).toMatchObject({
+      record_type: 'credential_connection', connection_name: 'agents', active: true, outbound_voice_profile_id: profile.id,
+      webhook_event_url: 'https://app.example.com/hooks', tags: ['desk'],
+    });
   });
 });
 
