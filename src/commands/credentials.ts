@@ -235,6 +235,11 @@ const NoiseSuppressionDetails = body({
 });
 const RtcpSettings = body({ capture_enabled: bool(), port: oneOf(['rtcp-mux', 'rtp+1'] as const), report_frequency_secs: int(1, 3600) });
 
+const CONNECTION_NESTED = {
+  inbound: CredentialInbound, outbound: CredentialOutbound, jitter_buffer: JitterBuffer,
+  noise_suppression_details: NoiseSuppressionDetails, rtcp_settings: RtcpSettings,
+};
+
 const connectionFields = <R extends boolean>(req: R) => ({
   // "The user name … Must be 4-32 characters long and alphanumeric values only."
   user_name: shaped(/^[A-Za-z0-9]{4,32}$/, "The 'user_name' parameter must be 4-32 characters long and alphanumeric values only.", { required: req }),
@@ -441,3 +446,17 @@ export function createTelephonyCredentialToken(a: Account, id: string): string {
   return a.read((ctx) => rules.accessToken(ctx, rules.requireCredential(ctx, ctx.store.credentials, id)));
 }
 
+
+/**
+ * Every body these operations parse, keyed as the spec names the operation, with the nested
+ * objects' bodies keyed by field: test/contract/credential-fields.test.ts holds their fields to the
+ * spec's request schemas (spec/telnyx-openapi/credentials.json), as bodies.ts does for the rest.
+ */
+export const CREDENTIAL_BODIES = {
+  'POST /outbound_voice_profiles': { body: CreateOutboundVoiceProfile, nested: { call_recording: CallRecording, calling_window: CallingWindow } },
+  'PATCH /outbound_voice_profiles/{id}': { body: UpdateOutboundVoiceProfile, nested: { call_recording: CallRecording, calling_window: CallingWindow } },
+  'POST /credential_connections': { body: CreateCredentialConnection, nested: CONNECTION_NESTED },
+  'PATCH /credential_connections/{id}': { body: UpdateCredentialConnection, nested: CONNECTION_NESTED },
+  'POST /telephony_credentials': { body: CreateTelephonyCredential, nested: {} },
+  'PATCH /telephony_credentials/{id}': { body: UpdateTelephonyCredential, nested: {} },
+} as const satisfies Record<string, { body: Schema<unknown>; nested: Record<string, Schema<unknown>> }>;
