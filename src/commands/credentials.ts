@@ -139,27 +139,24 @@ const splitProfile = (b: Record<string, unknown>) => {
 
 export function createOutboundVoiceProfile(a: Account, input: unknown): ProfileView {
   const { name, enabled, settings } = splitProfile(CreateOutboundVoiceProfile.parse(input));
-  return a.write((ctx) => profileView(ctx, rules.createProfile(ctx, ctx.store.credentials,
+  return a.write((ctx) => profileView(ctx, rules.createProfile(ctx,
     { name, enabled: enabled ?? true, settings: rules.mergeSettings(PROFILE_DEFAULTS, settings) })));
 }
 
 export function getOutboundVoiceProfile(a: Account, id: string): ProfileView {
-  return a.read((ctx) => profileView(ctx, rules.requireProfile(ctx, ctx.store.credentials, id)));
+  return a.read((ctx) => profileView(ctx, rules.requireProfile(ctx, id)));
 }
 
 export function updateOutboundVoiceProfile(a: Account, id: string, input: unknown): ProfileView {
   const { name, enabled, settings } = splitProfile(UpdateOutboundVoiceProfile.parse(input));
-  return a.write((ctx) => {
-    const store = ctx.store.credentials;
-    return profileView(ctx, rules.updateProfile(ctx, store, rules.requireProfile(ctx, store, id), { name, enabled, settings }));
-  });
+  return a.write((ctx) => profileView(ctx, rules.updateProfile(ctx, rules.requireProfile(ctx, id), { name, enabled, settings })));
 }
 
 /** DeleteOutboundVoiceProfile answers the profile as it was. */
 export function deleteOutboundVoiceProfile(a: Account, id: string): ProfileView {
   return a.write((ctx) => {
     const store = ctx.store.credentials;
-    const view = profileView(ctx, rules.requireProfile(ctx, store, id));
+    const view = profileView(ctx, rules.requireProfile(ctx, id));
     store.deleteProfile(id);
     return view;
   });
@@ -319,29 +316,26 @@ const splitConnection = (b: Record<string, unknown>) => {
 
 export function createCredentialConnection(a: Account, input: unknown): CredentialConnection {
   const v = splitConnection(CreateCredentialConnection.parse(input));
-  return a.write((ctx) => rules.createConnection(ctx, ctx.store.credentials, {
+  return a.write((ctx) => rules.createConnection(ctx, {
     connectionName: v.connectionName!, userName: v.userName!, active: v.active ?? true,
     outboundVoiceProfileId: v.outboundVoiceProfileId ?? null, settings: rules.mergeSettings(CONNECTION_DEFAULTS, v.settings),
   }));
 }
 
 export function getCredentialConnection(a: Account, id: string): CredentialConnection {
-  return a.read((ctx) => rules.requireConnection(ctx, ctx.store.credentials, id));
+  return a.read((ctx) => rules.requireConnection(ctx, id));
 }
 
 export function updateCredentialConnection(a: Account, id: string, input: unknown): CredentialConnection {
   const v = splitConnection(UpdateCredentialConnection.parse(input));
-  return a.write((ctx) => {
-    const store = ctx.store.credentials;
-    return rules.updateConnection(ctx, store, rules.requireConnection(ctx, store, id), v);
-  });
+  return a.write((ctx) => rules.updateConnection(ctx, rules.requireConnection(ctx, id), v));
 }
 
 /** DeleteCredentialConnection answers the connection as it was. */
 export function deleteCredentialConnection(a: Account, id: string): CredentialConnection {
   return a.write((ctx) => {
     const store = ctx.store.credentials;
-    const row = rules.requireConnection(ctx, store, id);
+    const row = rules.requireConnection(ctx, id);
     store.deleteConnection(id);
     return row;
   });
@@ -393,23 +387,22 @@ export interface CredentialView { credential: TelephonyCredential; now: number }
 export function createTelephonyCredential(a: Account, input: unknown): CredentialView {
   const b = CreateTelephonyCredential.parse(input);
   return a.write((ctx) => ({
-    credential: rules.createCredential(ctx, ctx.store.credentials,
+    credential: rules.createCredential(ctx,
       { connectionId: b.connection_id, name: b.name ?? null, tag: b.tag ?? null, expiresAt: b.expires_at ?? null }),
     now: ctx.now,
   }));
 }
 
 export function getTelephonyCredential(a: Account, id: string): CredentialView {
-  return a.read((ctx) => ({ credential: rules.requireCredential(ctx, ctx.store.credentials, id), now: ctx.now }));
+  return a.read((ctx) => ({ credential: rules.requireCredential(ctx, id), now: ctx.now }));
 }
 
 export function updateTelephonyCredential(a: Account, id: string, input: unknown): CredentialView {
   const b = UpdateTelephonyCredential.parse(input);
   return a.write((ctx) => {
-    const store = ctx.store.credentials;
-    const row = rules.requireCredential(ctx, store, id);
+    const row = rules.requireCredential(ctx, id);
     return {
-      credential: rules.updateCredential(ctx, store, row,
+      credential: rules.updateCredential(ctx, row,
         { connectionId: b.connection_id, name: b.name, tag: b.tag, expiresAt: b.expires_at }),
       now: ctx.now,
     };
@@ -419,9 +412,8 @@ export function updateTelephonyCredential(a: Account, id: string, input: unknown
 /** DeleteTelephonyCredential answers the credential as it was. */
 export function deleteTelephonyCredential(a: Account, id: string): CredentialView {
   return a.write((ctx) => {
-    const store = ctx.store.credentials;
-    const row = rules.requireCredential(ctx, store, id);
-    store.deleteCredential(id);
+    const row = rules.requireCredential(ctx, id);
+    ctx.store.credentials.deleteCredential(id);
     return { credential: row, now: ctx.now };
   });
 }
@@ -443,7 +435,7 @@ export function listTelephonyCredentials(a: Account, q: CredentialQuery, page: P
 
 /** CreateTelephonyCredentialToken: the JWT, as text (201, text/plain). */
 export function createTelephonyCredentialToken(a: Account, id: string): string {
-  return a.read((ctx) => rules.accessToken(ctx, rules.requireCredential(ctx, ctx.store.credentials, id)));
+  return a.read((ctx) => rules.accessToken(ctx, rules.requireCredential(ctx, id)));
 }
 
 

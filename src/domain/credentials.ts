@@ -43,21 +43,24 @@ const full = (count: number, what: string) => {
 
 // outbound voice profiles
 
-export function requireProfile(ctx: Ctx, store: CredentialsStore, id: string): OutboundVoiceProfile {
+export function requireProfile(ctx: Ctx, id: string): OutboundVoiceProfile {
+  const store = ctx.store.credentials;
   const row = store.profile(id);
   if (!row) throw errors.resourceNotFound();
   return row;
 }
 
-export function createProfile(ctx: Ctx, store: CredentialsStore, v: { name: string; enabled: boolean; settings: Record<string, unknown> }) {
+export function createProfile(ctx: Ctx, v: { name: string; enabled: boolean; settings: Record<string, unknown> }) {
+  const store = ctx.store.credentials;
   full(store.countProfiles(), 'outbound voice profiles');
   const row = { id: int64Id(ctx), ...v, createdAt: ctx.now, updatedAt: ctx.now };
   store.saveProfile(row);
   return { ...row, account: ctx.account };
 }
 
-export function updateProfile(ctx: Ctx, store: CredentialsStore, row: OutboundVoiceProfile,
+export function updateProfile(ctx: Ctx, row: OutboundVoiceProfile,
   v: { name: string; enabled?: boolean; settings: Record<string, unknown> }) {
+  const store = ctx.store.credentials;
   const next = { ...row, name: v.name, enabled: v.enabled ?? row.enabled, settings: mergeSettings(row.settings, v.settings ?? {}), updatedAt: ctx.now };
   store.saveProfile(next);
   return next;
@@ -65,7 +68,8 @@ export function updateProfile(ctx: Ctx, store: CredentialsStore, row: OutboundVo
 
 // credential connections
 
-export function requireConnection(ctx: Ctx, store: CredentialsStore, id: string): CredentialConnection {
+export function requireConnection(ctx: Ctx, id: string): CredentialConnection {
+  const store = ctx.store.credentials;
   const row = store.connection(id);
   if (!row) throw errors.resourceNotFound();
   return row;
@@ -92,7 +96,8 @@ export interface ConnectionValues {
   settings: Record<string, unknown>;
 }
 
-export function createConnection(ctx: Ctx, store: CredentialsStore, v: ConnectionValues): CredentialConnection {
+export function createConnection(ctx: Ctx, v: ConnectionValues): CredentialConnection {
+  const store = ctx.store.credentials;
   full(store.countConnections(), 'credential connections');
   checkUserName(store, v.userName);
   checkProfile(store, v.outboundVoiceProfileId);
@@ -101,8 +106,9 @@ export function createConnection(ctx: Ctx, store: CredentialsStore, v: Connectio
   return { ...row, account: ctx.account };
 }
 
-export function updateConnection(ctx: Ctx, store: CredentialsStore, row: CredentialConnection,
+export function updateConnection(ctx: Ctx, row: CredentialConnection,
   v: Partial<ConnectionValues>): CredentialConnection {
+  const store = ctx.store.credentials;
   if (v.userName !== undefined) checkUserName(store, v.userName, row.id);
   if (v.outboundVoiceProfileId !== undefined) checkProfile(store, v.outboundVoiceProfileId);
   const next: CredentialConnection = {
@@ -120,7 +126,8 @@ export function updateConnection(ctx: Ctx, store: CredentialsStore, row: Credent
 
 // telephony credentials
 
-export function requireCredential(ctx: Ctx, store: CredentialsStore, id: string): TelephonyCredential {
+export function requireCredential(ctx: Ctx, id: string): TelephonyCredential {
+  const store = ctx.store.credentials;
   const row = store.credential(id);
   if (!row) throw errors.resourceNotFound();
   return row;
@@ -150,7 +157,8 @@ function sipLogin(ctx: Ctx): { sipUsername: string; sipPassword: string } {
 
 export interface CredentialValues { connectionId: string; name: string | null; tag: string | null; expiresAt: number | null }
 
-export function createCredential(ctx: Ctx, store: CredentialsStore, v: CredentialValues): TelephonyCredential {
+export function createCredential(ctx: Ctx, v: CredentialValues): TelephonyCredential {
+  const store = ctx.store.credentials;
   full(store.countCredentials(), 'telephony credentials');
   checkCredentialConnection(store, v.connectionId);
   const row = { id: ctx.ids.uuid(), ...v, ...sipLogin(ctx), createdAt: ctx.now, updatedAt: ctx.now };
@@ -158,8 +166,9 @@ export function createCredential(ctx: Ctx, store: CredentialsStore, v: Credentia
   return { ...row, account: ctx.account };
 }
 
-export function updateCredential(ctx: Ctx, store: CredentialsStore, row: TelephonyCredential,
+export function updateCredential(ctx: Ctx, row: TelephonyCredential,
   v: Partial<CredentialValues>): TelephonyCredential {
+  const store = ctx.store.credentials;
   if (v.connectionId !== undefined) checkCredentialConnection(store, v.connectionId);
   const next: TelephonyCredential = {
     ...row,
