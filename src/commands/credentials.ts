@@ -341,6 +341,14 @@ export function deleteCredentialConnection(a: Account, id: string): CredentialCo
   });
 }
 
+/**
+ * CheckRegistrationStatus: "Checks the registration_status for a credential connection." No SIP
+ * device registers with the emulator, so a connection is always 'Not Registered'.
+ */
+export function checkRegistrationStatus(a: Account, id: string): CredentialConnection {
+  return a.read((ctx) => rules.requireConnection(ctx, id));
+}
+
 const CONNECTION_SORTS = ['created_at', 'connection_name', 'active'] as const;
 
 export interface ConnectionQuery { nameContains?: string; fqdn?: string; outboundVoiceProfileId?: string; sort?: string }

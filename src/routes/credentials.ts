@@ -3,7 +3,9 @@ import type { Env } from '../http/auth.js';
 import { param, readBody } from '../http/body.js';
 import { pageMeta, readPage } from '../http/paging.js';
 import * as cmd from '../commands/credentials.js';
-import { credentialConnectionJson, outboundVoiceProfileJson, telephonyCredentialJson } from '../serialize/credentials.js';
+import {
+  credentialConnectionJson, outboundVoiceProfileJson, registrationStatusJson, telephonyCredentialJson,
+} from '../serialize/credentials.js';
 
 const profileData = (v: cmd.ProfileView) => outboundVoiceProfileJson(v.profile, v.connectionsCount);
 const q = (c: Context, name: string) => c.req.query(name);
@@ -46,6 +48,8 @@ export function credentialConnectionRoutes() {
   app.patch('/:id', async (c) =>
     c.json({ data: credentialConnectionJson(cmd.updateCredentialConnection(c.get('account'), param(c, 'id'), await readBody(c))) }));
   app.delete('/:id', (c) => c.json({ data: credentialConnectionJson(cmd.deleteCredentialConnection(c.get('account'), param(c, 'id'))) }));
+  app.post('/:id/actions/check_registration_status', (c) =>
+    c.json({ data: registrationStatusJson(cmd.checkRegistrationStatus(c.get('account'), param(c, 'id'))) }));
   return app;
 }
 

@@ -56,6 +56,11 @@ export function credentialConnectionAsConnection(c: CredentialConnection) {
   };
 }
 
+/** POST …/actions/check_registration_status: nothing registers here (no SIP), so 'Not Registered'. */
+export function registrationStatusJson(c: CredentialConnection) {
+  return { record_type: 'registration_status' as const, sip_username: c.userName, status: 'Not Registered' as const };
+}
+
 export function telephonyCredentialJson(c: TelephonyCredential, account: string, now: number) {
   return {
     record_type: 'credential' as const,

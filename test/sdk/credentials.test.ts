@@ -108,9 +108,15 @@ describe('credential connections through the official SDK', () => {
     expect(problems('GET', '/credential_connections', { data: list.data, meta: list.meta })).toEqual([]);
     expect(list.data.map((c) => c.id)).toEqual([id]);
 
+    // "Checks the registration_status for a credential connection": no SIP device registers here.
+    const registration = await raw(client.credentialConnections.actions.checkRegistrationStatus(id));
+    expect(problems('POST', '/credential_connections/{id}/actions/check_registration_status', registration)).toEqual([]);
+    expect(registration.data).toEqual({ record_type: 'registration_status', sip_username: 'agentdesk1', status: 'Not Registered' });
+
     const deleted = await raw(client.credentialConnections.delete(id));
     expect(problems('DELETE', '/credential_connections/{id}', deleted)).toEqual([]);
     await expect(client.credentialConnections.retrieve(id)).rejects.toMatchObject(NOT_FOUND);
+    await expect(client.credentialConnections.actions.checkRegistrationStatus(id)).rejects.toMatchObject(NOT_FOUND);
   });
 
   it('refuses a second connection with the same user_name, pointing at it', async () => {
