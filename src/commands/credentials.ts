@@ -262,13 +262,22 @@ const connectionFields = <R extends boolean>(req: R) => ({
   rtcp_settings: nested(RtcpSettings),
   sip_uri_calling_preference: oneOf(['disabled', 'unrestricted', 'internal'] as const),
   tags: tags(),
-  webhook_api_version: oneOf(['1', '2', 'texml'] as const),
+  // CreateCredentialConnectionRequest's enum has 'texml'; UpdateCredentialConnectionRequest's does not.
+  webhook_api_version: oneOf(req ? ['1', '2', 'texml'] as const : ['1', '2'] as const),
   webhook_event_failover_url: nullable(url()),
   webhook_event_url: url(),
   webhook_timeout_secs: nullable(int(0, 30)),
 });
-/** CreateCredentialConnectionRequest: "required: user_name, password, connection_name". */
-export const CreateCredentialConnection = body(connectionFields(true));
+/**
+ * CreateCredentialConnectionRequest: "required: user_name, password, connection_name"; and
+ * webhook_api_version: "texml can only be set when the outbound object parameter
+ * call_parking_enabled is included and set to true."
+ */
+export const CreateCredentialConnection = body(connectionFields(true), (b) => {
+  if (b.webhook_api_version === 'texml' && b.outbound?.call_parking_enabled !== true) {
+    throw errors.invalid('webhook_api_version', "'texml' can only be set when outbound.call_parking_enabled is included and set to true.");
+  }
+});
 export const UpdateCredentialConnection = body(connectionFields(false));
 
 /**

@@ -149,6 +149,16 @@ describe('credential connections', () => {
       .toMatchObject({ code: '10033', source: { pointer: '/webhook_timeout_secs' } });
   });
 
+  it('take webhook_api_version texml only with outbound.call_parking_enabled ("texml can only be set when … call_parking_enabled is included and set to true")', async () => {
+    expect(firstError(await http.post('/v2/credential_connections', { ...CONNECTION, webhook_api_version: 'texml' })))
+      .toMatchObject({ code: '10015', source: { pointer: '/webhook_api_version' } });
+    const parked = await createConnection({ webhook_api_version: 'texml', outbound: { call_parking_enabled: true } });
+    expect(parked).toMatchObject({ webhook_api_version: 'texml', outbound: { call_parking_enabled: true } });
+    // UpdateCredentialConnectionRequest.webhook_api_version: "enum: ['1', '2']".
+    expect(firstError(await http.patch(`/v2/credential_connections/${parked.id}`, { webhook_api_version: 'texml' })))
+      .toMatchObject({ code: '10032', source: { pointer: '/webhook_api_version' } });
+  });
+
   it('name an outbound voice profile of the account, if any', async () => {
     const res = await http.post('/v2/credential_connections', { ...CONNECTION, outbound: { outbound_voice_profile_id: '1293384261075731499' } });
     expect(res.status).toBe(422);
