@@ -14,7 +14,7 @@ import { TelnyxError, errors } from '../model/errors.js';
 import type { Account } from './account.js';
 import type { Ctx } from '../domain/context.js';
 import {
-  body, bool, custom, int, oneOf, string, strings, url, type Field, type Json, type Schema,
+  E164, body, bool, custom, int, oneOf, string, strings, url, type Field, type Json, type Schema,
 } from './schema.js';
 
 // field readers these bodies need beyond schema.ts's
@@ -41,15 +41,16 @@ const shaped = <R extends boolean = false>(re: RegExp, message: string, o: { req
   }) as Field<R extends true ? string : string | undefined>;
 };
 
-/** A list of tags (each at most 255 characters, at most 100 of them). */
-const tags = (): Field<string[] | undefined> => {
-  const list = strings({ max: 100 });
+/** A list of at most `count` strings of at most `length` characters each (tags, codecs): a stored row stays small. */
+const shortStrings = (count: number, length: number): Field<string[] | undefined> => {
+  const list = strings({ max: count });
   return (b, name) => {
     const v = list(b, name);
-    if (v?.some((t) => t.length > 255)) throw errors.invalid(name, `Each of '${name}' is at most 255 characters.`);
+    if (v?.some((t) => t.length > length)) throw errors.invalid(name, `Each of '${name}' is at most ${length} characters.`);
     return v;
   };
 };
+const tags = () => shortStrings(100, 255);
 
 /** The fields given, without those left out (undefined): what a create fills defaults under and an update changes. */
 const given = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
@@ -78,7 +79,11 @@ function nested(schema: Schema<Record<string, unknown>>): Field<Record<string, u
 
 /** OutboundCallRecording: "call_recording_channels default single", "call_recording_format default wav". */
 const CallRecording = body({
-  call_recording_caller_phone_numbers: strings({ max: 100 }),
+  call_recording_caller_phone_numbers: custom((v, name, b) => {
+    const list = strings({ max: 100 })(b, name);
+    if (list?.some((n) => !E164.test(n))) throw errors.notE164(name);
+    return list;
+  }),
   call_recording_channels: oneOf(['single', 'dual'] as const),
   call_recording_format: oneOf(['wav', 'mp3'] as const),
   call_recording_type: oneOf(['all', 'none', 'by_caller_phone_number'] as const),
@@ -92,7 +97,9 @@ const CallingWindow = body({
 const profileFields = {
   name: shaped(/^.{3,}$/s, "The 'name' parameter must be at least 3 characters long.", { required: true, max: 255 }),
   enabled: bool(),
-  billing_group_id: nullable(string({ max: 64 })),
+  // "format: uuid"
+  billing_group_id: nullable(shaped(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    "The 'billing_group_id' parameter must be a UUID.", { max: 36 })),
   call_recording: nested(CallRecording),
   calling_window: nested(CallingWindow),
   concurrent_call_limit: nullable(int(0, 1_000_000)),
@@ -196,7 +203,7 @@ const CredentialInbound = body({
   ani_number_format: oneOf(['+E.164', 'E.164', '+E.164-national', 'E.164-national'] as const),
   // "default null" but `type: integer`: not given is left out, never null.
   channel_limit: int(0, 1_000_000),
-  codecs: strings({ max: 20 }),
+  codecs: shortStrings(20, 32),
   default_routing_method: oneOf(['sequential', 'round-robin'] as const),
   dnis_number_format: oneOf(['+e164', 'e164', 'national', 'sip_username'] as const),
   generate_ringback_tone: bool(),

@@ -50,6 +50,20 @@ describe('outbound voice profiles', () => {
       .toMatchObject({ code: '10015', source: { pointer: '/whitelisted_destinations' } });
   });
 
+  it('bound every list item, so a stored profile stays small, and check the formats the spec names', async () => {
+    expect(firstError(await http.post('/v2/outbound_voice_profiles', { name: 'office', tags: ['x'.repeat(256)] })))
+      .toMatchObject({ code: '10015', source: { pointer: '/tags' } });
+    expect(firstError(await http.post('/v2/outbound_voice_profiles', { name: 'office', tags: Array(101).fill('t') })))
+      .toMatchObject({ code: '10015', source: { pointer: '/tags' } });
+    // billing_group_id "format: uuid"; call_recording_caller_phone_numbers are phone numbers (example "+19705555098").
+    expect(firstError(await http.post('/v2/outbound_voice_profiles', { name: 'office', billing_group_id: 'group-1' })))
+      .toMatchObject({ code: '10015', source: { pointer: '/billing_group_id' } });
+    expect(firstError(await http.post('/v2/outbound_voice_profiles', { name: 'office', call_recording: { call_recording_caller_phone_numbers: ['9705555098'] } })))
+      .toMatchObject({ code: '10016', source: { pointer: '/call_recording/call_recording_caller_phone_numbers' } });
+    expect(firstError(await http.post('/v2/credential_connections', { ...CONNECTION, inbound: { codecs: ['G'.repeat(33)] } })))
+      .toMatchObject({ code: '10015', source: { pointer: '/inbound/codecs' } });
+  });
+
   it('update only what a PATCH names, nested objects field by field; `name` is required there too', async () => {
     const created = (await http.post('/v2/outbound_voice_profiles', {
       name: 'office', call_recording: { call_recording_type: 'all', call_recording_format: 'mp3' }, concurrent_call_limit: 5,
