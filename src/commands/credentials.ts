@@ -14,7 +14,7 @@ import { TelnyxError, errors } from '../model/errors.js';
 import type { Account } from './account.js';
 import type { Ctx } from '../domain/context.js';
 import {
-  E164, body, bool, custom, int, oneOf, string, strings, url, type Field, type Json, type Schema,
+  E164, body, bool, custom, int, oneOf, pattern, string, strings, url, type Field, type Schema,
 } from './schema.js';
 
 // field readers these bodies need beyond schema.ts's
@@ -29,16 +29,6 @@ const decimal = (min: number, max: number): Field<number | undefined> => (b, nam
   if (typeof v !== 'number' || !Number.isFinite(v)) throw errors.invalid(name, `The '${name}' parameter must be a number.`);
   if (v < min || v > max) throw errors.outOfRange(name, min, max);
   return v;
-};
-
-/** A string of a given shape, with the spec's own words for it. */
-const shaped = <R extends boolean = false>(re: RegExp, message: string, o: { required?: R; max?: number } = {}) => {
-  const text = string(o);
-  return ((b: Json, name: string) => {
-    const v = text(b, name);
-    if (v !== undefined && !re.test(v)) throw errors.invalid(name, message);
-    return v;
-  }) as Field<R extends true ? string : string | undefined>;
 };
 
 /** A list of at most `count` strings of at most `length` characters each (tags, codecs): a stored row stays small. */
@@ -95,15 +85,15 @@ const CallingWindow = body({
 });
 
 const profileFields = {
-  name: shaped(/^.{3,}$/s, "The 'name' parameter must be at least 3 characters long.", { required: true, max: 255 }),
+  name: pattern(/^.{3,}$/s, "The 'name' parameter must be at least 3 characters long.", { required: true, max: 255 }),
   enabled: bool(),
   // "format: uuid"
-  billing_group_id: nullable(shaped(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  billing_group_id: nullable(pattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
     "The 'billing_group_id' parameter must be a UUID.", { max: 36 })),
   call_recording: nested(CallRecording),
   calling_window: nested(CallingWindow),
   concurrent_call_limit: nullable(int(0, 1_000_000)),
-  daily_spend_limit: shaped(/^\d+(\.\d+)?$/, "The 'daily_spend_limit' parameter must be an amount in USD, such as \"100.00\".", { max: 32 }),
+  daily_spend_limit: pattern(/^\d+(\.\d+)?$/, "The 'daily_spend_limit' parameter must be an amount in USD, such as \"100.00\".", { max: 32 }),
   daily_spend_limit_enabled: bool(),
   max_destination_rate: decimal(0, 1_000_000),
   service_plan: oneOf(['global'] as const),
@@ -246,9 +236,9 @@ const CONNECTION_NESTED = {
 
 const connectionFields = <R extends boolean>(req: R) => ({
   // "The user name … Must be 4-32 characters long and alphanumeric values only."
-  user_name: shaped(/^[A-Za-z0-9]{4,32}$/, "The 'user_name' parameter must be 4-32 characters long and alphanumeric values only.", { required: req }),
+  user_name: pattern(/^[A-Za-z0-9]{4,32}$/, "The 'user_name' parameter must be 4-32 characters long and alphanumeric values only.", { required: req }),
   // "The password … Must be 8 to 128 characters long."
-  password: shaped(/^.{8,128}$/s, "The 'password' parameter must be 8 to 128 characters long.", { required: req, max: 128 }),
+  password: pattern(/^.{8,128}$/s, "The 'password' parameter must be 8 to 128 characters long.", { required: req, max: 128 }),
   connection_name: string({ required: req, max: 255 }),
   active: bool(),
   anchorsite_override: oneOf(['Latency', 'Chicago, IL', 'Ashburn, VA', 'San Jose, CA', 'Sydney, Australia', 'Amsterdam, Netherlands',
