@@ -11,12 +11,13 @@ import * as clock from '../commands/clock.js';
 import * as faults from '../commands/faults.js';
 import * as requests from '../commands/requests.js';
 import * as webhooks from '../commands/webhooks.js';
+import { waitFor } from '../commands/wait.js';
 import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
 import { requestJsonText } from '../serialize/requests.js';
-import { callMediaJson, callView, clockJson, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
+import { callMediaJson, callView, clockJson, connectionJson, faultJson, foundJson, logEntry, numberJson } from '../serialize/control.js';
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
@@ -166,6 +167,16 @@ export function mockRoutes(deps: { publicKey: string }) {
   app.delete('/connections/:connection_id', (c) => {
     webhooks.deleteConnection(c.get('account'), param(c, 'connection_id'));
     return c.json(commandOk);
+  });
+
+  // blocking waits: held until a webhook, request, call state or finished delivery matching the
+  // body exists (200 with it, shaped as its list shows it) or the timeout passes (408). A client
+  // that hangs up aborts the request's signal, which releases its wait.
+
+  app.post('/wait', async (c) => {
+    const account = c.get('account');
+    const found = await waitFor(account, await readBody(c), { signal: c.req.raw.signal });
+    return c.json({ data: foundJson(found, account.now()) });
   });
 
   // reset

@@ -1,0 +1,244 @@
+/**
+ * Blocking waits (control API): hold until a webhook, a request, a call state or a finished
+ * delivery matching a filter exists, or a timeout passes. One command for every door: POST
+ * /_mock/wait, startMock()'s waitForWebhook / waitForRequest / waitForCall / waitForDelivery. Each
+ * wait is parked on the account's committed changes (src/waits.ts), never on a polling timer, and
+ * finds its match through the same filters the logs are read with (the webhook log's query, the
+ * request journal's filter), so a wait and the list it waits on agree on what matches.
+ */
+import { CALL_STATES, HTTP_METHODS, type CallState } from '../../schema/enums.js';
+import type { AccountChanges, ChangeKind } from '../changes.js';
+import type { CallLeg, WebhookEventRow } from '../model/entities.js';
+import { errors } from '../model/errors.js';
+import type { JournalItem } from '../control/journal.js';
+import { waitForChange } from '../waits.js';
+import type { Account } from './account.js';
+import { listRequests } from './requests.js';
+import { webhookLog, webhookMark } from './webhooks.js';
+import { body, custom, int, oneOf, string, type Json } from './schema.js';
+
+/** What a wait can wait for. */
+export const WAIT_FOR = ['webhook', 'request', 'call', 'delivery'] as const;
+export type WaitFor = (typeof WAIT_FOR)[number];
+
+/** How long a wait holds when it names no timeout (the scenario's default `wait` timeout). */
+export const DEFAULT_WAIT_MS = 5_000;
+/** The longest wait, as a scenario's `wait` step. */
+export const MAX_WAIT_MS = 10 * 60_000;
+/**
+ * Waits parked at once per account, whatever the door: each costs a listener and a probe per
+ * change, so one account cannot park enough of them to slow the server for the others.
+ */
+export const MAX_PARKED_WAITS = 200;
+
+/** How a finished delivery ended (a pending one is not finished). */
+const FINISHED = ['delivered', 'failed'] as const;
+
+/** An object value (a webhook payload or a request body to match), taken as given. */
+const objectValue = custom((v, name): Json | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalid(name, `The '${name}' parameter must be an object.`);
+  return v as Json;
+});
+
+/** The fields each kind of wait takes besides `for`, `timeout_ms` and `after`. */
+const TAKES: Record<WaitFor, readonly string[]> = {
+  webhook: ['event_type', 'call_control_id', 'payload'],
+  request: ['method', 'path', 'status', 'body'],
+  call: ['call_control_id', 'state'],
+  delivery: ['event_type', 'call_control_id', 'status'],
+};
+
+// The body this room takes, declared once (the one validation layer: see schema.ts).
+export const Wait = body({
+  for: oneOf(WAIT_FOR, { required: true }),
+  event_type: string({ max: 200 }),
+  call_control_id: string({ max: 200 }),
+  payload: objectValue,
+  method: custom((v, name) => {
+    if (v === undefined || v === null || v === '') return undefined;
+    const method = typeof v === 'string' ? v.toUpperCase() : v;
+    if (!(HTTP_METHODS as readonly unknown[]).includes(method)) throw errors.badEnum(name, HTTP_METHODS);
+    return method as string;
+  }),
+  path: string({ max: 4096 }),
+  // A request's HTTP status (a number), or how a delivery ended ('delivered' / 'failed').
+  status: custom((v, name, b): number | (typeof FINISHED)[number] | undefined => {
+    if (v === undefined || v === null || v === '') return undefined;
+    if (b.for === 'delivery') return oneOf(FINISHED)(b, name);
+    return int(100, 599)(b, name);
+  }),
+  body: custom((v) => v ?? undefined),
+  state: oneOf(CALL_STATES),
+  after: int(0, Number.MAX_SAFE_INTEGER),
+  timeout_ms: int(0, MAX_WAIT_MS),
+}, (b) => {
+  // A field another kind of wait takes is a mistake, not a filter silently ignored.
+  const kinds = Object.keys(TAKES) as WaitFor[];
+  for (const field of new Set(kinds.flatMap((k) => TAKES[k]))) {
+    if (b[field as keyof typeof b] !== undefined && !TAKES[b.for].includes(field)) {
+      throw errors.invalid(field, `'${field}' is not a filter of a wait for a ${b.for}; it takes ${TAKES[b.for].map((f) => `'${f}'`).join(', ')}.`);
+    }
+  }
+  if (b.for === 'call') {
+    if (b.call_control_id === undefined) throw errors.missing('call_control_id');
+    if (b.state === undefined) throw errors.missing('state');
+    if (b.after !== undefined) throw errors.invalid('after', "'after' is not a filter of a wait for a call.");
+  }
+});
+export type WaitInput = ReturnType<typeof Wait.parse>;
+
+/** What a wait found: the log row, the journaled request or the call, as recorded. */
+export type Found =
+  | { for: 'webhook' | 'delivery'; webhook: WebhookEventRow }
+  | { for: 'request'; request: JournalItem }
+  | { for: 'call'; call: CallLeg };
+
+/** Waits parked now, per account (keyed by its change notifications, which each account keeps). */
+const parked = new WeakMap<AccountChanges, number>();
+
+/** How many waits the account has parked now. */
+export function parkedWaits(a: Account): number {
+  return parked.get(a.changes) ?? 0;
+}
+
+/**
+ * Holds until a match exists, then returns it; a match that exists already is returned at once
+ * (`after` asks for a later one). Throws a 408 naming what was awaited when `timeout_ms` of wall
+ * time pass, a 429 when the account has MAX_PARKED_WAITS waits parked already, and stops (a 408
+ * too, which nobody reads) when `signal` aborts: a client that hung up releases its wait.
+ */
+export async function waitFor(a: Account, input: unknown, opts: { signal?: AbortSignal } = {}): Promise<Found> {
+  const w = Wait.parse(input);
+  const timeoutMs = w.timeout_ms ?? DEFAULT_WAIT_MS;
+  const probe = prober(a, w);
+  // A match already there needs no slot: only a wait that parks counts against the account.
+  const now = probe();
+  if (now !== undefined) return now;
+  const count = parkedWaits(a);
+  if (count >= MAX_PARKED_WAITS) throw errors.tooManyWaits(MAX_PARKED_WAITS);
+  parked.set(a.changes, count + 1);
+  try {
+    const outcome = await waitForChange(a.changes, timeoutMs, probe,
+      { wall: () => a.wallNow(), signal: opts.signal, kinds: WAKES_ON[w.for] });
+    if (outcome.found !== undefined) return outcome.found;
+  } finally {
+    const left = (parked.get(a.changes) ?? 1) - 1;
+    if (left > 0) parked.set(a.changes, left);
+    else parked.delete(a.changes);
+  }
+  throw errors.waitTimedOut(w.for === 'call'
+    ? `Timed out: call ${w.call_control_id} was not ${w.state} within ${timeoutMs} ms (it is ${a.read((ctx) => ctx.store.call(w.call_control_id!))?.state ?? 'gone'}).`
+    : `Timed out: no ${describeWait(w)} within ${timeoutMs} ms.`);
+}
+
+/**
+ * The changes that can make a wait's answer differ: webhooks are logged by the write that causes
+ * them; a delivery finishes when its attempts are recorded (or, with no URL anywhere, by a write);
+ * requests are journaled; a call's state moves with a write (a clock move's timers write too).
+ */
+const WAKES_ON: Record<WaitFor, ChangeKind[]> = {
+  webhook: ['state'],
+  delivery: ['webhook', 'state'],
+  request: ['request'],
+  call: ['state'],
+};
+
+/** The probe a wait runs at first and after each change: the first match, or undefined. */
+function prober(a: Account, w: WaitInput): () => Found | undefined {
+  const first = { number: 1, size: 1 };
+  switch (w.for) {
+    case 'webhook': {
+      const q = { eventType: w.event_type, callControlId: w.call_control_id };
+      if (w.payload === undefined) {
+        return () => {
+          const row = webhookLog(a, { ...q, after: w.after }, first).rows[0];
+          return row && { for: 'webhook', webhook: row };
+        };
+      }
+      // With a payload to match, each probe reads only what was logged since the last one.
+      const expected = w.payload;
+      let cursor = w.after ?? 0;
+      return () => {
+        const mark = webhookMark(a);
+        const row = webhookLog(a, { ...q, after: cursor }).rows.find((r) => matches(expected, (JSON.parse(r.data) as { payload?: unknown }).payload));
+        if (row) return { for: 'webhook', webhook: row };
+        cursor = Math.max(cursor, mark);
+        return undefined;
+      };
+    }
+    case 'delivery': {
+      const q = { eventType: w.event_type, callControlId: w.call_control_id, after: w.after };
+      const ends = w.status === undefined ? FINISHED : [w.status as (typeof FINISHED)[number]];
+      return () => {
+        // The earliest finished one: one indexed row per way of finishing.
+        const rows = ends.map((status) => webhookLog(a, { ...q, status }, first).rows[0]).filter((r) => r !== undefined);
+        const row = rows.sort((x, y) => x.seq - y.seq)[0];
+        return row && { for: 'delivery', webhook: row };
+      };
+    }
+    case 'request': {
+      const expected = w.body;
+      return () => {
+        const hits = listRequests(a, { method: w.method, path: w.path, status: w.status as number | undefined, after: w.after });
+        // Only a request that has been answered: then whatever it caused is observable too.
+        const hit = hits.find((r) => r.status !== null && (expected === undefined || matches(expected, parsed(r.body))));
+        return hit && { for: 'request', request: hit };
+      };
+    }
+    case 'call': {
+      const id = w.call_control_id!;
+      const state = w.state as CallState;
+      return () => {
+        const call = a.read((ctx) => ctx.store.call(id));
+        if (!call) throw errors.notFound('Call');
+        if (call.state === state) return { for: 'call', call };
+        // A hung-up call never changes again: say so now rather than after the whole timeout.
+        if (call.state === 'hangup') {
+          throw errors.waitUnmeetable(`Call ${id} will never be ${state}: it has hung up (${call.hangupCause ?? 'normal_clearing'}).`);
+        }
+        return undefined;
+      };
+    }
+  }
+}
+
+/** What a webhook, delivery or request wait waits for, in words: "call.answered webhook for v3:abc". */
+export function describeWait(w: WaitInput): string {
+  const forCall = w.call_control_id ? ` for ${w.call_control_id}` : '';
+  const after = w.after !== undefined ? ` after ${w.for === 'request' ? 'request' : 'webhook'} ${w.after}` : '';
+  switch (w.for) {
+    case 'webhook':
+      return `${w.event_type ?? 'any'} webhook${forCall}${w.payload ? ` with payload ${JSON.stringify(w.payload)}` : ''}${after}`;
+    case 'delivery':
+      return `${w.status ?? 'finished'} delivery of ${w.event_type ? `a ${w.event_type} webhook` : 'a webhook'}${forCall}${after}`;
+    case 'request':
+      return `${w.method ? `${w.method} ` : ''}request${w.path ? ` to a path containing ${w.path}` : ''}`
+        + `${w.status !== undefined ? ` answered ${w.status}` : ''}${w.body !== undefined ? ` with body ${JSON.stringify(w.body)}` : ''}${after}`;
+    case 'call':
+      return `call ${w.call_control_id} ${w.state}`;
+  }
+}
+
+/** A journaled body as JSON where it is JSON. */
+function parsed(text: string | undefined): unknown {
+  if (text === undefined || text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * True when `actual` has everything `expected` has: objects by their keys, lists item by item.
+ * The one matcher of payloads and bodies (scenario conditions use it too).
+ */
+export function matches(expected: unknown, actual: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return expected === actual;
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(e, actual[i]));
+  }
+  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+  return Object.entries(expected).every(([k, v]) => matches(v, (actual as Record<string, unknown>)[k]));
+}
