@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { promisify } from 'node:util';
+import { startMock, type TelnyxMock } from '../../src/lib.js';
+
+/**
+ * POST /_mock/wait over real sockets: what only a socket shows (a client that hangs up, the
+ * answer's latency through Node's HTTP stack) and the examples of docs/waits-notes.md, run as
+ * written: the curl lines with bash, the Ruby test with `ruby` when it is on PATH.
+ */
+const run = promisify(execFile);
+const notes = readFileSync(new URL('../../docs/waits-notes.md', import.meta.url), 'utf8');
+/** The one fenced block of that language in the notes. */
+function block(lang: string): string {
+  const blocks = [...notes.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  expect(blocks, `docs/waits-notes.md has one ${lang} block`).toHaveLength(1);
+  return blocks[0];
+}
+const onPath = async (cmd: string) => run(cmd, ['--version']).then(() => true, () => false);
+const hasRuby = await onPath('ruby');
+const hasCurl = await onPath('curl');
+
+let mock: TelnyxMock;
+beforeEach(async () => { mock = await startMock({ apiKey: 'KEY_http_wait' }); });
+afterEach(() => mock.close());
+
+const listeners = (key: string) => mock.emulator.account(key).changes.listenerCount();
+
+function post(key: string, path: string, body: object) {
+  return fetch(mock.url + path, {
+    method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+  });
+}
+
+describe('POST /_mock/wait over a socket', () => {
+  it('answers within 50 ms of the commit of the event it waits for', async () => {
+    const call = mock.placeCall({ from: '+15550001001', to: '+15559990000', answered: true });
+    const answered = post(mock.apiKey, '/_mock/wait', {
+      for: 'webhook', event_type: 'call.hangup', call_control_id: call.call_control_id, timeout_ms: 10_000,
+    }).then(async (res) => ({ at: performance.now(), status: res.status, body: await res.json() }));
+    await vi.waitFor(() => expect(listeners(mock.apiKey)).toBe(1));
+    mock.hangup(call.call_control_id); // returns once the hang-up (and its webhook) committed
+    const committed = performance.now();
+    const { at, status, body } = await answered;
+    expect(status).toBe(200);
+    expect(body.data).toMatchObject({ event_type: 'call.hangup', call_control_id: call.call_control_id });
+    expect(at - committed).toBeLessThan(50);
+  });
+
+  it('releases the wait when the client hangs up', async () => {
+    const req = request(`${mock.url}/_mock/wait`, {
+      method: 'POST', headers: { authorization: `Bearer ${mock.apiKey}`, 'content-type': 'application/json' },
+    });
+    req.on('error', () => {});
+    req.end(JSON.stringify({ for: 'webhook', event_type: 'call.hangup', timeout_ms: 600_000 }));
+    await vi.waitFor(() => expect(listeners(mock.apiKey)).toBe(1));
+    req.destroy();
+    await vi.waitFor(() => expect(listeners(mock.apiKey)).toBe(0), { timeout: 5_000 });
+  });
+
+  it.skipIf(!hasCurl)(`runs the notes' curl example${hasCurl ? '' : ' (skipped: no curl on PATH)'}`, async () => {
+    const script = block('sh').replaceAll('localhost:5080', mock.url.replace('http://', ''));
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 20_000 });
+    expect(JSON.parse(stdout).data).toMatchObject({ event_type: 'call.answered', data: { payload: { state: 'answered' } } });
+  });
+
+  it.skipIf(!hasRuby)(`runs the notes' Ruby test with Net::HTTP${hasRuby ? '' : ' (skipped: no ruby on PATH; apt-get install ruby)'}`, async () => {
+    const { stdout } = await run('ruby', ['-e', block('ruby')], {
+      timeout: 30_000, env: { ...process.env, TELNYX_MOCK_URL: mock.url, TELNYX_API_KEY: 'KEY_ruby' },
+    });
+    expect(stdout).toMatch(/^call\.answered for v3:\S+ \(webhook seq \d+\)\n$/);
+    expect((await mock.as('KEY_ruby').webhooks({ eventType: 'call.answered' }))).toHaveLength(1);
+  }, 40_000);
+});
