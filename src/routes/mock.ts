@@ -12,6 +12,7 @@ import * as faults from '../commands/faults.js';
 import * as requests from '../commands/requests.js';
 import * as webhooks from '../commands/webhooks.js';
 import { waitFor } from '../commands/wait.js';
+import { intParam } from '../commands/schema.js';
 import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
@@ -154,6 +155,8 @@ export function mockRoutes(deps: { publicKey: string }) {
       eventType: filterParam(c, 'event_type'),
       callControlId: filterParam(c, 'call_control_id'),
       status: filterParam(c, 'status'),
+      // Only webhooks logged after this `seq` (what a wait's answer or an earlier entry gives).
+      after: intParam('after', filterParam(c, 'after'), 0, Number.MAX_SAFE_INTEGER),
     }, page);
     return c.json({ data: rows.map(logEntry), meta: pageMeta(page, total) });
   });

@@ -65,6 +65,9 @@ describe('POST /_mock/wait for a webhook', () => {
     expect(first.event_type).toBe('call.initiated');
     const next = (await as().post('/_mock/wait', { for: 'webhook', call_control_id: id, after: first.seq })).body.data;
     expect(next.event_type).toBe('call.answered');
+    // The log lists from the same mark.
+    expect((await as().get(`/_mock/webhooks?after=${first.seq}`)).body.data.map((w: { seq: number }) => w.seq)).toEqual([next.seq]);
+    expect((await as().get('/_mock/webhooks?after=-1')).status).toBe(422);
 
     const pressed = as().post('/_mock/wait', { for: 'webhook', event_type: 'call.dtmf.received', payload: { digit: '7' }, timeout_ms: 5_000 }).then((r) => r);
     await parked(1);
