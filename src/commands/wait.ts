@@ -149,19 +149,17 @@ function prober(a: Account, w: WaitInput): () => Found | undefined {
   const first = { number: 1, size: 1 };
   switch (w.for) {
     case 'webhook': {
+      // A logged webhook never changes what these filters look at, so one that did not match will
+      // never match: each probe reads only what was logged since the last (the log of a busy
+      // account grows by thousands), the first one row when no payload is to be matched.
       const q = { eventType: w.event_type, callControlId: w.call_control_id };
-      if (w.payload === undefined) {
-        return () => {
-          const row = webhookLog(a, { ...q, after: w.after }, first).rows[0];
-          return row && { for: 'webhook', webhook: row };
-        };
-      }
-      // With a payload to match, each probe reads only what was logged since the last one.
       const expected = w.payload;
       let cursor = w.after ?? 0;
       return () => {
         const mark = webhookMark(a);
-        const row = webhookLog(a, { ...q, after: cursor }).rows.find((r) => matches(expected, (JSON.parse(r.data) as { payload?: unknown }).payload));
+        const row = expected === undefined
+          ? webhookLog(a, { ...q, after: cursor }, first).rows[0]
+          : webhookLog(a, { ...q, after: cursor }).rows.find((r) => matches(expected, (JSON.parse(r.data) as { payload?: unknown }).payload));
         if (row) return { for: 'webhook', webhook: row };
         cursor = Math.max(cursor, mark);
         return undefined;

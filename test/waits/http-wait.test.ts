@@ -60,6 +60,31 @@ describe('POST /_mock/wait over a socket', () => {
     await vi.waitFor(() => expect(listeners(mock.apiKey)).toBe(0), { timeout: 5_000 });
   });
 
+  it('parks 100 waits on one account at no cost to another: nothing wakes them, nothing they do runs', async () => {
+    const W = 'KEY_parked';
+    const abort = new AbortController();
+    const waits = Array.from({ length: 100 }, () => fetch(`${mock.url}/_mock/wait`, {
+      method: 'POST', signal: abort.signal, headers: { authorization: `Bearer ${W}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ for: 'webhook', event_type: 'call.bridged', timeout_ms: 60_000 }),
+    }).catch(() => undefined));
+    await vi.waitFor(() => expect(listeners(W)).toBe(100), { timeout: 10_000 });
+    // Each account's waits are woken by that account's changes alone: another account's work
+    // (writes, requests, webhooks) makes none of them probe. (Throughput: test/bench/parked-waits.ts.)
+    let woken = 0;
+    const unsubscribe = mock.emulator.account(W).changes.subscribe(() => { woken++; });
+    const other = mock.as('KEY_neighbour');
+    for (let i = 0; i < 20; i++) {
+      const call = other.placeCall({ from: `+1555000${String(1000 + i)}`, to: '+15559990000', answered: true });
+      await post('KEY_neighbour', `/v2/calls/${encodeURIComponent(call.call_control_id)}/actions/hangup`, {});
+    }
+    unsubscribe();
+    expect(woken).toBe(0);
+    expect(listeners(W)).toBe(100);
+    abort.abort();
+    await Promise.all(waits);
+    await vi.waitFor(() => expect(listeners(W)).toBe(0), { timeout: 5_000 });
+  }, 30_000);
+
   it.skipIf(!hasCurl)(`runs the notes' curl example${hasCurl ? '' : ' (skipped: no curl on PATH)'}`, async () => {
     const script = block('sh').replaceAll('localhost:5080', mock.url.replace('http://', ''));
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 20_000 });
