@@ -43,19 +43,26 @@ describe('POST /_mock/wait for a webhook', () => {
     expect(res.body.data).toMatchObject({ seq: listed.seq, id: listed.id, event_type: 'call.initiated', call_control_id: id, data: listed.data });
   });
 
-  it('holds until the webhook is logged and answers within 50 ms of the commit that logged it', async () => {
-    const id = await ringing();
-    const answered = as().post('/_mock/wait', { for: 'webhook', event_type: 'call.answered', call_control_id: id, timeout_ms: 10_000 })
-      .then((res) => ({ res, at: performance.now() }));
-    await parked(1);
-    // The answer through /v2 returns once its transaction has committed (and logged the webhook).
-    expect((await as().post(`/v2/calls/${enc(id)}/actions/answer`, {})).status).toBe(200);
-    const committed = performance.now();
-    const { res, at } = await answered;
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.data).toMatchObject({ event_type: 'call.answered', call_control_id: id });
-    expect(at - committed).toBeLessThan(50);
-    expect(listeners()).toBe(0);
+  it('holds until the webhook is logged and answers within 50 ms of the commit that logged it (the median of 5)', async () => {
+    // A median, so one pause of a loaded machine (a GC, a descheduled process) is not the verdict.
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = await ringing();
+      const answered = as().post('/_mock/wait', { for: 'webhook', event_type: 'call.answered', call_control_id: id, timeout_ms: 10_000 })
+        .then((res) => ({ res, at: performance.now() }));
+      await parked(1);
+      // The commit's own notification (sent right after it) marks the instant the webhook exists.
+      let committed = Infinity;
+      const unsubscribe = em.account(A).changes.subscribe((kind) => { if (kind === 'state') committed = Math.min(committed, performance.now()); });
+      expect((await as().post(`/v2/calls/${enc(id)}/actions/answer`, {})).status).toBe(200);
+      unsubscribe();
+      const { res, at } = await answered;
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.data).toMatchObject({ event_type: 'call.answered', call_control_id: id });
+      delays.push(at - committed);
+      expect(listeners()).toBe(0);
+    }
+    expect(delays.sort((x, y) => x - y)[2], `ms from commit to answer: ${delays.map((d) => d.toFixed(1)).join(', ')}`).toBeLessThan(50);
   });
 
   it('waits for the next one after a seq, and for a payload containing given fields', async () => {

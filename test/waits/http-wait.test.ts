@@ -35,18 +35,23 @@ function post(key: string, path: string, body: object) {
 }
 
 describe('POST /_mock/wait over a socket', () => {
-  it('answers within 50 ms of the commit of the event it waits for', async () => {
-    const call = mock.placeCall({ from: '+15550001001', to: '+15559990000', answered: true });
-    const answered = post(mock.apiKey, '/_mock/wait', {
-      for: 'webhook', event_type: 'call.hangup', call_control_id: call.call_control_id, timeout_ms: 10_000,
-    }).then(async (res) => ({ at: performance.now(), status: res.status, body: await res.json() }));
-    await vi.waitFor(() => expect(listeners(mock.apiKey)).toBe(1));
-    mock.hangup(call.call_control_id); // returns once the hang-up (and its webhook) committed
-    const committed = performance.now();
-    const { at, status, body } = await answered;
-    expect(status).toBe(200);
-    expect(body.data).toMatchObject({ event_type: 'call.hangup', call_control_id: call.call_control_id });
-    expect(at - committed).toBeLessThan(50);
+  it('answers within 50 ms of the commit of the event it waits for (the median of 5)', async () => {
+    // A median, so one pause of a loaded machine (a GC, a descheduled process) is not the verdict.
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const call = mock.placeCall({ from: '+15550001001', to: '+15559990000', answered: true });
+      const answered = post(mock.apiKey, '/_mock/wait', {
+        for: 'webhook', event_type: 'call.hangup', call_control_id: call.call_control_id, timeout_ms: 10_000,
+      }).then(async (res) => ({ at: performance.now(), status: res.status, body: await res.json() }));
+      await vi.waitFor(() => expect(listeners(mock.apiKey)).toBe(1));
+      mock.hangup(call.call_control_id); // returns once the hang-up (and its webhook) committed
+      const committed = performance.now();
+      const { at, status, body } = await answered;
+      expect(status).toBe(200);
+      expect(body.data).toMatchObject({ event_type: 'call.hangup', call_control_id: call.call_control_id });
+      delays.push(at - committed);
+    }
+    expect(delays.sort((x, y) => x - y)[2], `ms from commit to answer: ${delays.map((d) => d.toFixed(1)).join(', ')}`).toBeLessThan(50);
   });
 
   it('releases the wait when the client hangs up', async () => {
