@@ -10,6 +10,8 @@
  * const telnyx = new Telnyx({ apiKey: mock.apiKey, baseURL: mock.baseURL });
  * const alice = mock.placeCall({ from: '+15550001001', to: '+15550100000' });
  * await mock.waitForWebhook('call.answered', { callControlId: alice.call_control_id });
+ * await mock.waitForRequest({ method: 'POST', path: '/actions/answer' }); // the app's own call, journaled
+ * await mock.waitForCall(alice.call_control_id, 'hangup');
  * await mock.close();
  * ```
  */

@@ -106,7 +106,7 @@ export function parkedWaits(a: Account): number {
  * Holds until a match exists, then returns it; a match that exists already is returned at once
  * (`after` asks for a later one). Throws a 408 naming what was awaited when `timeout_ms` of wall
  * time pass, a 429 when the account has MAX_PARKED_WAITS waits parked already, and stops (a 408
- * too, which nobody reads) when `signal` aborts: a client that hung up releases its wait.
+ * saying so) when `signal` aborts: a client that hung up releases its wait.
  */
 export async function waitFor(a: Account, input: unknown, opts: { signal?: AbortSignal } = {}): Promise<Found> {
   const w = Wait.parse(input);
@@ -127,6 +127,8 @@ export async function waitFor(a: Account, input: unknown, opts: { signal?: Abort
     if (left > 0) parked.set(a.changes, left);
     else parked.delete(a.changes);
   }
+  // Aborted (a client that hung up never reads this; a library caller that aborted does).
+  if (opts.signal?.aborted) throw errors.waitTimedOut(`Stopped: the wait for ${describeWait(w)} was aborted.`);
   throw errors.waitTimedOut(w.for === 'call'
     ? `Timed out: call ${w.call_control_id} was not ${w.state} within ${timeoutMs} ms (it is ${a.read((ctx) => ctx.store.call(w.call_control_id!))?.state ?? 'gone'}).`
     : `Timed out: no ${describeWait(w)} within ${timeoutMs} ms.`);

@@ -252,6 +252,12 @@ describe("startMock()'s waits are the same command", () => {
     expect(logged).toEqual(listed);
 
     await expect(mock.waitForCall(id, 'hangup', { timeoutMs: 30 })).rejects.toMatchObject({ status: 408 });
+    const abort = new AbortController();
+    const stopped = mock.waitForWebhook('call.hangup', { signal: abort.signal, timeoutMs: 60_000 });
+    await parked(1);
+    abort.abort();
+    await expect(stopped).rejects.toThrow('Stopped: the wait for call.hangup webhook was aborted.');
+    expect(listeners()).toBe(0);
     await expect(mock.waitForRequest({ path: '/actions/hangup' }, { timeoutMs: 30 })).rejects.toThrow(/no request to a path containing \/actions\/hangup within 30 ms/);
   });
 });
