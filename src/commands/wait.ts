@@ -13,8 +13,8 @@ import { errors } from '../model/errors.js';
 import type { JournalItem } from '../control/journal.js';
 import { waitForChange } from '../waits.js';
 import type { Account } from './account.js';
-import { listRequests } from './requests.js';
-import { webhookLog, webhookMark } from './webhooks.js';
+import { listRequests, requestMark } from './requests.js';
+import { webhookMark } from './webhooks.js';
 import { body, custom, int, oneOf, string, type Json } from './schema.js';
 
 /** What a wait can wait for. */
@@ -94,12 +94,36 @@ export type Found =
   | { for: 'request'; request: JournalItem }
   | { for: 'call'; call: CallLeg };
 
-/** Waits parked now, per account (keyed by its change notifications, which each account keeps). */
-const parked = new WeakMap<AccountChanges, number>();
+/**
+ * What an account's parked waits share (keyed by its change notifications, which each account
+ * keeps): how many there are, a version that every change moves, and the tail of its webhook log
+ * as last read at some version, so a hundred waits woken by one change read the log once.
+ */
+interface AccountWaits {
+  parked: number;
+  version: number;
+  tail?: { version: number; after: number; rows: WebhookEventRow[] };
+}
+const shared = new WeakMap<AccountChanges, AccountWaits>();
 
 /** How many waits the account has parked now. */
 export function parkedWaits(a: Account): number {
-  return parked.get(a.changes) ?? 0;
+  return shared.get(a.changes)?.parked ?? 0;
+}
+
+/**
+ * The account's webhooks logged after `after`, oldest first: one statement per change however
+ * many parked waits ask (they read from nearly the same place: where each last looked).
+ */
+function logTail(a: Account, after: number): WebhookEventRow[] {
+  const waits = shared.get(a.changes);
+  const tail = waits?.tail;
+  if (waits && tail && tail.version === waits.version && tail.after <= after) {
+    return tail.after === after ? tail.rows : tail.rows.filter((r) => r.seq > after);
+  }
+  const rows = a.query((s) => s.webhookLog({ after })).rows;
+  if (waits) waits.tail = { version: waits.version, after, rows };
+  return rows;
 }
 
 /**
@@ -115,17 +139,20 @@ export async function waitFor(a: Account, input: unknown, opts: { signal?: Abort
   // A match already there needs no slot: only a wait that parks counts against the account.
   const now = probe();
   if (now !== undefined) return now;
-  const count = parkedWaits(a);
-  if (count >= MAX_PARKED_WAITS) throw errors.tooManyWaits(MAX_PARKED_WAITS);
-  parked.set(a.changes, count + 1);
+  let waits = shared.get(a.changes);
+  if ((waits?.parked ?? 0) >= MAX_PARKED_WAITS) throw errors.tooManyWaits(MAX_PARKED_WAITS);
+  if (!waits) shared.set(a.changes, waits = { parked: 0, version: 0 });
+  waits.parked++;
+  const account = waits;
   try {
-    const outcome = await waitForChange(a.changes, timeoutMs, probe,
-      { wall: () => a.wallNow(), signal: opts.signal, kinds: WAKES_ON[w.for] });
+    const outcome = await waitForChange(a.changes, timeoutMs, probe, {
+      wall: () => a.wallNow(), signal: opts.signal, kinds: WAKES_ON[w.for],
+      // Any change may have logged a webhook or moved a delivery: the shared tail is stale.
+      onChange: () => { account.version++; },
+    });
     if (outcome.found !== undefined) return outcome.found;
   } finally {
-    const left = (parked.get(a.changes) ?? 1) - 1;
-    if (left > 0) parked.set(a.changes, left);
-    else parked.delete(a.changes);
+    if (--account.parked === 0) shared.delete(a.changes);
   }
   // Aborted (a client that hung up never reads this; a library caller that aborted does).
   if (opts.signal?.aborted) throw errors.waitTimedOut(`Stopped: the wait for ${describeWait(w)} was aborted.`);
@@ -148,49 +175,88 @@ const WAKES_ON: Record<WaitFor, ChangeKind[]> = {
 
 /** The probe a wait runs at first and after each change: the first match, or undefined. */
 function prober(a: Account, w: WaitInput): () => Found | undefined {
-  const first = { number: 1, size: 1 };
+  // Each probe is one statement on the store (`a.query`: a single SELECT needs no transaction):
+  // a hundred waits woken by each change of a busy account cost a hundred statements, not hundreds.
   switch (w.for) {
     case 'webhook': {
       // A logged webhook never changes what these filters look at, so one that did not match will
-      // never match: each probe reads only what was logged since the last (the log of a busy
-      // account grows by thousands), the first one row when no payload is to be matched.
-      const q = { eventType: w.event_type, callControlId: w.call_control_id };
+      // never match: after a first look over the log (from `after`), each probe reads only what
+      // was logged since the last, through the tail the account's waits share.
       const expected = w.payload;
-      let cursor = w.after ?? 0;
+      const match = (r: WebhookEventRow) => (w.event_type === undefined || r.eventType === w.event_type)
+        && (w.call_control_id === undefined || r.callControlId === w.call_control_id)
+        && (expected === undefined || matches(expected, (JSON.parse(r.data) as { payload?: unknown }).payload));
+      let cursor = -1;
       return () => {
-        const mark = webhookMark(a);
-        const row = expected === undefined
-          ? webhookLog(a, { ...q, after: cursor }, first).rows[0]
-          : webhookLog(a, { ...q, after: cursor }).rows.find((r) => matches(expected, (JSON.parse(r.data) as { payload?: unknown }).payload));
+        if (cursor < 0) {
+          const mark = webhookMark(a);
+          const filter = { eventType: w.event_type, callControlId: w.call_control_id, after: w.after ?? 0 };
+          // Without a payload every row of the filter matches: one is enough.
+          const rows = a.query((s) => s.webhookLog(filter, expected === undefined ? { number: 1, size: 1 } : undefined)).rows;
+          const row = rows.find(match);
+          if (row) return { for: 'webhook', webhook: row };
+          cursor = Math.max(mark, w.after ?? 0);
+          return undefined;
+        }
+        const rows = logTail(a, cursor);
+        const row = rows.find(match);
         if (row) return { for: 'webhook', webhook: row };
-        cursor = Math.max(cursor, mark);
+        if (rows.length > 0) cursor = rows[rows.length - 1].seq;
         return undefined;
       };
     }
     case 'delivery': {
-      const q = { eventType: w.event_type, callControlId: w.call_control_id, after: w.after };
-      const ends = w.status === undefined ? FINISHED : [w.status as (typeof FINISHED)[number]];
+      // Rows still pending may finish later: the cursor stops before the first that matches.
+      const ends: readonly string[] = w.status === undefined ? FINISHED : [w.status as string];
+      const match = (r: WebhookEventRow) => (w.event_type === undefined || r.eventType === w.event_type)
+        && (w.call_control_id === undefined || r.callControlId === w.call_control_id);
+      let cursor = -1;
       return () => {
-        // The earliest finished one: one indexed row per way of finishing.
-        const rows = ends.map((status) => webhookLog(a, { ...q, status }, first).rows[0]).filter((r) => r !== undefined);
-        const row = rows.sort((x, y) => x.seq - y.seq)[0];
-        return row && { for: 'delivery', webhook: row };
+        const first = cursor < 0;
+        // Everything up to `read` has been looked at: the mark on a first look, else the tail's end.
+        let read = first ? webhookMark(a) : cursor;
+        let rows: WebhookEventRow[];
+        if (first) {
+          rows = a.query((s) => s.webhookLog({ eventType: w.event_type, callControlId: w.call_control_id, after: w.after ?? 0 })).rows;
+        } else {
+          const tail = logTail(a, cursor);
+          if (tail.length > 0) read = tail[tail.length - 1].seq;
+          rows = tail.filter(match);
+        }
+        const row = rows.find((r) => ends.includes(r.status));
+        if (row) return { for: 'delivery', webhook: row };
+        const pending = rows.find((r) => r.status === 'pending');
+        cursor = pending ? pending.seq - 1 : Math.max(read, w.after ?? 0);
+        return undefined;
       };
     }
     case 'request': {
+      // The journal is in memory; answered requests that did not match never will. One still in
+      // flight (journaled at arrival, `status` null) may: the cursor stops before it.
       const expected = w.body;
+      let cursor = w.after ?? 0;
       return () => {
-        const hits = listRequests(a, { method: w.method, path: w.path, status: w.status as number | undefined, after: w.after });
-        // Only a request that has been answered: then whatever it caused is observable too.
-        const hit = hits.find((r) => r.status !== null && (expected === undefined || matches(expected, parsed(r.body))));
-        return hit && { for: 'request', request: hit };
+        const mark = requestMark(a);
+        let inFlight: number | undefined;
+        for (const r of listRequests(a, { method: w.method, path: w.path, after: cursor })) {
+          if (r.status === null) {
+            inFlight ??= r.id;
+            continue;
+          }
+          // Only a request that has been answered: then whatever it caused is observable too.
+          if ((w.status === undefined || r.status === w.status) && (expected === undefined || matches(expected, parsed(r.body)))) {
+            return { for: 'request', request: r };
+          }
+        }
+        cursor = inFlight !== undefined ? inFlight - 1 : Math.max(cursor, mark);
+        return undefined;
       };
     }
     case 'call': {
       const id = w.call_control_id!;
       const state = w.state as CallState;
       return () => {
-        const call = a.read((ctx) => ctx.store.call(id));
+        const call = a.query((s) => s.call(id));
         if (!call) throw errors.notFound('Call');
         if (call.state === state) return { for: 'call', call };
         // A hung-up call never changes again: say so now rather than after the whole timeout.

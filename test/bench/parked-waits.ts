@@ -20,8 +20,9 @@ import autocannon from 'autocannon';
 
 const QUIET = 'KEY_bench_quiet';
 const WAITING = 'KEY_bench_waiting';
-const PARKED = 100;
-const CALL_EVERY_MS = 50;
+const PARKED = Number(process.env.BENCH_PARKED ?? 100);
+/** How often the waiting account places a call (BENCH_CALL_EVERY_MS; 0: never, the waits stay asleep). */
+const CALL_EVERY_MS = Number(process.env.BENCH_CALL_EVERY_MS ?? 50);
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 10;
@@ -95,7 +96,7 @@ export interface ParkedBench {
 export async function benchParkedWaits(): Promise<ParkedBench> {
   const s = await launch();
   let calls = 0;
-  const caller = setInterval(() => {
+  const caller = CALL_EVERY_MS <= 0 ? undefined : setInterval(() => {
     void post(s, '/_mock/calls', { from: `+1555${String(calls++).padStart(7, '0')}`, to: '+15559990000' }).then((r) => r.body?.cancel());
   }, CALL_EVERY_MS);
   const idle: Array<{ rps: number; p50: number }> = [];
@@ -115,7 +116,7 @@ export async function benchParkedWaits(): Promise<ParkedBench> {
         + `${PARKED} parked ${parked.at(-1)!.rps.toFixed(0)} req/s p50 ${parked.at(-1)!.p50} ms`);
     }
   } finally {
-    clearInterval(caller);
+    if (caller) clearInterval(caller);
     s.child.kill();
   }
   return {

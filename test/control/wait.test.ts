@@ -214,6 +214,37 @@ describe('POST /_mock/wait bounds and refusals', () => {
     expect(listeners()).toBe(0);
   }, 30_000);
 
+  it('a hundred waits woken by one change read the webhook log once between them', async () => {
+    const mock = mockControl(em, A);
+    // Counts this database's statements (every prepared statement shares one prototype).
+    const db = em.db.$client;
+    const proto = Object.getPrototypeOf(db.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+    const spies = (['all', 'get', 'run', 'iterate', 'raw'] as const).filter((m) => typeof proto[m] === 'function').map((m) => vi.spyOn(proto, m));
+    const statements = () => spies.reduce((n, spy) => n + spy.mock.contexts.filter((st) => (st as { database?: unknown }).database === db).length, 0);
+    /** Statements run by a caller arriving, and by whatever it wakes within a macrotask (the waits look at once). */
+    const ofACall = async () => {
+      const before = statements();
+      mock.placeCall({ from: '+15550001001', to: '+15559990000' });
+      await new Promise((resolve) => setImmediate(resolve));
+      return statements() - before;
+    };
+    const abort = new AbortController();
+    try {
+      await ofACall(); // the first call of the account sets up what later ones reuse
+      const alone = await ofACall();
+      const waits = Array.from({ length: 100 }, () =>
+        mock.waitForWebhook('call.bridged', { timeoutMs: 10_000, signal: abort.signal }).catch(() => undefined));
+      await parked(100);
+      const withWaits = await ofACall();
+      // One read of the log's new rows for all of them (a statement or two each would be 100-200).
+      expect(withWaits - alone).toBeLessThanOrEqual(2);
+      abort.abort();
+      await Promise.all(waits);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
   it('releases the wait when the request is aborted (the client went away)', async () => {
     const abort = new AbortController();
     const res = em.app.fetch(new Request('http://127.0.0.1/_mock/wait', {
