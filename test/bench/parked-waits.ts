@@ -9,7 +9,11 @@
  * (`call.bridged`); between rounds they are released by hanging up on them (aborting the fetch).
  * autocannon measures alternate rounds (BENCH_ROUNDS, default 5; BENCH_SECS each, default 3).
  * Kept as a bench, not a test: on a shared two-core machine, round-to-round noise alone moves
- * these medians by more than 20% (first run, load average 10: 83% to 151% per round).
+ * these medians by more than 20% (load average 12: single rounds from 27% to 397% of their idle
+ * neighbour, medians 105% with the waiting account idle, 123% with it placing calls). What a test
+ * can hold steadily is the cause instead: parked waits are woken by their own account's changes
+ * only (test/waits/http-wait.test.ts) and read its log once per change between them
+ * (test/control/wait.test.ts).
  *
  *   npx tsx test/bench/parked-waits.ts
  */
