@@ -3,8 +3,10 @@
  * delivery matching a filter exists, or a timeout passes. One command for every door: POST
  * /_mock/wait, startMock()'s waitForWebhook / waitForRequest / waitForCall / waitForDelivery. Each
  * wait is parked on the account's committed changes (src/waits.ts), never on a polling timer, and
- * finds its match through the same filters the logs are read with (the webhook log's query, the
- * request journal's filter), so a wait and the list it waits on agree on what matches.
+ * finds its match with the filters of the list it waits on (the webhook log's fields, the request
+ * journal's filter, the payload/body matcher scenarios use), so the two agree on what matches.
+ * Bounded per account: a timeout of at most MAX_WAIT_MS, at most MAX_PARKED_WAITS parked, and one
+ * read of the log per change however many are parked.
  */
 import { CALL_STATES, HTTP_METHODS, type CallState } from '../../schema/enums.js';
 import type { AccountChanges, ChangeKind } from '../changes.js';
