@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
+import { startReceiver } from '../support/receiver.js';
 
 /**
  * POST /_mock/wait over real sockets: what only a socket shows (a client that hangs up, the
@@ -89,6 +90,25 @@ describe('POST /_mock/wait over a socket', () => {
     await Promise.all(waits);
     await vi.waitFor(() => expect(listeners(W)).toBe(0), { timeout: 5_000 });
   }, 30_000);
+
+  it('answers a delivery wait once the app\'s receiver took the webhook, with the attempt as sent', async () => {
+    const receiver = await startReceiver((_d, i) => (i === 0 ? 500 : 200));
+    try {
+      const call = mock.placeCall({ from: '+15550001001', to: '+15559990000', webhookUrl: receiver.url });
+      const res = await post(mock.apiKey, '/_mock/wait', {
+        for: 'delivery', event_type: 'call.initiated', call_control_id: call.call_control_id, status: 'delivered', timeout_ms: 10_000,
+      });
+      expect(res.status).toBe(200);
+      const { data } = await res.json();
+      // The first attempt was refused (500), the retry taken: both are there, the body as signed and sent.
+      expect(data).toMatchObject({ event_type: 'call.initiated', status: 'delivered', url: receiver.url });
+      expect(data.attempts.map((a: { status: number }) => a.status)).toEqual([500, 200]);
+      expect(data.body).toBe(receiver.requests[1].body);
+      expect(await mock.waitForDelivery({ callControlId: call.call_control_id })).toEqual(data);
+    } finally {
+      await receiver.close();
+    }
+  });
 
   it.skipIf(!hasCurl)(`runs the notes' curl example${hasCurl ? '' : ' (skipped: no curl on PATH)'}`, async () => {
     const script = block('sh').replaceAll('localhost:5080', mock.url.replace('http://', ''));
