@@ -56,6 +56,13 @@ export const errors = {
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
   noRoute: (method: string, path: string) => new TelnyxError(404, '10007', 'Resource not found', `No route for ${method} ${path}`),
   internal: () => new TelnyxError(500, '10007', 'Internal server error', 'Internal server error'),
+  /** A blocking wait (POST /_mock/wait, startMock()'s waitFor…) whose timeout passed with no match; `detail` names what was awaited. */
+  waitTimedOut: (detail: string) => new TelnyxError(408, '10007', 'Request timeout', detail),
+  /** A blocking wait whose match can no longer come (the call it waits on has hung up). */
+  waitUnmeetable: (detail: string) => new TelnyxError(422, '10015', 'Wait cannot be met', detail),
+  /** The account has as many blocking waits parked as it may (per account, so others are not slowed). */
+  tooManyWaits: (max: number) => new TelnyxError(429, '10011', 'Too many requests',
+    `At most ${max} waits may be parked per account at once; let some finish (or time out) first.`),
   invalidScenario: (detail: string, pointer?: string) => new TelnyxError(422, '10015', 'Invalid scenario', detail, pointer),
   /** What an injected fault answers: Telnyx's own error for that status where the spec gives one. */
   injected: (status: number) => {

@@ -5,7 +5,7 @@ import {
 } from '../../schema/enums.js';
 import { FIELD_CODES, TelnyxError } from '../model/errors.js';
 import { parseDurationSecs } from '../commands/duration.js';
-import { PlaceCall, PressDigits, Say } from '../commands/callers.js';
+import { DEFAULT_CONNECTION_ID, PlaceCall, PressDigits, Say } from '../commands/callers.js';
 import { AdvanceClock } from '../commands/clock.js';
 import { NumberPath, SetNumber } from '../commands/numbers.js';
 import { body, bool, url, MAX_BODY_BYTES, MAX_DEPTH, tooDeepAt, type Schema } from '../commands/schema.js';
@@ -48,7 +48,8 @@ export const MAX_STEPS = 1000;
 export const MAX_TEXT = 4096;
 /** YAML aliases (`*a`) a scenario may use: enough for shared fragments, too few for an alias bomb. */
 export const MAX_YAML_ALIASES = 100;
-export const DEFAULT_CONNECTION_ID = 'telnyx-mock-scenario';
+/** connection_id of a scenario's calls when neither the call nor the scenario names one: the one every door uses. */
+export { DEFAULT_CONNECTION_ID };
 
 /**
  * The yaml parser, loaded when the first scenario is parsed rather than when the server starts:
