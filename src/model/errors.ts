@@ -4,7 +4,7 @@
  * maps them once to Telnyx's `{ "errors": [...] }`. Codes and titles follow the examples in
  * Telnyx's spec (components.responses) and TELNYX-SEMANTICS.md; no code is written outside this file.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
 
 export class TelnyxError extends Error {
   constructor(
@@ -54,7 +54,12 @@ export const errors = {
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
-  noRoute: (method: string, path: string) => new TelnyxError(404, '10007', 'Resource not found', `No route for ${method} ${path}`),
+  /** No route; `guess` is the route or action name most likely meant (http/route-hints.ts), when one is near. */
+  noRoute: (method: string, path: string, guess?: string) => new TelnyxError(404, '10007', 'Resource not found',
+    `No route for ${method} ${path}${guess ? `. Did you mean \`${guess}\`?` : ''}`),
+  /** A known path asked with a method it does not take; `allowed` are the ones it does (also sent as `Allow`). */
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) => new TelnyxError(405, '10007', 'Method not allowed',
+    `${method} is not allowed on ${path}; it takes ${allowed.join(', ')}.`),
   internal: () => new TelnyxError(500, '10007', 'Internal server error', 'Internal server error'),
   invalidScenario: (detail: string, pointer?: string) => new TelnyxError(422, '10015', 'Invalid scenario', detail, pointer),
   /** What an injected fault answers: Telnyx's own error for that status where the spec gives one. */
