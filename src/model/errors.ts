@@ -46,7 +46,8 @@ export const errors = {
   tooDeep: (max: number, pointer?: string) => new TelnyxError(400, '10015', 'Bad Request',
     `The request body is nested too deeply (at most ${max} levels).`, pointer ?? '/'),
   /** Node refused the request before any route saw it (headers too large, bytes not allowed in the request line). */
-  headersTooLarge: () => new TelnyxError(431, '10015', 'Request header fields too large', 'The request headers are too large.'),
+  headersTooLarge: (maxBytes: number) => new TelnyxError(431, '10015', 'Request header fields too large',
+    `The request headers are too large (at most ${maxBytes / 1024} KiB in all).`),
   malformedRequest: () => new TelnyxError(400, '10015', 'Bad Request', 'The request could not be parsed as HTTP.'),
   /** A per-account collection is full (e.g. armed faults): clear some first. */
   tooMany: (what: string, max: number) => new TelnyxError(422, '10015', 'Invalid value',
@@ -89,6 +90,11 @@ export const errors = {
     'The participant does not exist in this conference.'),
   notInConference: (pointer = '/call_control_id') => new TelnyxError(422, '90015', 'Invalid Call Control ID',
     'The call is not a participant of this conference.', pointer),
+  /** The caller speaks (the control API's `speech`, a scenario's speak step) on a call in no conference: there is no floor to move. */
+  speechWithoutConference: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
+    'The call is in no conference, so there is no floor for its speech to take. Join it to a conference first '
+    + '(POST /v2/conferences with its call_control_id, or POST /v2/conferences/{id}/actions/join); '
+    + 'to have the caller say words on any call, use say (POST /_mock/calls/{call_control_id}/say).', '/call_control_id'),
   queueFull: (name: string) => new TelnyxError(422, '90036', 'Queue full',
     `The '${name}' queue is full and can't accept more calls.`),
   alreadyInQueue: () => new TelnyxError(422, '90038', 'Call already in queue',
@@ -121,6 +127,11 @@ export const errors = {
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),
+  /** A text over its bound: the message names the bound, so the fix is plain. */
+  tooLong: (field: string, max: number, length: number) => new TelnyxError(422, FIELD_CODES.invalid, 'Invalid value',
+    `The '${field}' parameter is too long: at most ${max} characters, got ${length}.`, `/${field}`),
+  tooManyItems: (field: string, max: number, count: number) => new TelnyxError(422, FIELD_CODES.invalid, 'Invalid value',
+    `The '${field}' parameter has too many items: at most ${max}, got ${count}.`, `/${field}`),
   invalid: (field: string, detail: string, title = 'Invalid value') =>
     new TelnyxError(422, FIELD_CODES.invalid, title, detail, `/${field}`),
   badEnum: (field: string, values: readonly string[]) => new TelnyxError(422, FIELD_CODES.badEnum,
