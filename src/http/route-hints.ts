@@ -20,9 +20,9 @@ interface Shape { method: string; segments: string[] }
  * name is a route of its own for the hints (so `GET …/actions/speak` is a wrong method, and
  * `POST …/actions/speek` is a typo of `speak`).
  */
-const ACTION_ROUTES: Record<string, Iterable<string>> = {
-  '/v2/calls/:call_control_id/actions/:action': CALL_ACTIONS.keys(),
-  '/v2/conferences/:id/actions/:action': CONFERENCE_ACTIONS.keys(),
+const ACTION_ROUTES: Record<string, ReadonlyMap<string, unknown>> = {
+  '/v2/calls/:call_control_id/actions/:action': CALL_ACTIONS,
+  '/v2/conferences/:id/actions/:action': CONFERENCE_ACTIONS,
 };
 
 /** The app's routes as shapes, read from Hono's list once, on the first request that needs them. */
@@ -39,7 +39,7 @@ export class KnownRoutes {
       if (method === 'ALL' || path.includes('*')) continue;
       const segments = segmentsOf(path);
       const actions = ACTION_ROUTES[path];
-      if (actions) for (const name of actions) shapes.push({ method, segments: [...segments.slice(0, -1), name] });
+      if (actions) for (const name of actions.keys()) shapes.push({ method, segments: [...segments.slice(0, -1), name] });
       else shapes.push({ method, segments });
     }
     return (this.list = shapes);

@@ -119,6 +119,16 @@ describe('did you mean', () => {
       .toBe('No route for POST /v2/calls/x1/actions/client_state_updat. Did you mean `PUT /v2/calls/x1/actions/client_state_update`?');
   });
 
+  it('knows the action names in every app built in the process, not only the first', async () => {
+    const second = inMemory();
+    try {
+      const res = await api(second).as(A).post('/v2/conferences/c1/actions/mutee', {});
+      expect(res.body.errors[0].detail).toBe('No route for POST /v2/conferences/c1/actions/mutee. Did you mean `mute`?');
+    } finally {
+      await second.dispose();
+    }
+  });
+
   it('suggests nothing when nothing is near', async () => {
     const res = await http.as(A).get('/v2/nothing-here');
     expect(res.status).toBe(404);
