@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, inMemory } from '../support/harness.js';
 import type { Emulator } from '../../src/server.js';
 import { accountLabel, createLogger, logSettings, DEFAULT_LOG } from '../../src/log.js';
+import { captureStdout } from '../support/stdout.js';
 
 /**
  * The server log in process: what is printed for which answer (test/log/server-log.test.ts runs
@@ -16,20 +17,11 @@ afterEach(async () => {
 
 const KEY = 'KEY_in_process_log';
 
-function capture() {
-  const written: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-  return written;
-}
-
 describe('the server log of requests', () => {
   it('by default prints a failure with its code and detail, and does not write at all for a success', async () => {
     em = inMemory({ log: DEFAULT_LOG });
     const http = api(em);
-    const written = capture();
+    const written = captureStdout();
     expect((await http.as(KEY).get('/v2/queues')).status).toBe(200);
     expect(written).toEqual([]);
     expect((await http.as(KEY).post('/v2/queues', {})).status).toBe(422);
@@ -41,7 +33,7 @@ describe('the server log of requests', () => {
     em = inMemory({ log: logSettings('errors', 'json') });
     const http = api(em);
     await http.as(KEY).post('/_mock/faults', { method: 'GET', path: '/v2/queues', status: 503 });
-    const written = capture();
+    const written = captureStdout();
     expect((await http.as(KEY).get('/v2/queues')).status).toBe(503);
     expect((await http.as(KEY).delete('/v2/queues')).status).toBe(405);
     const entries = written.map((l) => JSON.parse(l));
@@ -59,7 +51,7 @@ describe('the server log of requests', () => {
 
   it('prints nothing when no log is configured (what startMock() and the tests get)', async () => {
     em = inMemory();
-    const written = capture();
+    const written = captureStdout();
     expect((await api(em).as(KEY).post('/v2/queues', {})).status).toBe(422);
     expect(written).toEqual([]);
   });
