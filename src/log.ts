@@ -81,10 +81,12 @@ export interface Logger {
   request(account: string, method: string, path: string, status: number, durationMs: number, errorBody?: string): void;
   /** One webhook delivery attempt settled. */
   delivery(d: DeliveryLog): void;
+  /** An event failed with no attempt: neither the call, its connection nor the server names a webhook URL. */
+  noUrl(account: string, data: string): void;
 }
 
 /** Logs nothing: what startMock() and the tests get unless they ask. */
-export const SILENT_LOGGER: Logger = { request() {}, delivery() {} };
+export const SILENT_LOGGER: Logger = { request() {}, delivery() {}, noUrl() {} };
 
 const stdout = (line: string) => { process.stdout.write(`${line}\n`); };
 
@@ -123,6 +125,19 @@ export function createLogger(settings: LogSettings | undefined, write: (line: st
       const outcome = d.status !== null ? `${d.status}` : `failed: ${clip(d.error ?? 'no answer')}`;
       const next = d.state === 'pending' ? `, retry in ${d.retryInMs ?? 0}ms` : d.state === 'failed' ? ', gave up' : '';
       write(`${accountLabel(d.account)} webhook ${eventType} → ${d.url} ${outcome} (attempt ${d.attempt} of ${d.maxAttempts}${next})`);
+    },
+    noUrl(account, data) {
+      if (!errors) return;
+      const eventType = eventTypeOf(data);
+      if (json) {
+        write(JSON.stringify({
+          time: new Date().toISOString(), type: 'webhook', account: accountLabel(account), event_type: eventType, url: null,
+          attempt: 0, status: null, error: 'no webhook URL', state: 'failed',
+        }));
+        return;
+      }
+      write(`${accountLabel(account)} webhook ${eventType} not sent: no webhook URL (give the call or its connection a webhook_url, `
+        + 'e.g. PUT /_mock/connections/{connection_id}, or start the server with --webhook-url)');
     },
   };
 }

@@ -394,6 +394,7 @@ export class Dispatcher {
       if (!url) {
         store.update(item.seq, 'failed', attempts, null);
         this.settledHere.add(row.account);
+        if (urls.length === 0) this.deps.log?.noUrl(row.account, row.data);
         this.shift(lane);
         continue;
       }

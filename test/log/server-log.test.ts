@@ -58,13 +58,16 @@ async function serve(args: string[], env: Record<string, string> = {}) {
 
 type Server = Awaited<ReturnType<typeof serve>>;
 
-/** What every run does: one request answered 200, one 422, a call whose webhook is delivered, one whose webhook fails. */
+/**
+ * What every run does: one request answered 200, one 422, a call whose webhook is delivered, one
+ * whose webhook fails, and one with no webhook URL anywhere (its event fails without an attempt).
+ */
 async function traffic(server: Server) {
   const client = new Telnyx({ apiKey: KEY, baseURL: `${server.url}/v2`, maxRetries: 0 });
   await client.conferences.list();
   // CreateConferenceRequest: call_control_id is required.
   await expect(client.conferences.create({ name: 'standup' } as never)).rejects.toMatchObject({ status: 422 });
-  const place = (webhookUrl: string) => fetch(`${server.url}/_mock/calls`, {
+  const place = (webhookUrl?: string) => fetch(`${server.url}/_mock/calls`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ from: '+15550001001', to: '+15550100000', connection_id: 'conn-log', webhook_url: webhookUrl }),
@@ -73,6 +76,7 @@ async function traffic(server: Server) {
   const badBefore = bad.requests.length;
   await place(`${ok.url}/hook`);
   await place(`${bad.url}/hook`);
+  await place();
   await ok.until(() => ok.requests.length >= okBefore + 1);
   await bad.until(() => bad.requests.length >= badBefore + 2);
 }
@@ -87,21 +91,24 @@ const TEXT = {
   delivered: () => new RegExp(`^${esc(LABEL)} webhook call\\.initiated → ${esc(ok.url)}/hook 200 \\(attempt 1 of 2\\)$`),
   failedFirst: () => new RegExp(`^${esc(LABEL)} webhook call\\.initiated → ${esc(bad.url)}/hook 500 \\(attempt 1 of 2, retry in 25ms\\)$`),
   failedLast: () => new RegExp(`^${esc(LABEL)} webhook call\\.initiated → ${esc(bad.url)}/hook 500 \\(attempt 2 of 2, gave up\\)$`),
+  noUrl: new RegExp(`^${esc(LABEL)} webhook call\\.initiated not sent: no webhook URL \\(give the call or its connection a webhook_url`),
 };
 
 describe('telnyx-mock serve --log requests,webhooks', () => {
   it('prints one text line per request and per delivery attempt, the key shown only as a label', async () => {
     const server = await serve(['--log', 'requests,webhooks']);
     await traffic(server);
-    await server.until((out) => count(out, TEXT.failedLast()) === 1 && count(out, TEXT.delivered()) === 1, 'every attempt');
+    await server.until((out) => count(out, TEXT.failedLast()) === 1 && count(out, TEXT.delivered()) === 1
+      && count(out, TEXT.noUrl) === 1, 'every attempt');
     const out = server.output();
     expect(count(out, TEXT.ok200)).toBe(1);
     expect(count(out, TEXT.refused422)).toBe(1);
     expect(count(out, TEXT.delivered())).toBe(1);
     expect(count(out, TEXT.failedFirst())).toBe(1);
     expect(count(out, TEXT.failedLast())).toBe(1);
+    expect(count(out, TEXT.noUrl)).toBe(1);
     // Nothing else about this account: /_mock calls are the test's, not the app's, and are not logged.
-    expect(lines(out)).toHaveLength(5);
+    expect(lines(out)).toHaveLength(6);
     expect(LABEL).toMatch(/^KEY_…[0-9a-f]{6}$/);
     expect(out).not.toContain(KEY);
     expect(server.stderr()).toBe('');
@@ -111,7 +118,7 @@ describe('telnyx-mock serve --log requests,webhooks', () => {
     const server = await serve([], { TELNYX_MOCK_LOG: 'requests,webhooks', TELNYX_MOCK_LOG_FORMAT: 'json' });
     await traffic(server);
     const entries = () => server.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    await server.until(() => entries().filter((e) => e.type === 'webhook').length === 3, 'three attempts');
+    await server.until(() => entries().filter((e) => e.type === 'webhook').length === 4, 'three attempts and one event not sent');
     const all = entries();
     expect(all.every((e) => e.account === LABEL && typeof e.time === 'string')).toBe(true);
     expect(all.filter((e) => e.type === 'request')).toEqual([
@@ -129,7 +136,10 @@ describe('telnyx-mock serve --log requests,webhooks', () => {
       expect.objectContaining({ event_type: 'call.initiated', status: 500, attempt: 1, state: 'pending', retry_in_ms: 25 }),
       expect.objectContaining({ event_type: 'call.initiated', status: 500, attempt: 2, state: 'failed' }),
     ]);
-    expect(all).toHaveLength(5);
+    expect(webhooks.filter((e) => e.url === null)).toEqual([
+      expect.objectContaining({ event_type: 'call.initiated', attempt: 0, status: null, error: 'no webhook URL', state: 'failed' }),
+    ]);
+    expect(all).toHaveLength(6);
     expect(server.output()).not.toContain(KEY);
   });
 });
@@ -138,11 +148,11 @@ describe('telnyx-mock serve without --log', () => {
   it('prints only the failures: the refused request and the failed attempts', async () => {
     const server = await serve([]);
     await traffic(server);
-    await server.until((out) => count(out, TEXT.failedLast()) === 1, 'last attempt');
+    await server.until((out) => count(out, TEXT.failedLast()) === 1 && count(out, TEXT.noUrl) === 1, 'last attempt');
     const out = server.output();
     expect(count(out, TEXT.refused422)).toBe(1);
     expect(count(out, TEXT.failedFirst())).toBe(1);
-    expect(lines(out)).toHaveLength(3);
+    expect(lines(out)).toHaveLength(4);
     expect(count(out, TEXT.ok200)).toBe(0);
     expect(count(out, TEXT.delivered())).toBe(0);
   });
