@@ -95,8 +95,9 @@ export const errors = {
     'The call is in no conference, so there is no floor for its speech to take. Join it to a conference first '
     + '(POST /v2/conferences with its call_control_id, or POST /v2/conferences/{id}/actions/join); '
     + 'to have the caller say words on any call, use say (POST /_mock/calls/{call_control_id}/say).', '/call_control_id'),
-  queueFull: (name: string) => new TelnyxError(422, '90036', 'Queue full',
-    `The '${name}' queue is full and can't accept more calls.`),
+  /** Telnyx's sentence, then the bound and where it is raised (enqueue's max_size only sets it for a new queue). */
+  queueFull: (name: string, maxSize: number) => new TelnyxError(422, '90036', 'Queue full',
+    `The '${name}' queue is full and can't accept more calls (its max_size is ${maxSize}; POST /v2/queues/{queue_name} can raise it).`),
   alreadyInQueue: () => new TelnyxError(422, '90038', 'Call already in queue',
     "Call can't be added to a queue it's already in."),
   notInQueue: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',

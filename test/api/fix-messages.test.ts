@@ -36,6 +36,18 @@ describe('a limit is named in its message', () => {
   });
 });
 
+describe('a full queue', () => {
+  it('names its max_size', async () => {
+    // EnqueueRequest.max_size: "The maximum number of calls allowed to be in the queue at a time. Can't be modified for an existing queue."
+    expect((await http.as(A).post(`/v2/calls/${call()}/actions/enqueue`, { queue_name: 'tiny', max_size: 1 })).status).toBe(200);
+    const res = await http.as(A).post(`/v2/calls/${call()}/actions/enqueue`, { queue_name: 'tiny' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]).toMatchObject({
+      code: '90036', detail: "The 'tiny' queue is full and can't accept more calls (its max_size is 1; POST /v2/queues/{queue_name} can raise it).",
+    });
+  });
+});
+
 describe('speech on a call in no conference', () => {
   it('says the call is in no conference and how to join one, or to use say instead', async () => {
     const res = await http.as(A).post(`/_mock/calls/${call()}/speech`, { state: 'started' });
