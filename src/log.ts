@@ -77,6 +77,8 @@ export interface DeliveryLog {
 
 /** The port the server's rooms log through. */
 export interface Logger {
+  /** Prints nothing at all: callers may skip gathering what they would hand it. */
+  readonly silent: boolean;
   /** One /v2 request answered (the percent-encoded path as received; `errorBody` is the error answer's text). */
   request(account: string, method: string, path: string, status: number, durationMs: number, errorBody?: string): void;
   /** One webhook delivery attempt settled. */
@@ -86,7 +88,7 @@ export interface Logger {
 }
 
 /** Logs nothing: what startMock() and the tests get unless they ask. */
-export const SILENT_LOGGER: Logger = { request() {}, delivery() {}, noUrl() {} };
+export const SILENT_LOGGER: Logger = { silent: true, request() {}, delivery() {}, noUrl() {} };
 
 const stdout = (line: string) => { process.stdout.write(`${line}\n`); };
 
@@ -96,6 +98,7 @@ export function createLogger(settings: LogSettings | undefined, write: (line: st
   const { errors, requests, webhooks, format } = settings;
   const json = format === 'json';
   return {
+    silent: false,
     request(account, method, path, status, durationMs, errorBody) {
       if (status >= 400 ? !errors : !requests) return;
       const error = status >= 400 ? errorOf(errorBody) : undefined;

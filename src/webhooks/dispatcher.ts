@@ -468,7 +468,7 @@ export class Dispatcher {
       return;
     }
     this.deps.onAttempts?.(new Set(decided.map((d) => d.job.account)));
-    if (this.deps.log) for (const d of decided) this.deps.log.delivery(attemptLog(d, now, options.attempts));
+    if (this.deps.log && !this.deps.log.silent) for (const d of decided) this.deps.log.delivery(attemptLog(d, now, options.attempts));
     for (const { job: { lane }, retryAt } of decided) {
       lane.busy = false;
       if (retryAt === null) this.shift(lane);
