@@ -69,38 +69,71 @@ export function allowedMethods(routes: KnownRoutes, method: string, path: string
   return [...allowed].sort();
 }
 
+/** What a missing word costs, against edits within words: a typo in one word is nearer. */
+const MISSING_WORD = 2;
+
 /**
- * "Did you mean": the known route nearest the request's path, segment by segment (each word within
- * the suggester's tolerance of its typo; parameters take the request's own values), as the text to
- * show: the one word that differs (`speak`), else the whole path, with the method when the route
- * takes another one. Undefined when nothing is near.
+ * How far `given` is from a route's segments, word by word (each word within the suggester's
+ * tolerance of its typo; a parameter takes any non-empty value), and which words differ; undefined
+ * when some word is too far.
+ */
+function nearness(route: string[], given: string[]): { distance: number; differing: number } | undefined {
+  if (route.length !== given.length) return undefined;
+  let distance = 0;
+  let differing = 0;
+  for (let i = 0; i < route.length; i++) {
+    const s = route[i];
+    if (isParam(s) ? given[i] !== '' : s === given[i]) continue;
+    if (isParam(s)) return undefined;
+    const d = editDistance(given[i].toLowerCase(), s);
+    if (d > tolerance(given[i])) return undefined;
+    distance += d;
+    differing++;
+  }
+  return { distance, differing };
+}
+
+/**
+ * "Did you mean": the known route nearest the request's path, with a word or two misspelt or one
+ * route word left out (`/v2/calls/{id}/speak`), as the text to show: the one word that differs
+ * (`speak`), else the whole path with the request's own parameter values, with the method when the
+ * route takes another one. Undefined when nothing is near.
  */
 export function suggestRoute(routes: KnownRoutes, method: string, path: string): string | undefined {
-  const segments = segmentsOf(path);
-  let best: { shape: Shape; distance: number; differing: number[] } | undefined;
-  for (const shape of routes.shapes()) {
-    if (shape.segments.length !== segments.length) continue;
-    let distance = 0;
-    const differing: number[] = [];
-    const near = shape.segments.every((s, i) => {
-      const given = segments[i];
-      if (isParam(s)) return given !== '';
-      if (s === given) return true;
-      const d = editDistance(given.toLowerCase(), s);
-      if (d > tolerance(given)) return false;
-      distance += d;
-      differing.push(i);
-      return true;
-    });
-    if (!near || differing.length === 0) continue;
+  const given = segmentsOf(path);
+  let best: { shape: Shape; distance: number; word?: string; missing?: number } | undefined;
+  const consider = (shape: Shape, distance: number, word?: string, missing?: number) => {
     // Nearest first; between equals, a route that takes the request's method.
     if (!best || distance < best.distance || (distance === best.distance && shape.method === method && best.shape.method !== method)) {
-      best = { shape, distance, differing };
+      best = { shape, distance, word, missing };
+    }
+  };
+  for (const shape of routes.shapes()) {
+    const route = shape.segments;
+    if (route.length === given.length) {
+      const near = nearness(route, given);
+      if (!near || near.differing === 0) continue;
+      const word = near.differing === 1 ? route.find((s, i) => s !== given[i] && !isParam(s)) : undefined;
+      consider(shape, near.distance, word);
+    } else if (route.length === given.length + 1) {
+      // A word left out inside the path; one missing at its end would be a guess at what was meant.
+      for (let k = 0; k < route.length - 1; k++) {
+        if (isParam(route[k])) continue;
+        const rest = [...route.slice(0, k), ...route.slice(k + 1)];
+        // The request must end on a route word (`…/hangup`), not on what a parameter would take
+        // whatever it is: `/v2/nothing-here` is no `/v2/conferences/{id}`.
+        if (isParam(rest[rest.length - 1])) continue;
+        // Every other word as the route has it: a word left out and another misspelt is too far a guess.
+        const near = nearness(rest, given);
+        if (near?.differing === 0) consider(shape, MISSING_WORD, undefined, k);
+      }
     }
   }
   if (!best) return undefined;
-  const { shape, differing } = best;
-  if (shape.method === method && differing.length === 1) return shape.segments[differing[0]];
-  const fixed = `/${shape.segments.map((s, i) => (isParam(s) ? segments[i] : s)).join('/')}`;
+  const { shape, word, missing } = best as { shape: Shape; word?: string; missing?: number };
+  if (shape.method === method && word !== undefined) return word;
+  // The route's words, and the request's own values where the route takes a parameter.
+  const valueAt = (i: number) => given[missing !== undefined && i > missing ? i - 1 : i];
+  const fixed = `/${shape.segments.map((s, i) => (isParam(s) ? valueAt(i) : s)).join('/')}`;
   return shape.method === method ? fixed : `${shape.method} ${fixed}`;
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { api, answeredCall, inMemory } from '../support/harness.js';
 import type { Emulator } from '../../src/server.js';
 
@@ -119,6 +121,13 @@ describe('did you mean', () => {
       .toBe('No route for POST /v2/calls/x1/actions/client_state_updat. Did you mean `PUT /v2/calls/x1/actions/client_state_update`?');
   });
 
+  it('puts back a route word left out', async () => {
+    expect((await http.as(A).post('/v2/calls/x1/hangup', {})).body.errors[0].detail)
+      .toBe('No route for POST /v2/calls/x1/hangup. Did you mean `/v2/calls/x1/actions/hangup`?');
+    expect((await http.as(A).get('/v2/conferences/c1/participant')).body.errors[0].detail)
+      .toBe('No route for GET /v2/conferences/c1/participant. Did you mean `participants`?');
+  });
+
   it('knows the action names in every app built in the process, not only the first', async () => {
     const second = inMemory();
     try {
@@ -137,3 +146,27 @@ describe('did you mean', () => {
       .toBe('No route for POST /v2/calls/x1/actions/dance');
   });
 });
+
+describe("Telnyx's own operations", () => {
+  /** Every operation of Telnyx's full spec (vendored, gzipped), as method and path. */
+  const operations = () => {
+    const spec = JSON.parse(gunzipSync(readFileSync(new URL('../../spec/telnyx-openapi/spec3-12de4dd.json.gz', import.meta.url))).toString()) as
+      { paths: Record<string, Record<string, unknown>> };
+    return Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops)
+      .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+      .map((m) => ({ method: m.toUpperCase(), path: `/v2${path.replace(/\{[^}]+\}/g, 'x1')}` })));
+  };
+
+  it('are never told they used the wrong method or meant another route (those answers are for typos only)', async () => {
+    const ops = operations();
+    expect(ops.length).toBeGreaterThan(1000);
+    const hinted: string[] = [];
+    for (const { method, path } of ops) {
+      const res = await send(method, path);
+      const text = await res.text();
+      if (res.status === 405 || text.includes('Did you mean')) hinted.push(`${method} ${path} → ${res.status} ${text}`);
+    }
+    expect(hinted).toEqual([]);
+  });
+});
+
