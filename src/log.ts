@@ -151,8 +151,10 @@ const labels = new Map<string, string>();
  * How an API key is shown in the log: never in full, as its first characters (at most 4, and at
  * most half the key) and the first 6 hex digits of its SHA-256. The label is stable (one key, one
  * label) so lines of one account can be grepped, and the hash cannot be turned back into the key.
+ * A request sent without a key shows as `-`.
  */
 export function accountLabel(key: string): string {
+  if (key === '') return '-';
   let label = labels.get(key);
   if (label === undefined) {
     label = `${key.slice(0, Math.min(4, Math.floor(key.length / 2)))}…${createHash('sha256').update(key).digest('hex').slice(0, 6)}`;

@@ -110,6 +110,11 @@ export class Accounts {
     };
   }
 
+  /** The server log, for what is refused before any account is known (a request without a key). */
+  get log(): Logger {
+    return this.services.log ?? SILENT_LOGGER;
+  }
+
   get(key: string): Account {
     this.lastUsed.set(key, this.services.clock.wallNow());
     return this.peek(key);

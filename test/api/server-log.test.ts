@@ -43,6 +43,14 @@ describe('the server log of requests', () => {
     ]);
   });
 
+  it('prints a request sent without a key, its account shown as `-`', async () => {
+    em = inMemory({ log: DEFAULT_LOG });
+    const written = captureStdout();
+    expect((await api(em).raw.get('/v2/queues')).status).toBe(401);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toBe('- GET /v2/queues → 401 0ms 10009 The required authentication headers were either invalid or not included in the request.\n');
+  });
+
   it('shows a call_control_id as the app wrote it, not percent-encoded', () => {
     const lines: string[] = [];
     createLogger(logSettings('requests', 'text'), (l) => lines.push(l)).request(KEY, 'POST', '/v2/calls/v3%3Aabc/actions/speak', 200, 1.25);
