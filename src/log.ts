@@ -111,7 +111,7 @@ export function createLogger(settings: LogSettings | undefined, write: (line: st
         return;
       }
       const tail = error ? ` ${error.code ?? ''} ${clip(error.detail ?? error.title ?? '')}`.trimEnd() : '';
-      write(`${accountLabel(account)} ${method} ${shown} → ${status} ${round(durationMs)}ms${tail}`);
+      write(`${accountLabel(account)} ${clip(method)} ${clip(shown)} → ${status} ${round(durationMs)}ms${tail}`);
     },
     delivery(d) {
       const ok = d.status !== null && d.status >= 200 && d.status < 300;
@@ -127,7 +127,7 @@ export function createLogger(settings: LogSettings | undefined, write: (line: st
       }
       const outcome = d.status !== null ? `${d.status}` : `failed: ${clip(d.error ?? 'no answer')}`;
       const next = d.state === 'pending' ? `, retry in ${d.retryInMs ?? 0}ms` : d.state === 'failed' ? ', gave up' : '';
-      write(`${accountLabel(d.account)} webhook ${eventType} → ${d.url} ${outcome} (attempt ${d.attempt} of ${d.maxAttempts}${next})`);
+      write(`${accountLabel(d.account)} webhook ${eventType} → ${clip(d.url)} ${outcome} (attempt ${d.attempt} of ${d.maxAttempts}${next})`);
     },
     noUrl(account, data) {
       if (!errors) return;
@@ -192,8 +192,13 @@ function decodePath(path: string): string {
 }
 
 const round = (ms: number) => (ms >= 10 ? Math.round(ms) : Math.round(ms * 10) / 10);
-/** One line stays one line, and short: a tenant's long detail or a multi-line error is cut. */
+/**
+ * A tenant's text in a text line: one line, short and inert. Control characters (a decoded `%0A` in
+ * a path, an escape sequence in a detail echoing a value) are shown as `\xNN`, so no request can
+ * forge a log line or drive the terminal; what is longer than 300 characters is cut. (JSON lines
+ * need none of it: JSON.stringify escapes them.)
+ */
 const clip = (text: string) => {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+  const inert = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return inert.length > 300 ? `${inert.slice(0, 299)}…` : inert;
 };

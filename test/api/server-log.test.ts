@@ -51,6 +51,16 @@ describe('the server log of requests', () => {
     expect(written[0]).toBe('- GET /v2/queues → 401 0ms 10009 The required authentication headers were either invalid or not included in the request.\n');
   });
 
+  it('keeps a line one line: control characters a tenant sends are shown escaped, a long path is cut', () => {
+    const lines: string[] = [];
+    const log = createLogger(logSettings('requests', 'text'), (l) => lines.push(l));
+    log.request(KEY, 'GET', '/v2/queues/a%0A' + 'KEY_…000000%20GET%20/v2/forged%1B[31m', 404, 1);
+    log.request(KEY, 'GET', `/v2/queues/${'q'.repeat(1000)}`, 404, 1);
+    expect(lines[0]).toBe(`${accountLabel(KEY)} GET /v2/queues/a\\x0aKEY_…000000 GET /v2/forged\\x1b[31m → 404 1ms`);
+    expect(lines[1].length).toBeLessThan(400);
+    expect(lines.join('').includes('\n')).toBe(false);
+  });
+
   it('shows a call_control_id as the app wrote it, not percent-encoded', () => {
     const lines: string[] = [];
     createLogger(logSettings('requests', 'text'), (l) => lines.push(l)).request(KEY, 'POST', '/v2/calls/v3%3Aabc/actions/speak', 200, 1.25);
