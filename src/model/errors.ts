@@ -47,7 +47,7 @@ export const errors = {
     `The request body is nested too deeply (at most ${max} levels).`, pointer ?? '/'),
   /** Node refused the request before any route saw it (headers too large, bytes not allowed in the request line). */
   headersTooLarge: (maxBytes: number) => new TelnyxError(431, '10015', 'Request header fields too large',
-    `The request headers are too large (at most ${maxBytes / 1024} KiB in all).`),
+    `The request headers are too large (at most ${maxBytes % 1024 === 0 ? `${maxBytes / 1024} KiB` : `${maxBytes} bytes`} in all).`),
   malformedRequest: () => new TelnyxError(400, '10015', 'Bad Request', 'The request could not be parsed as HTTP.'),
   /** A per-account collection is full (e.g. armed faults): clear some first. */
   tooMany: (what: string, max: number) => new TelnyxError(422, '10015', 'Invalid value',
