@@ -31,7 +31,8 @@ serve
                                 tried when the webhook URL fails ($TELNYX_MOCK_WEBHOOK_FAILOVER_URL)
       --signing-key <base64>    32-byte Ed25519 seed that signs webhooks ($TELNYX_MOCK_SIGNING_KEY;
                                 default: generated once and kept in the database)
-      --log <list>              print requests,webhooks (successes too), errors (the default) or none ($TELNYX_MOCK_LOG)
+      --log <list>              a line per API request and webhook attempt: failures by default;
+                                requests,webhooks adds successes, none prints nothing ($TELNYX_MOCK_LOG)
       --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
 
 scenario run
@@ -113,7 +114,9 @@ async function serve(args: string[]): Promise<number> {
   if (values['webhook-failover-url'] !== undefined) config.webhookFailoverUrl = values['webhook-failover-url'];
   if (values['signing-key'] !== undefined) config.signingKey = values['signing-key'];
   // The server log (src/log.ts): each flag wins over its environment variable.
-  if (values.log !== undefined || values['log-format'] !== undefined) config.log = parse(() => logSettings(values.log ?? process.env.TELNYX_MOCK_LOG, values['log-format'] ?? process.env.TELNYX_MOCK_LOG_FORMAT));
+  if (values.log !== undefined || values['log-format'] !== undefined) {
+    config.log = parse(() => logSettings(values.log ?? process.env.TELNYX_MOCK_LOG, values['log-format'] ?? process.env.TELNYX_MOCK_LOG_FORMAT));
+  }
 
   let emulator;
   try {
