@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bearerAccount, type Env } from './http/auth.js';
 import { onError, notFound } from './http/errors.js';
+import { KnownRoutes } from './http/route-hints.js';
 import type { Accounts } from './commands/account.js';
 import { conferenceRoutes } from './routes/conferences.js';
 import { queueRoutes } from './routes/queues.js';
@@ -24,7 +25,9 @@ export function createApp(deps: AppDeps) {
   // Demo (team-telnyx/demo-conference-node) calls both /v2/conferences/ and /v2/calls/ with the slash.
   const app = new Hono<Env>({ strict: false });
   app.onError(onError);
-  app.notFound(notFound);
+  // Read from the app's own route list (on first use, once every route below is mounted).
+  const known = new KnownRoutes(() => app.routes);
+  app.notFound((c) => notFound(c, known));
   const auth = bearerAccount(deps.accounts);
 
   const v2 = new Hono<Env>();

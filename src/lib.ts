@@ -18,6 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
 import type { Config } from './config.js';
+import { logSettings } from './log.js';
 import type { RequestFilter } from './control/journal.js';
 import { requestJson, type JournalEntry } from './serialize/requests.js';
 import type { FaultSpec } from './control/faults.js';
@@ -100,6 +101,13 @@ export interface MockOptions {
   adminKey?: string;
   /** Where apps reach the server, for recording URLs; default: the origin the app's request used. */
   publicUrl?: string;
+  /**
+   * Print the server log to stdout: `'requests,webhooks'` (every request and delivery attempt),
+   * `'errors'` (failures only) or `true` (both kinds). Default: nothing is printed.
+   */
+  log?: string | boolean;
+  /** The log as `text` (default) or JSON lines. */
+  logFormat?: 'text' | 'json';
 }
 
 /** A caller arriving on an inbound call. */
@@ -207,6 +215,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
   if (opts.adminKey !== undefined) overrides.adminKey = opts.adminKey;
   if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
+  if (opts.log) overrides.log = logSettings(opts.log === true ? 'requests,webhooks' : opts.log, opts.logFormat, { kinds: 'log', format: 'logFormat' });
   const em = await startEmulator(defaultConfig(overrides));
   return {
     ...mockControl(em, opts.apiKey ?? DEFAULT_API_KEY),
