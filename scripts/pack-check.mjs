@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { forbiddenInPackage, readDockerfile } from './package-rules.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -113,7 +114,7 @@ async function packed() {
   const files = info.files.map((f) => f.path);
   console.log(`${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(0)} kB packed`);
 
-  const forbidden = files.filter((f) => /^(test|spec|docs|\.ci|scripts|src|node_modules|reports|test-artifacts)\//.test(f) || /\.(png|jpe?g|db|db-wal|db-shm)$/.test(f));
+  const forbidden = files.filter(forbiddenInPackage);
   check(forbidden.length === 0, `the tarball holds what no user needs: ${forbidden.slice(0, 10).join(', ')}${forbidden.length > 10 ? ', …' : ''}`);
   const needed = ['package.json', 'README.md', 'LICENSE', 'dist/src/cli.js', 'dist/src/index.js', 'dist/src/lib.js', 'dist/src/lib.d.ts',
     'dist/schema/index.js', 'schema/migrations/meta/_journal.json', 'fixtures/support-queue.json'];
@@ -197,45 +198,28 @@ async function typescript(project) {
     `the TypeScript app saw ${JSON.stringify(result)}, expected a ringing call and its call.initiated`);
 }
 
-/** The instructions of the Dockerfile's last stage, continuation lines joined. */
-function finalStage(text) {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  const last = lines.findLastIndex((l) => /^FROM\s/i.test(l));
-  return lines.slice(last).map((l) => ({ op: l.split(/\s+/)[0].toUpperCase(), rest: l.replace(/^\S+\s*/, '') }));
-}
-
-/** KEY=value pairs of an ENV line (the form this Dockerfile uses: no quotes, no spaces in values). */
-const envPairs = (rest) => Object.fromEntries(rest.split(/\s+/).map((p) => p.split('=')).map(([k, ...v]) => [k, v.join('=')]));
-
 async function docker(project, files) {
   step("the Dockerfile's final stage replayed on the installed package (no Docker engine here)");
-  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-  const stage = finalStage(dockerfile);
-  const one = (op) => stage.find((i) => i.op === op)?.rest;
+  const dockerfile = readDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
   const app = join(project, 'node_modules', 'telnyx-mock');
 
   // What the stage copies from the build context, and its CMD, are in the package.
-  check(/^node:24[-.]/.test(/^ARG NODE_IMAGE=(\S+)/m.exec(dockerfile)?.[1] ?? ''), 'the Dockerfile is not based on node:24 (the Active LTS)');
-  check(/^ARG VERSION=(\S+)/m.exec(dockerfile)?.[1] === pkg.version, `the Dockerfile's ARG VERSION is not package.json's ${pkg.version}`);
-  for (const copy of stage.filter((i) => i.op === 'COPY' && !i.rest.startsWith('--from'))) {
-    const sources = copy.rest.split(/\s+/).slice(0, -1);
-    for (const s of sources) check(files.some((f) => f === s || f.startsWith(`${s}/`)), `the Dockerfile copies ${s}, which the package does not hold`);
-  }
-  check(one('WORKDIR') === '/app', `the final stage's WORKDIR is ${one('WORKDIR')}, expected /app`);
-  check(one('USER') === 'node', `the final stage runs as ${one('USER')}, expected the unprivileged node user`);
-  check(/^\[?"?\/data"?\]?$/.test(one('VOLUME') ?? ''), 'the final stage declares no /data volume');
-  const cmd = JSON.parse(one('CMD') ?? 'null');
+  check(/^node:24[-.]/.test(dockerfile.nodeImage ?? ''), 'the Dockerfile is not based on node:24 (the Active LTS)');
+  check(dockerfile.version === pkg.version, `the Dockerfile's ARG VERSION is ${dockerfile.version}, not package.json's ${pkg.version}`);
+  for (const s of dockerfile.contextCopies) check(files.some((f) => f === s || f.startsWith(`${s}/`)), `the Dockerfile copies ${s}, which the package does not hold`);
+  check(dockerfile.workdir === '/app', `the final stage's WORKDIR is ${dockerfile.workdir}, expected /app`);
+  check(dockerfile.user === 'node', `the final stage runs as ${dockerfile.user}, expected the unprivileged node user`);
+  check(dockerfile.volume === '/data', 'the final stage declares no /data volume');
+  const { cmd, healthcheck } = dockerfile;
   if (!Array.isArray(cmd)) fatal('the Dockerfile has no CMD in exec form (["node", …])');
   check(cmd[0] === 'node' && existsSync(join(app, cmd[1])), `the Dockerfile's CMD runs ${cmd.join(' ')}, which is not in the package`);
-  const healthLine = one('HEALTHCHECK') ?? '';
-  const healthcheck = JSON.parse(/\bCMD\s+(\[.*\])$/.exec(healthLine)?.[1] ?? 'null');
   if (!Array.isArray(healthcheck)) fatal('the Dockerfile has no HEALTHCHECK … CMD [ … ] in exec form');
-  check(!/curl|wget/.test(healthLine), 'the HEALTHCHECK needs curl or wget, which the slim image lacks');
+  check(!/curl|wget/.test(dockerfile.healthcheckLine), 'the HEALTHCHECK needs curl or wget, which the slim image lacks');
 
   // Its environment, with the /data volume in a temp dir the unprivileged user owns.
   const data = join(tmp, 'data');
   mkdirSync(data);
-  const env = { ...cleanEnv(), ...Object.assign({}, ...stage.filter((i) => i.op === 'ENV').map((i) => envPairs(i.rest))) };
+  const env = { ...cleanEnv(), ...dockerfile.env };
   check(env.HOST === '0.0.0.0' && env.TELNYX_MOCK_DB?.startsWith('/data/'), `the image's ENV should listen on 0.0.0.0 and keep state under /data: ${JSON.stringify(env)}`);
   env.TELNYX_MOCK_DB = env.TELNYX_MOCK_DB.replace(/^\/data\//, `${data}/`);
   env.PORT = String(await freePort());
