@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import nacl from 'tweetnacl';
 import { bundled } from '../support/bundle.js';
 import { sdkVerifier, startReceiver, type Receiver } from '../support/receiver.js';
+import { startMock } from '../../src/lib.js';
 
 /**
  * The command line as a user meets it: `--version`, `keygen`, the banner every way of starting
@@ -156,6 +157,23 @@ describe('the start-up banner', () => {
     expect((await fetch(`${server.url}/_mock/health`)).status).toBe(200);
     expect(await server.stopped()).toBe(0);
   }, 30_000);
+});
+
+describe('startMock()', () => {
+  it('prints nothing: it is a library, and its key source is on the emulator instead', async () => {
+    const out = vi.spyOn(process.stdout, 'write');
+    const log = vi.spyOn(console, 'log');
+    try {
+      const mock = await startMock({ signingKey: SEED });
+      await mock.close();
+      expect(mock.emulator.keySource).toBe('TELNYX_MOCK_SIGNING_KEY');
+      expect(out).not.toHaveBeenCalled();
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      out.mockRestore();
+      log.mockRestore();
+    }
+  });
 });
 
 describe('a webhook signing key that survives a restart', () => {
