@@ -30,7 +30,7 @@ COPY src ./src
 RUN npx tsc -p tsconfig.json
 
 FROM ${NODE_IMAGE}
-# Kept equal to package.json's version by scripts/pack-check.mjs.
+# package.json's version: `npm version` updates it (scripts/sync-docker-version.mjs); tests check it.
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="telnyx-mock" \
       org.opencontainers.image.description="A local, stateful emulator of the Telnyx conferencing, queue and call-control API" \
