@@ -113,6 +113,8 @@ export const errors = {
   /** A call action that needs real media or AI (see commands/call-media.ts NOT_EMULATED). */
   notEmulated: (command: string) => new TelnyxError(422, '10015', 'Command not emulated',
     `The '${command}' command needs real media or AI and is not emulated by telnyx-mock.`),
+  webhookHasNoUrl: () => new TelnyxError(422, '10015', 'Bad Request',
+    'This webhook had no URL to go to (no call, connection or server webhook URL): there is nowhere to resend it. Set a webhook URL first.'),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),

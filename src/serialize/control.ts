@@ -70,6 +70,7 @@ export function logEntry(row: WebhookEventRow) {
   const last = row.attempts[row.attempts.length - 1];
   return {
     id: row.id,
+    seq: row.seq,
     event_type: row.eventType,
     occurred_at: row.occurredAt,
     call_control_id: row.callControlId,
@@ -81,6 +82,7 @@ export function logEntry(row: WebhookEventRow) {
     next_attempt_at: row.status === 'pending' && row.nextAttemptAt ? iso(row.nextAttemptAt) : null,
     body: last?.body ?? null,
     data: JSON.parse(row.data) as unknown,
+    ...(row.resendOf !== null && row.resendOf !== undefined ? { resend_of: row.resendOf } : {}),
   };
 }
 
