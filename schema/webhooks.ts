@@ -43,6 +43,8 @@ export const webhookEvents = sqliteTable('webhook_events', {
   resendOf: integer('resend_of'),
 }, (t) => [
   index('webhook_events_account').on(t.account, t.seq),
+  // One call's events (its timeline, the console's last event of a call) without reading the account's whole log.
+  index('webhook_events_call').on(t.account, t.callControlId, t.seq),
 ]);
 
 /** Per-connection webhook URLs (Telnyx's Call Control Application settings). */

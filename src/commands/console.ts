@@ -7,6 +7,7 @@ import type { WebhookEventRow } from '../model/entities.js';
 import type { ConsoleCallView, ConsoleConferenceView, ConsoleQueueView, ConsoleState } from '../model/views.js';
 import { errors } from '../model/errors.js';
 import { iso } from '../clock.js';
+import { webhookFailed } from '../model/webhook.js';
 import type { WebhookSummary } from '../domain/store.js';
 import type { JournalItem } from '../control/journal.js';
 import { decodePath } from '../control/journal.js';
@@ -29,14 +30,17 @@ export const SNAPSHOT_CONFERENCES = 20;
 export const SNAPSHOT_PARTICIPANTS = 2000;
 /** Largest timeline page. */
 export const MAX_TIMELINE_PAGE = 500;
+/** Calls still up whose line shows what plays and their latest webhook (two indexed reads each). */
+export const SNAPSHOT_DETAILED_CALLS = 100;
 
 /**
  * The accounts (API keys) used since start, most recent first. The one read that crosses
  * accounts: only the admin key may list them when one is set (403 otherwise).
  */
-export function listAccounts(accounts: Accounts, key: string): { key: string; lastUsedAt: number }[] {
+export function listAccounts(accounts: Accounts, key: string): { key: string; lastUsedAt: number; refusedOnly: boolean }[] {
   requireAdmin({ key, accounts });
-  return accounts.used();
+  // A key whose every request was refused (a mistaken curl) is told apart, so the picker can fold it away.
+  return accounts.used().map((u) => ({ ...u, refusedOnly: accounts.peek(u.key).journal.onlyRefused() }));
 }
 
 /** Everything the console's live views show, read in one transaction so the views agree. */
@@ -78,10 +82,13 @@ export function consoleSnapshot(a: Account): ConsoleState {
       return { queue: q, callers: qcs.map((qc) => ({ queueCall: qc, from: from(qc.callControlId) })) };
     });
 
+    let detailed = SNAPSHOT_DETAILED_CALLS;
     const callViews: ConsoleCallView[] = calls.rows.map((c) => ({
       call: c,
       conference: c.conferenceId ? confName.get(c.conferenceId) ?? store.conferenceView(c.conferenceId)?.name ?? null : null,
       queue: queueOf.get(c.callControlId) ?? null,
+      ...(c.state !== 'hangup' && detailed-- > 0
+        ? { playing: store.playingOf(c.callControlId), lastEvent: store.lastEventOf(c.callControlId) ?? null } : {}),
     }));
     return {
       calls: { total: calls.total, rows: callViews },
@@ -102,6 +109,12 @@ export function consoleSnapshot(a: Account): ConsoleState {
 export interface TimelineQuery {
   call?: string;
   conference?: string;
+  /** Only failures: requests answered 4xx/5xx and webhooks that failed or whose last attempt was refused. */
+  errors?: boolean | string;
+  /** Only webhooks of this event type (requests are left out). */
+  eventType?: string;
+  /** Only entries whose method and path, or event type, contain this text (any case). */
+  text?: string;
   /** Index of the first entry (0 = the oldest); absent: the last page, the newest entries. */
   offset?: number | string;
   limit?: number | string;
@@ -143,8 +156,16 @@ function callOfBody(text: string | undefined): unknown {
 export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promise<TimelinePage> {
   const limit = intParam('limit', q.limit, 1, MAX_TIMELINE_PAGE) ?? 100;
   const offset = intParam('offset', q.offset, 0, Number.MAX_SAFE_INTEGER);
-  const requests = listRequests(a).filter((r) => concerns(r, q));
-  const webhooks = a.read((ctx) => ctx.store.webhookSummaries({ callControlId: q.call, conferenceId: q.conference }));
+  if (q.errors !== undefined && typeof q.errors !== 'boolean' && q.errors !== 'true' && q.errors !== 'false') {
+    throw errors.paramBadEnum('errors', ['true', 'false']);
+  }
+  const onlyErrors = q.errors === true || q.errors === 'true';
+  const text = q.text?.toLowerCase();
+  const requests = q.eventType ? [] : listRequests(a).filter((r) => concerns(r, q)
+    && (!onlyErrors || (r.status !== null && r.status >= 400))
+    && (!text || `${r.method} ${decodePath(r.path)}`.toLowerCase().includes(text)));
+  const webhooks = a.read((ctx) => ctx.store.webhookSummaries({ callControlId: q.call, conferenceId: q.conference, eventType: q.eventType }))
+    .filter((w) => (!onlyErrors || webhookFailed(w)) && (!text || w.eventType.toLowerCase().includes(text)));
   const entries: TimelineItem[] = [];
   let i = 0;
   let j = 0;

@@ -64,6 +64,10 @@ export interface AccountStore {
   callMedia(id: string): CallMedia | undefined;
   /** A call's media, queued, playing and ended, in the order it was asked for. */
   callMediaOf(callControlId: string): CallMedia[];
+  /** What plays on the call now (main queue and overlay). */
+  playingOf(callControlId: string): CallMedia[];
+  /** The call's latest recorded webhook. */
+  lastEventOf(callControlId: string): { eventType: string; occurredAt: string } | undefined;
   saveCallMedia(m: CallMedia): void;
 
   // recordings (call and conference)
@@ -122,7 +126,7 @@ export interface AccountStore {
 
 /** A logged webhook without its body. */
 export type WebhookSummary = Pick<WebhookEventRow, 'seq' | 'id' | 'eventType' | 'callControlId' | 'conferenceId'
-  | 'occurredAt' | 'status' | 'attempts' | 'url'>;
+  | 'occurredAt' | 'status' | 'attempts' | 'url' | 'resendOf'>;
 
 export interface WebhookLogFilter {
   eventType?: string;

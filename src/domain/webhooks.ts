@@ -41,7 +41,7 @@ export function outboxRow(store: AccountStore, settings: DomainSettings, e: {
     conferenceId: subject.conferenceId ?? null,
     orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
     occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl,
-    status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt,
+    status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt, resendOf: null,
   };
 }
 

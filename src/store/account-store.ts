@@ -163,6 +163,12 @@ function statements(db: Db) {
       .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId'))))
       .orderBy(asc(callMedia.seq)).prepare(),
     call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
+    // The console's per-call line: what plays now and the call's latest webhook, each one indexed read.
+    playingOf: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')), eq(callMedia.state, 'playing')))
+      .orderBy(asc(callMedia.seq)).prepare(),
+    lastEventOf: raw.prepare<[string, string], { eventType: string; occurredAt: string }>(
+      'select event_type as eventType, occurred_at as occurredAt from webhook_events where account = ? and call_control_id = ? order by seq desc limit 1'),
     // The console's calls view, refreshed several times a second while it is open: a fast read.
     recentCalls: fastRead(db, callLegs, 'account = ?', "order by state = 'hangup', start_time desc, call_control_id desc limit ?"),
     countCalls: db.select({ n: count() }).from(callLegs).where(eq(callLegs.account, p('account'))).prepare(),
@@ -488,6 +494,12 @@ class BoundStore implements AccountStore {
     return this.s.callMediaOf.all({ account: this.account, callControlId });
   }
   saveCallMedia(m: CallMedia): void { this.s.saveCallMedia(m); }
+  playingOf(callControlId: string): CallMedia[] {
+    return this.s.playingOf.all({ account: this.account, callControlId });
+  }
+  lastEventOf(callControlId: string): { eventType: string; occurredAt: string } | undefined {
+    return this.s.lastEventOf.get(this.account, callControlId);
+  }
 
   // recordings
   recording(id: string): Recording | undefined {
@@ -599,6 +611,7 @@ class BoundStore implements AccountStore {
       seq: webhookEvents.seq, id: webhookEvents.id, eventType: webhookEvents.eventType,
       callControlId: webhookEvents.callControlId, conferenceId: webhookEvents.conferenceId,
       occurredAt: webhookEvents.occurredAt, status: webhookEvents.status, attempts: webhookEvents.attempts, url: webhookEvents.url,
+      resendOf: webhookEvents.resendOf,
     }).from(webhookEvents).where(this.webhookWhere(filter)).orderBy(asc(webhookEvents.seq)).all();
   }
   webhookEntry(seq: number): WebhookEventRow | undefined {
