@@ -7,7 +7,6 @@ import type { WebhookEventRow } from '../model/entities.js';
 import type { ConsoleCallView, ConsoleConferenceView, ConsoleQueueView, ConsoleState } from '../model/views.js';
 import { errors } from '../model/errors.js';
 import { iso } from '../clock.js';
-import { webhookFailed } from '../model/webhook.js';
 import type { WebhookSummary } from '../domain/store.js';
 import type { JournalItem } from '../control/journal.js';
 import { decodePath } from '../control/journal.js';
@@ -164,8 +163,27 @@ export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promis
   const requests = q.eventType ? [] : listRequests(a).filter((r) => concerns(r, q)
     && (!onlyErrors || (r.status !== null && r.status >= 400))
     && (!text || `${r.method} ${decodePath(r.path)}`.toLowerCase().includes(text)));
-  const webhooks = a.read((ctx) => ctx.store.webhookSummaries({ callControlId: q.call, conferenceId: q.conference, eventType: q.eventType }))
-    .filter((w) => (!onlyErrors || webhookFailed(w)) && (!text || w.eventType.toLowerCase().includes(text)));
+  const filter = { callControlId: q.call, conferenceId: q.conference, eventType: q.eventType, failed: onlyErrors, eventTypeContains: text };
+  // The newest page (the page a console follows, reloaded on every change) reads only the newest
+  // `limit` webhooks and a count: its newest entries are among the newest of each list.
+  let webhooks: WebhookSummary[];
+  let skipped = 0;
+  if (offset === undefined) {
+    const tail = a.read((ctx) => ctx.store.webhookSummariesTail(filter, limit));
+    webhooks = tail.rows;
+    skipped = tail.total - tail.rows.length;
+  } else {
+    webhooks = a.read((ctx) => ctx.store.webhookSummaries(filter));
+  }
+  const page = merged(requests.slice(offset === undefined ? -limit : 0), webhooks);
+  const total = page.length + skipped + (offset === undefined ? Math.max(0, requests.length - limit) : 0);
+  const start = offset ?? Math.max(0, total - limit);
+  const from = offset === undefined ? Math.max(0, page.length - limit) : start;
+  return { total, offset: start, entries: page.slice(from, from + limit) };
+}
+
+/** The journal and the webhook log interleaved by the account's clock; at one instant a request comes first. */
+function merged(requests: JournalItem[], webhooks: WebhookSummary[]): TimelineItem[] {
   const entries: TimelineItem[] = [];
   let i = 0;
   let j = 0;
@@ -180,8 +198,7 @@ export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promis
       j++;
     }
   }
-  const start = offset ?? Math.max(0, entries.length - limit);
-  return { total: entries.length, offset: start, entries: entries.slice(start, start + limit) };
+  return entries;
 }
 
 /** One journaled request in full (method, path, query, body, status), by its id. */

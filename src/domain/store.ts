@@ -115,6 +115,8 @@ export interface AccountStore {
   lastWebhookSeq(): number;
   /** The log without bodies (what a timeline lists), oldest first; `webhookEntry` loads one in full. */
   webhookSummaries(filter: WebhookLogFilter): WebhookSummary[];
+  /** The newest `limit` matching summaries (oldest first) and how many match: a page read without the whole log. */
+  webhookSummariesTail(filter: WebhookLogFilter, limit: number): { rows: WebhookSummary[]; total: number };
   webhookEntry(seq: number): WebhookEventRow | undefined;
   /** One recorded webhook by its event id. */
   webhookById(id: string): WebhookEventRow | undefined;
@@ -135,4 +137,8 @@ export interface WebhookLogFilter {
   status?: WebhookStatus;
   /** Only events recorded after this sequence number (see `lastWebhookSeq`). */
   after?: number;
+  /** Only failures: finally failed, or the latest finished attempt refused or unanswered (model/webhook.ts webhookFailed). */
+  failed?: boolean;
+  /** Only event types containing this text (any case). */
+  eventTypeContains?: string;
 }

@@ -596,6 +596,13 @@ class BoundStore implements AccountStore {
     if (filter.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, filter.conferenceId));
     if (filter.status !== undefined) where.push(eq(webhookEvents.status, filter.status));
     if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
+    if (filter.failed) {
+      // As model/webhook.ts webhookFailed: failed, or the last attempt finished without a 2xx.
+      where.push(sql`(${webhookEvents.status} = 'failed' or (json_array_length(${webhookEvents.attempts}) > 0
+        and json_extract(${webhookEvents.attempts}, '$[#-1].finished_at') is not null
+        and coalesce(json_extract(${webhookEvents.attempts}, '$[#-1].status'), 0) not between 200 and 299))`);
+    }
+    if (filter.eventTypeContains) where.push(sql`instr(lower(${webhookEvents.eventType}), ${filter.eventTypeContains.toLowerCase()}) > 0`);
     return and(...where);
   }
   webhookById(id: string): WebhookEventRow | undefined {
@@ -613,6 +620,17 @@ class BoundStore implements AccountStore {
       occurredAt: webhookEvents.occurredAt, status: webhookEvents.status, attempts: webhookEvents.attempts, url: webhookEvents.url,
       resendOf: webhookEvents.resendOf,
     }).from(webhookEvents).where(this.webhookWhere(filter)).orderBy(asc(webhookEvents.seq)).all();
+  }
+  webhookSummariesTail(filter: WebhookLogFilter, limit: number): { rows: WebhookSummary[]; total: number } {
+    const where = this.webhookWhere(filter);
+    const rows = this.db.select({
+      seq: webhookEvents.seq, id: webhookEvents.id, eventType: webhookEvents.eventType,
+      callControlId: webhookEvents.callControlId, conferenceId: webhookEvents.conferenceId,
+      occurredAt: webhookEvents.occurredAt, status: webhookEvents.status, attempts: webhookEvents.attempts, url: webhookEvents.url,
+      resendOf: webhookEvents.resendOf,
+    }).from(webhookEvents).where(where).orderBy(desc(webhookEvents.seq)).limit(limit).all().reverse();
+    const total = this.db.select({ n: count() }).from(webhookEvents).where(where).get()?.n ?? 0;
+    return { rows, total };
   }
   webhookEntry(seq: number): WebhookEventRow | undefined {
     return this.db.select().from(webhookEvents)

@@ -81,6 +81,29 @@ describe("the console's timeline filters", () => {
   });
 });
 
+describe("the console's newest page", () => {
+  it('is the same page whether read from the newest entries alone or from the whole timeline', async () => {
+    // One attempt each, so every delivery ends (failed) and the log holds still while it is read twice.
+    await em.dispose();
+    em = inMemory({ webhookUrl: 'http://127.0.0.1:9/webhooks', webhookAttempts: 1 });
+    http = api(em);
+    for (let i = 0; i < 6; i++) {
+      const call = answeredCall(em, KEY, `+1555000100${i}`).callControlId;
+      await as().post(`/v2/calls/${encodeURIComponent(call)}/actions/speak`, { payload: 'hi', voice: 'female' });
+      await as().post('/v2/conferences', { call_control_id: 'v3:nope', name: `x${i}` });
+    }
+    await whenChanged(em, KEY, async () => ((await as().get('/_mock/webhooks?filter[status]=pending')).body.data.length === 0 ? true : undefined),
+      { what: 'every delivery to end' });
+    for (const query of ['', '&errors=true', '&text=speak', '&event_type=call.initiated']) {
+      for (const limit of [1, 5, 7, 100]) {
+        const newest = (await as().get(`/console/api/timeline?key=${KEY}&limit=${limit}${query}`)).body.data;
+        const whole = (await as().get(`/console/api/timeline?key=${KEY}&limit=${limit}&offset=${newest.offset}${query}`)).body.data;
+        expect(newest, `limit=${limit}${query}`).toEqual(whole);
+      }
+    }
+  });
+});
+
 describe("the console's webhook detail", () => {
   it('says whether each recorded signature verifies with the public key it shows', async () => {
     answeredCall(em, KEY);
