@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
-import { bundled } from '../support/bundle.js';
+import { freePort, ROOT, runDetached, userProject } from './project.js';
 import { startReferenceApp, type ReferenceApp } from '../../fixtures/reference-app.js';
 import { anchorsOf, blocksOf, isShell, NOT_RUN, relativeLinks, RUNNABLE, type Block } from './blocks.js';
 
@@ -26,7 +22,6 @@ import { anchorsOf, blocksOf, isShell, NOT_RUN, relativeLinks, RUNNABLE, type Bl
  *   a server on a free port (each block starts from a reset), or for `own-server` blocks, which
  *   start their own, another free port. Nothing else in a block is changed.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const blocks: Block[] = DOCS.flatMap((f) => blocksOf(f, join(ROOT, f)));
 const WORK = join(ROOT, 'test-artifacts', 'readme');
@@ -40,33 +35,14 @@ const used = (b: Block): Block[] => b.run!.uses.map((id) => {
   return u;
 });
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer().once('error', rej).listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
-
 /** The block's text as it runs against `port`. */
 const aimed = (text: string, port: number, ownServer: boolean) => (ownServer
   ? text.replace(/\b5080\b/g, String(port))
   : text.replace(/\b(localhost|127\.0\.0\.1):5080\b/g, `127.0.0.1:${port}`))
   .replace(/\b127\.0\.0\.1:4000\b/g, app ? new URL(app.webhookUrl).host : '127.0.0.1:4000');
 
-/** Runs a command in its own process group (killed whole at the end: a block may leave a server behind). */
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) {
-  return new Promise<{ code: number | null; out: string }>((res) => {
-    const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => { out += d; });
-    child.stderr!.on('data', (d: Buffer) => { out += d; });
-    const timer = setTimeout(() => { out += `\n(timed out after ${BLOCK_TIMEOUT_MS} ms)`; kill(); }, BLOCK_TIMEOUT_MS);
-    const kill = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
-    child.on('close', (code) => { clearTimeout(timer); kill(); res({ code, out }); });
-  });
-}
+const run = (cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) =>
+  runDetached(cmd, args, { ...opts, timeoutMs: BLOCK_TIMEOUT_MS });
 
 let mock: TelnyxMock;
 /** The fixtures' reference app, for `app` blocks: started once, when the first needs it. */
@@ -74,28 +50,14 @@ let app: ReferenceApp | undefined;
 let port: number;
 let project: string;
 let env: NodeJS.ProcessEnv;
+let removeProject = () => {};
 beforeAll(async () => {
   mock = await startMock();
   port = Number(new URL(mock.url).port);
-  // A user's project after `npm i -D telnyx-mock`: npx finds the CLI in node_modules/.bin.
-  project = mkdtempSync(join(tmpdir(), 'telnyx-mock-readme-'));
-  const cli = await bundled('src/cli.ts');
-  mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
-  writeFileSync(join(project, 'package.json'), '{ "name": "my-app", "private": true, "type": "module" }\n');
-  writeFileSync(join(project, 'node_modules', '.bin', 'telnyx-mock'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
-  chmodSync(join(project, 'node_modules', '.bin', 'telnyx-mock'), 0o755);
-  symlinkSync(join(ROOT, 'fixtures'), join(project, 'fixtures'));
-  // curl, failing on a 4xx/5xx unless the block asks for plain -f itself (curl refuses both at once).
-  const curl = execFileSync('sh', ['-c', 'command -v curl'], { encoding: 'utf8' }).trim();
-  mkdirSync(join(project, 'bin'));
-  writeFileSync(join(project, 'bin', 'curl'), `#!/bin/sh
-for a in "$@"; do
-  case "$a" in --fail|--fail-with-body|-[!-]*f*) exec "${curl}" --show-error "$@";; esac
-done
-exec "${curl}" --fail-with-body --show-error "$@"
-`);
-  chmodSync(join(project, 'bin', 'curl'), 0o755);
-  env = { ...process.env, PATH: `${join(project, 'bin')}:${process.env.PATH}`, BASE: mock.url, TELNYX_MOCK_URL: mock.url, npm_config_yes: 'false', npm_config_update_notifier: 'false' };
+  const user = await userProject({ BASE: mock.url, TELNYX_MOCK_URL: mock.url });
+  project = user.dir;
+  env = user.env;
+  removeProject = user.remove;
   mkdirSync(WORK, { recursive: true });
   // The build's own compiler options (strict, jsx for the console's pages that src/lib.ts reaches).
   writeFileSync(join(WORK, 'tsconfig.json'), JSON.stringify({
@@ -108,7 +70,7 @@ exec "${curl}" --fail-with-body --show-error "$@"
 afterAll(async () => {
   await app?.close();
   await mock?.close();
-  if (project) rmSync(project, { recursive: true, force: true });
+  removeProject();
 });
 
 /** A TypeScript block's file: the docs' name and line, so a failure names them. */
