@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
+import { parseScenarioText } from '../../src/scenario/parse.js';
 import { freePort, ROOT, runDetached, userProject } from './project.js';
 import { startReferenceApp, type ReferenceApp } from '../../fixtures/reference-app.js';
 import { anchorsOf, blocksOf, isShell, NOT_RUN, relativeLinks, RUNNABLE, type Block } from './blocks.js';
@@ -109,6 +110,12 @@ describe('the code blocks of the README and docs/', () => {
   it.each(blocks.filter((b) => ['yaml', 'yml', 'json'].includes(b.lang)).map((b) => [where(b), b] as const))(
     '%s parses', (_, b) => {
       expect(() => (b.lang === 'json' ? JSON.parse(b.text) : parseYaml(b.text, { strict: true })), where(b)).not.toThrow();
+    });
+
+  // A scenario shown in the docs is one the runner takes (steps, actions and checks it knows).
+  it.each(blocks.filter((b) => ['yaml', 'yml'].includes(b.lang) && /^steps:/m.test(b.text)).map((b) => [where(b), b] as const))(
+    '%s is a valid scenario', (_, b) => {
+      expect(parseScenarioText(b.text, where(b)).steps.length).toBeGreaterThan(0);
     });
 });
 
