@@ -52,6 +52,9 @@ let port: number;
 let project: string;
 let env: NodeJS.ProcessEnv;
 let removeProject = () => {};
+/** The TypeScript blocks that run, and their type-check, started with the server. */
+const typed = blocks.filter((b) => b.run && !isShell(b) && !b.run.needs);
+let typeCheck: ReturnType<typeof run>;
 beforeAll(async () => {
   mock = await startMock();
   port = Number(new URL(mock.url).port);
@@ -61,12 +64,18 @@ beforeAll(async () => {
   removeProject = user.remove;
   mkdirSync(WORK, { recursive: true });
   // The build's own compiler options (strict, jsx for the console's pages that src/lib.ts reaches).
+  // examples/ are checked in the same program: src/ is type-checked once for both.
   writeFileSync(join(WORK, 'tsconfig.json'), JSON.stringify({
     extends: '../../tsconfig.json',
     compilerOptions: { noEmit: true, declaration: false, rootDir: '../..', paths: { 'telnyx-mock': ['../../src/lib.ts'] } },
-    include: ['*.ts'],
+    include: ['*.ts', '../../examples/*/*.ts', '../../examples/*/src', '../../examples/*/test'],
   }, null, 2));
+  rmSync(join(WORK, 'run'), { recursive: true, force: true });
+  mkdirSync(join(WORK, 'run'));
   for (const f of readdirSync(WORK)) if (f.endsWith('.ts')) rmSync(join(WORK, f));
+  // The type-check runs beside the blocks (it takes seconds); its test awaits it.
+  for (const b of typed) writeFileSync(tsFile(b), `${b.text}\n`);
+  typeCheck = run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')], { cwd: ROOT, env });
 });
 afterAll(async () => {
   await app?.close();
@@ -75,7 +84,7 @@ afterAll(async () => {
 });
 
 /** A TypeScript block's file: the docs' name and line, so a failure names them. */
-const tsFile = (b: Block) => join(WORK, `${b.file.replace(/[^a-z0-9]+/gi, '-')}-L${b.line}.ts`);
+const tsFile = (b: Block, dir = WORK) => join(dir, `${b.file.replace(/[^a-z0-9]+/gi, '-')}-L${b.line}.ts`);
 
 async function runBlock(b: Block) {
   const own = b.run!.ownServer;
@@ -90,7 +99,8 @@ async function runBlock(b: Block) {
     const script = `trap 'echo "exit $? at ${b.file}:$((LINENO + ${offset}))" >&2' ERR\n${prelude}\n${text}\n`;
     return run('bash', ['-euo', 'pipefail', '-c', script], { cwd: project, env });
   }
-  const file = tsFile(b);
+  // Run from a copy aimed at the server, apart from the type-checked one.
+  const file = tsFile(b, join(WORK, 'run'));
   writeFileSync(file, `${text}\n`);
   return run(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env: { ...env, TSX_TSCONFIG_PATH: join(WORK, 'tsconfig.json') } });
 }
@@ -147,10 +157,9 @@ describe('the marked blocks run against a server', () => {
     expect(out).not.toContain('not reached');
   });
 
-  it('the TypeScript blocks type-check against the SDK and telnyx-mock', async () => {
-    const ts = marked.filter((b) => !isShell(b) && !b.run!.needs);
-    for (const b of ts) if (!existsSync(tsFile(b))) writeFileSync(tsFile(b), `${aimed(b.text, port, b.run!.ownServer)}\n`);
-    const { code, out } = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')], { cwd: ROOT, env });
+  it('the TypeScript blocks and examples/ type-check against the SDK and telnyx-mock', async () => {
+    expect(typed.length).toBeGreaterThan(0);
+    const { code, out } = await typeCheck;
     expect(code, out.replace(/test-artifacts\/readme\/(\S+?)-L(\d+)\.ts/g, '$1 block at line $2,')).toBe(0);
   }, 120_000);
 });
