@@ -10,6 +10,7 @@ import { mockRoutes } from './routes/mock.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
+import { credentialConnectionRoutes, outboundVoiceProfileRoutes, telephonyCredentialRoutes } from './routes/credentials.js';
 
 export interface AppDeps {
   accounts: Accounts;
@@ -33,6 +34,10 @@ export function createApp(deps: AppDeps) {
   v2.route('/queues', queueRoutes());
   v2.route('/calls', callRoutes());
   v2.route('/webhook_deliveries', webhookDeliveryRoutes());
+  // Provisioning the app reads back (issue 16): profiles, credential connections, WebRTC credentials.
+  v2.route('/outbound_voice_profiles', outboundVoiceProfileRoutes());
+  v2.route('/credential_connections', credentialConnectionRoutes());
+  v2.route('/telephony_credentials', telephonyCredentialRoutes());
   app.route('/v2', v2);
 
   const mock = new Hono<Env>();

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { TelnyxError, errors } from '../model/errors.js';
+import { specOperation } from './not-emulated.js';
 
 /** Telnyx's error body: `{ errors: [{ code, title, detail, source: { pointer }, meta: { url } }] }`. */
 export function errorBody(err: TelnyxError) {
@@ -30,6 +31,12 @@ export function onError(err: Error, c: Context) {
   return errorResponse(c, errors.internal());
 }
 
-export function notFound(c: Context) {
-  return errorResponse(c, errors.noRoute(c.req.method, c.req.path));
+/**
+ * No route matched: an operation of Telnyx's spec answers "not emulated" naming it; anything else
+ * (a typo, a path Telnyx does not have) "No route".
+ */
+export async function notFound(c: Context) {
+  const path = c.req.path;
+  const op = path.startsWith('/v2/') ? await specOperation(c.req.method, path.slice(3)) : undefined;
+  return errorResponse(c, op ? errors.operationNotEmulated(op) : errors.noRoute(c.req.method, path));
 }

@@ -113,6 +113,20 @@ export const errors = {
   /** A call action that needs real media or AI (see commands/call-media.ts NOT_EMULATED). */
   notEmulated: (command: string) => new TelnyxError(422, '10015', 'Command not emulated',
     `The '${command}' command needs real media or AI and is not emulated by telnyx-mock.`),
+  /**
+   * An operation of Telnyx's spec that the emulator does not serve (see http/not-emulated.ts): the
+   * same code as a call command not emulated, naming the operation as the spec does.
+   */
+  operationNotEmulated: (op: { method: string; path: string; operationId: string; summary: string }) =>
+    new TelnyxError(422, '10015', 'Operation not emulated',
+      `${op.summary ? `'${op.summary}' (${op.operationId}, ` : `${op.operationId} (`}${op.method} /v2${op.path}) is not emulated by telnyx-mock, `
+      + "which emulates Telnyx's voice API: call control, conferences, queues and the provisioning they need."),
+  /**
+   * An unknown id of a provisioning resource (credential connections, outbound voice profiles,
+   * telephony credentials): the spec's connections_NotFoundResponse example, word for word.
+   */
+  resourceNotFound: () => new TelnyxError(404, '10005', 'Resource not found',
+    'The requested resource or URL could not be found.', '/'),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),

@@ -99,6 +99,7 @@ export function mockRoutes(deps: { publicKey: string }) {
       path: q('path'),
       pathPrefix: q('path_prefix'),
       status: q('status'),
+      errors: q('errors'),
       after: q('after'),
       limit: q('limit'),
     });

@@ -14,6 +14,8 @@ import type {
 } from '../model/entities.js';
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
+import { credentialsStore } from './credentials.js';
+import type { CredentialsStore } from '../domain/credentials-store.js';
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */
 const conferenceViewColumns = {
@@ -361,7 +363,11 @@ export class SqliteStore {
 
 /** One account's view of the store: every statement scoped to it. */
 class BoundStore implements AccountStore {
-  constructor(private readonly db: Db, private readonly s: Statements, readonly account: string) {}
+  readonly credentials: CredentialsStore;
+
+  constructor(private readonly db: Db, private readonly s: Statements, readonly account: string) {
+    this.credentials = credentialsStore(db, account);
+  }
 
   // call legs
   call(callControlId: string): CallLeg | undefined {

@@ -55,6 +55,11 @@ const ROUTES: Array<[string, string]> = [
   ['PUT', '/_mock/connections/:any'], ['DELETE', '/_mock/connections/:any'], ['POST', '/_mock/reset'],
   ['POST', '/_mock/scenarios/run'], ['GET', '/_mock/health'],
   ['GET', '/:any'], ['POST', '/v2/:any'], ['GET', '/_mock/:any/:any'],
+  // provisioning read back (issue 16): profiles, credential connections, telephony credentials
+  ...['/v2/outbound_voice_profiles', '/v2/credential_connections', '/v2/telephony_credentials'].flatMap((base): Array<[string, string]> => [
+    ['GET', base], ['POST', base], ['GET', `${base}/:any`], ['PATCH', `${base}/:any`], ['DELETE', `${base}/:any`],
+  ]),
+  ['POST', '/v2/telephony_credentials/:any/token'], ['GET', '/v2/messaging_profiles/:any'],
 ];
 
 /** Ids the server handed out, so many requests reach a real call, conference or queue. */
@@ -82,7 +87,8 @@ const FIELDS = [
   'webhook_failover_url', 'digits', 'state', 'name', 'max_size', 'queue_name', 'queue', 'behaviour', 'answer_after_secs',
   'seconds', 'duration', 'path', 'method', 'status', 'count', 'headers', 'all', 'reset', 'muted', 'on_hold', 'supervisor_role',
   'timeout_secs', 'audio_url', 'text', 'payload', 'command_id', 'beep_enabled', 'max_participants', 'steps', 'scenario',
-  'start_conference_on_create', 'hold', 'end_conference_on_exit', 'whisper_call_control_ids', 'voice', 'loop', ...PROTO,
+  'start_conference_on_create', 'hold', 'end_conference_on_exit', 'whisper_call_control_ids', 'voice', 'loop',
+  'user_name', 'password', 'connection_name', 'inbound', 'outbound', 'tags', 'tag', 'expires_at', 'enabled', 'call_recording', ...PROTO,
 ];
 
 /** A value of any kind; `depth` keeps ordinary values shallow (deep ones are made on purpose below). */
