@@ -23,7 +23,8 @@ import { anchorsOf, blocksOf, isShell, NOT_RUN, relativeLinks, RUNNABLE, type Bl
  *   a server on a free port (each block starts from a reset), or for `own-server` blocks, which
  *   start their own, another free port. Nothing else in a block is changed.
  */
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+/** The README and the user docs; `docs/*-notes.md` are a branch's notes for the README, folded into it at merge. */
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && !f.endsWith('-notes.md')).map((f) => `docs/${f}`)];
 const blocks: Block[] = DOCS.flatMap((f) => blocksOf(f, join(ROOT, f)));
 const WORK = join(ROOT, 'test-artifacts', 'readme');
 const BLOCK_TIMEOUT_MS = 60_000;
