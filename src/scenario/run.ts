@@ -88,7 +88,7 @@ async function execute(step: Step, rs: RunState,
     case 'speak': callers.speech(account, id(step.name), { state: 'started' }); return undefined;
     case 'stop_speaking': callers.speech(account, id(step.name), { state: 'stopped' }); return undefined;
     case 'say': callers.say(account, id(step.name), { text: step.text }); return undefined;
-    case 'advance': clock.advanceClock(account, { seconds: step.seconds }); return undefined;
+    case 'advance': await clock.advanceClock(account, { seconds: step.seconds }); return undefined;
     case 'clock':
       if (step.action === 'freeze') clock.freezeClock(account);
       else clock.unfreezeClock(account);

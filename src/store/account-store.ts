@@ -222,6 +222,9 @@ function statements(db: Db) {
      */
     accountsDue: raw.prepare<[number], { account: string }>(
       'select distinct account from timers indexed by timers_wall_due where wall_due_at <= ?'),
+    saveClock: raw.prepare<{ account: string; offsetMs: number; frozenAt: number | null }>(
+      `insert into clocks (account, offset_ms, frozen_at) values (@account, @offsetMs, @frozenAt)
+       on conflict (account) do update set offset_ms = excluded.offset_ms, frozen_at = excluded.frozen_at`),
     /** An account's timers' wall due instants after its clock moved (the formula of clock.ts wallDue). */
     reindexTimers: raw.prepare<{ account: string; offsetMs: number; frozenAt: number | null }>(
       `update timers set wall_due_at = case
@@ -349,6 +352,9 @@ export class SqliteStore {
             .onConflictDoUpdate({ target: clocks.account, set: { ...t } }).run();
           this.s.reindexTimers.run({ account, offsetMs: t.offsetMs, frozenAt: t.frozenAt });
         });
+      },
+      savePosition: (account, t: AccountTime) => {
+        this.s.saveClock.run({ account, offsetMs: t.offsetMs, frozenAt: t.frozenAt });
       },
       clear: (account) => {
         this.write(() => {
