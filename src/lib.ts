@@ -147,9 +147,9 @@ export interface MockControl {
   clearNumber(e164: string): void;
   /** Moves the account's clock forward: a number of seconds, or an ISO 8601 duration like `PT4H`, firing what falls due. */
   /**
-   * A Promise (it was a plain object before 0.x: add `await`): timers fire in slices so that a long
-   * advance doesn't hold the process. An advance whose timers fit in one slice (200) has fired them
-   * all by the time this returns.
+   * A Promise (it was a plain object before 0.x: add `await`): the timers fire in slices (200 timers
+   * or 10 ms of work), with the event loop's other work run between them, so a long advance doesn't
+   * hold the process. It resolves once every timer due on the way has fired.
    */
   advance(by: number | string): Promise<{ now: string; fired: number }>;
   freeze(): { now: string };

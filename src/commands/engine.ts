@@ -9,6 +9,7 @@ import { fireTimer } from '../domain/timers.js';
 import { outboxRow, resendRow } from '../domain/webhooks.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { AccountChanges } from '../changes.js';
+import { nextTurn, SLICE_MS } from '../waits.js';
 
 /** What the engine needs of one account: its store, clock and change notifications, bound to it. */
 export interface BoundAccount {
@@ -150,7 +151,7 @@ export class Engine {
       fired += batch.fired;
       if (!batch.more) break;
       a.changes.notify('clock');
-      await turn();
+      await nextTurn();
     }
     a.clock.set(target);
     a.changes.notify('clock');
@@ -185,10 +186,7 @@ export class Engine {
 
 /** How much one slice of timer work may do before the event loop gets a turn. */
 export interface Budget { timers: number; ms: number }
-export const BATCH: Budget = { timers: 200, ms: 10 };
-
-/** A turn of the event loop: I/O callbacks (other requests, delivery responses) run first. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const BATCH: Budget = { timers: 200, ms: SLICE_MS };
 
 /**
  * What a domain operation is given (see Ctx): one per transaction, its functions on the prototype
