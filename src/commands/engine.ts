@@ -47,6 +47,8 @@ export interface Once {
 export class Engine {
   /** Per account, the end of its advance(s) in progress: the next one starts after it. */
   private readonly advancing = new Map<string, Promise<void>>();
+  /** The account the last sweep served last (see tick). */
+  private lastSwept: string | undefined;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -151,7 +153,11 @@ export class Engine {
       fired += batch.fired;
       if (!batch.more) break;
       a.changes.notify('clock');
+      const position = a.clock.now();
       await nextTurn();
+      // The account was reset meanwhile (its clock is back at wall time, its timers gone): the
+      // advance ends there, and the clock stays where the reset put it.
+      if (a.clock.now() < position) return fired;
     }
     a.clock.set(target);
     a.changes.notify('clock');
@@ -160,16 +166,22 @@ export class Engine {
 
   /**
    * One sweep (the background ticker calls this): the accounts with a timer due on the wall clock,
-   * found through the wall-due index, each fired on its own clock, at most a batch per account
-   * (true when some account has more: the ticker comes back at the next turn of the loop, not
-   * after its interval). An account that is advancing is skipped: its advance fires them. One
+   * found through the wall-due index, each fired on its own clock, at most a batch per account and
+   * a slice of work in all (true when some account has more: the ticker comes back at the next turn
+   * of the loop, not after its interval). An account that is advancing is skipped: its advance fires them. One
    * account's failure is its own: logged, and the sweep goes on to the next.
    */
   tick(): boolean {
     const { store, bind, wallNow } = this.deps;
     let more = false;
-    for (const id of store.accountsDue(wallNow())) {
+    const started = performance.now();
+    // Taken in turns: a sweep cut short by its budget goes on, next time, after the last account it served.
+    const due = store.accountsDue(wallNow()).sort();
+    const from = this.lastSwept === undefined ? -1 : due.findIndex((id) => id > this.lastSwept!);
+    for (const id of from > 0 ? [...due.slice(from), ...due.slice(0, from)] : due) {
       if (this.advancing.has(id)) continue;
+      if (performance.now() - started >= SLICE_MS) return true;
+      this.lastSwept = id;
       try {
         const a = bind(id);
         const batch = this.fireDue(a);

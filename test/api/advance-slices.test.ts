@@ -97,6 +97,21 @@ describe('an advance over many timers', () => {
     expect(shape(busy, ids, start)).toEqual(shape(stepped, stepIds, quietStart));
   });
 
+  it('ends where a reset of the account meanwhile leaves it: the clock stays reset, nothing more fires', async () => {
+    await queueWithTimeouts(BUSY);
+    const writes = writesOf(BUSY);
+    const advance = http.as(BUSY).post('/_mock/clock/advance', { seconds: 3600 }).then((res) => res);
+    await writes.first;
+    expect((await http.as(BUSY).post('/_mock/reset', {})).status).toBe(200);
+    const moved = (await advance).body.data;
+    writes.stop();
+    expect(moved.fired).toBeGreaterThan(0);
+    expect(moved.fired).toBeLessThan(CALLERS);
+    // Back at wall time, as the reset left it (not an hour ahead).
+    expect(Math.abs(Date.parse(moved.now) - Date.now())).toBeLessThan(60_000);
+    expect(await doors(http, BUSY).webhooks()).toEqual([]);
+  });
+
   it("runs two advances of one account one after the other, the second from where the first ended", async () => {
     await queueWithTimeouts(BUSY);
     const start = Date.parse((await http.as(BUSY).get('/_mock/clock')).body.data.now);
