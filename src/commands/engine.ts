@@ -87,8 +87,9 @@ export class Engine {
 
   /**
    * Fires, in due order, the timers of the account due at or before `until` (default: its now), at
-   * most one batch's worth (see BATCH): how many fired, and whether more may be due. A timer that throws is rolled
-   * back, recorded as failed on its own row (never fired again) and logged once; the others still fire.
+   * most one batch's worth (see BATCH): how many fired, and whether more may be due. A timer that
+   * throws is rolled back, recorded as failed on its own row (never fired again) and logged once;
+   * the others still fire.
    */
   fireDue(a: BoundAccount, until?: number, budget: Budget = BATCH): { fired: number; more: boolean } {
     const started = performance.now();
@@ -168,8 +169,8 @@ export class Engine {
    * One sweep (the background ticker calls this): the accounts with a timer due on the wall clock,
    * found through the wall-due index, each fired on its own clock, at most a batch per account and
    * a slice of work in all (true when some account has more: the ticker comes back at the next turn
-   * of the loop, not after its interval). An account that is advancing is skipped: its advance fires them. One
-   * account's failure is its own: logged, and the sweep goes on to the next.
+   * of the loop, not after its interval). An account that is advancing is skipped: its advance
+   * fires them. One account's failure is its own: logged, and the sweep goes on to the next.
    */
   tick(): boolean {
     const { store, bind, wallNow } = this.deps;
