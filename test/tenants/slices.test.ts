@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundled } from '../support/bundle.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
 
 /**
  * Bounded slices of work over real sockets and a real kill (issue 19, rows 1, 4 and 9): a long
@@ -21,8 +22,11 @@ interface Server { child: ChildProcess; url: string }
 
 const children: ChildProcess[] = [];
 let dir: string | undefined;
-afterEach(() => {
+let receiver: Receiver | undefined;
+afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await receiver?.close();
+  receiver = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -119,6 +123,24 @@ describe('a busy neighbour', () => {
       () => call(server, QUIET, 'GET', '/_mock/clock'));
     expect(midway).toBe(true);
     expect((await advance).data.fired).toBe(total);
+  });
+
+  it("a long advance leaves another account's webhooks delivered while it fires, each once", async () => {
+    receiver = await startReceiver();
+    const server = await launch();
+    // Long enough (3,000 timers) that a delivery's round trip fits well inside it on a fast machine.
+    const ids = await queuedSpeech(server, BUSY, 20, 150);
+    let finished = false;
+    const advance = call(server, BUSY, 'POST', '/_mock/clock/advance', { seconds: 3600 }).finally(() => { finished = true; });
+    while (await logged(server, BUSY, 'call.speak.ended') === 0) { /* until it has begun */ }
+    // The quiet account's caller arrives mid-advance; its webhooks reach its receiver before the advance ends.
+    await call(server, QUIET, 'POST', '/_mock/calls', {
+      from: '+15550002000', to: '+15559990000', connection_id: 'conn-1', answered: true, webhook_url: receiver.url,
+    });
+    await receiver.accepts(2, 10_000);
+    expect(finished, 'delivered while the advance still ran').toBe(false);
+    expect((await advance).data.fired).toBe(ids.length * 150);
+    expect(receiver.requests.map((r) => [r.json.data.event_type, r.json.meta.attempt])).toEqual([['call.initiated', 1], ['call.answered', 1]]);
   });
 
   it("a long scenario leaves another account's reads answered while it runs", async () => {
