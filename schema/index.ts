@@ -6,3 +6,4 @@ export * from './transfers.js';
 export * from './runtime.js';
 export * from './webhooks.js';
 export * from './enums.js';
+export * from './provisioning.js';

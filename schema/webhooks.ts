@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { WebhookStatus } from './enums.js';
 
 export interface DeliveryAttempt {
@@ -42,11 +42,3 @@ export const webhookEvents = sqliteTable('webhook_events', {
 }, (t) => [
   index('webhook_events_account').on(t.account, t.seq),
 ]);
-
-/** Per-connection webhook URLs (Telnyx's Call Control Application settings). */
-export const connections = sqliteTable('connections', {
-  account: text('account').notNull(),
-  connectionId: text('connection_id').notNull(),
-  webhookUrl: text('webhook_url'),
-  webhookFailoverUrl: text('webhook_failover_url'),
-}, (t) => [primaryKey({ columns: [t.account, t.connectionId] })]);

@@ -10,6 +10,7 @@ import { mockRoutes } from './routes/mock.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
+import { applicationRoutes, connectionRoutes, numberOrderRoutes, phoneNumberRoutes } from './routes/provisioning.js';
 
 export interface AppDeps {
   accounts: Accounts;
@@ -33,6 +34,11 @@ export function createApp(deps: AppDeps) {
   v2.route('/queues', queueRoutes());
   v2.route('/calls', callRoutes());
   v2.route('/webhook_deliveries', webhookDeliveryRoutes());
+  // provisioning: what routes calls to the app (applications are connections; numbers route to them)
+  v2.route('/call_control_applications', applicationRoutes());
+  v2.route('/phone_numbers', phoneNumberRoutes());
+  v2.route('/number_orders', numberOrderRoutes());
+  v2.route('/connections', connectionRoutes());
   app.route('/v2', v2);
 
   const mock = new Hono<Env>();

@@ -3,6 +3,7 @@ import type { CallLeg } from '../model/entities.js';
 import { errors } from '../model/errors.js';
 import { requireCall } from '../domain/call-leg.js';
 import * as caller from '../domain/caller.js';
+import { inboundConnection } from '../domain/provisioning.js';
 import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
 import { address, body, bool, oneOf, string } from './schema.js';
@@ -13,7 +14,8 @@ import { clientState, pressedKeys, webhookUrl } from './fields.js';
 export const PlaceCall = body({
   from: address({ required: true }),
   to: address({ required: true }),
-  connection_id: string({ required: true }),
+  // Optional when `to` is an owned number assigned to a connection: that connection routes the call.
+  connection_id: string(),
   client_state: clientState,
   answered: bool(),
   // Where this call's webhooks go, ahead of its connection's and the server's URLs (its failover with it).
@@ -28,11 +30,15 @@ export const Speech = body({ state: oneOf(SPEECH_STATES, { required: true }) });
 
 export const Say = body({ text: string({ required: true, max: 5000 }) });
 
-/** An inbound call arrives: it rings (call.initiated) until the app answers, unless `answered`. */
+/**
+ * An inbound call arrives: it rings (call.initiated) until the app answers, unless `answered`.
+ * A call to a number the account owns arrives on that number's connection (its application's
+ * webhook URL), whatever connection_id the caller names; else on the connection_id named.
+ */
 export function placeCall(a: Account, input: unknown): CallLeg {
   const b = PlaceCall.parse(input);
   return a.write((ctx) => caller.receiveCall(ctx, {
-    from: b.from, to: b.to, connectionId: b.connection_id, clientState: b.client_state,
+    from: b.from, to: b.to, connectionId: inboundConnection(ctx, b.to, b.connection_id), clientState: b.client_state,
     answered: b.answered, webhookUrl: b.webhook_url, webhookFailoverUrl: b.webhook_failover_url,
   }));
 }

@@ -4,9 +4,14 @@ import type { AccountStore } from './store.js';
 import type { DomainSettings, EventSubject } from './context.js';
 
 /**
- * Telnyx's order of precedence for where a call's webhooks go: the `webhook_url` given when the
- * call was dialed (or answered), else the URL configured for its connection_id, else the global URL.
- * The failover URL comes from the same place as the URL it backs.
+ * The one rule for where a call's webhooks go, in Telnyx's order of precedence: the `webhook_url`
+ * given when the call was dialed (or answered), else its connection's URL — the Call Control
+ * application whose id is the call's connection_id ("webhook_event_url: The URL where webhooks
+ * related to this connection will be sent"), however the call got that connection_id: dialed on
+ * it, or routed to it as the connection of the owned number a caller dialed — else the server's
+ * URL (a lenient connection, which names no application). The failover URL comes from the same
+ * place as the URL it backs ("webhook_event_failover_url: The failover URL where webhooks related
+ * to this connection will be sent if sending to the primary URL fails").
  */
 export function webhookDestination(call: CallLeg | undefined,
   connections: { connection(connectionId: string): Connection | undefined },

@@ -114,6 +114,22 @@ export const errors = {
   notEmulated: (command: string) => new TelnyxError(422, '10015', 'Command not emulated',
     `The '${command}' command needs real media or AI and is not emulated by telnyx-mock.`),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
+  /**
+   * A provisioned resource (application, phone number, number order, connection) by an unknown id:
+   * the spec's connections_NotFoundResponse example ("code": "10005", "source": {"pointer": "/"}).
+   */
+  resourceNotFound: () => new TelnyxError(404, '10005', 'Resource not found',
+    'The requested resource or URL could not be found.', '/'),
+  /**
+   * Strict connections: the spec's `invalid_connection_id` example, word for word, answered for a
+   * connection_id that names no connection, an inactive one or one without a webhook URL.
+   */
+  invalidConnection: () => new TelnyxError(422, '10015', 'Invalid value for connection_id (Call Control App ID)',
+    'The requested connection_id (Call Control App ID) is either invalid or does not exist. Only Call Control Apps with valid webhook URL are accepted.',
+    '/connection_id'),
+  /** A number a test gives or an order buys that the account owns already. */
+  numberAlreadyOwned: (pointer: string, e164: string) => new TelnyxError(422, '10015', 'Invalid value',
+    `The phone number ${e164} is already owned by this account.`, pointer),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),
   invalid: (field: string, detail: string, title = 'Invalid value') =>

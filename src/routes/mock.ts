@@ -11,12 +11,15 @@ import * as clock from '../commands/clock.js';
 import * as faults from '../commands/faults.js';
 import * as requests from '../commands/requests.js';
 import * as webhooks from '../commands/webhooks.js';
+import * as connections from '../commands/connections.js';
+import * as phoneNumbers from '../commands/phone-numbers.js';
+import { phoneNumberJson } from '../serialize/provisioning.js';
 import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
 import { requestJsonText } from '../serialize/requests.js';
-import { callMediaJson, callView, clockJson, connectionJson, faultJson, logEntry, numberJson } from '../serialize/control.js';
+import { callMediaJson, callView, clockJson, connectionJson, faultJson, logEntry, numberJson, settingsJson } from '../serialize/control.js';
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
@@ -142,7 +145,7 @@ export function mockRoutes(deps: { publicKey: string }) {
     return c.json(commandOk);
   });
 
-  // webhooks: the delivery log, the public key, per-connection URLs
+  // webhooks: the delivery log and the public key
 
   app.get('/webhooks/public_key', (c) => c.json({ data: { public_key: deps.publicKey } }));
 
@@ -159,14 +162,27 @@ export function mockRoutes(deps: { publicKey: string }) {
 
   app.delete('/webhooks', (c) => c.json({ data: { result: 'ok', deleted: webhooks.clearWebhookLog(c.get('account')) } }));
 
+  // provisioning: the phone numbers a test gives the account, a connection's webhook URLs (its
+  // Call Control application's), and the account's strictness about unknown connection_ids
+
   app.get('/connections/:connection_id', (c) =>
-    c.json({ data: connectionJson(webhooks.getConnection(c.get('account'), param(c, 'connection_id'))) }));
+    c.json({ data: connectionJson(connections.getConnection(c.get('account'), param(c, 'connection_id'))) }));
   app.put('/connections/:connection_id', async (c) =>
-    c.json({ data: connectionJson(webhooks.saveConnection(c.get('account'), param(c, 'connection_id'), await readBody(c))) }));
+    c.json({ data: connectionJson(connections.saveConnection(c.get('account'), param(c, 'connection_id'), await readBody(c))) }));
   app.delete('/connections/:connection_id', (c) => {
-    webhooks.deleteConnection(c.get('account'), param(c, 'connection_id'));
+    connections.deleteConnection(c.get('account'), param(c, 'connection_id'));
     return c.json(commandOk);
   });
+  app.post('/phone_numbers', async (c) => {
+    const n = phoneNumbers.givePhoneNumber(c.get('account'), await readBody(c));
+    return c.json({ data: phoneNumberJson(n.number, n.connectionName) }, 201);
+  });
+  app.delete('/phone_numbers/:id', (c) => {
+    phoneNumbers.releasePhoneNumber(c.get('account'), param(c, 'id'));
+    return c.json(commandOk);
+  });
+  app.get('/settings', (c) => c.json({ data: settingsJson(connections.getSettings(c.get('account'))) }));
+  app.put('/settings', async (c) => c.json({ data: settingsJson(connections.setSettings(c.get('account'), await readBody(c))) }));
 
   // reset
 

@@ -11,7 +11,13 @@ import { envelope, webhookData } from '../../src/model/webhook.js';
 const call = (over: Partial<CallLeg> = {}) => ({
   callControlId: 'v3:call', connectionId: 'conn', webhookUrl: null, webhookFailoverUrl: null, ...over,
 }) as CallLeg;
-const connections = (rows: Connection[]) => ({ connection: (id: string) => rows.find((c) => c.connectionId === id) });
+/** Connections (Call Control applications) by id, active unless said otherwise. */
+const connections = (rows: Array<Omit<Connection, 'recordType' | 'active'> & { active?: boolean }>) => ({
+  connection: (id: string): Connection | undefined => {
+    const row = rows.find((c) => c.connectionId === id);
+    return row && { recordType: 'call_control_application', active: true, ...row };
+  },
+});
 const global = { webhookUrl: 'http://global/hook', webhookFailoverUrl: 'http://global/failover' };
 
 describe('where a call\'s webhooks go', () => {

@@ -1,0 +1,159 @@
+import { and, asc, count, desc, eq, like, ne, sql, type SQL } from 'drizzle-orm';
+import { accountSettings, callControlApplications as apps, callLegs, numberOrders, phoneNumbers } from '../../schema/index.js';
+import type { ApplicationFilter, PhoneNumberFilter } from '../domain/store.js';
+import type {
+  Application, CallLeg, Connection, ConnectionView, NumberOrder, Page, Paged, PhoneNumber,
+} from '../model/entities.js';
+import type { Db } from './db.js';
+
+/** LIKE's wildcards taken literally (a name containing `%` or `_` matches only itself). */
+const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const containing = (s: string) => `%${literal(s)}%`;
+
+const offset = (page: Page) => (page.number - 1) * page.size;
+
+const applicationAsConnection = (app: Application): ConnectionView => ({
+  connectionId: app.id, recordType: 'call_control_application', name: app.applicationName,
+  webhookUrl: app.webhookEventUrl, webhookFailoverUrl: app.webhookEventFailoverUrl, active: app.active,
+  anchorsiteOverride: app.anchorsiteOverride, outboundVoiceProfileId: app.outbound.outbound_voice_profile_id ?? null,
+  webhookApiVersion: app.webhookApiVersion, tags: app.tags, createdAt: app.createdAt, updatedAt: app.updatedAt,
+});
+
+/**
+ * The rows an account provisions through Telnyx's API (schema/provisioning.ts): applications,
+ * owned phone numbers, number orders and the account's settings. The account-bound store
+ * (account-store.ts) is built on it.
+ */
+export class ProvisioningRows {
+  constructor(protected readonly db: Db, readonly account: string) {}
+
+  // connections: today every connection is a Call Control application.
+
+  /**
+   * A connection by id, whatever its kind. Credential connections (helper G's table, merged
+   * later) join here and in `listConnections`: the one place the kinds of connection meet.
+   */
+  connection(connectionId: string): Connection | undefined {
+    const app = this.application(connectionId);
+    return app && {
+      connectionId: app.id, recordType: 'call_control_application',
+      webhookUrl: app.webhookEventUrl, webhookFailoverUrl: app.webhookEventFailoverUrl, active: app.active,
+    };
+  }
+
+  connectionView(connectionId: string): ConnectionView | undefined {
+    const app = this.application(connectionId);
+    return app && applicationAsConnection(app);
+  }
+
+  listConnections(filter: { nameContains?: string; outboundVoiceProfileId?: string }, page: Page): Paged<ConnectionView> {
+    // At merge: credential connections' rows join here (a UNION ALL in the same columns, ordered
+    // by created_at), and in `connection` / `connectionView` above.
+    const { rows, total } = this.listApplications({ nameContains: filter.nameContains, outboundVoiceProfileId: filter.outboundVoiceProfileId }, page);
+    return { total, rows: rows.map(applicationAsConnection) };
+  }
+
+  // Call Control applications
+
+  application(id: string): Application | undefined {
+    return this.db.select().from(apps).where(and(eq(apps.account, this.account), eq(apps.id, id))).get();
+  }
+
+  listApplications(filter: ApplicationFilter, page: Page): Paged<Application> {
+    const where: SQL[] = [eq(apps.account, this.account)];
+    if (filter.nameContains !== undefined) where.push(sql`${apps.applicationName} like ${containing(filter.nameContains)} escape '\\'`);
+    if (filter.outboundVoiceProfileId !== undefined) {
+      where.push(sql`json_extract(${apps.outbound}, '$.outbound_voice_profile_id') = ${filter.outboundVoiceProfileId}`);
+    }
+    const cond = and(...where);
+    const sort = filter.sort ?? { column: 'created_at', desc: true };
+    const column = { created_at: apps.createdAt, application_name: apps.applicationName, active: apps.active }[sort.column];
+    const rows = this.db.select().from(apps).where(cond)
+      .orderBy(sort.desc ? desc(column) : asc(column), sort.desc ? desc(apps.id) : asc(apps.id))
+      .limit(page.size).offset(offset(page)).all();
+    return { rows, total: this.db.select({ n: count() }).from(apps).where(cond).get()?.n ?? 0 };
+  }
+
+  saveApplication(app: Application): void {
+    this.db.insert(apps).values(app).onConflictDoUpdate({ target: [apps.account, apps.id], set: app }).run();
+  }
+
+  deleteApplication(id: string): boolean {
+    return this.db.delete(apps).where(and(eq(apps.account, this.account), eq(apps.id, id))).run().changes > 0;
+  }
+
+  // owned phone numbers
+
+  phoneNumber(id: string): PhoneNumber | undefined {
+    return this.db.select().from(phoneNumbers).where(and(eq(phoneNumbers.account, this.account), eq(phoneNumbers.id, id))).get();
+  }
+
+  phoneNumberByNumber(e164: string): PhoneNumber | undefined {
+    return this.db.select().from(phoneNumbers)
+      .where(and(eq(phoneNumbers.account, this.account), eq(phoneNumbers.phoneNumber, e164))).get();
+  }
+
+  listPhoneNumbers(filter: PhoneNumberFilter, page: Page): Paged<PhoneNumber> {
+    const where: SQL[] = [eq(phoneNumbers.account, this.account)];
+    if (filter.phoneNumber !== undefined) where.push(like(phoneNumbers.phoneNumber, containing(filter.phoneNumber)));
+    if (filter.connectionId !== undefined) where.push(eq(phoneNumbers.connectionId, filter.connectionId));
+    if (filter.customerReference !== undefined) where.push(eq(phoneNumbers.customerReference, filter.customerReference));
+    if (filter.tag !== undefined) where.push(sql`exists (select 1 from json_each(${phoneNumbers.tags}) where value = ${filter.tag})`);
+    // Every owned number is active: a status filter for any other status finds none.
+    if (filter.status !== undefined && filter.status !== 'active') where.push(sql`0`);
+    const cond = and(...where);
+    const rows = this.db.select().from(phoneNumbers).where(cond)
+      .orderBy(desc(phoneNumbers.createdAt), asc(phoneNumbers.phoneNumber)).limit(page.size).offset(offset(page)).all();
+    return { rows, total: this.db.select({ n: count() }).from(phoneNumbers).where(cond).get()?.n ?? 0 };
+  }
+
+  savePhoneNumber(n: PhoneNumber): void {
+    this.db.insert(phoneNumbers).values(n).onConflictDoUpdate({ target: [phoneNumbers.account, phoneNumbers.id], set: n }).run();
+  }
+
+  deletePhoneNumber(id: string): boolean {
+    return this.db.delete(phoneNumbers).where(and(eq(phoneNumbers.account, this.account), eq(phoneNumbers.id, id))).run().changes > 0;
+  }
+
+  unassignPhoneNumbers(connectionId: string, now: number): void {
+    this.db.update(phoneNumbers).set({ connectionId: null, updatedAt: now })
+      .where(and(eq(phoneNumbers.account, this.account), eq(phoneNumbers.connectionId, connectionId))).run();
+  }
+
+  // number orders
+
+  numberOrder(id: string): NumberOrder | undefined {
+    return this.db.select().from(numberOrders).where(and(eq(numberOrders.account, this.account), eq(numberOrders.id, id))).get();
+  }
+
+  listNumberOrders(page: Page): Paged<NumberOrder> {
+    const cond = eq(numberOrders.account, this.account);
+    const rows = this.db.select().from(numberOrders).where(cond)
+      .orderBy(desc(numberOrders.createdAt), asc(numberOrders.id)).limit(page.size).offset(offset(page)).all();
+    return { rows, total: this.db.select({ n: count() }).from(numberOrders).where(cond).get()?.n ?? 0 };
+  }
+
+  saveNumberOrder(o: NumberOrder): void {
+    this.db.insert(numberOrders).values(o).onConflictDoUpdate({ target: [numberOrders.account, numberOrders.id], set: o }).run();
+  }
+
+  // a connection's calls
+
+  activeCallsOfConnection(connectionId: string, page: Page): Paged<CallLeg> {
+    const cond = and(eq(callLegs.account, this.account), eq(callLegs.connectionId, connectionId), ne(callLegs.state, 'hangup'));
+    const rows = this.db.select().from(callLegs).where(cond)
+      .orderBy(asc(callLegs.startTime), asc(callLegs.callControlId)).limit(page.size).offset(offset(page)).all();
+    return { rows, total: this.db.select({ n: count() }).from(callLegs).where(cond).get()?.n ?? 0 };
+  }
+
+  // settings
+
+  strictConnections(): boolean | undefined {
+    return this.db.select().from(accountSettings).where(eq(accountSettings.account, this.account)).get()?.strictConnections ?? undefined;
+  }
+
+  setStrictConnections(strict: boolean | null): void {
+    const row = { account: this.account, strictConnections: strict };
+    this.db.insert(accountSettings).values(row).onConflictDoUpdate({ target: accountSettings.account, set: row }).run();
+  }
+}
