@@ -77,13 +77,17 @@ const fields = {
   tags: strings({ max: 100 }),
 };
 
-/** CreateCallControlApplicationRequest: "required": ["application_name", "webhook_event_url"]. */
+/**
+ * CreateCallControlApplicationRequest and UpdateCallControlApplicationRequest alike:
+ * "required": ["application_name", "webhook_event_url"] (the SDK's update params require both too).
+ * Of the others, those given replace theirs.
+ */
 export const CreateApplication = body({
   ...fields,
   application_name: required(fields.application_name),
   webhook_event_url: required(fields.webhook_event_url),
 });
-export const UpdateApplication = body(fields);
+export const UpdateApplication = CreateApplication;
 
 type Parsed = ReturnType<typeof UpdateApplication.parse>;
 

@@ -55,8 +55,11 @@ const orderedNumbers = custom((v, name): string[] => {
   if (v.length > 100) throw errors.invalid(name, `The '${name}' parameter has too many items (at most 100).`);
   const seen = new Set<string>();
   return v.map((item, i) => {
-    const n = (item as Json | null)?.phone_number;
-    if (typeof item !== 'object' || item === null || n === undefined || n === null || n === '') throw errors.missing(`${name}/${i}/phone_number`);
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw errors.invalid(name, `The '${name}' parameter must be an array of objects, each with a phone_number.`);
+    }
+    const n = (item as Json).phone_number;
+    if (n === undefined || n === null || n === '') throw errors.missing(`${name}/${i}/phone_number`);
     if (typeof n !== 'string' || !E164.test(n)) throw errors.notE164(`${name}/${i}/phone_number`);
     if (seen.has(n)) throw errors.invalid(`${name}/${i}/phone_number`, `The phone number ${n} is ordered twice.`);
     seen.add(n);
@@ -71,6 +74,22 @@ export const CreateNumberOrder = body({
   customer_reference: string({ max: 255 }),
   billing_group_id: string({ max: 64 }),
   messaging_profile_id: string({ max: 64 }),
+});
+
+/**
+ * UpdateNumberOrderRequest. Every order completes at once with its requirements met, so
+ * regulatory requirements are checked for shape and not kept.
+ */
+export const UpdateNumberOrder = body({
+  customer_reference: string({ max: 255 }),
+  regulatory_requirements: custom((v, name): Json[] | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || v.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+      throw errors.invalid(name, `The '${name}' parameter must be an array of objects.`);
+    }
+    if (v.length > 100) throw errors.invalid(name, `The '${name}' parameter has too many items (at most 100).`);
+    return v as Json[];
+  }),
 });
 
 /** Control API: the account owns this number from now on, assigned to `connection_id` if given. */
@@ -152,9 +171,17 @@ export function givePhoneNumber(a: Account, input: unknown): OwnedNumber {
   return a.write((ctx) => owned(ctx, provisioning.ownNumber(ctx, { phoneNumber: b.phone_number, connectionId: b.connection_id, tags: b.tags })));
 }
 
-/** Control API: the account gives the number back (by id or E.164). */
-export function releasePhoneNumber(a: Account, id: string): void {
-  a.write((ctx) => provisioning.releaseNumber(ctx, provisioning.requirePhoneNumber(ctx, id)));
+/**
+ * The account gives the number back (by id or E.164): DELETE /v2/phone_numbers/{id} and the
+ * control API alike. Answers the number as it was, assigned to what it was.
+ */
+export function releasePhoneNumber(a: Account, id: string): OwnedNumber {
+  return a.write((ctx) => {
+    const n = provisioning.requirePhoneNumber(ctx, id);
+    const was = owned(ctx, n);
+    provisioning.releaseNumber(ctx, n);
+    return was;
+  });
 }
 
 export function createNumberOrder(a: Account, input: unknown): NumberOrder {
@@ -163,6 +190,11 @@ export function createNumberOrder(a: Account, input: unknown): NumberOrder {
     phoneNumbers: b.phone_numbers, connectionId: b.connection_id, customerReference: b.customer_reference,
     billingGroupId: b.billing_group_id, messagingProfileId: b.messaging_profile_id,
   }).order);
+}
+
+export function updateNumberOrder(a: Account, id: string, input: unknown): NumberOrder {
+  const b = UpdateNumberOrder.parse(input);
+  return a.write((ctx) => provisioning.updateNumberOrder(ctx, provisioning.requireNumberOrder(ctx, id), { customerReference: b.customer_reference }));
 }
 
 export function getNumberOrder(a: Account, id: string): NumberOrder {

@@ -197,6 +197,12 @@ export function orderNumbers(ctx: Ctx, o: NewNumberOrder): { order: NumberOrder;
   return { order, numbers };
 }
 
+export function updateNumberOrder(ctx: Ctx, o: NumberOrder, f: { customerReference?: string }): NumberOrder {
+  const next = { ...o, ...defined(f), updatedAt: ctx.now };
+  ctx.store.saveNumberOrder(next);
+  return next;
+}
+
 export function requireNumberOrder(ctx: Ctx, id: string): NumberOrder {
   const o = ctx.store.numberOrder(id);
   if (!o) throw errors.resourceNotFound();

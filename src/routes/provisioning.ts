@@ -6,7 +6,7 @@ import * as applications from '../commands/applications.js';
 import * as phoneNumbers from '../commands/phone-numbers.js';
 import * as connections from '../commands/connections.js';
 import {
-  activeCallJson, applicationJson, connectionResourceJson, numberOrderJson, phoneNumberJson, voiceSettingsJson,
+  activeCallJson, applicationJson, connectionResourceJson, deletedPhoneNumberJson, numberOrderJson, phoneNumberJson, voiceSettingsJson,
 } from '../serialize/provisioning.js';
 
 /** The query parameters named, those given (blank or absent are left out). */
@@ -45,6 +45,10 @@ export function phoneNumberRoutes() {
   app.get('/:id', (c) => c.json({ data: owned(phoneNumbers.getPhoneNumber(c.get('account'), param(c, 'id'))) }));
   app.patch('/:id', async (c) =>
     c.json({ data: owned(phoneNumbers.updatePhoneNumber(c.get('account'), param(c, 'id'), await readBody(c))) }));
+  app.delete('/:id', (c) => {
+    const n = phoneNumbers.releasePhoneNumber(c.get('account'), param(c, 'id'));
+    return c.json({ data: deletedPhoneNumberJson(n.number, n.connectionName) });
+  });
   app.get('/:id/voice', (c) => c.json({ data: voiceSettingsJson(phoneNumbers.getVoiceSettings(c.get('account'), param(c, 'id'))) }));
   app.patch('/:id/voice', async (c) =>
     c.json({ data: voiceSettingsJson(phoneNumbers.updateVoiceSettings(c.get('account'), param(c, 'id'), await readBody(c))) }));
@@ -60,6 +64,8 @@ export function numberOrderRoutes() {
     return c.json({ data: rows.map(numberOrderJson), meta: pageMeta(page, total) });
   });
   app.post('/', async (c) => c.json({ data: numberOrderJson(phoneNumbers.createNumberOrder(c.get('account'), await readBody(c))) }));
+  app.patch('/:id', async (c) =>
+    c.json({ data: numberOrderJson(phoneNumbers.updateNumberOrder(c.get('account'), param(c, 'id'), await readBody(c))) }));
   app.get('/:id', (c) => c.json({ data: numberOrderJson(phoneNumbers.getNumberOrder(c.get('account'), param(c, 'id'))) }));
   return app;
 }

@@ -7,6 +7,10 @@ import type { Application, CallLeg, ConnectionView, NumberOrder, PhoneNumber } f
  * `NumberOrderWithPhoneNumbers`, `Connection` and `ActiveCall`.
  */
 
+/** The fields that have a value (a null one is left out where the schema's type has no null). */
+const withoutNulls = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as T;
+
 export function applicationJson(app: Application) {
   return {
     record_type: 'call_control_application' as const,
@@ -18,8 +22,9 @@ export function applicationJson(app: Application) {
     dtmf_type: app.dtmfType,
     first_command_timeout: app.firstCommandTimeout,
     first_command_timeout_secs: app.firstCommandTimeoutSecs,
-    inbound: app.inbound,
-    outbound: app.outbound,
+    // channel_limit and sip_subdomain are "default: null" yet typed integer / string: none is left out.
+    inbound: withoutNulls(app.inbound),
+    outbound: withoutNulls(app.outbound),
     redact_dtmf_debug_logging: app.redactDtmfDebugLogging,
     tags: app.tags,
     webhook_api_version: app.webhookApiVersion,
@@ -38,13 +43,21 @@ const countryOf = (e164: string) => COUNTRIES.filter(([code]) => e164.startsWith
 /** North American toll-free prefixes: 800, 833, 844, 855, 866, 877, 888. */
 const numberType = (e164: string) => (/^\+18(00|33|44|55|66|77|88)/.test(e164) ? 'toll_free' : 'local');
 
+/**
+ * `PhoneNumberDeletedDetailed`: the number given back, as it was. Its schema types no field
+ * nullable, so those without a value are left out.
+ */
+export function deletedPhoneNumberJson(n: PhoneNumber, connectionName: string | null) {
+  return withoutNulls({ ...phoneNumberJson(n, connectionName), status: 'deleted' as const });
+}
+
 /** `PhoneNumberDetailed`; `connectionName`: the application it is assigned to, if any. */
 export function phoneNumberJson(n: PhoneNumber, connectionName: string | null) {
   return {
     record_type: 'phone_number' as const,
     id: n.id,
     phone_number: n.phoneNumber,
-    status: 'active' as const,
+    status: 'active' as 'active' | 'deleted',
     tags: n.tags,
     external_pin: n.externalPin,
     connection_id: n.connectionId,
