@@ -11,6 +11,7 @@ import { loadSpec, validate } from '../support/openapi.js';
 import { sdkVerifier, startReceiver, type Receiver } from '../support/receiver.js';
 import type { RunningEmulator } from '../../src/server.js';
 import type { Config } from '../../src/config.js';
+import { startMock } from '../../src/lib.js';
 
 const spec = loadSpec();
 type Schema = Record<string, unknown>;
@@ -178,5 +179,37 @@ describe('strict connections', () => {
     const { data: application } = await client.callControlApplications.create({ application_name: 'dialer', webhook_event_url: app.url });
     const dialed = await client.calls.dial({ connection_id: application!.id!, from: '+15550001111', to: '+15550002222' });
     expect(dialed.data?.call_control_id).toMatch(/^v3:/);
+  });
+});
+
+describe('startMock({ phoneNumbers, strictConnections })', () => {
+  it('gives the account its numbers at start and again after a reset, assigned as asked', async () => {
+    const app = await startReceiver();
+    const mock = await startMock({ phoneNumbers: ['+15557000100', { phoneNumber: '+15557000101', connectionId: 'front-desk' }] });
+    open.push(mock, app);
+    const { default: Telnyx } = await import('telnyx');
+    const client = new Telnyx({ apiKey: mock.apiKey, baseURL: mock.baseURL, maxRetries: 0 });
+    const owned = async () => (await client.phoneNumbers.list()).data.map((n) => [n.phone_number, n.connection_id]).sort();
+    expect(await owned()).toEqual([['+15557000100', null], ['+15557000101', 'front-desk']]);
+
+    // The application of that id, made through /_mock/connections, takes the number's callers.
+    await fetch(`${mock.url}/_mock/connections/front-desk`, {
+      method: 'PUT', headers: { authorization: `Bearer ${mock.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ webhook_url: app.url }),
+    });
+    const call = mock.placeCall({ from: '+15550001234', to: '+15557000101' });
+    expect(call.connection_id).toBe('front-desk');
+    await app.until(() => app.accepted().length >= 1);
+    expect(app.accepted()[0].json.data.payload.call_control_id).toBe(call.call_control_id);
+
+    mock.reset();
+    expect(await owned()).toEqual([['+15557000100', null], ['+15557000101', 'front-desk']]);
+  });
+
+  it('strict, a caller on a connection no application has is refused (422 10015 at /connection_id)', async () => {
+    const mock = await startMock({ strictConnections: true });
+    open.push(mock);
+    expect(() => mock.placeCall({ from: '+15550001234', to: '+15557000101' }))
+      .toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/connection_id' }));
   });
 });
