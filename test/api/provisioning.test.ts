@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, inMemory } from '../support/harness.js';
 import { enc } from '../support/doors.js';
 import type { Emulator } from '../../src/server.js';
+import { mockControl, ScenarioError } from '../../src/lib.js';
 
 /**
  * The rules of what an account provisions, in process: applications as connections, owned numbers
@@ -235,5 +236,37 @@ describe('applications, numbers and orders as resources', () => {
       expect((await as().get(path)).body.data, path).toEqual([]);
     }
     expect((await as().get('/_mock/settings')).body.data.strict_connections).toBe(false);
+  });
+});
+
+describe('scenarios', () => {
+  it('a phone_number step gives the account a number on a connection; its caller is routed there', async () => {
+    const app = await application();
+    const result = await mockControl(em, KEY).runScenario({
+      name: 'routed', reset: false,
+      steps: [
+        { phone_number: '+15557000020', connection_id: app.id },
+        { call: 'alice', from: '+15550001111', to: '+15557000020' },
+        { expect: { webhook: 'call.initiated', call: 'alice', payload: { connection_id: app.id } } },
+      ],
+    });
+    expect(result.steps.map((s) => [s.title, s.status])).toEqual([
+      [`the account owns +15557000020 (on ${app.id})`, 'passed'], ['alice calls +15557000020', 'passed'], [expect.any(String), 'passed'],
+    ]);
+    expect((await initiated(result.calls.alice)).url).toBe(APP_URL);
+  });
+
+  it('strict_connections: true makes the account strict for the run: a caller on a made-up connection fails its step with 10015', async () => {
+    const result = await mockControl(em, KEY).runScenario({
+      name: 'strict', strict_connections: true,
+      steps: [{ call: 'alice', from: '+15550001111', to: '+15550002222', connection_id: 'made-up' }],
+    });
+    expect(result.steps[0]).toMatchObject({ status: 'failed', code: '10015' });
+    expect((await as().get('/_mock/settings')).body.data.strict_connections).toBe(true);
+  });
+
+  it('a phone_number step is checked as the control API checks it', async () => {
+    await expect(mockControl(em, KEY).runScenario({ name: 'bad', steps: [{ phone_number: '5557000020' }] }))
+      .rejects.toThrow(ScenarioError);
   });
 });
