@@ -27,6 +27,8 @@ export const SNAPSHOT_CONFERENCES = 20;
  * ones first): an account of several 1,000-seat conferences still makes a snapshot of bounded size.
  */
 export const SNAPSHOT_PARTICIPANTS = 2000;
+/** Most applications and owned numbers a snapshot lists (newest first); the totals say how many there are. */
+export const SNAPSHOT_PROVISIONED = 100;
 /** Largest timeline page. */
 export const MAX_TIMELINE_PAGE = 500;
 
@@ -83,10 +85,13 @@ export function consoleSnapshot(a: Account): ConsoleState {
       conference: c.conferenceId ? confName.get(c.conferenceId) ?? store.conferenceView(c.conferenceId)?.name ?? null : null,
       queue: queueOf.get(c.callControlId) ?? null,
     }));
+    const firstPage = { number: 1, size: SNAPSHOT_PROVISIONED };
     return {
       calls: { total: calls.total, rows: callViews },
       conferences: { total: confs.total, rows: conferences },
       queues: queueViews,
+      applications: store.listApplications({}, firstPage),
+      phoneNumbers: store.listPhoneNumbers({}, firstPage),
     };
   });
   return {

@@ -239,6 +239,19 @@ describe('applications, numbers and orders as resources', () => {
   });
 });
 
+describe('the console', () => {
+  it("shows the account's applications and the numbers it owns, each with where it routes", async () => {
+    const app = await application({ application_name: 'front desk' });
+    await own('+15557000030', app.id);
+    await own('+15557000031');
+    const snap = (await as().get('/console/api/snapshot')).body.data;
+    expect(snap.applications).toEqual({ total: 1, rows: [{ id: app.id, application_name: 'front desk', webhook_event_url: APP_URL, active: true }] });
+    expect(snap.phone_numbers.total).toBe(2);
+    expect(snap.phone_numbers.rows.map((n: { phone_number: string; connection_id: string | null }) => [n.phone_number, n.connection_id]).sort())
+      .toEqual([['+15557000030', app.id], ['+15557000031', null]]);
+  });
+});
+
 describe('scenarios', () => {
   it('a phone_number step gives the account a number on a connection; its caller is routed there', async () => {
     const app = await application();
