@@ -30,6 +30,8 @@ serve
                                 tried when the webhook URL fails ($TELNYX_MOCK_WEBHOOK_FAILOVER_URL)
       --signing-key <base64>    32-byte Ed25519 seed that signs webhooks ($TELNYX_MOCK_SIGNING_KEY;
                                 default: generated once and kept in the database)
+      --strict-connections      refuse a connection_id no Call Control application has, as Telnyx does
+                                (422 10015; $TELNYX_MOCK_STRICT_CONNECTIONS=1; default: lenient)
 
 scenario run
   -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL)
@@ -80,6 +82,7 @@ async function serve(args: string[]): Promise<number> {
       'webhook-url': { type: 'string' },
       'webhook-failover-url': { type: 'string' },
       'signing-key': { type: 'string' },
+      'strict-connections': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -107,6 +110,7 @@ async function serve(args: string[]): Promise<number> {
   if (values['webhook-url'] !== undefined) config.webhookUrl = values['webhook-url'];
   if (values['webhook-failover-url'] !== undefined) config.webhookFailoverUrl = values['webhook-failover-url'];
   if (values['signing-key'] !== undefined) config.signingKey = values['signing-key'];
+  if (values['strict-connections']) config.strictConnections = true;
 
   let emulator;
   try {

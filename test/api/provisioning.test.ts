@@ -3,6 +3,7 @@ import { api, inMemory } from '../support/harness.js';
 import { enc } from '../support/doors.js';
 import type { Emulator } from '../../src/server.js';
 import { mockControl, ScenarioError } from '../../src/lib.js';
+import { configFromEnv } from '../../src/config.js';
 
 /**
  * The rules of what an account provisions, in process: applications as connections, owned numbers
@@ -121,6 +122,13 @@ describe('connection_ids: lenient by default, strict when asked', () => {
     } finally {
       strict.dispose();
     }
+  });
+
+  it('TELNYX_MOCK_STRICT_CONNECTIONS=1 (or true) starts the server strict; anything but a yes or no is refused', () => {
+    expect(configFromEnv({ TELNYX_MOCK_STRICT_CONNECTIONS: '1' }).strictConnections).toBe(true);
+    expect(configFromEnv({ TELNYX_MOCK_STRICT_CONNECTIONS: 'true' }).strictConnections).toBe(true);
+    expect(configFromEnv({}).strictConnections).toBe(false);
+    expect(() => configFromEnv({ TELNYX_MOCK_STRICT_CONNECTIONS: 'yes' })).toThrow(/TELNYX_MOCK_STRICT_CONNECTIONS/);
   });
 
   it('an inactive application ("Specifies whether the connection can be used") takes no call, strict or not', async () => {
