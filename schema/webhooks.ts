@@ -35,6 +35,8 @@ export const webhookEvents = sqliteTable('webhook_events', {
   data: text('data').notNull(),
   url: text('url'),
   failoverUrl: text('failover_url'),
+  /** How long one attempt may take (ms), when the call's application says (webhook_timeout_secs); null: the server's. */
+  timeoutMs: integer('timeout_ms'),
   status: text('status').$type<WebhookStatus>().notNull(),
   attempts: text('attempts', { mode: 'json' }).$type<DeliveryAttempt[]>().notNull(),
   nextAttemptAt: integer('next_attempt_at'),

@@ -15,13 +15,14 @@ import type { DomainSettings, EventSubject } from './context.js';
  */
 export function webhookDestination(call: CallLeg | undefined,
   connections: { connection(connectionId: string): Connection | undefined },
-  global: Pick<DomainSettings, 'webhookUrl' | 'webhookFailoverUrl'>): { url: string | null; failoverUrl: string | null } {
-  if (call?.webhookUrl) return { url: call.webhookUrl, failoverUrl: call.webhookFailoverUrl ?? null };
-  if (call) {
-    const conn = connections.connection(call.connectionId);
-    if (conn?.webhookUrl) return { url: conn.webhookUrl, failoverUrl: conn.webhookFailoverUrl };
-  }
-  return { url: global.webhookUrl ?? null, failoverUrl: global.webhookFailoverUrl ?? null };
+  global: Pick<DomainSettings, 'webhookUrl' | 'webhookFailoverUrl'>): { url: string | null; failoverUrl: string | null; timeoutMs: number | null } {
+  const conn = call ? connections.connection(call.connectionId) : undefined;
+  // The application's webhook_timeout_secs bounds every attempt of its calls' webhooks, wherever
+  // they go ("Specifies how many seconds to wait before timing out a webhook"); 0 or null: the server's.
+  const timeoutMs = conn?.webhookTimeoutSecs ? conn.webhookTimeoutSecs * 1000 : null;
+  if (call?.webhookUrl) return { url: call.webhookUrl, failoverUrl: call.webhookFailoverUrl ?? null, timeoutMs };
+  if (conn?.webhookUrl) return { url: conn.webhookUrl, failoverUrl: conn.webhookFailoverUrl, timeoutMs };
+  return { url: global.webhookUrl ?? null, failoverUrl: global.webhookFailoverUrl ?? null, timeoutMs };
 }
 
 /** A conference's own events (no call) follow the call that created it. */
@@ -39,13 +40,13 @@ export function outboxRow(store: AccountStore, settings: DomainSettings, e: {
 }): NewWebhookEvent {
   const { subject } = e;
   const call = subject.call ?? (subject.conferenceId ? conferenceCreator(store, subject.conferenceId) : undefined);
-  const { url, failoverUrl } = webhookDestination(call, store, settings);
+  const { url, failoverUrl, timeoutMs } = webhookDestination(call, store, settings);
   return {
     id: e.id, account: store.account, eventType: e.eventType,
     callControlId: subject.call?.callControlId ?? null,
     conferenceId: subject.conferenceId ?? null,
     orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
-    occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl,
+    occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl, timeoutMs,
     status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt,
   };
 }

@@ -47,6 +47,8 @@ export interface Connection {
   webhookFailoverUrl: string | null;
   /** "Specifies whether the connection can be used." */
   active: boolean;
+  /** webhook_timeout_secs: "Specifies how many seconds to wait before timing out a webhook" (null: the server's). */
+  webhookTimeoutSecs: number | null;
 }
 
 /** A connection as `GET /v2/connections` shows it (the `Connection` schema). */

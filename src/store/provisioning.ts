@@ -15,7 +15,7 @@ const offset = (page: Page) => (page.number - 1) * page.size;
 const applicationAsConnection = (app: Application): ConnectionView => ({
   connectionId: app.id, recordType: 'call_control_application', name: app.applicationName,
   webhookUrl: app.webhookEventUrl, webhookFailoverUrl: app.webhookEventFailoverUrl, active: app.active,
-  anchorsiteOverride: app.anchorsiteOverride, outboundVoiceProfileId: app.outbound.outbound_voice_profile_id ?? null,
+  webhookTimeoutSecs: app.webhookTimeoutSecs, anchorsiteOverride: app.anchorsiteOverride, outboundVoiceProfileId: app.outbound.outbound_voice_profile_id ?? null,
   webhookApiVersion: app.webhookApiVersion, tags: app.tags, createdAt: app.createdAt, updatedAt: app.updatedAt,
 });
 
@@ -38,6 +38,7 @@ export class ProvisioningRows {
     return app && {
       connectionId: app.id, recordType: 'call_control_application',
       webhookUrl: app.webhookEventUrl, webhookFailoverUrl: app.webhookEventFailoverUrl, active: app.active,
+      webhookTimeoutSecs: app.webhookTimeoutSecs,
     };
   }
 

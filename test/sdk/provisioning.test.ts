@@ -111,6 +111,28 @@ describe('an app that provisions itself, then takes a call', () => {
   });
 });
 
+describe("the application decides how its calls' webhooks go", () => {
+  it('webhook_timeout_secs bounds each attempt: a URL that never answers fails over after it, not after the server\'s 10 s', async () => {
+    const { em, client, global } = await setup({ webhookAttempts: 1, webhookTimeoutMs: 10_000 });
+    const silent = await startReceiver(() => 'hang');
+    const failover = await startReceiver();
+    open.push(silent, failover);
+    const { data: application } = await client.callControlApplications.create({
+      application_name: 'slow', webhook_event_url: silent.url, webhook_event_failover_url: failover.url, webhook_timeout_secs: 1,
+    });
+    const t0 = performance.now();
+    const caller = await placeCaller(em, { from: '+15550001234', to: '+15550009999', connection_id: application!.id });
+    expect(caller.status).toBe(201);
+    await failover.until(() => failover.accepted().length >= 1, 8000, 'call.initiated at the failover URL');
+    const waited = performance.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(8000);
+    expect(silent.requests).toHaveLength(1);
+    expect(failover.accepted()[0].json.data.event_type).toBe('call.initiated');
+    expect(global.requests).toEqual([]);
+  });
+});
+
 describe('the resources read back through the SDK in the spec\'s shapes', () => {
   it('applications: list with filters and paging, retrieve, update, delete; unknown ids are 404 10005', async () => {
     const { client } = await setup();
