@@ -119,7 +119,8 @@ export interface PhoneNumberQuery {
  */
 export function phoneNumberFilter(q: PhoneNumberQuery): PhoneNumberFilter {
   const digits = q['filter[phone_number]']?.replace(/^\+/, '');
-  if (digits !== undefined && digits !== '' && digits.replace(/\D/g, '').length < 3) {
+  // Non-digits find nothing (no number has them); too few digits is refused.
+  if (digits !== undefined && /^\d{1,2}$/.test(digits)) {
     throw errors.paramInvalid('filter[phone_number]', "The 'filter[phone_number]' filter requires at least three digits.");
   }
   return {

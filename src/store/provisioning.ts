@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, like, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import { accountSettings, callControlApplications as apps, callLegs, numberOrders, phoneNumbers } from '../../schema/index.js';
 import type { ApplicationFilter, PhoneNumberFilter } from '../domain/store.js';
 import type {
@@ -96,7 +96,7 @@ export class ProvisioningRows {
 
   listPhoneNumbers(filter: PhoneNumberFilter, page: Page): Paged<PhoneNumber> {
     const where: SQL[] = [eq(phoneNumbers.account, this.account)];
-    if (filter.phoneNumber !== undefined) where.push(like(phoneNumbers.phoneNumber, containing(filter.phoneNumber)));
+    if (filter.phoneNumber !== undefined) where.push(sql`${phoneNumbers.phoneNumber} like ${containing(filter.phoneNumber)} escape '\\'`);
     if (filter.connectionId !== undefined) where.push(eq(phoneNumbers.connectionId, filter.connectionId));
     if (filter.customerReference !== undefined) where.push(eq(phoneNumbers.customerReference, filter.customerReference));
     if (filter.tag !== undefined) where.push(sql`exists (select 1 from json_each(${phoneNumbers.tags}) where value = ${filter.tag})`);

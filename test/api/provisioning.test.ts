@@ -170,6 +170,9 @@ describe('applications, numbers and orders as resources', () => {
     expect(await names('sort=connection_name')).toEqual(['Bravo line', 'alpha line', 'charlie']);
     expect(await names('sort=-connection_name')).toEqual(['charlie', 'alpha line', 'Bravo line']);
     expect(await names(`filter[application_name][contains]=${encodeURIComponent('LINE')}`)).toEqual(['alpha line', 'Bravo line']);
+    // LIKE's wildcards are taken literally.
+    expect(await names(`filter[application_name][contains]=${encodeURIComponent('%')}`)).toEqual([]);
+    expect(await names(`filter[application_name][contains]=${encodeURIComponent('_')}`)).toEqual([]);
     const page = await as().get('/v2/call_control_applications?page[size]=2&page[number]=2');
     expect(page.body.meta).toEqual({ page_number: 2, page_size: 2, total_pages: 2, total_results: 3 });
     const bad = await as().get('/v2/call_control_applications?sort=name');
@@ -208,6 +211,9 @@ describe('applications, numbers and orders as resources', () => {
     expect(await found(`filter[connection_id]=${app.id}`)).toEqual(['+15557000011']);
     expect(await found('filter[tag]=uk')).toEqual(['+442071234567']);
     expect((await as().get('/v2/phone_numbers?filter[phone_number]=12')).body.errors[0]).toMatchObject({ source: { parameter: 'filter[phone_number]' } });
+    // "Non-numerical characters will result in no values being returned."
+    expect(await found('filter[phone_number]=555abc')).toEqual([]);
+    expect(await found('filter[phone_number]=%25')).toEqual([]);
     expect((await as().get(`/v2/phone_numbers/${enc('+442071234567')}`)).body.data).toMatchObject({ id: other.id, country_iso_alpha2: 'GB', tags: ['uk'] });
   });
 
