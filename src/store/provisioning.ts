@@ -12,6 +12,12 @@ const containing = (s: string) => `%${literal(s)}%`;
 
 const offset = (page: Page) => (page.number - 1) * page.size;
 
+/**
+ * Insertion order, for rows made in the same millisecond: "newest first" stays newest first (an
+ * update keeps a row's rowid).
+ */
+const ROWID = sql`rowid`;
+
 const applicationAsConnection = (app: Application): ConnectionView => ({
   connectionId: app.id, recordType: 'call_control_application', name: app.applicationName,
   webhookUrl: app.webhookEventUrl, webhookFailoverUrl: app.webhookEventFailoverUrl, active: app.active,
@@ -70,7 +76,7 @@ export class ProvisioningRows {
     const sort = filter.sort ?? { column: 'created_at', desc: true };
     const column = { created_at: apps.createdAt, application_name: apps.applicationName, active: apps.active }[sort.column];
     const rows = this.db.select().from(apps).where(cond)
-      .orderBy(sort.desc ? desc(column) : asc(column), sort.desc ? desc(apps.id) : asc(apps.id))
+      .orderBy(sort.desc ? desc(column) : asc(column), sort.desc ? desc(ROWID) : asc(ROWID))
       .limit(page.size).offset(offset(page)).all();
     return { rows, total: this.db.select({ n: count() }).from(apps).where(cond).get()?.n ?? 0 };
   }
@@ -104,7 +110,7 @@ export class ProvisioningRows {
     if (filter.status !== undefined && filter.status !== 'active') where.push(sql`0`);
     const cond = and(...where);
     const rows = this.db.select().from(phoneNumbers).where(cond)
-      .orderBy(desc(phoneNumbers.createdAt), asc(phoneNumbers.phoneNumber)).limit(page.size).offset(offset(page)).all();
+      .orderBy(desc(phoneNumbers.createdAt), desc(ROWID)).limit(page.size).offset(offset(page)).all();
     return { rows, total: this.db.select({ n: count() }).from(phoneNumbers).where(cond).get()?.n ?? 0 };
   }
 
@@ -130,7 +136,7 @@ export class ProvisioningRows {
   listNumberOrders(page: Page): Paged<NumberOrder> {
     const cond = eq(numberOrders.account, this.account);
     const rows = this.db.select().from(numberOrders).where(cond)
-      .orderBy(desc(numberOrders.createdAt), asc(numberOrders.id)).limit(page.size).offset(offset(page)).all();
+      .orderBy(desc(numberOrders.createdAt), desc(ROWID)).limit(page.size).offset(offset(page)).all();
     return { rows, total: this.db.select({ n: count() }).from(numberOrders).where(cond).get()?.n ?? 0 };
   }
 
