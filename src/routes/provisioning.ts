@@ -42,6 +42,13 @@ export function phoneNumberRoutes() {
       'filter[tag]', 'filter[status]', 'filter[customer_reference]'] as const), page);
     return c.json({ data: rows.map(owned), meta: pageMeta(page, total) });
   });
+  // The numbers with their voice settings (before /:id, which would take "voice" for an id).
+  app.get('/voice', (c) => {
+    const page = readPage(c);
+    const { rows, total } = phoneNumbers.listPhoneNumbers(c.get('account'),
+      query(c, ['filter[phone_number]', 'filter[customer_reference]'] as const), page);
+    return c.json({ data: rows.map((n) => voiceSettingsJson(n.number)), meta: pageMeta(page, total) });
+  });
   app.get('/:id', (c) => c.json({ data: owned(phoneNumbers.getPhoneNumber(c.get('account'), param(c, 'id'))) }));
   app.patch('/:id', async (c) =>
     c.json({ data: owned(phoneNumbers.updatePhoneNumber(c.get('account'), param(c, 'id'), await readBody(c))) }));

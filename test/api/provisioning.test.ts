@@ -180,6 +180,16 @@ describe('applications, numbers and orders as resources', () => {
     expect(bad.body.errors[0]).toMatchObject({ code: '10032', source: { parameter: 'sort' } });
   });
 
+  it('lists the numbers with their voice settings (GET /phone_numbers/voice), filtered by number', async () => {
+    const app = await application();
+    const n = await own('+15557000050', app.id);
+    await as().patch(`/v2/phone_numbers/${n.id}/voice`, { usage_payment_method: 'channel' });
+    await own('+15557000051');
+    const res = await as().get('/v2/phone_numbers/voice?filter[phone_number]=5557000050');
+    expect(res.body.data).toMatchObject([{ id: n.id, phone_number: '+15557000050', connection_id: app.id, usage_payment_method: 'channel' }]);
+    expect(res.body.meta.total_results).toBe(1);
+  });
+
   it('an unknown application, number, order or connection is 404 10005', async () => {
     for (const path of ['/v2/call_control_applications/123', '/v2/phone_numbers/123', '/v2/phone_numbers/123/voice',
       '/v2/number_orders/123', '/v2/connections/123']) {

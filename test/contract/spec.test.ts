@@ -456,7 +456,7 @@ describe("every operation in Telnyx's spec", () => {
       if (res.body.errors?.[0]?.detail?.startsWith('No route for')) unrouted.push(`${method} ${path}`);
     }
     expect(unrouted).toEqual([]);
-    expect(operations.length).toBe(92);
+    expect(operations.length).toBe(93);
   });
 
   it('answers every out-of-scope call action 422 naming it as not emulated, not 404', async () => {

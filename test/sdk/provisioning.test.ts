@@ -184,6 +184,9 @@ describe('the resources read back through the SDK in the spec\'s shapes', () => 
     const retrieved = await client.phoneNumbers.retrieve(numbers.data[0].id!);
     expect(conforms('get', '/phone_numbers/{id}', retrieved)).toEqual([]);
     expect(conforms('get', '/phone_numbers/{id}/voice', await client.phoneNumbers.voice.retrieve(numbers.data[0].id!))).toEqual([]);
+    const voices = await client.phoneNumbers.voice.list();
+    expect(conforms('get', '/phone_numbers/voice', { data: voices.data, meta: (voices as unknown as { meta: object }).meta })).toEqual([]);
+    expect(voices.data.map((v) => v.connection_id)).toEqual([application!.id, application!.id]);
   });
 });
 
