@@ -6,4 +6,5 @@ export * from './transfers.js';
 export * from './runtime.js';
 export * from './webhooks.js';
 export * from './enums.js';
+export * from './credentials.js';
 export * from './provisioning.js';

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bearerAccount, type Env } from './http/auth.js';
 import { onError, notFound } from './http/errors.js';
+import { KnownRoutes } from './http/route-hints.js';
 import type { Accounts } from './commands/account.js';
 import { conferenceRoutes } from './routes/conferences.js';
 import { queueRoutes } from './routes/queues.js';
@@ -10,6 +11,7 @@ import { mockRoutes } from './routes/mock.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
+import { credentialConnectionRoutes, outboundVoiceProfileRoutes, telephonyCredentialRoutes } from './routes/credentials.js';
 import { applicationRoutes, connectionRoutes, numberOrderRoutes, phoneNumberRoutes } from './routes/provisioning.js';
 
 export interface AppDeps {
@@ -24,7 +26,9 @@ export function createApp(deps: AppDeps) {
   // Demo (team-telnyx/demo-conference-node) calls both /v2/conferences/ and /v2/calls/ with the slash.
   const app = new Hono<Env>({ strict: false });
   app.onError(onError);
-  app.notFound(notFound);
+  // Read from the app's own route list (on first use, once every route below is mounted).
+  const known = new KnownRoutes(() => app.routes);
+  app.notFound((c) => notFound(c, known));
   const auth = bearerAccount(deps.accounts);
 
   const v2 = new Hono<Env>();
@@ -34,6 +38,10 @@ export function createApp(deps: AppDeps) {
   v2.route('/queues', queueRoutes());
   v2.route('/calls', callRoutes());
   v2.route('/webhook_deliveries', webhookDeliveryRoutes());
+  // Provisioning the app reads back (issue 16): profiles, credential connections, WebRTC credentials.
+  v2.route('/outbound_voice_profiles', outboundVoiceProfileRoutes());
+  v2.route('/credential_connections', credentialConnectionRoutes());
+  v2.route('/telephony_credentials', telephonyCredentialRoutes());
   // provisioning: what routes calls to the app (applications are connections; numbers route to them)
   v2.route('/call_control_applications', applicationRoutes());
   v2.route('/phone_numbers', phoneNumberRoutes());

@@ -9,6 +9,7 @@ import { configFromEnv, type Config } from './config.js';
 import { startEmulator } from './server.js';
 import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
+import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
 
 const HELP = `telnyx-mock: a local, stateful emulator of Telnyx's conferencing, queue and call-control API.
@@ -30,6 +31,9 @@ serve
                                 tried when the webhook URL fails ($TELNYX_MOCK_WEBHOOK_FAILOVER_URL)
       --signing-key <base64>    32-byte Ed25519 seed that signs webhooks ($TELNYX_MOCK_SIGNING_KEY;
                                 default: generated once and kept in the database)
+      --log <list>              a line per API request and webhook attempt: failures by default;
+                                requests,webhooks adds successes, none prints nothing ($TELNYX_MOCK_LOG)
+      --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
       --strict-connections      refuse a connection_id no Call Control application has, as Telnyx does
                                 (422 10015; $TELNYX_MOCK_STRICT_CONNECTIONS=1; default: lenient)
 
@@ -82,6 +86,8 @@ async function serve(args: string[]): Promise<number> {
       'webhook-url': { type: 'string' },
       'webhook-failover-url': { type: 'string' },
       'signing-key': { type: 'string' },
+      log: { type: 'string' },
+      'log-format': { type: 'string' },
       'strict-connections': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,6 +116,10 @@ async function serve(args: string[]): Promise<number> {
   if (values['webhook-url'] !== undefined) config.webhookUrl = values['webhook-url'];
   if (values['webhook-failover-url'] !== undefined) config.webhookFailoverUrl = values['webhook-failover-url'];
   if (values['signing-key'] !== undefined) config.signingKey = values['signing-key'];
+  // The server log (src/log.ts): each flag wins over its environment variable.
+  if (values.log !== undefined || values['log-format'] !== undefined) {
+    config.log = parse(() => logSettings(values.log ?? process.env.TELNYX_MOCK_LOG, values['log-format'] ?? process.env.TELNYX_MOCK_LOG_FORMAT));
+  }
   if (values['strict-connections']) config.strictConnections = true;
 
   let emulator;

@@ -1,4 +1,5 @@
 import { isHttpUrl } from './model/url.js';
+import { logSettings, type LogSettings } from './log.js';
 
 /** Everything the server is configured with; only src/index.ts reads process.env. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
    * accounts) need it as the bearer key; unset, any key may (one developer on their machine).
    */
   adminKey?: string;
+  /** What the server log prints (src/log.ts); nothing when absent. */
+  log?: LogSettings;
   /**
    * TELNYX_MOCK_STRICT_CONNECTIONS=1: a connection_id that names no Call Control application is
    * refused as Telnyx refuses it (422 10015, `/connection_id`); by default it is a lenient
@@ -104,6 +107,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     webhookConcurrency: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_CONCURRENCY', WEBHOOK_DEFAULTS.webhookConcurrency),
     webhookMaxPerSecond: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_MAX_PER_SEC', WEBHOOK_DEFAULTS.webhookMaxPerSecond),
     adminKey: env.TELNYX_MOCK_ADMIN_KEY || undefined,
+    log: envLog(env),
     strictConnections: flag(env, 'TELNYX_MOCK_STRICT_CONNECTIONS'),
   };
+}
+
+/** TELNYX_MOCK_LOG (requests,webhooks | errors | none) and TELNYX_MOCK_LOG_FORMAT (text | json); failures by default. */
+function envLog(env: NodeJS.ProcessEnv): LogSettings {
+  return logSettings(env.TELNYX_MOCK_LOG, env.TELNYX_MOCK_LOG_FORMAT, { kinds: 'TELNYX_MOCK_LOG', format: 'TELNYX_MOCK_LOG_FORMAT' });
 }

@@ -10,12 +10,15 @@
  * const telnyx = new Telnyx({ apiKey: mock.apiKey, baseURL: mock.baseURL });
  * const alice = mock.placeCall({ from: '+15550001001', to: '+15550100000' });
  * await mock.waitForWebhook('call.answered', { callControlId: alice.call_control_id });
+ * await mock.waitForRequest({ method: 'POST', path: '/actions/answer' }); // the app's own call, journaled
+ * await mock.waitForCall(alice.call_control_id, 'hangup');
  * await mock.close();
  * ```
  */
 import { readFile } from 'node:fs/promises';
 import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
 import type { Config } from './config.js';
+import { logSettings } from './log.js';
 import type { RequestFilter } from './control/journal.js';
 import { requestJson, type JournalEntry } from './serialize/requests.js';
 import type { FaultSpec } from './control/faults.js';
@@ -30,7 +33,9 @@ import type { NumberConfig } from './commands/numbers.js';
 import { listRequests } from './commands/requests.js';
 import { reset } from './commands/reset.js';
 import { webhookLog, type WebhookLogQuery } from './commands/webhooks.js';
-import { callMediaJson, callView, clockJson, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+import { callMediaJson, callView, clockJson, foundJson, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+import { waitFor } from './commands/wait.js';
+import { DEFAULT_CONNECTION_ID } from './commands/callers.js';
 
 /** One speak / playback of a call (MockControl.media). */
 export type CallMediaView = ReturnType<typeof callMediaJson>;
@@ -38,12 +43,41 @@ import { parseScenarioText, validateScenario, ScenarioError } from './scenario/p
 import { runScenario, type RunOptions } from './scenario/run.js';
 import type { Scenario, ScenarioResult, StepResult } from './scenario/types.js';
 import { TelnyxError } from './model/errors.js';
-import { waitForChange } from './waits.js';
 
 /** Which recorded webhooks to list; `after` takes the `seq` of an earlier one. */
 export type WebhookFilter = Omit<WebhookLogQuery, 'status'>;
 
+/** Options every wait takes: how long it holds (ms of wall time, default 5000, at most 10 minutes) and an abort. */
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Stops the wait (it rejects) when this aborts. */
+  signal?: AbortSignal;
+}
+
+/** Which request to wait for: as `requests()` filters (`path` is contained in the path), plus a body it must contain. */
+export interface RequestWaitFilter {
+  method?: string;
+  path?: string;
+  /** The HTTP status the emulator answered. */
+  status?: number;
+  /** Fields the request's JSON body must have (objects by their keys, lists item by item). */
+  body?: unknown;
+}
+
+/** Which finished delivery to wait for: delivered, or failed after its last attempt (default: either). */
+export interface DeliveryWaitFilter extends WaitOptions {
+  eventType?: string;
+  callControlId?: string;
+  status?: 'delivered' | 'failed';
+  /** Only a webhook recorded after this `seq`. */
+  after?: number;
+}
+
+/** A call's state as GET /_mock/calls/{id} shows it. */
+export type CallState = CallView['state'];
+
 export type { CallView, JournalEntry, RequestFilter, WebhookEvent, NumberConfig, FaultSpec };
+export { DEFAULT_CONNECTION_ID };
 export type { Scenario, ScenarioResult, StepResult, RunOptions };
 /** `DomainError` is the name this error had before it was TelnyxError; both name one class. */
 export { ScenarioError, TelnyxError, TelnyxError as DomainError };
@@ -68,6 +102,13 @@ export interface MockOptions {
   adminKey?: string;
   /** Where apps reach the server, for recording URLs; default: the origin the app's request used. */
   publicUrl?: string;
+  /**
+   * Print the server log to stdout: `'requests,webhooks'` (every request and delivery attempt),
+   * `'errors'` (failures only) or `true` (both kinds). Default: nothing is printed.
+   */
+  log?: string | boolean;
+  /** The log as `text` (default) or JSON lines. */
+  logFormat?: 'text' | 'json';
   /**
    * Phone numbers the account (`apiKey`) owns, as if it had bought them: E.164 strings, or
    * `{ phoneNumber, connectionId }` to assign one to a connection (its callers then go to that
@@ -113,18 +154,38 @@ export interface MockControl {
   /** How a number the app dials answers from now on (default: at once). */
   setNumber(e164: string, behaviour: NumberConfig): void;
   clearNumber(e164: string): void;
-  /** Moves the account's clock forward (seconds, or an ISO 8601 duration like `PT4H`), firing what falls due. */
+  /** Moves the account's clock forward: a number of seconds, or an ISO 8601 duration like `PT4H`, firing what falls due. */
   advance(by: number | string): { now: string; fired: number };
   freeze(): { now: string };
   unfreeze(): { now: string };
   /** The account's current virtual time (ISO 8601). */
   now(): string;
-  /** The request journal: what the app sent to /v2, oldest first. */
+  /** The request journal: what the app sent to /v2, oldest first (GET /_mock/requests's entries). */
   requests(filter?: RequestFilter): Promise<JournalEntry[]>;
-  /** Webhooks recorded for the account, oldest first (recorded, whether delivered yet or not). */
-  webhooks(filter?: WebhookFilter): WebhookEvent[];
-  /** Resolves with the first webhook of that type (recorded after `after`), or rejects after `timeoutMs` (default 5000). */
-  waitForWebhook(eventType: string, opts?: { callControlId?: string; after?: number; timeoutMs?: number }): Promise<WebhookEvent>;
+  /**
+   * Webhooks recorded for the account, oldest first, whether delivered yet or not, each with its
+   * delivery attempts: GET /_mock/webhooks's entries. A Promise, as `requests()` is (it was a
+   * plain array before 0.x: add `await`).
+   */
+  webhooks(filter?: WebhookFilter): Promise<WebhookEvent[]>;
+  /**
+   * Resolves with the first webhook of that type (recorded after `after`, for that call, with a
+   * payload containing `payload`), at once if one is there already; rejects with a 408
+   * TelnyxError after `timeoutMs` (default 5000).
+   */
+  waitForWebhook(eventType: string, opts?: WaitOptions & { callControlId?: string; after?: number; payload?: Record<string, unknown> }): Promise<WebhookEvent>;
+  /**
+   * Resolves with the first journaled request matching `filter` (after request id `after`) once
+   * the emulator has answered it, so whatever it caused is observable; rejects with a 408 after `timeoutMs`.
+   */
+  waitForRequest(filter: RequestWaitFilter, opts?: WaitOptions & { after?: number }): Promise<JournalEntry>;
+  /**
+   * Resolves with the call (as `call()` shows it) once it is in `state`; rejects with a 408 after
+   * `timeoutMs`, at once with a 422 when it has hung up and so never will, with a 404 for an unknown call.
+   */
+  waitForCall(callControlId: string, state: CallState, opts?: WaitOptions): Promise<CallView>;
+  /** Resolves with the first webhook whose delivery finished (delivered, or failed after its last attempt), with its attempts. */
+  waitForDelivery(filter?: DeliveryWaitFilter): Promise<WebhookEvent>;
   /** Makes the next `count` matching /v2 requests fail (or wait). Returns the fault's id. */
   fault(spec: Partial<FaultSpec> & { path: string }): number;
   clearFaults(): void;
@@ -152,7 +213,6 @@ export interface TelnyxMock extends MockControl {
 }
 
 const DEFAULT_API_KEY = 'KEY_telnyx_mock';
-const DEFAULT_CONNECTION_ID = 'telnyx-mock';
 
 /** Starts an emulator on a free port with an in-memory database. Call `close()` when done. */
 export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
@@ -164,6 +224,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.mediaDurationSecs !== undefined) overrides.mediaDurationSecs = opts.mediaDurationSecs;
   if (opts.adminKey !== undefined) overrides.adminKey = opts.adminKey;
   if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
+  if (opts.log) overrides.log = logSettings(opts.log === true ? 'requests,webhooks' : opts.log, opts.logFormat, { kinds: 'log', format: 'logFormat' });
   if (opts.strictConnections !== undefined) overrides.strictConnections = opts.strictConnections;
   const em = await startEmulator(defaultConfig(overrides));
   const control = mockControl(em, opts.apiKey ?? DEFAULT_API_KEY);
@@ -198,11 +259,12 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
  */
 export function mockControl(em: Emulator, apiKey: string): MockControl {
   const account: Account = em.account(apiKey);
-  const webhooks = (f: WebhookFilter = {}) => webhookLog(account, f).rows.map(webhookEvent);
+  // Every wait is the one command POST /_mock/wait calls, its answer shaped as that list shows it.
+  const wait = async (body: object, signal?: AbortSignal) => foundJson(await waitFor(account, body, { signal }), account.now());
   return {
     apiKey,
     placeCall: (c) => callView(callers.placeCall(account, {
-      from: c.from, to: c.to, connection_id: c.connectionId ?? DEFAULT_CONNECTION_ID,
+      from: c.from, to: c.to, connection_id: c.connectionId,
       client_state: c.clientState, answered: c.answered, webhook_url: c.webhookUrl, webhook_failover_url: c.webhookFailoverUrl,
     }), account.now()),
     call: (id) => callView(callers.farEndCall(account, id), account.now()),
@@ -220,25 +282,24 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     },
     clearNumber: (e164) => { numbers.clearNumber(account, e164); },
     advance: (by) => {
-      const moved = clock.advanceClock(account, { seconds: by });
+      const moved = clock.advanceClock(account, typeof by === 'string' ? { duration: by } : { seconds: by });
       return { ...clockJson(moved), fired: moved.fired };
     },
     freeze: () => clockJson(clock.freezeClock(account)),
     unfreeze: () => clockJson(clock.unfreezeClock(account)),
     now: () => clockJson(clock.clockReading(account)).now,
     requests: async (filter) => listRequests(account, filter).map(requestJson),
-    webhooks,
-    async waitForWebhook(eventType, o = {}) {
-      // Woken by the account's committed changes, not by polling (see src/waits.ts).
-      const timeoutMs = o.timeoutMs ?? 5000;
-      const outcome = await waitForChange(account.changes, timeoutMs,
-        () => webhooks({ eventType, callControlId: o.callControlId, after: o.after })[0],
-        { wall: () => account.wallNow(), kinds: ['state'] });
-      if (outcome.found === undefined) {
-        throw new Error(`no ${eventType} webhook${o.callControlId ? ` for ${o.callControlId}` : ''} within ${timeoutMs} ms`);
-      }
-      return outcome.found;
-    },
+    webhooks: async (f = {}) => webhookLog(account, f).rows.map(webhookEvent),
+    waitForWebhook: async (eventType, o = {}) => wait({
+      for: 'webhook', event_type: eventType, call_control_id: o.callControlId, payload: o.payload, after: o.after, timeout_ms: o.timeoutMs,
+    }, o.signal) as Promise<WebhookEvent>,
+    waitForRequest: async (f, o = {}) => wait({
+      for: 'request', method: f.method, path: f.path, status: f.status, body: f.body, after: o.after, timeout_ms: o.timeoutMs,
+    }, o.signal) as Promise<JournalEntry>,
+    waitForCall: async (id, state, o = {}) => wait({ for: 'call', call_control_id: id, state, timeout_ms: o.timeoutMs }, o.signal) as Promise<CallView>,
+    waitForDelivery: async (f = {}) => wait({
+      for: 'delivery', event_type: f.eventType, call_control_id: f.callControlId, status: f.status, after: f.after, timeout_ms: f.timeoutMs,
+    }, f.signal) as Promise<WebhookEvent>,
     fault: (spec) => faults.addFault(account, {
       path: spec.path, method: spec.method, status: spec.status, count: spec.count, delay_ms: spec.delayMs, headers: spec.headers,
     }).id,

@@ -16,6 +16,7 @@ import { createApp } from './app.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import { deliveryOptions, type Config } from './config.js';
 import type { Env } from './http/auth.js';
+import { createLogger } from './log.js';
 
 export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   port: 0, host: '127.0.0.1', mediaDurationSecs: 3,
@@ -50,7 +51,8 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const wall = opts.wall ?? (() => Date.now());
   const clock = new Clock(wall, store.clockPersistence());
   const changes = new Changes();
-  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, changes });
+  const log = createLogger(config.log);
+  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, changes, log });
   const engine: Engine = new Engine({
     store, ids, wallNow: wall,
     settings: {
@@ -61,7 +63,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
   });
-  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey });
+  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey, log });
   const app = createApp({ accounts, publicKey: webhooks.publicKey });
 
   let ticker: NodeJS.Timeout | undefined;

@@ -16,13 +16,18 @@ import type { AccountChanges, ChangeKind } from './changes.js';
 export async function waitForChange<T>(
   changes: AccountChanges, timeoutMs: number,
   probe: () => T | undefined | Promise<T | undefined>,
-  opts: { wall?: () => number; signal?: AbortSignal; kinds?: readonly ChangeKind[] } = {},
+  opts: {
+    wall?: () => number; signal?: AbortSignal; kinds?: readonly ChangeKind[];
+    /** Told of every change of the account, of whatever kind, as it is notified (a memo shared by many waits drops there). */
+    onChange?: (kind: ChangeKind) => void;
+  } = {},
 ): Promise<{ found: T } | { found?: undefined; last: true }> {
   const wall = opts.wall ?? (() => Date.now());
   const deadline = wall() + timeoutMs;
   let changed = false;
   let wake: (() => void) | undefined;
   const unsubscribe = changes.subscribe((kind) => {
+    opts.onChange?.(kind);
     if (opts.kinds && !opts.kinds.includes(kind)) return;
     changed = true;
     wake?.();
@@ -45,7 +50,10 @@ export async function waitForChange<T>(
         });
       }
       fruitless++;
-      const wanted = fruitless <= PATIENCE ? MIN_GAP_MS : Math.min(MAX_GAP_MS, MIN_GAP_MS * 2 ** (fruitless - PATIENCE));
+      // The first change after parking is looked at at once (a wait is often for the very next
+      // event); after that, at least MIN_GAP_MS apart, so a burst wakes a wait once.
+      const wanted = fruitless === 1 ? 0
+        : fruitless <= PATIENCE ? MIN_GAP_MS : Math.min(MAX_GAP_MS, MIN_GAP_MS * 2 ** (fruitless - PATIENCE));
       const gap = started + wanted - wall();
       if (gap > 0 && wall() < deadline) await new Promise((resolve) => setTimeout(resolve, Math.min(gap, deadline - wall())));
     }

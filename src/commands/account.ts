@@ -7,6 +7,7 @@ import type { AccountJournal, Journal } from '../control/journal.js';
 import type { AccountFaults, Faults } from '../control/faults.js';
 import type { AccountChanges, Changes } from '../changes.js';
 import type { BoundAccount, Engine, Once } from './engine.js';
+import { SILENT_LOGGER, type Logger } from '../log.js';
 
 /** The process-wide parts every account's pieces are bound from (only Accounts sees them). */
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   changes: Changes;
   /** TELNYX_MOCK_ADMIN_KEY: when set, only this key may act across accounts (see admin.ts). */
   adminKey?: string;
+  /** The server log (silent when absent). */
+  log?: Logger;
 }
 
 /** What may act across accounts, given to each account as a narrow capability (admin.ts guards it). */
@@ -42,6 +45,7 @@ export class Account implements BoundAccount {
   readonly journal: AccountJournal;
   readonly faults: AccountFaults;
   readonly changes: AccountChanges;
+  readonly log: Logger;
 
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
     this.store = services.store.forAccount(id);
@@ -49,6 +53,7 @@ export class Account implements BoundAccount {
     this.journal = services.journal.forAccount(id);
     this.faults = services.faults.forAccount(id);
     this.changes = services.changes.forAccount(id);
+    this.log = services.log ?? SILENT_LOGGER;
   }
 
   /** Runs `fn` in one write transaction (see Engine.write for command_id). */
@@ -103,6 +108,11 @@ export class Accounts {
         services.faults.clearAll();
       },
     };
+  }
+
+  /** The server log, for what is refused before any account is known (a request without a key). */
+  get log(): Logger {
+    return this.services.log ?? SILENT_LOGGER;
   }
 
   get(key: string): Account {

@@ -6,16 +6,23 @@ import * as caller from '../domain/caller.js';
 import { inboundConnection } from '../domain/provisioning.js';
 import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
-import { address, body, bool, oneOf, string } from './schema.js';
+import { address, body, bool, oneOf, string, withDefault } from './schema.js';
 import { clientState, pressedKeys, webhookUrl } from './fields.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
+/**
+ * The connection a placed caller arrives on when it names none: the same for every door (POST
+ * /_mock/calls, startMock().placeCall(), a scenario's call step), so a quick test needs no
+ * connection set up first. A connection saved under this id gives such calls its webhook URLs.
+ */
+export const DEFAULT_CONNECTION_ID = 'telnyx-mock';
+
 export const PlaceCall = body({
   from: address({ required: true }),
   to: address({ required: true }),
-  // Optional when `to` is an owned number assigned to a connection: that connection routes the call.
-  connection_id: string(),
+  // The default when none is named; an owned number's connection routes its calls whatever is named.
+  connection_id: withDefault(string(), DEFAULT_CONNECTION_ID),
   client_state: clientState,
   answered: bool(),
   // Where this call's webhooks go, ahead of its connection's and the server's URLs (its failover with it).
@@ -31,9 +38,9 @@ export const Speech = body({ state: oneOf(SPEECH_STATES, { required: true }) });
 export const Say = body({ text: string({ required: true, max: 5000 }) });
 
 /**
- * An inbound call arrives: it rings (call.initiated) until the app answers, unless `answered`.
- * A call to a number the account owns arrives on that number's connection (its application's
- * webhook URL), whatever connection_id the caller names; else on the connection_id named.
+ * An inbound call arrives (on DEFAULT_CONNECTION_ID unless it names one): it rings (call.initiated)
+ * until the app answers, unless `answered`. A call to a number the account owns arrives on that
+ * number's connection (its application's webhook URL), whatever connection_id the caller names.
  */
 export function placeCall(a: Account, input: unknown): CallLeg {
   const b = PlaceCall.parse(input);

@@ -39,7 +39,7 @@ export function string<R extends boolean = false>(o: { required?: R; max?: numbe
     const v = given(body, name, o.required);
     if (v === undefined) return undefined as Req<R, string>;
     if (typeof v !== 'string') throw errors.invalid(name, `The '${name}' parameter must be a string.`);
-    if (v.length > (o.max ?? 4096)) throw errors.invalid(name, `The '${name}' parameter is too long.`);
+    if (v.length > (o.max ?? 4096)) throw errors.tooLong(name, o.max ?? 4096, v.length);
     return v;
   };
 }
@@ -83,7 +83,7 @@ export function strings<R extends boolean = false>(o: { required?: R; max?: numb
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
       throw errors.invalid(name, `The '${name}' parameter must be an array of strings.`);
     }
-    if (v.length > (o.max ?? 1000)) throw errors.invalid(name, `The '${name}' parameter has too many items.`);
+    if (v.length > (o.max ?? 1000)) throw errors.tooManyItems(name, o.max ?? 1000, v.length);
     return v as string[];
   };
 }

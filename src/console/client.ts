@@ -381,7 +381,7 @@ export function consoleClient(): void {
   }
 
   function entryLabel(e: Json): string {
-    return e.kind === 'request' ? `${e.method} ${e.path} → ${e.status}`
+    return e.kind === 'request' ? `${e.method} ${e.path} → ${e.status ?? 'in flight'}`
       : `${e.event_type} · ${e.status}${e.attempts ? ` · ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_status !== null ? ` (${e.last_status})` : ''}` : ''}`;
   }
 
@@ -423,7 +423,9 @@ export function consoleClient(): void {
     try {
       if (e.kind === 'request') {
         const r = (await api('GET', `/console/api/requests/${e.id}?key=${enc(state.key)}`)).data;
-        replace(detail, h('h3', {}, `${r.method} ${r.path} → ${r.status}`), h('p', { class: 'muted' }, `request #${r.id} at ${r.time}`),
+        replace(detail, h('h3', {}, `${r.method} ${r.path} → ${r.status ?? 'in flight'}`),
+          h('p', { class: 'muted' }, `request #${r.id} at ${r.time}${r.duration_ms !== undefined ? ` · ${r.duration_ms} ms` : ''}`),
+          r.response_body !== undefined ? h('pre', { id: 'entry-answer' }, `answered ${JSON.stringify(r.response_body, null, 2)}`) : null,
           Object.keys(r.query).length ? h('pre', {}, `query ${JSON.stringify(r.query, null, 2)}`) : null,
           h('pre', { id: 'entry-body' }, r.body === null ? '(no body)' : JSON.stringify(r.body, null, 2)));
       } else {

@@ -11,7 +11,11 @@ export interface JournalRecord {
   /** The path as received (still percent-encoded). */
   path: string;
   url: string;
-  status: number;
+  /**
+   * The answer's status; null while the request is in flight. A request is journaled when it
+   * arrives, before its route runs, so nothing it causes (a webhook, a change) is seen before it is.
+   */
+  status: number | null;
   /** The account's virtual time when the request arrived. */
   at: number;
   /** The body text as received (or a note saying why it is not kept). */
@@ -20,6 +24,21 @@ export interface JournalRecord {
   aborted?: boolean;
   /** Top-level body fields the operation does not take, accepted and ignored (only when there are some). */
   ignoredFields?: string[];
+  /** Wall milliseconds from arrival to the answer (set when it is answered). */
+  durationMs?: number;
+  /** The answer's body text when it is an error (4xx/5xx), kept as request bodies are. */
+  errorBody?: string;
+  /** The injected fault that answered or delayed the request, by its id. */
+  faultId?: number;
+}
+
+/** How a journaled request was answered. */
+export interface JournalAnswer {
+  status: number;
+  durationMs: number;
+  errorBody?: string;
+  ignoredFields?: string[];
+  faultId?: number;
 }
 
 /** A journaled request with its id: 1-based, counting every request the account ever sent. */
@@ -37,6 +56,10 @@ export interface RequestFilter {
   /** A predicate on the decoded path, for callers with richer patterns (scenarios use globs). */
   pathMatches?: (path: string) => boolean;
   status?: number;
+  /** The status's class: 2 for 2xx … 5 for 5xx. */
+  statusClass?: number;
+  /** Only requests answered with an error (4xx or 5xx). */
+  errors?: boolean;
   /** Only entries with an id greater than this. */
   after?: number;
   /** At most this many, the most recent ones. */
@@ -58,13 +81,23 @@ export class AccountJournal {
 
   constructor(private readonly capacity: number) {}
 
-  record(r: JournalRecord): void {
+  record(r: JournalRecord): JournalItem {
     this.recorded++;
     const item = r as JournalItem;
     item.id = this.recorded;
     if (this.items.length < this.capacity) this.items.push(item);
     else this.items[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
+    return item;
+  }
+
+  /** Fills in how a journaled request was answered (harmless if the ring dropped it meanwhile). */
+  answer(item: JournalItem, a: JournalAnswer): void {
+    item.status = a.status;
+    item.durationMs = a.durationMs;
+    if (a.errorBody !== undefined) item.errorBody = a.errorBody;
+    if (a.ignoredFields?.length) item.ignoredFields = a.ignoredFields;
+    if (a.faultId !== undefined) item.faultId = a.faultId;
   }
 
   /** The id of the latest request (0 when none): a "since" mark for later reads. */
@@ -101,6 +134,8 @@ export class AccountJournal {
       if (f.after !== undefined && r.id <= f.after) return false;
       if (method && r.method !== method) return false;
       if (f.status !== undefined && r.status !== f.status) return false;
+      if (f.statusClass !== undefined && (r.status === null || Math.floor(r.status / 100) !== f.statusClass)) return false;
+      if (f.errors && (r.status === null || r.status < 400)) return false;
       const path = decodePath(r.path);
       if (f.path !== undefined && !path.includes(f.path)) return false;
       if (f.pathPrefix !== undefined && !path.startsWith(f.pathPrefix)) return false;

@@ -470,7 +470,7 @@ export function gatherUsingAudio(ctx: Ctx, conf: Conference, g: {
 /** A participant starts speaking (control API): conference.floor.changed when the floor moves. */
 export function speechStarted(ctx: Ctx, call: CallLeg): void {
   const p = ctx.store.participantOfCall(call.callControlId);
-  if (!p) throw errors.notInConference();
+  if (!p) throw errors.speechWithoutConference();
   const conf = requireActive(ctx.store.conference(p.conferenceId)!);
   if (conf.floorCallControlId === call.callControlId) return;
   conf.floorCallControlId = call.callControlId;
@@ -480,7 +480,7 @@ export function speechStarted(ctx: Ctx, call: CallLeg): void {
 
 export function speechStopped(ctx: Ctx, call: CallLeg): void {
   const p = ctx.store.participantOfCall(call.callControlId);
-  if (!p) throw errors.notInConference();
+  if (!p) throw errors.speechWithoutConference();
   const conf = ctx.store.conference(p.conferenceId)!;
   if (conf.floorCallControlId !== call.callControlId) return;
   conf.floorCallControlId = null;

@@ -67,7 +67,7 @@ export function enqueue(ctx: Ctx, call: CallLeg, e: {
   // max_size only applies when the queue is created: "Can't be modified for an existing queue."
   const q = ctx.store.queueByName(e.queueName) ?? newQueue(ctx, e.queueName, e.maxSize ?? DEFAULT_ENQUEUE_MAX_SIZE);
   const waiting = ctx.store.queueCalls(q.id);
-  if (waiting.length >= q.maxSize) throw errors.queueFull(q.name);
+  if (waiting.length >= q.maxSize) throw errors.queueFull(q.name, q.maxSize);
   setClientState(call, e.clientState);
   ctx.store.saveCall(call);
   const qc: QueueCall = {

@@ -3,6 +3,7 @@ import type {
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
+import type { CredentialsStore } from './credentials-store.js';
 
 /**
  * The storage the rules need, declared here and implemented in src/store/ (moto's
@@ -138,6 +139,9 @@ export interface AccountStore {
   /** One recorded webhook by its event id. */
   webhookById(id: string): WebhookEventRow | undefined;
   clearWebhookLog(): number;
+
+  /** Outbound voice profiles, credential connections and telephony credentials (domain/credentials.ts). */
+  readonly credentials: CredentialsStore;
 
   /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */
   deleteAll(): void;

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { errors } from '../model/errors.js';
+import { errorBody } from './errors.js';
 import type { Account, Accounts } from '../commands/account.js';
 import { incomingOf, type NodeBindings } from './node-internals.js';
 
@@ -10,6 +11,9 @@ export type Env = { Variables: { account: Account; body?: Record<string, unknown
 export function bearerKey(header: string | undefined): string {
   return header && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7).trim() : '';
 }
+
+/** The answer to a request without a key, as the server log is given it. */
+const AUTH_FAILED = JSON.stringify(errorBody(errors.authenticationFailed()));
 
 /**
  * `Authorization: Bearer <key>`: each API key is its own isolated account (like LocalStack's
@@ -24,7 +28,11 @@ export function bearerAccount(accounts: Accounts): MiddlewareHandler<Env> {
     const incoming = incomingOf(c);
     const header = incoming ? incoming.headers.authorization : c.req.header('authorization');
     const key = bearerKey(header);
-    if (!key) throw errors.authenticationFailed();
+    if (!key) {
+      // No account to journal it under: the server log is where a request sent without a key shows.
+      if (c.req.path.startsWith('/v2')) accounts.log.request('', c.req.method, c.req.path, 401, 0, AUTH_FAILED);
+      throw errors.authenticationFailed();
+    }
     c.set('account', accounts.get(key));
     return next();
   };

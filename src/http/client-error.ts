@@ -1,11 +1,11 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, maxHeaderSize, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errors, type TelnyxError } from '../model/errors.js';
 import { errorBody } from './errors.js';
 
 /** The Telnyx error for what Node's HTTP parser refused before any route ran. */
 function errorFor(code: string | undefined): TelnyxError {
-  if (code === 'HPE_HEADER_OVERFLOW') return errors.headersTooLarge();
+  if (code === 'HPE_HEADER_OVERFLOW') return errors.headersTooLarge(maxHeaderSize);
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return errors.injected(408);
   return errors.malformedRequest();
 }

@@ -4,7 +4,7 @@
  * maps them once to Telnyx's `{ "errors": [...] }`. Codes and titles follow the examples in
  * Telnyx's spec (components.responses) and TELNYX-SEMANTICS.md; no code is written outside this file.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
 
 export class TelnyxError extends Error {
   constructor(
@@ -46,7 +46,8 @@ export const errors = {
   tooDeep: (max: number, pointer?: string) => new TelnyxError(400, '10015', 'Bad Request',
     `The request body is nested too deeply (at most ${max} levels).`, pointer ?? '/'),
   /** Node refused the request before any route saw it (headers too large, bytes not allowed in the request line). */
-  headersTooLarge: () => new TelnyxError(431, '10015', 'Request header fields too large', 'The request headers are too large.'),
+  headersTooLarge: (maxBytes: number) => new TelnyxError(431, '10015', 'Request header fields too large',
+    `The request headers are too large (at most ${maxBytes % 1024 === 0 ? `${maxBytes / 1024} KiB` : `${maxBytes} bytes`} in all).`),
   malformedRequest: () => new TelnyxError(400, '10015', 'Bad Request', 'The request could not be parsed as HTTP.'),
   /** A per-account collection is full (e.g. armed faults): clear some first. */
   tooMany: (what: string, max: number) => new TelnyxError(422, '10015', 'Invalid value',
@@ -54,8 +55,20 @@ export const errors = {
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
-  noRoute: (method: string, path: string) => new TelnyxError(404, '10007', 'Resource not found', `No route for ${method} ${path}`),
+  /** No route; `guess` is the route or action name most likely meant (http/route-hints.ts), when one is near. */
+  noRoute: (method: string, path: string, guess?: string) => new TelnyxError(404, '10007', 'Resource not found',
+    `No route for ${method} ${path}${guess ? `. Did you mean \`${guess}\`?` : ''}`),
+  /** A known path asked with a method it does not take; `allowed` are the ones it does (also sent as `Allow`). */
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) => new TelnyxError(405, '10007', 'Method not allowed',
+    `${method} is not allowed on ${path}; it takes ${allowed.join(', ')}.`),
   internal: () => new TelnyxError(500, '10007', 'Internal server error', 'Internal server error'),
+  /** A blocking wait (POST /_mock/wait, startMock()'s waitFor…) whose timeout passed with no match; `detail` names what was awaited. */
+  waitTimedOut: (detail: string) => new TelnyxError(408, '10007', 'Request timeout', detail),
+  /** A blocking wait whose match can no longer come (the call it waits on has hung up). */
+  waitUnmeetable: (detail: string) => new TelnyxError(422, '10015', 'Wait cannot be met', detail),
+  /** The account has as many blocking waits parked as it may (per account, so others are not slowed). */
+  tooManyWaits: (max: number) => new TelnyxError(429, '10011', 'Too many requests',
+    `At most ${max} waits may be parked per account at once; let some finish (or time out) first.`),
   invalidScenario: (detail: string, pointer?: string) => new TelnyxError(422, '10015', 'Invalid scenario', detail, pointer),
   /** What an injected fault answers: Telnyx's own error for that status where the spec gives one. */
   injected: (status: number) => {
@@ -84,8 +97,14 @@ export const errors = {
     'The participant does not exist in this conference.'),
   notInConference: (pointer = '/call_control_id') => new TelnyxError(422, '90015', 'Invalid Call Control ID',
     'The call is not a participant of this conference.', pointer),
-  queueFull: (name: string) => new TelnyxError(422, '90036', 'Queue full',
-    `The '${name}' queue is full and can't accept more calls.`),
+  /** The caller speaks (the control API's `speech`, a scenario's speak step) on a call in no conference: there is no floor to move. */
+  speechWithoutConference: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
+    'The call is in no conference, so there is no floor for its speech to take. Join it to a conference first '
+    + '(POST /v2/conferences with its call_control_id, or POST /v2/conferences/{id}/actions/join); '
+    + 'to have the caller say words on any call, use say (POST /_mock/calls/{call_control_id}/say).', '/call_control_id'),
+  /** Telnyx's sentence, then the bound and where it is raised (enqueue's max_size only sets it for a new queue). */
+  queueFull: (name: string, maxSize: number) => new TelnyxError(422, '90036', 'Queue full',
+    `The '${name}' queue is full and can't accept more calls (its max_size is ${maxSize}; POST /v2/queues/{queue_name} can raise it).`),
   alreadyInQueue: () => new TelnyxError(422, '90038', 'Call already in queue',
     "Call can't be added to a queue it's already in."),
   notInQueue: () => new TelnyxError(422, '90015', 'Invalid Call Control ID',
@@ -113,13 +132,22 @@ export const errors = {
   /** A call action that needs real media or AI (see commands/call-media.ts NOT_EMULATED). */
   notEmulated: (command: string) => new TelnyxError(422, '10015', 'Command not emulated',
     `The '${command}' command needs real media or AI and is not emulated by telnyx-mock.`),
-  notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   /**
-   * A provisioned resource (application, phone number, number order, connection) by an unknown id:
-   * the spec's connections_NotFoundResponse example ("code": "10005", "source": {"pointer": "/"}).
+   * An operation of Telnyx's spec that the emulator does not serve (see http/not-emulated.ts): the
+   * same code as a call command not emulated, naming the operation as the spec does.
+   */
+  operationNotEmulated: (op: { method: string; path: string; operationId: string; summary: string }) =>
+    new TelnyxError(422, '10015', 'Operation not emulated',
+      `${op.summary ? `'${op.summary}' (${op.operationId}, ` : `${op.operationId} (`}${op.method} /v2${op.path}) is not emulated by telnyx-mock, `
+      + "which emulates Telnyx's voice API: call control, conferences, queues and the provisioning they need."),
+  /**
+   * An unknown id of a provisioning resource (credential connections, outbound voice profiles,
+   * telephony credentials, applications, phone numbers, number orders, connections): the spec's
+   * connections_NotFoundResponse example, word for word.
    */
   resourceNotFound: () => new TelnyxError(404, '10005', 'Resource not found',
     'The requested resource or URL could not be found.', '/'),
+  notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   /**
    * Strict connections: the spec's `invalid_connection_id` example, word for word, answered for a
    * connection_id that names no connection, an inactive one or one without a webhook URL.
@@ -132,6 +160,11 @@ export const errors = {
     `The phone number ${e164} is already owned by this account.`, pointer),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),
+  /** A text over its bound: the message names the bound, so the fix is plain. */
+  tooLong: (field: string, max: number, length: number) => new TelnyxError(422, FIELD_CODES.invalid, 'Invalid value',
+    `The '${field}' parameter is too long: at most ${max} characters, got ${length}.`, `/${field}`),
+  tooManyItems: (field: string, max: number, count: number) => new TelnyxError(422, FIELD_CODES.invalid, 'Invalid value',
+    `The '${field}' parameter has too many items: at most ${max}, got ${count}.`, `/${field}`),
   invalid: (field: string, detail: string, title = 'Invalid value') =>
     new TelnyxError(422, FIELD_CODES.invalid, title, detail, `/${field}`),
   badEnum: (field: string, values: readonly string[]) => new TelnyxError(422, FIELD_CODES.badEnum,

@@ -11,6 +11,8 @@ import * as clock from '../commands/clock.js';
 import * as faults from '../commands/faults.js';
 import * as requests from '../commands/requests.js';
 import * as webhooks from '../commands/webhooks.js';
+import { waitFor } from '../commands/wait.js';
+import { intParam } from '../commands/schema.js';
 import * as connections from '../commands/connections.js';
 import * as phoneNumbers from '../commands/phone-numbers.js';
 import { phoneNumberJson } from '../serialize/provisioning.js';
@@ -19,7 +21,7 @@ import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
 import { requestJsonText } from '../serialize/requests.js';
-import { callMediaJson, callView, clockJson, connectionJson, faultJson, logEntry, numberJson, settingsJson } from '../serialize/control.js';
+import { callMediaJson, callView, clockJson, connectionJson, faultJson, foundJson, logEntry, numberJson, settingsJson } from '../serialize/control.js';
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
@@ -102,6 +104,7 @@ export function mockRoutes(deps: { publicKey: string }) {
       path: q('path'),
       pathPrefix: q('path_prefix'),
       status: q('status'),
+      errors: q('errors'),
       after: q('after'),
       limit: q('limit'),
     });
@@ -156,6 +159,8 @@ export function mockRoutes(deps: { publicKey: string }) {
       eventType: filterParam(c, 'event_type'),
       callControlId: filterParam(c, 'call_control_id'),
       status: filterParam(c, 'status'),
+      // Only webhooks logged after this `seq` (what a wait's answer or an earlier entry gives).
+      after: intParam('after', filterParam(c, 'after'), 0, Number.MAX_SAFE_INTEGER),
     }, page);
     return c.json({ data: rows.map(logEntry), meta: pageMeta(page, total) });
   });
@@ -183,6 +188,16 @@ export function mockRoutes(deps: { publicKey: string }) {
   });
   app.get('/settings', (c) => c.json({ data: settingsJson(connections.getSettings(c.get('account'))) }));
   app.put('/settings', async (c) => c.json({ data: settingsJson(connections.setSettings(c.get('account'), await readBody(c))) }));
+
+  // blocking waits: held until a webhook, request, call state or finished delivery matching the
+  // body exists (200 with it, shaped as its list shows it) or the timeout passes (408). A client
+  // that hangs up aborts the request's signal, which releases its wait.
+
+  app.post('/wait', async (c) => {
+    const account = c.get('account');
+    const found = await waitFor(account, await readBody(c), { signal: c.req.raw.signal });
+    return c.json({ data: foundJson(found, account.now()) });
+  });
 
   // reset
 

@@ -7,6 +7,10 @@ import { callMediaHistory } from '../commands/call-media.js';
 import { pathPattern } from '../control/faults.js';
 import { webhookEvent, type WebhookEvent } from '../serialize/control.js';
 import type { Condition } from './types.js';
+import { matches } from '../commands/wait.js';
+
+/** Payloads and bodies match as a blocking wait matches them: one matcher (commands/wait.ts). */
+export { matches };
 
 /** What a run knows while it checks conditions: its account, the callers' ids, where it started. */
 export interface RunState {
@@ -218,16 +222,6 @@ export function substitute(value: unknown, names: Map<string, string>): unknown 
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, names)]));
   }
   return value;
-}
-
-/** True when `actual` has everything `expected` has: objects by their keys, lists item by item. */
-export function matches(expected: unknown, actual: unknown): boolean {
-  if (expected === null || typeof expected !== 'object') return expected === actual;
-  if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(e, actual[i]));
-  }
-  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
-  return Object.entries(expected).every(([k, v]) => matches(v, (actual as Record<string, unknown>)[k]));
 }
 
 /** The fields where `actual` differs from `expected`, with call ids shown as names. */

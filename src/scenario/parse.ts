@@ -4,8 +4,9 @@ import {
   CALL_STATES, CONFERENCE_STATUSES, HTTP_METHODS, SUPERVISOR_ROLES,
 } from '../../schema/enums.js';
 import { FIELD_CODES, TelnyxError } from '../model/errors.js';
+import { closest } from '../model/suggest.js';
 import { parseDurationSecs } from '../commands/duration.js';
-import { PlaceCall, PressDigits, Say } from '../commands/callers.js';
+import { DEFAULT_CONNECTION_ID, PlaceCall, PressDigits, Say } from '../commands/callers.js';
 import { AdvanceClock } from '../commands/clock.js';
 import { NumberPath, SetNumber } from '../commands/numbers.js';
 import { GivePhoneNumber } from '../commands/phone-numbers.js';
@@ -49,7 +50,8 @@ export const MAX_STEPS = 1000;
 export const MAX_TEXT = 4096;
 /** YAML aliases (`*a`) a scenario may use: enough for shared fragments, too few for an alias bomb. */
 export const MAX_YAML_ALIASES = 100;
-export const DEFAULT_CONNECTION_ID = 'telnyx-mock-scenario';
+/** connection_id of a scenario's calls when neither the call nor the scenario names one: the one every door uses. */
+export { DEFAULT_CONNECTION_ID };
 
 /**
  * The yaml parser, loaded when the first scenario is parsed rather than when the server starts:
@@ -479,27 +481,4 @@ function* strings(v: unknown): Generator<string> {
   if (typeof v === 'string') yield v;
   else if (Array.isArray(v)) for (const x of v) yield* strings(x);
   else if (isObj(v)) for (const x of Object.values(v)) yield* strings(x);
-}
-
-/** The allowed word nearest a typo, when it is near enough to be what was meant. */
-function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const option of options) {
-    const d = editDistance(word.toLowerCase(), option);
-    if (d < bestDistance) { best = option; bestDistance = d; }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }

@@ -3,6 +3,8 @@ import type { CallLeg, CallMedia, Connection, DeliveryAttempt, WebhookEventRow }
 import type { ClockReading, Fault, NumberSetting } from '../model/views.js';
 import type { WebhookData } from '../model/webhook.js';
 import { callJson } from './index.js';
+import type { JournalItem } from '../control/journal.js';
+import { requestJson } from './requests.js';
 
 /** What the control API shows (HTTP and startMock() alike), snake_case like the rest of the API. */
 
@@ -68,12 +70,15 @@ export function connectionJson(c: Connection) {
 }
 
 /**
- * One delivery-log entry: what was recorded, where it went, each attempt, and the exact body the
- * last attempt sent, as the dispatcher recorded it (null until the first attempt).
+ * One recorded webhook, as every door shows it (GET /_mock/webhooks, startMock().webhooks() and
+ * its waits, scenarios, POST /_mock/wait): its place in the log (`seq`, what `after` takes), what
+ * was recorded, where it went, each attempt, and the exact body the last attempt sent, as the
+ * dispatcher recorded it (null until the first attempt).
  */
 export function logEntry(row: WebhookEventRow) {
   const last = row.attempts[row.attempts.length - 1];
   return {
+    seq: row.seq,
     id: row.id,
     event_type: row.eventType,
     occurred_at: row.occurredAt,
@@ -85,7 +90,7 @@ export function logEntry(row: WebhookEventRow) {
     attempts: row.attempts,
     next_attempt_at: row.status === 'pending' && row.nextAttemptAt ? iso(row.nextAttemptAt) : null,
     body: last?.body ?? null,
-    data: JSON.parse(row.data) as unknown,
+    data: JSON.parse(row.data) as WebhookData,
   };
 }
 
@@ -94,19 +99,17 @@ export function attemptJson(a: DeliveryAttempt) {
   return { ...a, headers: a.request_headers ? Object.fromEntries(a.request_headers) : undefined };
 }
 
-/** One recorded webhook as startMock() and scenarios see it: its place in the log, status and `data` envelope. */
-export interface WebhookEvent {
-  seq: number;
-  event_type: string;
-  call_control_id: string | null;
-  conference_id: string | null;
-  status: string;
-  data: WebhookData;
-}
+/** One recorded webhook as startMock(), scenarios and the HTTP log see it: one shape (logEntry). */
+export type WebhookEvent = ReturnType<typeof logEntry>;
+export const webhookEvent = logEntry;
 
-export function webhookEvent(r: WebhookEventRow): WebhookEvent {
-  return {
-    seq: r.seq, event_type: r.eventType, call_control_id: r.callControlId, conference_id: r.conferenceId,
-    status: r.status, data: JSON.parse(r.data),
-  };
+/**
+ * What a blocking wait found (POST /_mock/wait's `data`), in the shape of the list it was found
+ * in: a webhook or delivery as the webhook log shows it, a request as the journal does, a call as
+ * GET /_mock/calls/{id} does.
+ */
+export function foundJson(f: { webhook: WebhookEventRow } | { request: JournalItem } | { call: CallLeg }, now: number) {
+  if ('webhook' in f) return logEntry(f.webhook);
+  if ('request' in f) return requestJson(f.request);
+  return callView(f.call, now);
 }

@@ -13,8 +13,15 @@ export interface JournalEntry {
   path: string;
   query: Record<string, string>;
   body: unknown;
-  status: number;
+  /** The answer's status; null while the request is still in flight. */
+  status: number | null;
   time: string;
+  /** Wall milliseconds from arrival to the answer (absent while in flight). */
+  duration_ms?: number;
+  /** The error answer's body (4xx/5xx), parsed where it is JSON: what the app was told. */
+  response_body?: unknown;
+  /** The injected fault (GET /_mock/faults) that answered or delayed this request. */
+  fault_id?: number;
   /** Present (true) when the client closed the connection mid-body. */
   aborted?: true;
   /** Top-level body fields the operation does not take, accepted and ignored: present only when there are some (a typo shows here). */
@@ -23,7 +30,7 @@ export interface JournalEntry {
 
 /** One request, its body parsed where it is JSON. */
 export function requestJson(r: JournalItem): JournalEntry {
-  return { ...head(r), body: parseBody(r.body) };
+  return { ...head(r), ...answered(r), body: parseBody(r.body) };
 }
 
 /**
@@ -31,7 +38,7 @@ export function requestJson(r: JournalItem): JournalEntry {
  * serialised again), as a JSON string otherwise: the control API streams the journal entry by entry.
  */
 export function requestJsonText(r: JournalItem): string {
-  const text = JSON.stringify(head(r));
+  const text = JSON.stringify({ ...head(r), ...answered(r) });
   return `${text.slice(0, -1)},"body":${bodyJson(r.body)}}`;
 }
 
@@ -40,6 +47,14 @@ function head(r: JournalItem): Omit<JournalEntry, 'body'> {
     id: r.id, method: r.method, path: decodePath(r.path), query: queryOf(r.url), status: r.status, time: iso(r.at),
     ...(r.aborted ? { aborted: true as const } : {}),
     ...(r.ignoredFields ? { ignored_fields: r.ignoredFields } : {}),
+  };
+}
+
+function answered(r: JournalItem): Pick<JournalEntry, 'duration_ms' | 'response_body' | 'fault_id'> {
+  return {
+    ...(r.durationMs !== undefined ? { duration_ms: r.durationMs } : {}),
+    ...(r.errorBody !== undefined ? { response_body: parseBody(r.errorBody) } : {}),
+    ...(r.faultId !== undefined ? { fault_id: r.faultId } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ import type {
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
 import { ProvisioningRows } from './provisioning.js';
+import { credentialsStore } from './credentials.js';
+import type { CredentialsStore } from '../domain/credentials-store.js';
 
 /** The columns the API shows of a conference: reads select only these (mapping columns costs). */
 const conferenceViewColumns = {
@@ -360,8 +362,11 @@ export class SqliteStore {
 
 /** One account's view of the store: every statement scoped to it. */
 class BoundStore extends ProvisioningRows implements AccountStore {
+  readonly credentials: CredentialsStore;
+
   constructor(db: Db, private readonly s: Statements, account: string) {
     super(db, account);
+    this.credentials = credentialsStore(db, account);
   }
 
   // call legs

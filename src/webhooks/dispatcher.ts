@@ -6,6 +6,7 @@ import { envelope } from '../model/webhook.js';
 import { answerOf, type Transport, type TransportAnswer } from './transport.js';
 import { signedHeaders } from './sign.js';
 import { apiActivity } from './api-activity.js';
+import type { DeliveryLog, Logger } from '../log.js';
 
 export interface DeliveryOptions {
   /** Attempts per URL: the primary gets this many, then the failover as many again. */
@@ -30,6 +31,8 @@ export interface DispatcherDeps {
   options: DeliveryOptions;
   /** Called with the accounts whose deliveries were recorded (an attempt started or settled). */
   onAttempts?: (accounts: Set<string>) => void;
+  /** The server log: told of each attempt once it is recorded. */
+  log?: Logger;
 }
 
 /** One ordering key's queue of pending events; only its head is ever in flight. */
@@ -393,6 +396,7 @@ export class Dispatcher {
       if (!url) {
         store.update(item.seq, 'failed', attempts, null);
         this.settledHere.add(row.account);
+        if (urls.length === 0) this.deps.log?.noUrl(row.account, row.data);
         this.shift(lane);
         continue;
       }
@@ -469,6 +473,7 @@ export class Dispatcher {
       return;
     }
     this.deps.onAttempts?.(new Set(decided.map((d) => d.job.account)));
+    if (this.deps.log && !this.deps.log.silent) for (const d of decided) this.deps.log.delivery(attemptLog(d, now, options.attempts));
     for (const { job: { lane }, retryAt } of decided) {
       lane.busy = false;
       if (retryAt === null) this.shift(lane);
@@ -523,4 +528,14 @@ export class Dispatcher {
   private dropLaneIfEmpty(lane: Lane): void {
     if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued && !lane.parked) this.lanes.delete(lane.key);
   }
+}
+
+/** A settled attempt as the server log shows it. */
+function attemptLog(d: { job: Job; state: 'delivered' | 'pending' | 'failed'; retryAt: number | null }, now: number, attempts: number): DeliveryLog {
+  const { job } = d;
+  const last = job.attempts[job.attempts.length - 1];
+  return {
+    account: job.account, body: job.body, url: job.url, attempt: job.attempt, maxAttempts: job.urls.length * attempts,
+    status: last.status, error: last.error ?? undefined, state: d.state, retryInMs: d.retryAt === null ? undefined : d.retryAt - now,
+  };
 }

@@ -2,6 +2,7 @@ import type { Db } from '../store/db.js';
 import { OutboxStore } from '../store/outbox.js';
 import { settingsStore } from '../store/settings.js';
 import type { Changes } from '../changes.js';
+import type { Logger } from '../log.js';
 import { loadSigningKey } from './keys.js';
 import { Dispatcher, type DeliveryOptions } from './dispatcher.js';
 import { httpTransport, type Transport } from './transport.js';
@@ -28,6 +29,8 @@ export interface WebhookDeps {
   transport?: Transport;
   /** Told which accounts' deliveries changed (an attempt recorded or settled). */
   changes?: Changes;
+  /** The server log, told of each delivery attempt. */
+  log?: Logger;
 }
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
@@ -39,6 +42,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     signingKey: key.privateKey,
     wallNow: deps.wallNow,
     options,
+    log: deps.log,
     onAttempts: deps.changes && ((accounts) => { for (const a of accounts) deps.changes!.notify(a, 'webhook'); }),
   });
   // Events left pending by a previous run (file database) go out now.

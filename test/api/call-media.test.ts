@@ -214,7 +214,7 @@ describe('startMock() helpers', () => {
     await env.api.calls.actions.startTranscription(call, {});
     mock.say(call, 'hello');
     await env.api.calls.actions.speak(call, { payload: 'Hello caller', voice: 'female' });
-    expect(mock.webhooks({ eventType: 'call.transcription' })).toHaveLength(1);
+    expect(await mock.webhooks({ eventType: 'call.transcription' })).toHaveLength(1);
     expect(mock.media(call)).toEqual([expect.objectContaining({ kind: 'speak', text: 'Hello caller', state: 'playing', loop: 1 })]);
   });
 });

@@ -107,7 +107,7 @@ describe('who answers', () => {
     // SDK ActionRejectParams.client_state: "Use this field to add state to every subsequent webhook."
     const ringing = mockControl(em, account).placeCall({ from: '+15550001111', to: '+15550002222', connectionId: 'conn-1' });
     await client.calls.actions.reject(ringing.call_control_id, { cause: 'USER_BUSY', client_state: 'YnVzeQ==' });
-    const [hangup] = mockControl(em, account).webhooks({ eventType: 'call.hangup', callControlId: ringing.call_control_id });
+    const [hangup] = await mockControl(em, account).webhooks({ eventType: 'call.hangup', callControlId: ringing.call_control_id });
     expect(hangup.data.payload).toMatchObject({ client_state: 'YnVzeQ==', hangup_cause: 'user_busy' });
   });
 });

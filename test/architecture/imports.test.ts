@@ -57,7 +57,7 @@ const FLOORS: string[][] = [
   ['src/store', 'src/control'],
   ['src/domain'],
   ['src/config.ts', 'src/waits.ts', 'src/media'],
-  ['src/clock.ts', 'src/ids.ts', 'src/changes.ts'],
+  ['src/clock.ts', 'src/ids.ts', 'src/changes.ts', 'src/log.ts'],
   ['src/model'],
 ];
 const floorOf = (room: string) => FLOORS.findIndex((rooms) => rooms.includes(room));

@@ -67,7 +67,7 @@ describe('DTMF digits', () => {
     for (const send of Object.values(sendDtmf)) {
       expect(send(undefined)).toMatchObject({ code: '10004', pointer: '/digits' });
       expect(send(12)).toMatchObject({ code: '10015', detail: "The 'digits' parameter must be a string." });
-      expect(send('1'.repeat(129))).toMatchObject({ code: '10015', detail: "The 'digits' parameter is too long." });
+      expect(send('1'.repeat(129))).toMatchObject({ code: '10015', detail: "The 'digits' parameter is too long: at most 128 characters, got 129." });
     }
   });
 

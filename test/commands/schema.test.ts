@@ -60,8 +60,8 @@ describe('a body field', () => {
 
   it('bounds lengths and counts', () => {
     expect(b.parse({ ...valid, name: '12345' }).name).toBe('12345');
-    expect(refusal(() => b.parse({ ...valid, name: '123456' }))).toMatchObject({ code: '10015', detail: "The 'name' parameter is too long." });
-    expect(refusal(() => b.parse({ ...valid, ids: ['a', 'b', 'c'] }))).toMatchObject({ code: '10015', detail: "The 'ids' parameter has too many items." });
+    expect(refusal(() => b.parse({ ...valid, name: '123456' }))).toMatchObject({ code: '10015', detail: "The 'name' parameter is too long: at most 5 characters, got 6." });
+    expect(refusal(() => b.parse({ ...valid, ids: ['a', 'b', 'c'] }))).toMatchObject({ code: '10015', detail: "The 'ids' parameter has too many items: at most 2, got 3." });
     const long = body({ text: string() });
     expect(long.parse({ text: 'x'.repeat(4096) }).text).toHaveLength(4096);
     expect(refusal(() => long.parse({ text: 'x'.repeat(4097) }))).toMatchObject({ code: '10015', pointer: '/text' });

@@ -1,4 +1,4 @@
-import { mockControl } from '../../src/lib.js';
+import { DEFAULT_CONNECTION_ID, mockControl } from '../../src/lib.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, inMemory } from '../support/harness.js';
 import type { Emulator } from '../../src/server.js';
@@ -16,7 +16,7 @@ afterEach(() => em.dispose());
 
 const as = (key = A) => http.as(key);
 const enc = encodeURIComponent;
-const types = (key = A, id?: string) => mockControl(em, key).webhooks({ callControlId: id }).map((e) => e.event_type);
+const types = async (key = A, id?: string) => (await mockControl(em, key).webhooks({ callControlId: id })).map((e) => e.event_type);
 
 function expectError(res: { status: number; body: unknown }, status: number, code: string, pointer?: string) {
   expect(res.status).toBe(status);
@@ -46,7 +46,7 @@ describe('POST /_mock/calls', () => {
     const call = await placeCall({ client_state: 'aGk=' });
     expect(call).toMatchObject({ state: 'ringing', direction: 'incoming', from: '+15550001001', to: '+15559990000', connection_id: 'conn-1', is_alive: true });
     expect(call.call_control_id).toMatch(/^v3:/);
-    expect(types(A, call.call_control_id)).toEqual(['call.initiated']);
+    expect(await types(A, call.call_control_id)).toEqual(['call.initiated']);
 
     const answer = await as().post(`/v2/calls/${enc(call.call_control_id)}/actions/answer`, {});
     expect(answer.status).toBe(200);
@@ -56,14 +56,25 @@ describe('POST /_mock/calls', () => {
   it('makes a call arrive already answered with "answered": true', async () => {
     const call = await placeCall({ answered: true });
     expect(call.state).toBe('answered');
-    expect(types(A, call.call_control_id)).toEqual(['call.initiated', 'call.answered']);
+    expect(await types(A, call.call_control_id)).toEqual(['call.initiated', 'call.answered']);
   });
 
   it('names the missing or malformed field in a 422', async () => {
     expectError(await as().post('/_mock/calls', { to: '+15559990000', connection_id: 'c' }), 422, '10004', '/from');
     expectError(await as().post('/_mock/calls', { from: '5550001', to: '+15559990000', connection_id: 'c' }), 422, '10016', '/from');
-    expectError(await as().post('/_mock/calls', { from: '+15550001001', to: '+15559990000' }), 422, '10004', '/connection_id');
     expectError(await as().post('/_mock/calls', { from: '+15550001001', to: '+15559990000', connection_id: 'c', answered: 'yes' }), 422, '10015', '/answered');
+  });
+
+  it('places the caller on the telnyx-mock connection when the body names none, as startMock() and scenarios do', async () => {
+    const res = await as().post('/_mock/calls', { from: '+15550001001', to: '+15559990000' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.data.connection_id).toBe(DEFAULT_CONNECTION_ID);
+    const [initiated] = (await as().get('/_mock/webhooks?event_type=call.initiated')).body.data;
+    expect(initiated.data.payload.connection_id).toBe('telnyx-mock');
+    // The three doors share the one default.
+    expect(mockControl(em, A).placeCall({ from: '+15550001002', to: '+15559990000' }).connection_id).toBe('telnyx-mock');
+    const run = await mockControl(em, A).runScenario({ name: 'default', reset: false, steps: [{ call: 'alice', from: '+15550001003', to: '+15559990000' }] });
+    expect(mockControl(em, A).call(run.calls.alice).connection_id).toBe('telnyx-mock');
   });
 
   it('refuses a request without a key and a body that is not JSON', async () => {
@@ -83,21 +94,21 @@ describe('POST /_mock/calls/{id}/hangup', () => {
   it('hangs up an answered call from the caller side with normal_clearing', async () => {
     const call = await placeCall({ answered: true });
     expect((await as().post(`/_mock/calls/${enc(call.call_control_id)}/hangup`)).status).toBe(200);
-    const hangup = mockControl(em, A).webhooks({ eventType: 'call.hangup' })[0];
+    const hangup = (await mockControl(em, A).webhooks({ eventType: 'call.hangup' }))[0];
     expect(hangup.data.payload).toMatchObject({ hangup_cause: 'normal_clearing', hangup_source: 'caller' });
   });
 
   it('cancels a call still ringing with originator_cancel', async () => {
     const call = await placeCall();
     await as().post(`/_mock/calls/${enc(call.call_control_id)}/hangup`);
-    expect(mockControl(em, A).webhooks({ eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('originator_cancel');
+    expect((await mockControl(em, A).webhooks({ eventType: 'call.hangup' }))[0].data.payload.hangup_cause).toBe('originator_cancel');
   });
 
   it('declines a dialed call still ringing with call_rejected from the callee side', async () => {
     await as().put('/_mock/numbers/+15557770001', { behaviour: 'no_answer' });
     const dialed = await as().post('/v2/calls', { connection_id: 'conn-1', from: '+15550001001', to: '+15557770001' });
     await as().post(`/_mock/calls/${enc(dialed.body.data.call_control_id)}/hangup`);
-    expect(mockControl(em, A).webhooks({ eventType: 'call.hangup' })[0].data.payload).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee' });
+    expect((await mockControl(em, A).webhooks({ eventType: 'call.hangup' }))[0].data.payload).toMatchObject({ hangup_cause: 'call_rejected', hangup_source: 'callee' });
   });
 
   it('answers 422 90018 when the call has already ended and 90015 for an unknown call', async () => {
@@ -121,7 +132,7 @@ describe('POST /_mock/calls/{id}/dtmf', () => {
   it('fires call.dtmf.received once per digit', async () => {
     const call = await placeCall({ answered: true });
     expect((await as().post(`/_mock/calls/${enc(call.call_control_id)}/dtmf`, { digits: '12#' })).status).toBe(200);
-    const digits = mockControl(em, A).webhooks({ eventType: 'call.dtmf.received' }).map((e) => e.data.payload.digit);
+    const digits = (await mockControl(em, A).webhooks({ eventType: 'call.dtmf.received' })).map((e) => e.data.payload.digit);
     expect(digits).toEqual(['1', '2', '#']);
   });
 
@@ -132,7 +143,7 @@ describe('POST /_mock/calls/{id}/dtmf', () => {
     });
     expect(gather.status).toBe(200);
     await as().post(`/_mock/calls/${enc(alice)}/dtmf`, { digits: '42#' });
-    const ended = mockControl(em, A).webhooks({ eventType: 'call.gather.ended' });
+    const ended = (await mockControl(em, A).webhooks({ eventType: 'call.gather.ended' }));
     expect(ended).toHaveLength(1);
     expect(ended[0].data.payload).toMatchObject({ call_control_id: alice, digits: '42', status: 'valid' });
   });
@@ -152,7 +163,7 @@ describe('POST /_mock/calls/{id}/speech', () => {
     await as().post(`/_mock/calls/${enc(alice)}/speech`, { state: 'started' });
     await as().post(`/_mock/calls/${enc(alice)}/speech`, { state: 'stopped' });
     await as().post(`/_mock/calls/${enc(host)}/speech`, { state: 'started' });
-    const floor = mockControl(em, A).webhooks({ eventType: 'conference.floor.changed' }).map((e) => e.data.payload.call_control_id);
+    const floor = (await mockControl(em, A).webhooks({ eventType: 'conference.floor.changed' })).map((e) => e.data.payload.call_control_id);
     expect(floor).toEqual([alice, host]);
   });
 
@@ -175,26 +186,26 @@ describe('/_mock/numbers', () => {
     expect(put.status).toBe(200);
     expect(put.body.data).toEqual({ e164: '+15557770001', behaviour: 'busy' });
     const busy = await dial('+15557770001');
-    expect(mockControl(em, A).webhooks({ callControlId: busy, eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('user_busy');
+    expect((await mockControl(em, A).webhooks({ callControlId: busy, eventType: 'call.hangup' }))[0].data.payload.hangup_cause).toBe('user_busy');
 
     expect((await as().delete(`/_mock/numbers/${enc('+15557770001')}`)).status).toBe(200);
     const answered = await dial('+15557770001');
-    expect(types(A, answered)).toEqual(['call.initiated', 'call.answered']);
+    expect(await types(A, answered)).toEqual(['call.initiated', 'call.answered']);
   });
 
   it('answers a dialed number after answer_after_secs of the account clock', async () => {
     await as().put('/_mock/numbers/+15557770002', { behaviour: 'answer', answer_after_secs: 20 });
     const id = await dial('+15557770002');
-    expect(types(A, id)).toEqual(['call.initiated']);
+    expect(await types(A, id)).toEqual(['call.initiated']);
     await as().post('/_mock/clock/advance', { seconds: 20 });
-    expect(types(A, id)).toEqual(['call.initiated', 'call.answered']);
+    expect(await types(A, id)).toEqual(['call.initiated', 'call.answered']);
   });
 
   it('lets a number that never answers ring out after the dial timeout', async () => {
     await as().put('/_mock/numbers/+15557770003', { behavior: 'no_answer' });
     const id = await dial('+15557770003', { timeout_secs: 30 });
     await as().post('/_mock/clock/advance', { seconds: 30 });
-    expect(mockControl(em, A).webhooks({ callControlId: id, eventType: 'call.hangup' })[0].data.payload.hangup_cause).toBe('timeout');
+    expect((await mockControl(em, A).webhooks({ callControlId: id, eventType: 'call.hangup' }))[0].data.payload.hangup_cause).toBe('timeout');
   });
 
   it('lists and reads behaviours, with the default for a number never configured', async () => {
@@ -230,7 +241,22 @@ describe('/_mock/clock', () => {
 
     const expiry = await as().post('/_mock/clock/advance', { duration: 'PT4H' });
     expect(expiry.body.data.fired).toBe(1);
-    expect(types(A)).toContain('conference.ended');
+    expect(await types(A)).toContain('conference.ended');
+  });
+
+  it('takes seconds as a number and an ISO 8601 duration as `duration`, and still an ISO text in `seconds`', async () => {
+    await as().post('/_mock/clock/freeze');
+    const start = Date.parse((await as().get('/_mock/clock')).body.data.now);
+    const moved = async (body: object) => {
+      const res = await as().post('/_mock/clock/advance', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return Date.parse(res.body.data.now) - start;
+    };
+    expect(await moved({ seconds: 30 })).toBe(30_000);
+    expect(await moved({ duration: 'PT1M' })).toBe(90_000);
+    // The form from before `duration` had its own name keeps working.
+    expect(await moved({ seconds: 'PT1M' })).toBe(150_000);
+    await as().post('/_mock/clock/unfreeze');
   });
 
   it('freezes time for the account alone and unfreezes it', async () => {
@@ -250,6 +276,12 @@ describe('/_mock/clock', () => {
     expectError(await as().post('/_mock/clock/advance', { seconds: -1 }), 422, '10015', '/seconds');
     expectError(await as().post('/_mock/clock/advance', { seconds: '4 hours' }), 422, '10015', '/seconds');
     expectError(await as().post('/_mock/clock/advance', { seconds: 'P400D' }), 422, '10033', '/seconds');
+    // An error points at the field given, and says what that field takes.
+    const wrong = await as().post('/_mock/clock/advance', { duration: 90 });
+    expectError(wrong, 422, '10015', '/duration');
+    expect(wrong.body.errors[0].detail).toMatch(/ISO 8601 duration/);
+    expectError(await as().post('/_mock/clock/advance', { duration: 'P400D' }), 422, '10033', '/duration');
+    expectError(await as().post('/_mock/clock/advance', { seconds: 60, duration: 'PT1M' }), 422, '10015', '/duration');
   });
 });
 
@@ -264,7 +296,7 @@ describe('POST /_mock/reset', () => {
 
     expect((await as(A).post('/_mock/reset')).status).toBe(200);
     expect((await as(A).get(`/_mock/calls/${enc(a.call_control_id)}`)).status).toBe(404);
-    expect(types(A)).toEqual([]);
+    expect(await types(A)).toEqual([]);
     expect((await as(A).get('/_mock/numbers')).body.data).toEqual([]);
     expect((await as(A).get('/_mock/clock')).body.data.offset_ms).toBeLessThan(1000);
     expect((await as(A).get('/_mock/requests')).body.data).toEqual([]);
@@ -278,7 +310,7 @@ describe('POST /_mock/reset', () => {
     expect((await as(A).post('/_mock/reset', { all: true })).status).toBe(200);
     expect((await as(A).get(`/_mock/calls/${enc(a.call_control_id)}`)).status).toBe(404);
     expect((await as(B).get(`/_mock/calls/${enc(b.call_control_id)}`)).status).toBe(404);
-    expect(types(B)).toEqual([]);
+    expect(await types(B)).toEqual([]);
   });
 
   it("clears a connection's webhook settings with the rest: they are the account's Call Control application", async () => {

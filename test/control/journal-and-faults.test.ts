@@ -112,6 +112,67 @@ describe('GET /_mock/requests', () => {
   });
 });
 
+describe('the journal as a record of answers', () => {
+  it('journals a request before anything it causes is observable: at its commit the request is already there', async () => {
+    const { id, alice } = await conferenceWith();
+    const account = em.account(A);
+    const seenAtCommit: Array<string | undefined> = [];
+    const unsubscribe = account.changes.subscribe((kind) => {
+      if (kind === 'state') seenAtCommit.push(account.journal.entries({ path: '/actions/mute' }).at(-1)?.path);
+    });
+    await as().post(`/v2/conferences/${id}/actions/mute`, { call_control_ids: [alice] });
+    unsubscribe();
+    expect(seenAtCommit).toEqual([`/v2/conferences/${id}/actions/mute`]);
+  });
+
+  it('keeps how each request was answered: the time taken, and an error answer\'s body as the app got it', async () => {
+    await as().post('/v2/conferences', { name: 'room' });
+    await as().get('/v2/conferences');
+    const [refused, listed] = (await as().get('/_mock/requests')).body.data;
+    const sent = await as().post('/v2/conferences', { name: 'room' });
+    expect(refused.response_body).toEqual(sent.body);
+    expect(refused.response_body.errors[0]).toMatchObject({ code: expect.any(String), detail: expect.any(String) });
+    expect(refused.duration_ms).toEqual(expect.any(Number));
+    expect(listed).toMatchObject({ status: 200, duration_ms: expect.any(Number) });
+    expect(listed).not.toHaveProperty('response_body');
+  });
+
+  it('filters by a class of status (4xx) and by errors only', async () => {
+    await as().get('/v2/conferences');
+    await as().post('/v2/conferences', { name: 'room' });
+    await as().get('/v2/queues/nope');
+    await as().post('/_mock/faults', { method: 'GET', path: '/v2/queues', status: 503 });
+    await as().get('/v2/queues');
+    const statuses = async (query: string) => (await as().get(`/_mock/requests?${query}`)).body.data.map((e: { status: number }) => e.status);
+    expect(await statuses('status=4xx')).toEqual([422, 404]);
+    expect(await statuses('status=2xx')).toEqual([200]);
+    expect(await statuses('errors=true')).toEqual([422, 404, 503]);
+    expect(await statuses('errors=false')).toEqual([200, 422, 404, 503]);
+    expect((await as().get('/_mock/requests?status=7xx')).body.errors[0].source).toEqual({ parameter: 'status' });
+    expect((await as().get('/_mock/requests?errors=yes')).body.errors[0].source).toEqual({ parameter: 'errors' });
+  });
+
+  it('names the fault that answered a request, with the error body it sent', async () => {
+    const fault = (await as().post('/_mock/faults', { method: 'GET', path: '/v2/queues', status: 500 })).body.data;
+    await as().get('/v2/queues');
+    const [entry] = (await as().get('/_mock/requests')).body.data;
+    expect(entry).toMatchObject({ status: 500, fault_id: fault.id, response_body: { errors: [expect.objectContaining({ code: expect.any(String) })] } });
+  });
+
+  it('shows a request still in flight with a null status, then its answer', async () => {
+    await as().post('/_mock/faults', { method: 'GET', path: '/v2/queues', delay_ms: 200 });
+    const slow = as().get('/v2/queues').then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [during] = (await as().get('/_mock/requests')).body.data;
+    expect(during).toMatchObject({ method: 'GET', path: '/v2/queues', status: null });
+    expect(during).not.toHaveProperty('duration_ms');
+    await slow;
+    const [after] = (await as().get('/_mock/requests')).body.data;
+    expect(after.status).toBe(200);
+    expect(after.duration_ms).toBeGreaterThanOrEqual(150);
+  });
+});
+
 describe('Journal', () => {
   it('keeps only the most recent requests once full and counts what it dropped', async () => {
     const journal = new Journal(3).forAccount('a');

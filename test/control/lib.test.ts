@@ -34,7 +34,7 @@ describe('startMock', () => {
     mock.pressDigits(call.call_control_id, '5');
     expect((await mock.waitForWebhook('call.dtmf.received')).data.payload.digit).toBe('5');
     mock.hangup(call.call_control_id);
-    expect(mock.webhooks({ callControlId: call.call_control_id }).map((w) => w.event_type))
+    expect((await mock.webhooks({ callControlId: call.call_control_id })).map((w) => w.event_type))
       .toEqual(['call.initiated', 'call.answered', 'call.dtmf.received', 'call.hangup']);
   });
 
@@ -46,7 +46,7 @@ describe('startMock', () => {
     const host = mock.placeCall({ ...caller, answered: true });
     const conf = (await client.conferences.create({ call_control_id: host.call_control_id, name: 'room' })).data!;
     mock.speech(host.call_control_id, 'started');
-    expect(mock.webhooks({ eventType: 'conference.floor.changed' })[0].data.payload).toMatchObject({ conference_id: conf.id });
+    expect((await mock.webhooks({ eventType: 'conference.floor.changed' }))[0].data.payload).toMatchObject({ conference_id: conf.id });
     expect(mock.call(host.call_control_id).conference_id).toBe(conf.id);
   });
 
@@ -56,7 +56,8 @@ describe('startMock', () => {
     expect(mock.advance('PT1H').now).toBe(new Date(Date.parse(frozen) + 3_600_000).toISOString());
     expect(mock.advance(30).now).toBe(new Date(Date.parse(frozen) + 3_630_000).toISOString());
     // refused as POST /_mock/clock/advance refuses it: the same command checks both
-    expect(() => mock.advance('an hour')).toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/seconds' }));
+    expect(() => mock.advance('an hour')).toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/duration' }));
+    expect(() => mock.advance(-5)).toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/seconds' }));
     mock.unfreeze();
   });
 
@@ -89,7 +90,7 @@ describe('startMock', () => {
     const other = mock.as('KEY_other');
     const mine = mock.placeCall(caller);
     const theirs = other.placeCall(caller);
-    expect(other.webhooks().map((w) => w.call_control_id)).toEqual([theirs.call_control_id]);
+    expect((await other.webhooks()).map((w) => w.call_control_id)).toEqual([theirs.call_control_id]);
     mock.reset();
     expect(() => mock.call(mine.call_control_id)).toThrow(/not found/);
     expect(other.call(theirs.call_control_id).state).toBe('ringing');

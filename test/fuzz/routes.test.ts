@@ -53,7 +53,7 @@ const ROUTES: Array<[string, string]> = [
   ['DELETE', '/_mock/faults'], ['DELETE', '/_mock/faults/:any'], ['GET', '/_mock/webhooks/public_key'],
   ['GET', '/_mock/webhooks'], ['DELETE', '/_mock/webhooks'], ['GET', '/_mock/connections/:any'],
   ['PUT', '/_mock/connections/:any'], ['DELETE', '/_mock/connections/:any'], ['POST', '/_mock/reset'],
-  ['POST', '/_mock/scenarios/run'], ['GET', '/_mock/health'],
+  ['POST', '/_mock/scenarios/run'], ['POST', '/_mock/wait'], ['GET', '/_mock/health'],
   // provisioning
   ['GET', '/v2/call_control_applications'], ['POST', '/v2/call_control_applications'], ['GET', '/v2/call_control_applications/:any'],
   ['PATCH', '/v2/call_control_applications/:any'], ['DELETE', '/v2/call_control_applications/:any'],
@@ -63,6 +63,11 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/v2/connections'], ['GET', '/v2/connections/:any'], ['GET', '/v2/connections/:any/active_calls'],
   ['POST', '/_mock/phone_numbers'], ['DELETE', '/_mock/phone_numbers/:any'], ['GET', '/_mock/settings'], ['PUT', '/_mock/settings'],
   ['GET', '/:any'], ['POST', '/v2/:any'], ['GET', '/_mock/:any/:any'],
+  // provisioning read back (issue 16): profiles, credential connections, telephony credentials
+  ...['/v2/outbound_voice_profiles', '/v2/credential_connections', '/v2/telephony_credentials'].flatMap((base): Array<[string, string]> => [
+    ['GET', base], ['POST', base], ['GET', `${base}/:any`], ['PATCH', `${base}/:any`], ['DELETE', `${base}/:any`],
+  ]),
+  ['POST', '/v2/telephony_credentials/:any/token'], ['GET', '/v2/messaging_profiles/:any'],
 ];
 
 /** Ids the server handed out, so many requests reach a real call, conference or queue. */
@@ -90,7 +95,8 @@ const FIELDS = [
   'webhook_failover_url', 'digits', 'state', 'name', 'max_size', 'queue_name', 'queue', 'behaviour', 'answer_after_secs',
   'seconds', 'duration', 'path', 'method', 'status', 'count', 'headers', 'all', 'reset', 'muted', 'on_hold', 'supervisor_role',
   'timeout_secs', 'audio_url', 'text', 'payload', 'command_id', 'beep_enabled', 'max_participants', 'steps', 'scenario',
-  'start_conference_on_create', 'hold', 'end_conference_on_exit', 'whisper_call_control_ids', 'voice', 'loop', ...PROTO,
+  'start_conference_on_create', 'hold', 'end_conference_on_exit', 'whisper_call_control_ids', 'voice', 'loop', 'for', 'timeout_ms',
+  'user_name', 'password', 'connection_name', 'inbound', 'outbound', 'tags', 'tag', 'expires_at', 'enabled', 'call_recording', ...PROTO,
 ];
 
 /** A value of any kind; `depth` keeps ordinary values shallow (deep ones are made on purpose below). */

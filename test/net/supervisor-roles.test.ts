@@ -169,7 +169,7 @@ describe('the update action changes a participant\'s role', () => {
     // README: "`call: alice` with … `muted`, `on_hold`, `supervisor_role`".
     const { id } = await t.d.conference({ name: 'watched' });
     const mock = mockControl(t.em, t.key);
-    const after = mock.webhooks().at(-1)!.seq;
+    const after = (await mock.webhooks()).at(-1)!.seq;
     const run = t.v2.post('/_mock/scenarios/run', {
       scenario: {
         name: 'roles', reset: false, steps: [

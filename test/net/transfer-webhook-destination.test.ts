@@ -222,7 +222,7 @@ describe('where a call sends its webhooks: first match wins, decided when the ev
 
   it("a scenario run's webhook_url is where its callers' webhooks go", async () => {
     // README: "Run one over HTTP (`{"scenario": <object or YAML/JSON text>, "webhook_url": ..., "reset": ...}`".
-    await setConnection('telnyx-mock-scenario', { webhook_url: CONN });
+    await setConnection('telnyx-mock', { webhook_url: CONN });
     const res = await t.v2.post('/_mock/scenarios/run', {
       scenario: { name: 'where', steps: [{ call: 'alice', from: '+15550300001', to: '+15559990000', answered: true }] },
       webhook_url: `${REFUSED}/scenario`,

@@ -23,7 +23,7 @@ describe('the shipped fixtures against the reference app', () => {
     try {
       const result = await running;
       expect(failures(result)).toEqual([]);
-      const [initiated] = env.mock.webhooks({ eventType: 'call.initiated', callControlId: result.calls.carol });
+      const [initiated] = await env.mock.webhooks({ eventType: 'call.initiated', callControlId: result.calls.carol });
       expect(initiated.data.payload.connection_id).toBe(app.applicationId);
       expect(app.problems).toEqual([]);
     } finally {
@@ -43,8 +43,8 @@ describe('the shipped fixtures against the reference app', () => {
     // The run ends as soon as its last step holds, which can be before the app has answered the
     // webhook that got it there (its answer waits on the app's own API call): wait for delivery.
     // Re-checked on each change the account notifies (a delivery settled), not on a timer.
-    await whenChanged(env.mock.emulator, env.mock.apiKey, () =>
-      (env.mock.webhooks().filter((w) => w.status === 'delivered').length > 5 ? true : undefined), { what: 'six delivered webhooks' });
+    await whenChanged(env.mock.emulator, env.mock.apiKey, async () =>
+      ((await env.mock.webhooks()).filter((w) => w.status === 'delivered').length > 5 ? true : undefined), { what: 'six delivered webhooks' });
     expect(env.app.problems).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ describe('the IVR front door fixture', () => {
     expect(result.passed).toBe(true);
     expect(env.app.problems).toEqual([]);
 
-    const [saved] = env.mock.webhooks({ eventType: 'conference.recording.saved' });
+    const [saved] = await env.mock.webhooks({ eventType: 'conference.recording.saved' });
     const payload = saved.data.payload as { recording_urls: { mp3: string }; recording_started_at: string; recording_ended_at: string };
     expect(env.app.recordings.map((r) => [r.url, r.status, r.contentType])).toEqual([[payload.recording_urls.mp3, 200, 'audio/mpeg']]);
     const recordedMs = Date.parse(payload.recording_ended_at) - Date.parse(payload.recording_started_at);

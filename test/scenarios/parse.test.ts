@@ -18,7 +18,7 @@ const ALICE = '  - call: alice\n    from: "+15550001001"\n    to: "+15550100000"
 describe('parseScenarioText', () => {
   it('reads a YAML scenario into typed steps with their line numbers', () => {
     const s = parseScenarioText(yaml(`${ALICE}  - press: alice\n    digits: "12#"\n  - wait: { call: alice, state: answered }\n    timeout: 2s\n  - advance: PT4H\n`), 'x.yaml');
-    expect(s).toMatchObject({ name: 't', reset: true, timeoutMs: 5000, connectionId: 'telnyx-mock-scenario' });
+    expect(s).toMatchObject({ name: 't', reset: true, timeoutMs: 5000, connectionId: 'telnyx-mock' });
     expect(s.steps.map((step) => [step.kind, step.line])).toEqual([['call', 3], ['press', 6], ['wait', 8], ['advance', 10]]);
     expect(s.steps[2]).toMatchObject({ timeoutMs: 2000, condition: { subject: 'call', call: 'alice', state: 'answered' } });
     expect(s.steps[3]).toMatchObject({ seconds: 14_400 });

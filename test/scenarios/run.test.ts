@@ -118,7 +118,7 @@ describe('POST /_mock/scenarios/run', () => {
     const other = mockControl(em, 'KEY_other').placeCall({ from: '+15550001001', to: '+15550100000', connectionId: 'c' });
     await http.as(KEY).post('/_mock/scenarios/run', { scenario });
     expect(mockControl(em, 'KEY_other').call(other.call_control_id).state).toBe('ringing');
-    expect(mockControl(em, KEY).webhooks().length).toBeGreaterThan(0);
+    expect((await mockControl(em, KEY).webhooks()).length).toBeGreaterThan(0);
   });
 
   it('refuses a bad scenario with a 422 naming the step and pointing at the field', async () => {

@@ -276,7 +276,9 @@ describe("row 14: what Node's HTTP parser refuses", () => {
     const response = await raw(Buffer.from(`GET /v2/calls HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(17 * 1024)}\r\n\r\n`));
     expect(response).toMatch(/^HTTP\/1\.1 431 /);
     expect(response).toMatch(/content-type: application\/json/i);
-    expect(errorOf(response)).toMatchObject({ code: '10015', title: 'Request header fields too large' });
+    expect(errorOf(response)).toMatchObject({
+      code: '10015', title: 'Request header fields too large', detail: 'The request headers are too large (at most 16 KiB in all).',
+    });
   });
 
   it('answers raw non-ASCII bytes in the request line with 400 in Telnyx\'s error shape', async () => {

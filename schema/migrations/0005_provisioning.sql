@@ -58,4 +58,5 @@ CREATE TABLE `phone_numbers` (
 	PRIMARY KEY(`account`, `id`)
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `phone_numbers_number` ON `phone_numbers` (`account`,`phone_number`);
+CREATE UNIQUE INDEX `phone_numbers_number` ON `phone_numbers` (`account`,`phone_number`);--> statement-breakpoint
+ALTER TABLE `webhook_events` ADD `timeout_ms` integer;

@@ -1,1 +1,0 @@
-ALTER TABLE `webhook_events` ADD `timeout_ms` integer;
