@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * npm start: run the built server (dist/src/index.js), compiling first only when it is missing or
- * older than a file under src/ or schema/ (or tsconfig.json). `npm ci` builds dist/ through
- * `prepare`, so a fresh checkout starts at once; after an edit, the next start rebuilds.
+ * older than a file under src/ or schema/ (or tsconfig.json). A fresh clone builds on its first
+ * start (`npm ci` does not: the package builds in `prepack`, so installing it never compiles with
+ * dev dependencies); after an edit, the next start rebuilds.
  * Plain JS, no dependencies, so it runs before anything is built.
  */
 import { spawnSync } from 'node:child_process';

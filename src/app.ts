@@ -3,11 +3,12 @@ import { bearerAccount, type Env } from './http/auth.js';
 import { onError, notFound } from './http/errors.js';
 import { KnownRoutes } from './http/route-hints.js';
 import type { Accounts } from './commands/account.js';
+import type { SigningKeySource } from './config.js';
 import { conferenceRoutes } from './routes/conferences.js';
 import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
-import { mockRoutes } from './routes/mock.js';
+import { mockRoutes, webhookPublicKeyRoutes } from './routes/mock.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   accounts: Accounts;
   /** The webhook signing public key, shown at /_mock/webhooks/public_key. */
   publicKey: string;
+  /** How that key was chosen, said beside it. */
+  publicKeySource: SigningKeySource;
 }
 
 /** The HTTP doors: /v2 (Telnyx's API), /_mock (the control API) and the console, one onError for all. */
@@ -54,8 +57,10 @@ export function createApp(deps: AppDeps) {
   mock.get('/health', (c) => c.json({ status: 'ok' }));
   // Recording files answer without a key too: apps download them like Telnyx's pre-signed URLs.
   mock.route('/recordings', recordingRoutes(deps.accounts));
+  // The webhook public key too: a public key is public, and an app's setup script reads it unkeyed.
+  mock.route('/', webhookPublicKeyRoutes({ publicKey: deps.publicKey, source: deps.publicKeySource }));
   mock.use('*', auth);
-  mock.route('/', mockRoutes({ publicKey: deps.publicKey }));
+  mock.route('/', mockRoutes());
   app.route('/_mock', mock);
 
   // The live console (a page, its assets and its read-only API); `/` leads to it.

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * The telnyx-mock command: `serve` starts the emulator, `scenario run` drives one that is running.
+ * The telnyx-mock command: `serve` starts the emulator, `scenario run` drives one that is running,
+ * `keygen` makes (or reads) a webhook signing seed.
  * Like src/index.ts this is an entry point, so it may read process.env (flags win over it).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { configFromEnv, type Config } from './config.js';
-import { startEmulator } from './server.js';
+import { randomBytes } from 'node:crypto';
+import { configFromEnv, packageVersion, type Config } from './config.js';
+import { banner, startEmulator } from './server.js';
+import { keyFromSeed, parseSeed } from './webhooks/keys.js';
 import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
 import { logSettings } from './log.js';
@@ -19,6 +22,8 @@ Usage
   telnyx-mock serve [options]                   start the emulator
   telnyx-mock scenario run <file>... [options]  run scenario files against a running emulator
   telnyx-mock scenario check <file>...          check scenario files without running them
+  telnyx-mock keygen [--seed <base64>]          print a webhook signing seed and its public key
+  telnyx-mock --version                         print the version (also -v)
   telnyx-mock --help
 
 serve
@@ -30,7 +35,7 @@ serve
       --webhook-failover-url <url>
                                 tried when the webhook URL fails ($TELNYX_MOCK_WEBHOOK_FAILOVER_URL)
       --signing-key <base64>    32-byte Ed25519 seed that signs webhooks ($TELNYX_MOCK_SIGNING_KEY;
-                                default: generated once and kept in the database)
+                                default: kept in the --db file, or new on every start in memory)
       --log <list>              a line per API request and webhook attempt: failures by default;
                                 requests,webhooks adds successes, none prints nothing ($TELNYX_MOCK_LOG)
       --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
@@ -42,6 +47,11 @@ scenario run
   -k, --api-key <key>           the account to run in (default KEY_scenario); it is reset first
       --webhook-url <url>       send the scenario callers' webhooks to your app's receiver
       --keep-state              do not reset the account before running
+
+keygen
+      --seed <base64>           print the public key of this seed instead of making a new one
+  Prints two lines to paste into an env file: TELNYX_MOCK_SIGNING_KEY=<seed> for the emulator and
+  TELNYX_PUBLIC_KEY=<public key> for your app, so webhooks verify across restarts.
 
 Examples
   npx telnyx-mock serve --port 5080 --webhook-url http://127.0.0.1:4000/webhooks
@@ -60,7 +70,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(packageVersion());
+    return 0;
+  }
   if (command === 'serve') return serve(argv.slice(1));
+  if (command === 'keygen') return keygen(argv.slice(1));
   if (command === 'scenario' && sub === 'run') return runScenarios(rest);
   if (command === 'scenario' && sub === 'check') return checkScenarios(rest);
   if (command === 'scenario') throw new UsageError(`'scenario' takes 'run' or 'check', e.g. telnyx-mock scenario run fixtures/support-queue.json`);
@@ -128,25 +143,32 @@ async function serve(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot start: ${(err as Error).message}`);
   }
-  const { url } = emulator;
-  console.log(`telnyx-mock listening on ${url}
-
-  API base URL        ${url}/v2
-  Control API         ${url}/_mock   (same Authorization: Bearer <key> as the API)
-  Webhook public key  ${emulator.webhooks.publicKey}
-  Webhooks go to      ${config.webhookUrl ?? 'the URL of each call or connection (PUT /_mock/connections/{id}); none set globally'}
-
-Paste into your app (any API key works; each key is its own account):
-
-  import Telnyx from 'telnyx';
-  const telnyx = new Telnyx({ apiKey: 'KEY_dev', baseURL: '${url}/v2', publicKey: '${emulator.webhooks.publicKey}' });
-
-Press Ctrl+C to stop.`);
+  console.log(`${banner(emulator)}\nPress Ctrl+C to stop.`);
   await new Promise<void>((resolve) => {
     const stop = () => { void emulator.close().then(resolve); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  return 0;
+}
+
+/**
+ * A seed (new, or the one given) and its public key, as env lines: the emulator signs with the seed
+ * (TELNYX_MOCK_SIGNING_KEY), the app verifies with the public key (the SDK's `publicKey`).
+ */
+function keygen(args: string[]): number {
+  const { values } = parse(() => parseArgs({ args, options: { seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let seed: Buffer;
+  try {
+    seed = values.seed === undefined ? randomBytes(32) : parseSeed(values.seed);
+  } catch {
+    throw new UsageError('--seed must be the base64 of a 32-byte Ed25519 seed (as telnyx-mock keygen prints it)');
+  }
+  console.log(`TELNYX_MOCK_SIGNING_KEY=${seed.toString('base64')}\nTELNYX_PUBLIC_KEY=${keyFromSeed(seed).publicKey}`);
   return 0;
 }
 

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isHttpUrl } from './model/url.js';
 import { logSettings, type LogSettings } from './log.js';
 
@@ -115,4 +118,37 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
 /** TELNYX_MOCK_LOG (requests,webhooks | errors | none) and TELNYX_MOCK_LOG_FORMAT (text | json); failures by default. */
 function envLog(env: NodeJS.ProcessEnv): LogSettings {
   return logSettings(env.TELNYX_MOCK_LOG, env.TELNYX_MOCK_LOG_FORMAT, { kinds: 'TELNYX_MOCK_LOG', format: 'TELNYX_MOCK_LOG_FORMAT' });
+}
+
+/**
+ * How the webhook signing key was chosen, as the banner and GET /_mock/webhooks/public_key say it:
+ * an app configured with the public key keeps verifying across restarts only in the first two cases.
+ */
+export type SigningKeySource = 'TELNYX_MOCK_SIGNING_KEY' | 'database' | typeof GENERATED_KEY;
+const GENERATED_KEY = 'generated (changes on restart: pin it with TELNYX_MOCK_SIGNING_KEY or a file database)';
+
+export function signingKeySource(config: Pick<Config, 'signingKey' | 'dbPath'>): SigningKeySource {
+  if (config.signingKey) return 'TELNYX_MOCK_SIGNING_KEY';
+  // A file database keeps the seed it generated once (settings table); ':memory:' keeps nothing.
+  if (config.dbPath && config.dbPath !== ':memory:') return 'database';
+  return GENERATED_KEY;
+}
+
+let version: string | undefined;
+
+/**
+ * The package's version, from its package.json: one folder up from src/ (tsx), two from
+ * dist/src/ (built, installed, or the Docker image's /app).
+ */
+export function packageVersion(): string {
+  if (version !== undefined) return version;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++) {
+    dir = dirname(dir);
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'telnyx-mock' && typeof pkg.version === 'string') return (version = pkg.version);
+    } catch { /* not here: look one folder up */ }
+  }
+  return (version = 'unknown');
 }

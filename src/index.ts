@@ -1,11 +1,11 @@
 import { configFromEnv } from './config.js';
-import { startEmulator } from './server.js';
+import { banner, startEmulator } from './server.js';
 
-// The only entry that reads process.env: config → database → migrate → listen.
+// The only entry that reads process.env: config → database → migrate → listen. `npm start` and the
+// Docker image run this file; it prints the same banner as `telnyx-mock serve`.
 const config = configFromEnv(process.env);
 const emulator = await startEmulator(config);
-console.log(`telnyx-mock listening on ${emulator.url}/v2`);
-if (emulator.webhooks.publicKey) console.log(`webhook public key: ${emulator.webhooks.publicKey}`);
+console.log(banner(emulator));
 
 const shutdown = () => { void emulator.close().then(() => process.exit(0)); };
 process.on('SIGINT', shutdown);

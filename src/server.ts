@@ -14,7 +14,7 @@ import { Faults } from './control/faults.js';
 import { Changes } from './changes.js';
 import { createApp } from './app.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
-import { deliveryOptions, type Config } from './config.js';
+import { deliveryOptions, packageVersion, signingKeySource, type Config, type SigningKeySource } from './config.js';
 import type { Env } from './http/auth.js';
 import { createLogger } from './log.js';
 
@@ -34,6 +34,8 @@ export interface Emulator {
   /** One sweep of due timers over every account (the background ticker's work). */
   tick(): void;
   webhooks: Webhooks;
+  /** How the webhook signing key was chosen (configured, kept in the file database, or generated). */
+  keySource: SigningKeySource;
   config: Config;
   /** Stops background work and closes the database. */
   dispose(): Promise<void>;
@@ -64,7 +66,8 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     onEventsCommitted: () => webhooks.wake(),
   });
   const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey, log });
-  const app = createApp({ accounts, publicKey: webhooks.publicKey });
+  const keySource = signingKeySource(config);
+  const app = createApp({ accounts, publicKey: webhooks.publicKey, publicKeySource: keySource });
 
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {
@@ -74,7 +77,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     ticker.unref();
   }
   return {
-    app, db, webhooks, config,
+    app, db, webhooks, keySource, config,
     account: (key) => accounts.get(key),
     tick: () => engine.tick(),
     dispose: async () => {
@@ -110,4 +113,39 @@ export async function startEmulator(config: Config): Promise<RunningEmulator> {
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
     }),
   };
+}
+
+/** Hosts that mean "every interface": not an address to browse to, so the banner shows loopback. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * What every way of starting the server prints (telnyx-mock serve, npm start, node dist/src/index.js,
+ * the Docker image): the version, where the API and console are, the webhook public key and how it
+ * was chosen, and where state lives. startMock() prints nothing: it is a library.
+ */
+export function banner(emulator: RunningEmulator): string {
+  const { config, keySource } = emulator;
+  const wildcard = WILDCARD_HOSTS.has(config.host);
+  const url = wildcard ? `http://127.0.0.1:${emulator.port}` : emulator.url;
+  const key = emulator.webhooks.publicKey;
+  const keyNote = keySource === 'TELNYX_MOCK_SIGNING_KEY' ? 'from TELNYX_MOCK_SIGNING_KEY (the same on every start)'
+    : keySource === 'database' ? `kept in the database (the same on every start with ${config.dbPath})`
+    : `${keySource}; telnyx-mock keygen prints one`;
+  return `telnyx-mock ${packageVersion()} listening on ${emulator.url}${wildcard ? ` (every interface; from this machine ${url})` : ''}
+
+  API base URL        ${url}/v2
+  Console             ${url}/console
+  Control API         ${url}/_mock   (same Authorization: Bearer <key> as the API)
+  Health              ${url}/_mock/health
+  Webhook public key  ${key}
+  Key source          ${keyNote}
+                      (also GET ${url}/_mock/webhooks/public_key, no API key needed)
+  Database            ${config.dbPath && config.dbPath !== ':memory:' ? config.dbPath : 'in memory (state ends with the process; TELNYX_MOCK_DB=<file> keeps it)'}
+  Webhooks go to      ${config.webhookUrl ?? 'the URL of each call or connection (PUT /_mock/connections/{id}); none set globally'}
+
+Paste into your app (any API key works; each key is its own account):
+
+  import Telnyx from 'telnyx';
+  const telnyx = new Telnyx({ apiKey: 'KEY_dev', baseURL: '${url}/v2', publicKey: '${key}' });
+`;
 }

@@ -34,29 +34,21 @@ export function onError(err: Error, c: Context) {
 
 /**
 /**
- * No route matched. In order: a known path asked with a wrong method (405 + Allow), a near miss of
- * a route or action name ("did you mean"), an operation of Telnyx's spec we do not serve ("not
- * emulated", naming it), else "No route". `routes` are the app's own (app.ts). No operation of the
- * spec gets a 405 or a suggestion (test/api/route-hints.test.ts walks them all).
+ * No route matched. In order: a known path asked with a wrong method (405 + Allow), an operation of
+ * Telnyx's spec we do not serve ("not emulated", naming it), a near miss of a route or action name
+ * ("did you mean"), else "No route". `routes` are the app's own (app.ts). A spec operation is named
+ * before any guess, so a real Telnyx path is never "corrected" into one of ours; no operation of
+ * the spec gets a 405 (test/api/route-hints.test.ts walks them all).
  */
 export async function notFound(c: Context, routes?: KnownRoutes) {
-  if (routes) {
-    const hint = routeHint(c, routes);
-    if (hint) return hint;
-  }
-  const path = c.req.path;
-  const op = path.startsWith('/v2/') ? await specOperation(c.req.method, path.slice(3)) : undefined;
-  return errorResponse(c, op ? errors.operationNotEmulated(op) : errors.noRoute(c.req.method, path));
-}
-
-/** 405 with `Allow` for a wrong method on a known path, or a 404 saying which route was meant; else undefined. */
-function routeHint(c: Context, routes: KnownRoutes) {
   const { method, path } = c.req;
-  const allowed = allowedMethods(routes, method, path);
+  const allowed = routes ? allowedMethods(routes, method, path) : undefined;
   if (allowed) {
     c.header('Allow', allowed.join(', '));
     return errorResponse(c, errors.methodNotAllowed(method, path, allowed));
   }
-  const guess = suggestRoute(routes, method, path);
-  return guess ? errorResponse(c, errors.noRoute(method, path, guess)) : undefined;
+  const op = path.startsWith('/v2/') ? await specOperation(method, path.slice(3)) : undefined;
+  if (op) return errorResponse(c, errors.operationNotEmulated(op));
+  const guess = routes ? suggestRoute(routes, method, path) : undefined;
+  return errorResponse(c, errors.noRoute(method, path, guess));
 }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { Env } from '../http/auth.js';
+import type { SigningKeySource } from '../config.js';
 import { param, readBody, readBodyText } from '../http/body.js';
 import { pageMeta, pageOf, readControlPage } from '../http/paging.js';
 import { errors } from '../model/errors.js';
@@ -27,10 +28,21 @@ import { callMediaJson, callView, clockJson, connectionJson, faultJson, foundJso
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
 
 /**
- * The control API (/_mock), all of it: each route decodes, calls one command, encodes. The same
+ * GET /_mock/webhooks/public_key, mounted before the bearer check (like /_mock/health): the key an
+ * app verifies webhooks with, and how it was chosen (`source`), so a user can tell whether it
+ * survives a restart without guessing.
+ */
+export function webhookPublicKeyRoutes(deps: { publicKey: string; source: SigningKeySource }) {
+  const app = new Hono<Env>();
+  app.get('/webhooks/public_key', (c) => c.json({ data: { public_key: deps.publicKey, source: deps.source } }));
+  return app;
+}
+
+/**
+ * The control API (/_mock), all of it but the public key: each route decodes, calls one command, encodes. The same
  * commands are behind startMock(), scenarios and the CLI.
  */
-export function mockRoutes(deps: { publicKey: string }) {
+export function mockRoutes() {
   const app = new Hono<Env>();
 
   // callers
@@ -148,9 +160,7 @@ export function mockRoutes(deps: { publicKey: string }) {
     return c.json(commandOk);
   });
 
-  // webhooks: the delivery log and the public key
-
-  app.get('/webhooks/public_key', (c) => c.json({ data: { public_key: deps.publicKey } }));
+  // webhooks: the delivery log (the public key: webhookPublicKeyRoutes)
 
   app.get('/webhooks', (c) => {
     // Always one page (a full one by default): a log of millions of events is never one response.

@@ -88,12 +88,15 @@ describe('operations of the spec the emulator does not serve', () => {
     expect(res.body.errors[0].detail).toContain('(ListPhoneNumbersJobs, GET /v2/phone_numbers/jobs)');
   });
 
-  it('keeps "No route" for a path the spec does not have, or a method it does not have on that path', async () => {
-    for (const [method, url] of [['POST', '/v2/no_such_resource'], ['PUT', '/v2/queues'], ['GET', '/v3/messages'], ['GET', '/messages']]) {
+  it('keeps "No route" for a path the spec does not have; a method a served path does not take is a 405', async () => {
+    for (const [method, url] of [['POST', '/v2/no_such_resource'], ['GET', '/v3/messages'], ['GET', '/messages']]) {
       const res = await send(method, url);
       expect(res.status, url).toBe(404);
       expect(res.body.errors[0], url).toMatchObject({ code: '10007', detail: `No route for ${method} ${url}` });
     }
+    const wrongMethod = await send('PUT', '/v2/queues');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD, POST');
   });
 
   it('asks for the API key first, as every /v2 path does', async () => {

@@ -34,8 +34,8 @@ async function launch(env: Record<string, string>): Promise<Server> {
   const publicKey = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      url ||= /listening on (\S+)\/v2/.exec(line)?.[1] ?? '';
-      const key = /webhook public key: (\S+)/.exec(line)?.[1];
+      url ||= /API base URL +(\S+)\/v2$/.exec(line)?.[1] ?? '';
+      const key = /Webhook public key +(\S+)/.exec(line)?.[1];
       if (key) resolve(key);
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));

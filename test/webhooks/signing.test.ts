@@ -70,7 +70,7 @@ describe('webhook signatures', () => {
     const expected = Buffer.from(nacl.sign.keyPair.fromSeed(Buffer.from(SEED, 'base64')).publicKey).toString('base64');
     expect(em.webhooks.publicKey).toBe(expected);
     const res = await fetch(`${em.url}/_mock/webhooks/public_key`, { headers: { authorization: 'Bearer KEY_any' } });
-    expect(await res.json()).toEqual({ data: { public_key: expected } });
+    expect(await res.json()).toEqual({ data: { public_key: expected, source: 'TELNYX_MOCK_SIGNING_KEY' } });
     answeredCall(em, 'KEY_sdk_test');
     const [d] = await receiver.accepts(1);
     expect(naclVerifies(expected, d.body, d.headers)).toBe(true);
