@@ -33,6 +33,13 @@ export function applicationRoutes() {
   return app;
 }
 
+/**
+ * A phone number's id in a path: anything but the literal words Telnyx's spec gives paths of
+ * their own beside /phone_numbers/{id} (/phone_numbers/jobs, /slim, …), which are other
+ * operations — not emulated, and answered so — rather than a number called "jobs".
+ */
+const ID = ':id{(?!(?:actions|csv_downloads|jobs|messaging|slim|voice)\\b)[^\\x2F]+}';
+
 /** /v2/phone_numbers and their voice settings. */
 export function phoneNumberRoutes() {
   const app = new Hono<Env>();
@@ -49,15 +56,15 @@ export function phoneNumberRoutes() {
       query(c, ['filter[phone_number]', 'filter[customer_reference]'] as const), page);
     return c.json({ data: rows.map((n) => voiceSettingsJson(n.number)), meta: pageMeta(page, total) });
   });
-  app.get('/:id', (c) => c.json({ data: owned(phoneNumbers.getPhoneNumber(c.get('account'), param(c, 'id'))) }));
-  app.patch('/:id', async (c) =>
+  app.get(`/${ID}`, (c) => c.json({ data: owned(phoneNumbers.getPhoneNumber(c.get('account'), param(c, 'id'))) }));
+  app.patch(`/${ID}`, async (c) =>
     c.json({ data: owned(phoneNumbers.updatePhoneNumber(c.get('account'), param(c, 'id'), await readBody(c))) }));
-  app.delete('/:id', (c) => {
+  app.delete(`/${ID}`, (c) => {
     const n = phoneNumbers.releasePhoneNumber(c.get('account'), param(c, 'id'));
     return c.json({ data: deletedPhoneNumberJson(n.number, n.connectionName) });
   });
-  app.get('/:id/voice', (c) => c.json({ data: voiceSettingsJson(phoneNumbers.getVoiceSettings(c.get('account'), param(c, 'id'))) }));
-  app.patch('/:id/voice', async (c) =>
+  app.get(`/${ID}/voice`, (c) => c.json({ data: voiceSettingsJson(phoneNumbers.getVoiceSettings(c.get('account'), param(c, 'id'))) }));
+  app.patch(`/${ID}/voice`, async (c) =>
     c.json({ data: voiceSettingsJson(phoneNumbers.updateVoiceSettings(c.get('account'), param(c, 'id'), await readBody(c))) }));
   return app;
 }

@@ -217,8 +217,7 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
       sc.names.add(name);
       return {
         ...base, kind, name, from: b.from, to: b.to,
-        // A blank connection_id stays blank: placing the call decides (an owned number routes it).
-        connectionId: raw.connection_id === undefined ? undefined : b.connection_id ?? '', clientState: b.client_state, answered: b.answered ?? false,
+        connectionId: raw.connection_id === undefined ? undefined : b.connection_id, clientState: b.client_state, answered: b.answered ?? false,
       } as const;
     }
     case 'hangup': case 'speak': case 'stop_speaking':

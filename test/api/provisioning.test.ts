@@ -58,18 +58,18 @@ describe('routing an inbound call by the number it dials', () => {
     await own('+15557000002');
     const res = await caller({ to: '+15557000002', connection_id: 'lenient' });
     expect(await initiated(res.body.data.call_control_id)).toEqual({ url: GLOBAL, connectionId: 'lenient' });
-    // Neither: there is no connection to arrive on.
+    // Neither: the default connection every door uses when none is named (a lenient one).
     const none = await caller({ to: '+15557000002' });
-    expect(none.status).toBe(422);
-    expect(none.body.errors[0]).toMatchObject({ code: '10004', source: { pointer: '/connection_id' } });
+    expect(await initiated(none.body.data.call_control_id)).toEqual({ url: GLOBAL, connectionId: 'telnyx-mock' });
   });
 
-  it("deleting an application unassigns its numbers: their callers then need a connection of their own", async () => {
+  it('deleting an application unassigns its numbers: their callers then arrive on the connection they name', async () => {
     const app = await application();
     const n = await own('+15557000003', app.id);
     expect((await as().delete(`/v2/call_control_applications/${app.id}`)).status).toBe(200);
     expect((await as().get(`/v2/phone_numbers/${n.id}`)).body.data.connection_id).toBeNull();
-    expect((await caller({ to: '+15557000003' })).status).toBe(422);
+    const res = await caller({ to: '+15557000003', connection_id: 'lenient' });
+    expect(await initiated(res.body.data.call_control_id)).toEqual({ url: GLOBAL, connectionId: 'lenient' });
   });
 
   it("a call's webhooks follow its application's URL as it changes (each event is routed when it happens)", async () => {
