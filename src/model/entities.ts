@@ -36,13 +36,13 @@ export interface Page { number: number; size: number }
 export interface Paged<T> { rows: T[]; total: number }
 
 /**
- * A connection as the webhook rule reads it: its webhook URLs and whether it can be used. Today
- * every connection is a Call Control application; credential connections join them at merge.
+ * A connection as the webhook rule reads it: its webhook URLs and whether it can be used. A
+ * connection is a Call Control application or a credential connection.
  */
 export interface Connection {
   connectionId: string;
   /** What it is, as Telnyx's `record_type` names it. */
-  recordType: 'call_control_application';
+  recordType: 'call_control_application' | 'credential_connection';
   webhookUrl: string | null;
   webhookFailoverUrl: string | null;
   /** "Specifies whether the connection can be used." */

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
-import { accountSettings, callControlApplications as apps, callLegs, numberOrders, phoneNumbers } from '../../schema/index.js';
+import { accountSettings, callControlApplications as apps, callLegs, credentialConnections, numberOrders, phoneNumbers } from '../../schema/index.js';
 import type { ApplicationFilter, PhoneNumberFilter } from '../domain/store.js';
 import type {
   Application, CallLeg, Connection, ConnectionView, NumberOrder, Page, Paged, PhoneNumber,
@@ -17,6 +17,21 @@ const offset = (page: Page) => (page.number - 1) * page.size;
  * update keeps a row's rowid).
  */
 const ROWID = sql`rowid`;
+
+type CredentialConnectionRow = typeof credentialConnections.$inferSelect;
+
+/** A credential connection as a connection: its webhook settings are kept in its settings object. */
+function credentialAsConnection(c: CredentialConnectionRow): ConnectionView {
+  const s = c.settings as { webhook_event_url?: string | null; webhook_event_failover_url?: string | null;
+    webhook_timeout_secs?: number | null; webhook_api_version?: string; anchorsite_override?: string; tags?: string[] };
+  return {
+    connectionId: c.id, recordType: 'credential_connection', name: c.connectionName,
+    webhookUrl: s.webhook_event_url || null, webhookFailoverUrl: s.webhook_event_failover_url || null, active: c.active,
+    webhookTimeoutSecs: s.webhook_timeout_secs ?? null, anchorsiteOverride: s.anchorsite_override ?? 'Latency',
+    outboundVoiceProfileId: c.outboundVoiceProfileId, webhookApiVersion: s.webhook_api_version === '2' ? '2' : '1',
+    tags: s.tags ?? [], createdAt: c.createdAt, updatedAt: c.updatedAt,
+  };
+}
 
 const applicationAsConnection = (app: Application): ConnectionView => ({
   connectionId: app.id, recordType: 'call_control_application', name: app.applicationName,
@@ -36,28 +51,41 @@ export class ProvisioningRows {
   // connections: today every connection is a Call Control application.
 
   /**
-   * A connection by id, whatever its kind. Credential connections (helper G's table, merged
-   * later) join here and in `listConnections`: the one place the kinds of connection meet.
+   * A connection by id, whatever its kind: a Call Control application or a credential
+   * connection. Here, in `connectionView` and in `listConnections`, and nowhere else, the kinds
+   * of connection meet.
    */
   connection(connectionId: string): Connection | undefined {
-    const app = this.application(connectionId);
-    return app && {
-      connectionId: app.id, recordType: 'call_control_application',
-      webhookUrl: app.webhookEventUrl, webhookFailoverUrl: app.webhookEventFailoverUrl, active: app.active,
-      webhookTimeoutSecs: app.webhookTimeoutSecs,
+    const c = this.connectionView(connectionId);
+    return c && {
+      connectionId: c.connectionId, recordType: c.recordType, webhookUrl: c.webhookUrl, webhookFailoverUrl: c.webhookFailoverUrl,
+      active: c.active, webhookTimeoutSecs: c.webhookTimeoutSecs,
     };
   }
 
   connectionView(connectionId: string): ConnectionView | undefined {
     const app = this.application(connectionId);
-    return app && applicationAsConnection(app);
+    if (app) return applicationAsConnection(app);
+    const cred = this.db.select().from(credentialConnections)
+      .where(and(eq(credentialConnections.account, this.account), eq(credentialConnections.id, connectionId))).get();
+    return cred && credentialAsConnection(cred);
   }
 
+  /**
+   * Both kinds, newest first. Merged in memory: each kind is bounded per account (applications
+   * at MAX_APPLICATIONS, credential connections by their own limit), so the whole list is too.
+   */
   listConnections(filter: { nameContains?: string; outboundVoiceProfileId?: string }, page: Page): Paged<ConnectionView> {
-    // At merge: credential connections' rows join here (a UNION ALL in the same columns, ordered
-    // by created_at), and in `connection` / `connectionView` above.
-    const { rows, total } = this.listApplications({ nameContains: filter.nameContains, outboundVoiceProfileId: filter.outboundVoiceProfileId }, page);
-    return { total, rows: rows.map(applicationAsConnection) };
+    const name = filter.nameContains?.toLowerCase();
+    const all = [
+      ...this.db.select().from(apps).where(eq(apps.account, this.account)).orderBy(asc(ROWID)).all().map(applicationAsConnection),
+      ...this.db.select().from(credentialConnections).where(eq(credentialConnections.account, this.account))
+        .orderBy(asc(ROWID)).all().map(credentialAsConnection),
+    ].filter((c) => (name === undefined || c.name.toLowerCase().includes(name))
+      && (filter.outboundVoiceProfileId === undefined || c.outboundVoiceProfileId === filter.outboundVoiceProfileId));
+    // Stable: within one millisecond, the order they were made in (newest first after the reverse).
+    const sorted = all.map((c, i) => ({ c, i })).sort((x, y) => y.c.createdAt - x.c.createdAt || y.i - x.i).map((x) => x.c);
+    return { total: sorted.length, rows: sorted.slice(offset(page), offset(page) + page.size) };
   }
 
   // Call Control applications

@@ -242,6 +242,27 @@ describe('applications, numbers and orders as resources', () => {
     expect((await as().get('/v2/connections/lenient/active_calls')).status).toBe(404);
   });
 
+  it('connections are applications and credential connections alike: listed, retrieved, and routing their calls', async () => {
+    const app = await application({ application_name: 'ivr app' });
+    const SIP_URL = 'http://127.0.0.1:9/sip';
+    const cred = await as().post('/v2/credential_connections', {
+      connection_name: 'agents', user_name: 'agents1234', password: 'secret-password', webhook_event_url: SIP_URL,
+    });
+    expect(cred.status, JSON.stringify(cred.body)).toBeLessThan(300);
+    const credId = cred.body.data.id as string;
+    const list = (await as().get('/v2/connections')).body;
+    expect(list.data.map((c: { id: string; record_type: string }) => [c.id, c.record_type]))
+      .toEqual([[credId, 'credential_connection'], [app.id, 'call_control_application']]);
+    expect(list.meta.total_results).toBe(2);
+    expect((await as().get('/v2/connections?filter[connection_name][contains]=AGENT')).body.data.map((c: { id: string }) => c.id)).toEqual([credId]);
+    expect((await as().get(`/v2/connections/${credId}`)).body.data).toMatchObject({ connection_name: 'agents', webhook_event_url: SIP_URL, active: true });
+    // Strict, a credential connection is a connection a call may be placed on; its webhooks go to its URL.
+    await as().put('/_mock/settings', { strict_connections: true });
+    const dialed = await dial(credId);
+    expect(dialed.status, JSON.stringify(dialed.body)).toBe(200);
+    expect(await initiated(dialed.body.data.call_control_id)).toEqual({ url: SIP_URL, connectionId: credId });
+  });
+
   it('/_mock/connections is a view onto applications: setting one makes the application of that id', async () => {
     expect((await as().put('/_mock/connections/my-app', { webhook_url: APP_URL })).status).toBe(200);
     expect((await as().get('/v2/call_control_applications/my-app')).body.data).toMatchObject({ id: 'my-app', application_name: 'my-app', webhook_event_url: APP_URL });
