@@ -41,6 +41,10 @@ export const webhookEvents = sqliteTable('webhook_events', {
   attempts: text('attempts', { mode: 'json' }).$type<DeliveryAttempt[]>().notNull(),
   nextAttemptAt: integer('next_attempt_at'),
   createdAt: integer('created_at').notNull(),
+  /** A resend (the console's or POST /_mock/webhooks/{seq}/resend): the seq of the event it delivers again. */
+  resendOf: integer('resend_of'),
 }, (t) => [
   index('webhook_events_account').on(t.account, t.seq),
+  // One call's events (its timeline, the console's last event of a call) without reading the account's whole log.
+  index('webhook_events_call').on(t.account, t.callControlId, t.seq),
 ]);

@@ -13,6 +13,7 @@ import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
 import { credentialConnectionRoutes, outboundVoiceProfileRoutes, telephonyCredentialRoutes } from './routes/credentials.js';
+import type { ServerInfo } from './serialize/console.js';
 import { applicationRoutes, connectionRoutes, numberOrderRoutes, phoneNumberRoutes } from './routes/provisioning.js';
 
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   publicKey: string;
   /** How that key was chosen, said beside it. */
   publicKeySource: SigningKeySource;
+  /** The console's server panel. */
+  serverInfo?: ServerInfo;
 }
 
 /** The HTTP doors: /v2 (Telnyx's API), /_mock (the control API) and the console, one onError for all. */

@@ -9,10 +9,12 @@ import { Clock } from './clock.js';
 import { ids } from './ids.js';
 import { Engine } from './commands/engine.js';
 import { Accounts, type Account } from './commands/account.js';
-import { Journal } from './control/journal.js';
+import { JOURNAL_CAPACITY, Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
 import { Faults } from './control/faults.js';
 import { Changes } from './changes.js';
 import { createApp } from './app.js';
+import { serverInfoJson } from './serialize/console.js';
+import { MAX_BODY_BYTES, MAX_DEPTH } from './model/bounds.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import { deliveryOptions, packageVersion, signingKeySource, type Config, type SigningKeySource } from './config.js';
 import type { Env } from './http/auth.js';
@@ -67,7 +69,13 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   });
   const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey, log });
   const keySource = signingKeySource(config);
-  const app = createApp({ accounts, publicKey: webhooks.publicKey, publicKeySource: keySource });
+  const serverInfo = serverInfoJson({
+    version: packageVersion(), publicKey: webhooks.publicKey, publicKeySource: keySource,
+    webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl, dbPath: config.dbPath,
+    delivery: deliveryOptions(config),
+    bounds: { max_body_bytes: MAX_BODY_BYTES, max_json_depth: MAX_DEPTH, journal_requests: JOURNAL_CAPACITY, journal_body_bytes: MAX_JOURNAL_BODY_BYTES },
+  });
+  const app = createApp({ accounts, publicKey: webhooks.publicKey, publicKeySource: keySource, serverInfo });
 
   let ticker: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {

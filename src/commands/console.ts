@@ -31,14 +31,17 @@ export const SNAPSHOT_PARTICIPANTS = 2000;
 export const SNAPSHOT_PROVISIONED = 100;
 /** Largest timeline page. */
 export const MAX_TIMELINE_PAGE = 500;
+/** Calls still up whose line shows what plays and their latest webhook (two indexed reads each). */
+export const SNAPSHOT_DETAILED_CALLS = 100;
 
 /**
  * The accounts (API keys) used since start, most recent first. The one read that crosses
  * accounts: only the admin key may list them when one is set (403 otherwise).
  */
-export function listAccounts(accounts: Accounts, key: string): { key: string; lastUsedAt: number }[] {
+export function listAccounts(accounts: Accounts, key: string): { key: string; lastUsedAt: number; refusedOnly: boolean }[] {
   requireAdmin({ key, accounts });
-  return accounts.used();
+  // A key whose every request was refused (a mistaken curl) is told apart, so the picker can fold it away.
+  return accounts.used().map((u) => ({ ...u, refusedOnly: accounts.peek(u.key).journal.onlyRefused() }));
 }
 
 /** Everything the console's live views show, read in one transaction so the views agree. */
@@ -80,10 +83,13 @@ export function consoleSnapshot(a: Account): ConsoleState {
       return { queue: q, callers: qcs.map((qc) => ({ queueCall: qc, from: from(qc.callControlId) })) };
     });
 
+    let detailed = SNAPSHOT_DETAILED_CALLS;
     const callViews: ConsoleCallView[] = calls.rows.map((c) => ({
       call: c,
       conference: c.conferenceId ? confName.get(c.conferenceId) ?? store.conferenceView(c.conferenceId)?.name ?? null : null,
       queue: queueOf.get(c.callControlId) ?? null,
+      ...(c.state !== 'hangup' && detailed-- > 0
+        ? { playing: store.playingOf(c.callControlId), lastEvent: store.lastEventOf(c.callControlId) ?? null } : {}),
     }));
     const firstPage = { number: 1, size: SNAPSHOT_PROVISIONED };
     return {
@@ -107,6 +113,12 @@ export function consoleSnapshot(a: Account): ConsoleState {
 export interface TimelineQuery {
   call?: string;
   conference?: string;
+  /** Only failures: requests answered 4xx/5xx and webhooks that failed or whose last attempt was refused. */
+  errors?: boolean | string;
+  /** Only webhooks of this event type (requests are left out). */
+  eventType?: string;
+  /** Only entries whose method and path, or event type, contain this text (any case). */
+  text?: string;
   /** Index of the first entry (0 = the oldest); absent: the last page, the newest entries. */
   offset?: number | string;
   limit?: number | string;
@@ -148,8 +160,35 @@ function callOfBody(text: string | undefined): unknown {
 export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promise<TimelinePage> {
   const limit = intParam('limit', q.limit, 1, MAX_TIMELINE_PAGE) ?? 100;
   const offset = intParam('offset', q.offset, 0, Number.MAX_SAFE_INTEGER);
-  const requests = listRequests(a).filter((r) => concerns(r, q));
-  const webhooks = a.read((ctx) => ctx.store.webhookSummaries({ callControlId: q.call, conferenceId: q.conference }));
+  if (q.errors !== undefined && typeof q.errors !== 'boolean' && q.errors !== 'true' && q.errors !== 'false') {
+    throw errors.paramBadEnum('errors', ['true', 'false']);
+  }
+  const onlyErrors = q.errors === true || q.errors === 'true';
+  const text = q.text?.toLowerCase();
+  const requests = q.eventType ? [] : listRequests(a).filter((r) => concerns(r, q)
+    && (!onlyErrors || (r.status !== null && r.status >= 400))
+    && (!text || `${r.method} ${decodePath(r.path)}`.toLowerCase().includes(text)));
+  const filter = { callControlId: q.call, conferenceId: q.conference, eventType: q.eventType, failed: onlyErrors, eventTypeContains: text };
+  // The newest page (the page a console follows, reloaded on every change) reads only the newest
+  // `limit` webhooks and a count: its newest entries are among the newest of each list.
+  let webhooks: WebhookSummary[];
+  let skipped = 0;
+  if (offset === undefined) {
+    const tail = a.read((ctx) => ctx.store.webhookSummariesTail(filter, limit));
+    webhooks = tail.rows;
+    skipped = tail.total - tail.rows.length;
+  } else {
+    webhooks = a.read((ctx) => ctx.store.webhookSummaries(filter));
+  }
+  const page = merged(requests.slice(offset === undefined ? -limit : 0), webhooks);
+  const total = page.length + skipped + (offset === undefined ? Math.max(0, requests.length - limit) : 0);
+  const start = offset ?? Math.max(0, total - limit);
+  const from = offset === undefined ? Math.max(0, page.length - limit) : start;
+  return { total, offset: start, entries: page.slice(from, from + limit) };
+}
+
+/** The journal and the webhook log interleaved by the account's clock; at one instant a request comes first. */
+function merged(requests: JournalItem[], webhooks: WebhookSummary[]): TimelineItem[] {
   const entries: TimelineItem[] = [];
   let i = 0;
   let j = 0;
@@ -164,8 +203,7 @@ export async function consoleTimeline(a: Account, q: TimelineQuery = {}): Promis
       j++;
     }
   }
-  const start = offset ?? Math.max(0, entries.length - limit);
-  return { total: entries.length, offset: start, entries: entries.slice(start, start + limit) };
+  return entries;
 }
 
 /** One journaled request in full (method, path, query, body, status), by its id. */

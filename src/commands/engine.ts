@@ -1,12 +1,12 @@
 import { iso, type AccountClock } from '../clock.js';
 import type { Ids } from '../ids.js';
-import type { Timer } from '../model/entities.js';
+import type { Timer, WebhookEventRow } from '../model/entities.js';
 import type { TimerKind } from '../../schema/enums.js';
 import type { AccountStore } from '../domain/store.js';
 import type { Ctx, DomainSettings, EventSubject, NumberBehaviour } from '../domain/context.js';
 import { lifecycle } from '../domain/lifecycle.js';
 import { fireTimer } from '../domain/timers.js';
-import { outboxRow } from '../domain/webhooks.js';
+import { outboxRow, resendRow } from '../domain/webhooks.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { AccountChanges } from '../changes.js';
 
@@ -175,6 +175,13 @@ class Context implements Ctx {
       id: this.ids.uuid(), eventType, payload, subject, occurredAt: iso(this.now), createdAt: this.a.clock.wallNow(),
     }));
     this.emitted++;
+  }
+
+  resend(original: WebhookEventRow): WebhookEventRow {
+    if (!this.writable) throw new Error('a read resent a webhook');
+    this.store.appendWebhook(resendRow(original, this.ids.uuid(), this.a.clock.wallNow()));
+    this.emitted++;
+    return this.store.webhookEntry(this.store.lastWebhookSeq())!;
   }
 
   schedule(dueAt: number, kind: TimerKind, subjectId: string): void {

@@ -22,6 +22,20 @@ export function webhookMark(a: Account): number {
   return a.read((ctx) => ctx.store.lastWebhookSeq());
 }
 
+/**
+ * Sends a recorded webhook again: a new delivery of the same event (same event id and body data),
+ * to the destination the event had, recorded as a resend of it. A debugging aid (the console's
+ * "resend"): Telnyx's portal can resend a delivery too.
+ */
+export function resendWebhook(a: Account, seq: number): WebhookEventRow {
+  return a.write((ctx) => {
+    const original = Number.isInteger(seq) && seq > 0 ? ctx.store.webhookEntry(seq) : undefined;
+    if (!original) throw errors.notFound('Webhook');
+    if (!original.url && !original.failoverUrl) throw errors.webhookHasNoUrl();
+    return ctx.resend(original);
+  });
+}
+
 /** Clears the log; undelivered events are dropped with it. */
 export function clearWebhookLog(a: Account): number {
   return a.write((ctx) => ctx.store.clearWebhookLog());

@@ -24,7 +24,7 @@ export function consoleClient(): void {
     callsPage: 0,
     conference: '' as string,
     participantsPage: 0,
-    timeline: { call: '', conference: '', offset: null as number | null, sequence: false, selected: '' },
+    timeline: { call: '', conference: '', offset: null as number | null, sequence: false, selected: '', errors: false, eventType: '', text: '' },
     timelineLoading: false,
     timelineAgain: false,
     drafts: new Map<string, string>(),
@@ -94,6 +94,26 @@ export function consoleClient(): void {
   const enc = encodeURIComponent;
   const short = (id: string | null) => (id && id.length > 18 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id ?? '');
   const time = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+  /** A path with long ids shortened in the middle, so the action name at its end always shows. */
+  const shortPath = (path: string) => path.split('/').map((seg) => (seg.length > 24 ? short(seg) : seg)).join('/');
+  const pretty = (text: string) => { try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; } };
+  const errorLine = (e: Json) => (e ? `${e.code ?? ''} ${e.title ?? ''}${e.detail ? `: ${e.detail}` : ''}`.trim() : '');
+  /** A button that copies `text()` and says so. */
+  function copyButton(label: string, text: () => string, id?: string): HTMLElement {
+    const b = h('button', { type: 'button', class: 'link', id }, label);
+    b.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(text()); b.textContent = 'copied'; } catch { b.textContent = 'copy failed: select the text'; }
+      setTimeout(() => { b.textContent = label; }, 1500);
+    });
+    return b;
+  }
+  /** The request as a curl command line a user can paste (the account's key, the body as sent). */
+  function curlOf(r: Json): string {
+    const q = new URLSearchParams(r.query).toString();
+    const url = `${location.origin}${r.path.split('/').map((s: string) => encodeURIComponent(s)).join('/')}${q ? `?${q}` : ''}`;
+    const body = r.body === null ? '' : ` -H 'content-type: application/json' --data '${JSON.stringify(r.body).replace(/'/g, "'\\''")}'`;
+    return `curl -g -X ${r.method} '${url}' -H 'authorization: Bearer ${state.key}'${body}`;
+  }
   function duration(ms: number): string {
     const s = Math.max(0, Math.floor(ms / 1000));
     const hh = Math.floor(s / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
@@ -137,9 +157,14 @@ export function consoleClient(): void {
     let list: { key: string; last_activity: string }[] = [];
     try { list = (await api('GET', '/console/api/accounts')).data; } catch { return; }
     const ul = $('account-list');
-    replace(ul, ...list.map((a) => h('li', {},
+    const item = (a: { key: string; last_activity: string }) => h('li', {},
       h('button', { type: 'button', 'data-key': a.key, 'aria-current': a.key === state.key ? 'true' : 'false', onclick: () => openAccount(a.key) },
-        a.key, h('small', {}, `last used ${new Date(a.last_activity).toLocaleTimeString()}`)))));
+        a.key, h('small', {}, `last used ${new Date(a.last_activity).toLocaleTimeString()}`)));
+    // Keys only ever refused (a mistaken curl) fold away below the rest.
+    const refused = list.filter((a: Json) => a.refused_only && a.key !== state.key);
+    const used = list.filter((a: Json) => !refused.includes(a));
+    replace(ul, ...used.map(item), refused.length ? h('li', { id: 'refused-accounts' }, h('details', {},
+      h('summary', { class: 'muted' }, `${refused.length} key${refused.length === 1 ? '' : 's'} only refused`), h('ul', { class: 'accounts' }, ...refused.map(item)))) : null);
     if (list.length === 0) ul.replaceChildren(h('li', { class: 'muted' }, 'none yet: send a request with a key, or type one above'));
     $('account-keys').replaceChildren(...list.map((a) => h('option', { value: a.key })));
   }
@@ -152,7 +177,7 @@ export function consoleClient(): void {
     state.snap = null;
     state.conference = '';
     state.callsPage = state.participantsPage = 0;
-    state.timeline = { call: '', conference: '', offset: null, sequence: false, selected: '' };
+    state.timeline = { call: '', conference: '', offset: null, sequence: false, selected: '', errors: false, eventType: '', text: '' };
     (($('account-key')) as HTMLInputElement).value = key;
     const url = new URL(location.href);
     url.searchParams.set('key', key);
@@ -238,6 +263,16 @@ export function consoleClient(): void {
       h('td', { class: `state-${c.state}` }, c.state, c.hangup_cause ? ` (${c.hangup_cause})` : ''),
       h('td', {}, c.conference ? `conference ${c.conference}` : c.queue ? `queue ${c.queue}` : ''),
       h('td', { class: 'id', title: c.bridged_to ?? '' }, short(c.bridged_to)),
+      h('td', { title: new Date(c.start_time).toISOString() }, time(c.start_time)),
+      h('td', { 'data-duration': String(c.start_time), 'data-ended': c.end_time ?? '' }, duration((c.end_time ?? accountNow()) - c.start_time)),
+      h('td', { class: 'now' },
+        c.last_event && h('div', { 'data-last-event': c.last_event.event_type }, c.last_event.event_type),
+        c.gather && h('div', { class: 'badge on', 'data-gather': c.gather.digits },
+          `gathering: "${c.gather.digits}" (${c.gather.minimum_digits}–${c.gather.maximum_digits} digits`
+          + `${c.gather.terminating_digit ? `, ends on ${c.gather.terminating_digit}` : ''})`
+          + `${c.gather.timeout_at ? `, gives up at ${time(c.gather.timeout_at)}` : ''}${c.gather.prompt_playing ? ', prompt playing' : ''}`),
+        ...(c.playing ?? []).map((m: Json) => h('div', { class: 'badge', 'data-playing': m.kind },
+          `playing ${m.kind}${m.overlay ? ' (overlay)' : ''}: ${m.text ?? m.media_name ?? m.media_url ?? ''}`))),
       h('td', {}, callActions(c)))));
     const p = pager(calls.rows.length, state.callsPage, (n) => { state.callsPage = n; renderCalls(); });
     const old = document.getElementById('calls-pager');
@@ -345,12 +380,21 @@ export function consoleClient(): void {
       if (conf) el.textContent = timeLeft(conf);
     }
     for (const el of document.querySelectorAll<HTMLElement>('[data-since]')) el.textContent = duration(accountNow() - Number(el.dataset.since));
+    for (const el of document.querySelectorAll<HTMLElement>('[data-duration]')) {
+      if (!el.dataset.ended) el.textContent = duration(accountNow() - Number(el.dataset.duration));
+    }
   }
 
   // ---------- timeline ----------
 
+  const form0 = () => $('timeline-filter') as HTMLFormElement;
+
   function showTimeline(filter: { call?: string; conference?: string }): void {
-    state.timeline = { ...state.timeline, call: filter.call ?? '', conference: filter.conference ?? '', offset: null, sequence: !!filter.call };
+    state.timeline = { ...state.timeline, call: filter.call ?? '', conference: filter.conference ?? '', offset: null, sequence: !!filter.call,
+      errors: false, eventType: '', text: '' };
+    (form0().elements.namedItem('errors') as HTMLInputElement).checked = false;
+    (form0().elements.namedItem('event_type') as HTMLInputElement).value = '';
+    (form0().elements.namedItem('text') as HTMLInputElement).value = '';
     const form = $('timeline-filter') as HTMLFormElement;
     (form.elements.namedItem('call') as HTMLInputElement).value = state.timeline.call;
     (form.elements.namedItem('conference') as HTMLInputElement).value = state.timeline.conference;
@@ -368,6 +412,9 @@ export function consoleClient(): void {
       if (t.call) q.set('call', t.call);
       if (t.conference) q.set('conference', t.conference);
       if (t.offset !== null) q.set('offset', String(t.offset));
+      if (t.errors) q.set('errors', 'true');
+      if (t.eventType) q.set('event_type', t.eventType);
+      if (t.text) q.set('text', t.text);
       const key = state.key;
       const page = (await api('GET', `/console/api/timeline?${q}`)).data;
       if (key !== state.key) return;
@@ -381,8 +428,8 @@ export function consoleClient(): void {
   }
 
   function entryLabel(e: Json): string {
-    return e.kind === 'request' ? `${e.method} ${e.path} → ${e.status ?? 'in flight'}`
-      : `${e.event_type} · ${e.status}${e.attempts ? ` · ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_status !== null ? ` (${e.last_status})` : ''}` : ''}`;
+    return e.kind === 'request' ? `${e.method} ${shortPath(e.path)} → ${e.status ?? 'in flight'}`
+      : `${e.resend_of ? 'resend: ' : ''}${e.event_type} · ${e.status}${e.attempts ? ` · ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_status !== null ? ` (${e.last_status})` : e.last_error ? ` (${e.last_error})` : ''}` : ''}`;
   }
 
   function renderTimeline(page: Json): void {
@@ -393,15 +440,15 @@ export function consoleClient(): void {
     const head = t.sequence ? h('li', { class: 'head' }, h('strong', {}, 'time'), h('strong', {}, 'app → emulator (requests)'), h('strong', {}, 'emulator → app (webhooks)')) : null;
     replace(list, head, ...page.entries.map((e: Json) => {
       const ref = `${e.kind}:${e.id}`;
-      const attrs = { class: `kind-${e.kind}`, 'data-entry': ref, 'data-kind': e.kind, 'data-event': e.event_type ?? '',
+      const attrs = { class: `kind-${e.kind}${e.failed ? ' failed' : ''}`, 'data-entry': ref, 'data-failed': String(!!e.failed), 'data-kind': e.kind, 'data-event': e.event_type ?? '',
         'aria-current': String(ref === t.selected), onclick: () => showEntry(e) };
       if (t.sequence) {
         return h('li', attrs, h('span', {}, time(Date.parse(e.time))),
           e.kind === 'request' ? h('span', { class: 'seq-app what' }, `${entryLabel(e)} ──▶`) : h('span', { class: 'seq-arrow' }, '│'),
           e.kind === 'webhook' ? h('span', { class: 'seq-emu what' }, `◀── ${entryLabel(e)}`) : h('span', { class: 'seq-arrow' }, '│'));
       }
-      return h('li', attrs, h('span', { title: e.time }, time(Date.parse(e.time))), h('span', { class: 'badge' }, e.kind),
-        h('span', { class: 'what' }, entryLabel(e)),
+      return h('li', attrs, h('span', { title: e.time }, time(Date.parse(e.time))), h('span', { class: `badge${e.failed ? ' bad' : ''}` }, e.failed ? 'failed' : e.kind),
+        h('span', { class: 'what' }, entryLabel(e), e.error ? h('span', { class: 'error-line' }, errorLine(e.error)) : null),
         h('span', { class: 'id muted', title: e.call_control_id ?? e.conference_id ?? '' }, short(e.call_control_id ?? e.conference_id ?? '')));
     }));
     if (page.entries.length === 0) list.append(h('li', { class: 'muted' }, 'Nothing yet.'));
@@ -423,19 +470,35 @@ export function consoleClient(): void {
     try {
       if (e.kind === 'request') {
         const r = (await api('GET', `/console/api/requests/${e.id}?key=${enc(state.key)}`)).data;
-        replace(detail, h('h3', {}, `${r.method} ${r.path} → ${r.status ?? 'in flight'}`),
-          h('p', { class: 'muted' }, `request #${r.id} at ${r.time}${r.duration_ms !== undefined ? ` · ${r.duration_ms} ms` : ''}`),
+        const bodyText = r.body === null ? '(no body)' : JSON.stringify(r.body, null, 2);
+        const err = r.response_body && r.response_body.errors && r.response_body.errors[0];
+        replace(detail, h('h3', { class: r.status >= 400 ? 'failed' : '' }, `${r.method} ${r.path} → ${r.status ?? 'in flight'}`),
+          err ? h('div', { class: 'answer-error', id: 'entry-error' }, h('strong', {}, `${err.code ?? ''} ${err.title ?? ''}`), h('div', {}, err.detail ?? ''),
+            err.source ? h('div', { class: 'muted' }, `at ${JSON.stringify(err.source)}`) : null) : null,
+          h('p', { class: 'muted' }, `request #${r.id} at ${r.time}${r.duration_ms !== undefined ? ` · ${r.duration_ms} ms` : ''}${r.fault_id ? ` · answered by fault #${r.fault_id}` : ''}`),
+          r.ignored_fields ? h('p', { class: 'warn' }, `ignored fields (not taken by this operation): ${r.ignored_fields.join(', ')}`) : null,
           r.response_body !== undefined ? h('pre', { id: 'entry-answer' }, `answered ${JSON.stringify(r.response_body, null, 2)}`) : null,
           Object.keys(r.query).length ? h('pre', {}, `query ${JSON.stringify(r.query, null, 2)}`) : null,
-          h('pre', { id: 'entry-body' }, r.body === null ? '(no body)' : JSON.stringify(r.body, null, 2)));
+          h('div', { class: 'row-actions' }, copyButton('copy body', () => bodyText, 'copy-body'), copyButton('copy as curl', () => curlOf(r), 'copy-curl')),
+          h('pre', { id: 'entry-body' }, bodyText),
+          h('details', {}, h('summary', { class: 'muted' }, 'as curl'), h('pre', { id: 'entry-curl' }, curlOf(r))));
       } else {
         const w = (await api('GET', `/console/api/webhooks/${e.id}?key=${enc(state.key)}`)).data;
-        replace(detail, h('h3', {}, `${w.event_type} · ${w.status}`),
+        const bodyText = w.body ? pretty(w.body) : JSON.stringify({ data: w.data }, null, 2);
+        const last = w.attempts[w.attempts.length - 1];
+        replace(detail, h('h3', { class: w.status === 'failed' ? 'failed' : '' }, `${w.resend_of ? 'resend: ' : ''}${w.event_type} · ${w.status}`),
           h('p', { class: 'muted' }, `webhook ${w.id}, occurred ${w.occurred_at}, to ${w.url ?? '(no URL: recorded, not sent)'}`),
-          ...w.attempts.map((a: Json) => h('div', {},
+          w.resend_of ? h('p', { id: 'entry-resend-of' }, `a resend of webhook #${w.resend_of} (same event id)`) : null,
+          last && last.signature_verified !== null ? h('p', { id: 'entry-signature', class: last.signature_verified ? 'ok' : 'failed', 'data-verified': String(last.signature_verified) },
+            last.signature_verified ? '✓ signature verifies with the public key shown here' : '✗ signature does not verify with the public key shown here',
+            h('div', { class: 'id muted' }, `public key ${w.public_key}`)) : null,
+          ...w.attempts.map((a: Json) => h('div', { class: a.status !== null && a.status >= 200 && a.status < 300 ? '' : a.finished_at ? 'answer-error' : '' },
             h('strong', {}, `attempt ${a.attempt} → ${a.url}: ${a.status ?? a.error ?? 'in flight'} at ${a.at}`),
             a.headers ? h('pre', {}, Object.entries(a.headers).map(([k, v]) => `${k}: ${v}`).join('\n')) : null)),
-          h('pre', { id: 'entry-body' }, w.body ?? JSON.stringify({ data: w.data }, null, 2)));
+          h('div', { class: 'row-actions' }, copyButton('copy body', () => bodyText, 'copy-body'),
+            w.url || w.failover_url ? h('button', { type: 'button', id: 'resend', title: 'A new delivery of this event (POST /_mock/webhooks/{seq}/resend)',
+              onclick: () => act('POST', `/_mock/webhooks/${w.seq}/resend`) }, 'resend') : null),
+          h('pre', { id: 'entry-body' }, bodyText));
       }
     } catch (err) {
       showError((err as Error).message);
@@ -449,6 +512,23 @@ export function consoleClient(): void {
     for (const b of document.querySelectorAll<HTMLElement>('.tab')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
     for (const v of document.querySelectorAll<HTMLElement>('.view')) v.hidden = v.dataset.view !== tab;
     if (tab === 'timeline') void loadTimeline();
+    if (tab === 'server') void loadServer();
+  }
+
+  async function loadServer(): Promise<void> {
+    try {
+      const s = (await api('GET', '/console/api/server')).data;
+      if (!s) return;
+      const row = (k: string, v: unknown) => h('tr', {}, h('th', {}, k), h('td', { class: 'id' }, String(v)));
+      replace($('server-info'), h('table', { class: 'grid', id: 'server-table' }, h('tbody', {},
+        row('version', s.version), row('webhook public key', s.public_key), row('key source', s.public_key_source),
+        row('default webhook URL', s.webhook_url ?? '(none: each call or connection names one)'),
+        row('default failover URL', s.webhook_failover_url ?? '(none)'), row('database', s.database),
+        ...Object.entries(s.delivery).map(([k, v]) => row(`delivery: ${k}`, v)),
+        ...Object.entries(s.bounds).map(([k, v]) => row(`bound: ${k}`, v)))));
+    } catch (err) {
+      showError((err as Error).message);
+    }
   }
 
   const value = (form: HTMLFormElement, name: string) => ((form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '').trim();
@@ -486,7 +566,9 @@ export function consoleClient(): void {
     if (form.id === 'account-form') { openAccount(value(form, 'key')); return; }
     if (form.id === 'timeline-filter') {
       state.timeline = { ...state.timeline, call: value(form, 'call'), conference: value(form, 'conference'), offset: null,
-        sequence: (form.elements.namedItem('sequence') as HTMLInputElement).checked };
+        sequence: (form.elements.namedItem('sequence') as HTMLInputElement).checked,
+        errors: (form.elements.namedItem('errors') as HTMLInputElement).checked,
+        eventType: value(form, 'event_type'), text: value(form, 'text') };
       void loadTimeline();
       return;
     }

@@ -34,7 +34,7 @@ const CallsView: FC = () => (
       <thead>
         <tr>
           <th>call_control_id</th><th>direction</th><th>from</th><th>to</th><th>state</th>
-          <th>conference / queue</th><th>bridged to</th><th>actions</th>
+          <th>conference / queue</th><th>bridged to</th><th>started</th><th>duration</th><th>now (last event, gather, playing)</th><th>actions</th>
         </tr>
       </thead>
       <tbody id="calls-body" />
@@ -62,6 +62,9 @@ const TimelineView: FC = () => (
       <strong>Timeline</strong>
       <Field label="call" name="call" placeholder="call_control_id" size={30} list="call-ids" />
       <Field label="conference" name="conference" placeholder="conference id" size={30} list="conference-ids" />
+      <Field label="event type" name="event_type" placeholder="call.answered" size={16} />
+      <Field label="text" name="text" placeholder="method, path or event" size={16} />
+      <label><input type="checkbox" name="errors" /> errors only</label>
       <label><input type="checkbox" name="sequence" /> sequence view</label>
       <button type="submit">Filter</button>
       <button type="button" id="timeline-clear">All</button>
@@ -73,6 +76,13 @@ const TimelineView: FC = () => (
       <ol id="timeline-list" class="timeline" />
       <div id="timeline-detail" class="detail"><p class="muted">Click an entry to see its exact body.</p></div>
     </div>
+  </section>
+);
+
+const ServerView: FC = () => (
+  <section id="view-server" class="view" data-view="server" hidden>
+    <p class="muted">What this server is and how it is set up: what an app needs to talk to it and verify its webhooks.</p>
+    <div id="server-info" />
   </section>
 );
 
@@ -168,6 +178,7 @@ export function consolePage(opts: { publicKey: string }) {
               <Tab id="queues" label="Queues" />
               <Tab id="timeline" label="Timeline" />
               <Tab id="control" label="Numbers, faults, scenarios" />
+              <Tab id="server" label="Server" />
             </div>
             <p id="error" class="error" role="alert" hidden />
             <CallsView />
@@ -175,6 +186,7 @@ export function consolePage(opts: { publicKey: string }) {
             <QueuesView />
             <TimelineView />
             <ControlView />
+            <ServerView />
           </main>
         </div>
       </body>

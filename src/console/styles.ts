@@ -60,6 +60,15 @@ td.id, .id { font-family: ui-monospace, monospace; font-size: 12px; }
 .seq-arrow { text-align: center; color: var(--muted); }
 .detail { flex: 2; min-width: 0; max-height: 70vh; overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: var(--bg); }
 .detail pre, pre.detail { white-space: pre-wrap; word-break: break-all; font-size: 12px; margin: 4px 0; }
+.timeline li.failed { background: #fdf1f2; }
+.timeline li.failed .what, h3.failed, p.failed { color: var(--bad); }
+.error-line { display: block; color: var(--bad); font-size: 12px; }
+.answer-error { border-left: 3px solid var(--bad); background: #fbeeee; padding: 4px 8px; margin: 4px 0; color: var(--bad); }
+.answer-error div { color: var(--fg); }
+p.ok { color: var(--accent); }
+p.warn, .warn { color: var(--warn); }
+.timeline .what { overflow-wrap: anywhere; }
+td.now div { margin: 1px 0; }
 .error { background: #fbeeee; color: var(--bad); padding: 6px 10px; border-radius: 6px; }
 ul.plain { list-style: none; padding: 0; margin: 0 0 10px; }
 ul.plain li { padding: 2px 0; }

@@ -78,6 +78,8 @@ export class AccountJournal {
   private next = 0;
   /** Ids are 1-based and count every request ever recorded, so `after` survives wrap-around. */
   private recorded = 0;
+  /** Requests answered with a success (below 400), ever: a key with none is one only ever refused. */
+  private succeeded = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -94,6 +96,7 @@ export class AccountJournal {
   /** Fills in how a journaled request was answered (harmless if the ring dropped it meanwhile). */
   answer(item: JournalItem, a: JournalAnswer): void {
     item.status = a.status;
+    if (a.status < 400) this.succeeded++;
     item.durationMs = a.durationMs;
     if (a.errorBody !== undefined) item.errorBody = a.errorBody;
     if (a.ignoredFields?.length) item.ignoredFields = a.ignoredFields;
@@ -103,6 +106,11 @@ export class AccountJournal {
   /** The id of the latest request (0 when none): a "since" mark for later reads. */
   mark(): number {
     return this.recorded;
+  }
+
+  /** True when the account sent requests and every answered one was refused (4xx/5xx): a stray key. */
+  onlyRefused(): boolean {
+    return this.recorded > 0 && this.succeeded === 0;
   }
 
   /** How many requests were dropped because the ring was full. */
@@ -120,6 +128,7 @@ export class AccountJournal {
     this.items.length = 0;
     this.next = 0;
     this.recorded = 0;
+    this.succeeded = 0;
   }
 
   /** Oldest first. */

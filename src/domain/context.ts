@@ -1,4 +1,4 @@
-import type { CallLeg, NumberBehaviour } from '../model/entities.js';
+import type { CallLeg, NumberBehaviour, WebhookEventRow } from '../model/entities.js';
 import type { HangupCause, HangupSource, TimerKind } from '../../schema/enums.js';
 import type { Ids } from '../ids.js';
 import type { AccountStore } from './store.js';
@@ -58,6 +58,8 @@ export interface Ctx {
   /** The call lifecycle, injected as `emit` is. */
   readonly calls: Lifecycle;
   emit(eventType: string, payload: Record<string, unknown>, subject: EventSubject): void;
+  /** Records a new delivery of an event already in the outbox (a resend); returns its row. */
+  resend(original: WebhookEventRow): WebhookEventRow;
   schedule(dueAt: number, kind: TimerKind, subjectId: string): void;
   numberBehaviour(e164: string): NumberBehaviour;
 }

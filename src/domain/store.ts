@@ -65,6 +65,10 @@ export interface AccountStore {
   callMedia(id: string): CallMedia | undefined;
   /** A call's media, queued, playing and ended, in the order it was asked for. */
   callMediaOf(callControlId: string): CallMedia[];
+  /** What plays on the call now (main queue and overlay). */
+  playingOf(callControlId: string): CallMedia[];
+  /** The call's latest recorded webhook. */
+  lastEventOf(callControlId: string): { eventType: string; occurredAt: string } | undefined;
   saveCallMedia(m: CallMedia): void;
 
   // recordings (call and conference)
@@ -135,6 +139,8 @@ export interface AccountStore {
   lastWebhookSeq(): number;
   /** The log without bodies (what a timeline lists), oldest first; `webhookEntry` loads one in full. */
   webhookSummaries(filter: WebhookLogFilter): WebhookSummary[];
+  /** The newest `limit` matching summaries (oldest first) and how many match: a page read without the whole log. */
+  webhookSummariesTail(filter: WebhookLogFilter, limit: number): { rows: WebhookSummary[]; total: number };
   webhookEntry(seq: number): WebhookEventRow | undefined;
   /** One recorded webhook by its event id. */
   webhookById(id: string): WebhookEventRow | undefined;
@@ -166,7 +172,7 @@ export interface PhoneNumberFilter {
 
 /** A logged webhook without its body. */
 export type WebhookSummary = Pick<WebhookEventRow, 'seq' | 'id' | 'eventType' | 'callControlId' | 'conferenceId'
-  | 'occurredAt' | 'status' | 'attempts' | 'url'>;
+  | 'occurredAt' | 'status' | 'attempts' | 'url' | 'resendOf'>;
 
 export interface WebhookLogFilter {
   eventType?: string;
@@ -175,4 +181,8 @@ export interface WebhookLogFilter {
   status?: WebhookStatus;
   /** Only events recorded after this sequence number (see `lastWebhookSeq`). */
   after?: number;
+  /** Only failures: finally failed, or the latest finished attempt refused or unanswered (model/webhook.ts webhookFailed). */
+  failed?: boolean;
+  /** Only event types containing this text (any case). */
+  eventTypeContains?: string;
 }

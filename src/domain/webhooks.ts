@@ -1,4 +1,4 @@
-import type { CallLeg, Connection, NewWebhookEvent } from '../model/entities.js';
+import type { CallLeg, Connection, NewWebhookEvent, WebhookEventRow } from '../model/entities.js';
 import { webhookData } from '../model/webhook.js';
 import type { AccountStore } from './store.js';
 import type { DomainSettings, EventSubject } from './context.js';
@@ -47,6 +47,20 @@ export function outboxRow(store: AccountStore, settings: DomainSettings, e: {
     conferenceId: subject.conferenceId ?? null,
     orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
     occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl, timeoutMs,
-    status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt,
+    status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt, resendOf: null,
+  };
+}
+
+/**
+ * A new delivery of a recorded event (a resend): the same `data`, so the same event id and
+ * payload reach the app again, to the destination the event had, in its call's lane, recorded
+ * as a resend of the original.
+ */
+export function resendRow(original: WebhookEventRow, id: string, createdAt: number): NewWebhookEvent {
+  return {
+    id, account: original.account, eventType: original.eventType, callControlId: original.callControlId,
+    conferenceId: original.conferenceId, orderingKey: original.orderingKey, occurredAt: original.occurredAt,
+    data: original.data, url: original.url, failoverUrl: original.failoverUrl, timeoutMs: original.timeoutMs,
+    status: 'pending', attempts: [], nextAttemptAt: 0, createdAt, resendOf: original.seq,
   };
 }

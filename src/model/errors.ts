@@ -147,6 +147,8 @@ export const errors = {
    */
   resourceNotFound: () => new TelnyxError(404, '10005', 'Resource not found',
     'The requested resource or URL could not be found.', '/'),
+  webhookHasNoUrl: () => new TelnyxError(422, '10015', 'Bad Request',
+    'This webhook had no URL to go to (no call, connection or server webhook URL): there is nowhere to resend it. Set a webhook URL first.'),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
   /**
    * Strict connections: the spec's `invalid_connection_id` example, word for word, answered for a

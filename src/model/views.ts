@@ -3,7 +3,7 @@
  * words (camelCase, instants in ms). serialize/ turns each into its wire shape.
  */
 import type { AmdResult } from '../../schema/enums.js';
-import type { Application, CallLeg, ConferenceView, Participant, PhoneNumber, Queue, QueueCall } from './entities.js';
+import type { Application, CallLeg, CallMedia, ConferenceView, Participant, PhoneNumber, Queue, QueueCall } from './entities.js';
 
 /** An account's clock as the control API reports it. */
 export interface ClockReading {
@@ -62,6 +62,9 @@ export interface ConsoleCallView {
   /** The name of the conference it is in, and of the queue it waits in. */
   conference: string | null;
   queue: string | null;
+  /** For calls still up (the first CONSOLE_DETAILED_CALLS): what plays now and the latest webhook. */
+  playing?: CallMedia[];
+  lastEvent?: { eventType: string; occurredAt: string } | null;
 }
 
 export interface ConsoleConferenceView {

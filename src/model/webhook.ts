@@ -26,3 +26,10 @@ export function webhookData(eventType: string, id: string, occurredAt: string, p
 export function envelope(data: string, attempt: number, deliveredTo: string): string {
   return `{"data":${data},"meta":${JSON.stringify({ attempt, delivered_to: deliveredTo })}}`;
 }
+
+/** A webhook the app did not take: finally failed, or its latest finished attempt refused or unanswered. */
+export function webhookFailed(w: { status: string; attempts: { status: number | null; finished_at?: string }[] }): boolean {
+  if (w.status === 'failed') return true;
+  const last = w.attempts[w.attempts.length - 1];
+  return last !== undefined && last.finished_at !== undefined && (last.status === null || last.status < 200 || last.status >= 300);
+}

@@ -8,12 +8,13 @@ import { bearerKey } from '../http/auth.js';
 import type { Accounts } from '../commands/account.js';
 import * as consoleReads from '../commands/console.js';
 import { attemptJson, logEntry } from '../serialize/control.js';
-import { accountJson, consoleSnapshotJson, timelineEntryJson } from '../serialize/console.js';
+import { accountJson, consoleSnapshotJson, timelineEntryJson, type ServerInfo } from '../serialize/console.js';
 import { requestJson } from '../serialize/requests.js';
 import { consolePage } from '../console/page.js';
 import { CONSOLE_JS } from '../console/client.js';
 import { CONSOLE_CSS } from '../console/styles.js';
 import { coalesce } from '../console/live.js';
+import { signatureVerifies } from '../webhooks/sign.js';
 
 const snapshotJson = (a: Parameters<typeof consoleReads.consoleSnapshot>[0]) =>
   JSON.stringify({ data: consoleSnapshotJson(consoleReads.consoleSnapshot(a)) });
@@ -46,7 +47,7 @@ const SCENARIO_FILE = /^[\w.-]+\.(?:json|ya?ml)$/;
  * The account is the API key, given as `?key=` (an EventSource cannot send headers) or as a
  * bearer token. Watching an account does not count as using it.
  */
-export function consoleRoutes(deps: { accounts: Accounts; publicKey: string }) {
+export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; serverInfo?: ServerInfo }) {
   const app = new Hono();
   const { accounts } = deps;
 
@@ -80,6 +81,7 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string }) {
     const q = (name: string) => c.req.query(name) || undefined;
     const page = await consoleReads.consoleTimeline(account(c), {
       call: q('call'), conference: q('conference'), offset: q('offset'), limit: q('limit'),
+      errors: q('errors'), eventType: q('event_type'), text: q('text'),
     });
     return c.json({ data: { ...page, entries: page.entries.map(timelineEntryJson) } });
   });
@@ -89,9 +91,17 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string }) {
 
   app.get(`${CONSOLE_PATH}/api/webhooks/:seq`, (c) => {
     const row = consoleReads.timelineWebhook(account(c), Number(c.req.param('seq')));
-    // Each attempt's body and headers as the dispatcher recorded them when it sent them.
-    return c.json({ data: { ...logEntry(row), attempts: row.attempts.map(attemptJson), public_key: deps.publicKey } });
+    // Each attempt's body and headers as the dispatcher recorded them when it sent them, and whether
+    // that signature verifies with the public key shown beside it (what the SDK's unwrap checks).
+    const attempts = row.attempts.map((a) => {
+      const json = attemptJson(a);
+      return { ...json, signature_verified: json.headers && a.body !== undefined ? signatureVerifies(deps.publicKey, json.headers, a.body) : null };
+    });
+    return c.json({ data: { ...logEntry(row), seq: row.seq, attempts, public_key: deps.publicKey } });
   });
+
+  // What this server is: version, key, where webhooks go by default, where state lives, its bounds.
+  app.get(`${CONSOLE_PATH}/api/server`, (c) => c.json({ data: deps.serverInfo ?? null }));
 
   // Scenarios the package ships (fixtures/): listed, and read as text for the page to run through
   // POST /_mock/scenarios/run.

@@ -175,6 +175,10 @@ export function mockRoutes() {
     return c.json({ data: rows.map(logEntry), meta: pageMeta(page, total) });
   });
 
+  // A new delivery of a recorded event (same event id and data), recorded as a resend of it.
+  app.post('/webhooks/:seq/resend', (c) =>
+    c.json({ data: logEntry(webhooks.resendWebhook(c.get('account'), Number(c.req.param('seq')))) }, 202));
+
   app.delete('/webhooks', (c) => c.json({ data: { result: 'ok', deleted: webhooks.clearWebhookLog(c.get('account')) } }));
 
   // provisioning: the phone numbers a test gives the account, a connection's webhook URLs (its

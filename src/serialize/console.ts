@@ -4,6 +4,7 @@ import type { WebhookSummary } from '../domain/store.js';
 import type { JournalItem } from '../control/journal.js';
 import { decodePath } from '../control/journal.js';
 import { clockJson, faultJson, numberJson } from './control.js';
+import { webhookFailed } from '../model/webhook.js';
 
 /**
  * The live console's wire shapes: the snapshot its views redraw from and its timeline entries.
@@ -15,10 +16,18 @@ export function consoleSnapshotJson(s: ConsoleState) {
     clock: { ...clockJson(s.clock), now_ms: s.clock.now },
     calls: {
       total: s.calls.total,
-      rows: s.calls.rows.map(({ call: c, conference, queue }) => ({
+      rows: s.calls.rows.map(({ call: c, conference, queue, playing, lastEvent }) => ({
         call_control_id: c.callControlId, direction: c.direction, from: c.from, to: c.to, state: c.state,
         connection_id: c.connectionId, conference_id: c.conferenceId, conference, queue, bridged_to: c.bridgedTo,
         start_time: c.startTime, answered_at: c.answeredAt, end_time: c.endTime, hangup_cause: c.hangupCause,
+        // A pending gather: the digits pressed so far and when it gives up (ms, account time).
+        gather: c.pendingGather ? {
+          digits: c.gatheredDigits ?? '', minimum_digits: c.pendingGather.minimumDigits, maximum_digits: c.pendingGather.maximumDigits,
+          terminating_digit: c.pendingGather.terminatingDigit, valid_digits: c.pendingGather.validDigits,
+          timeout_at: c.pendingGather.deadlineAt ?? null, prompt_playing: !!c.pendingGather.prompt?.playingUntil,
+        } : null,
+        playing: playing?.map((m) => ({ kind: m.kind, text: m.text, media_url: m.mediaUrl, media_name: m.mediaName, overlay: m.overlay })),
+        last_event: lastEvent ? { event_type: lastEvent.eventType, occurred_at: lastEvent.occurredAt } : undefined,
       })),
     },
     conferences: {
@@ -59,18 +68,56 @@ export type ConsoleSnapshotJson = ReturnType<typeof consoleSnapshotJson>;
 export function timelineEntryJson(e: { kind: 'request'; request: JournalItem } | { kind: 'webhook'; webhook: WebhookSummary }) {
   if (e.kind === 'request') {
     const r = e.request;
-    return { kind: 'request' as const, id: r.id, time: iso(r.at), method: r.method, path: decodePath(r.path), status: r.status };
+    return {
+      kind: 'request' as const, id: r.id, time: iso(r.at), method: r.method, path: decodePath(r.path), status: r.status,
+      failed: r.status !== null && r.status >= 400, error: r.errorBody !== undefined ? firstError(r.errorBody) : null,
+    };
   }
   const w = e.webhook;
   const last = w.attempts[w.attempts.length - 1];
   return {
     kind: 'webhook' as const, id: w.seq, time: w.occurredAt, event_type: w.eventType, status: w.status,
-    attempts: w.attempts.length, last_status: last?.status ?? null, url: last?.url ?? w.url,
-    call_control_id: w.callControlId, conference_id: w.conferenceId,
+    attempts: w.attempts.length, last_status: last?.status ?? null, last_error: last?.error ?? null, url: last?.url ?? w.url,
+    call_control_id: w.callControlId, conference_id: w.conferenceId, failed: webhookFailed(w), resend_of: w.resendOf ?? null,
   };
 }
 
-/** An account of the console's picker: its key and when it was last used. */
-export function accountJson(a: { key: string; lastUsedAt: number }) {
-  return { key: a.key, last_activity: iso(a.lastUsedAt) };
+/** An account of the console's picker: its key, when it was last used, and whether it was only ever refused. */
+export function accountJson(a: { key: string; lastUsedAt: number; refusedOnly?: boolean }) {
+  return { key: a.key, last_activity: iso(a.lastUsedAt), refused_only: a.refusedOnly ?? false };
+}
+
+/** The first error of a Telnyx error answer (code, title, detail), for a timeline line. */
+function firstError(text: string): { code?: string; title?: string; detail?: string } | null {
+  try {
+    const body = JSON.parse(text) as { errors?: { code?: string; title?: string; detail?: string }[] };
+    const e = body.errors?.[0];
+    return e ? { code: e.code, title: e.title, detail: e.detail } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The console's server panel: what this server is and how it is set up (no secrets: never a key but the public one). */
+export interface ServerInfo {
+  version: string;
+  public_key: string;
+  public_key_source: string;
+  webhook_url: string | null;
+  webhook_failover_url: string | null;
+  database: string;
+  delivery: Record<string, number>;
+  bounds: Record<string, number>;
+}
+
+export function serverInfoJson(s: {
+  version: string; publicKey: string; publicKeySource: string; webhookUrl?: string; webhookFailoverUrl?: string; dbPath?: string;
+  delivery: Record<string, number>; bounds: Record<string, number>;
+}): ServerInfo {
+  return {
+    version: s.version, public_key: s.publicKey, public_key_source: s.publicKeySource,
+    webhook_url: s.webhookUrl ?? null, webhook_failover_url: s.webhookFailoverUrl ?? null,
+    database: s.dbPath && s.dbPath !== ':memory:' ? s.dbPath : 'in memory',
+    delivery: s.delivery, bounds: s.bounds,
+  };
 }

@@ -91,6 +91,7 @@ export function logEntry(row: WebhookEventRow) {
     next_attempt_at: row.status === 'pending' && row.nextAttemptAt ? iso(row.nextAttemptAt) : null,
     body: last?.body ?? null,
     data: JSON.parse(row.data) as WebhookData,
+    ...(row.resendOf !== null && row.resendOf !== undefined ? { resend_of: row.resendOf } : {}),
   };
 }
 

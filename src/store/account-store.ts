@@ -166,6 +166,12 @@ function statements(db: Db) {
       .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId'))))
       .orderBy(asc(callMedia.seq)).prepare(),
     call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
+    // The console's per-call line: what plays now and the call's latest webhook, each one indexed read.
+    playingOf: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')), eq(callMedia.state, 'playing')))
+      .orderBy(asc(callMedia.seq)).prepare(),
+    lastEventOf: raw.prepare<[string, string], { eventType: string; occurredAt: string }>(
+      'select event_type as eventType, occurred_at as occurredAt from webhook_events where account = ? and call_control_id = ? order by seq desc limit 1'),
     // The console's calls view, refreshed several times a second while it is open: a fast read.
     recentCalls: fastRead(db, callLegs, 'account = ?', "order by state = 'hangup', start_time desc, call_control_id desc limit ?"),
     countCalls: db.select({ n: count() }).from(callLegs).where(eq(callLegs.account, p('account'))).prepare(),
@@ -494,6 +500,12 @@ class BoundStore extends ProvisioningRows implements AccountStore {
     return this.s.callMediaOf.all({ account: this.account, callControlId });
   }
   saveCallMedia(m: CallMedia): void { this.s.saveCallMedia(m); }
+  playingOf(callControlId: string): CallMedia[] {
+    return this.s.playingOf.all({ account: this.account, callControlId });
+  }
+  lastEventOf(callControlId: string): { eventType: string; occurredAt: string } | undefined {
+    return this.s.lastEventOf.get(this.account, callControlId);
+  }
 
   // recordings
   recording(id: string): Recording | undefined {
@@ -577,6 +589,13 @@ class BoundStore extends ProvisioningRows implements AccountStore {
     if (filter.conferenceId !== undefined) where.push(eq(webhookEvents.conferenceId, filter.conferenceId));
     if (filter.status !== undefined) where.push(eq(webhookEvents.status, filter.status));
     if (filter.after !== undefined) where.push(gt(webhookEvents.seq, filter.after));
+    if (filter.failed) {
+      // As model/webhook.ts webhookFailed: failed, or the last attempt finished without a 2xx.
+      where.push(sql`(${webhookEvents.status} = 'failed' or (json_array_length(${webhookEvents.attempts}) > 0
+        and json_extract(${webhookEvents.attempts}, '$[#-1].finished_at') is not null
+        and coalesce(json_extract(${webhookEvents.attempts}, '$[#-1].status'), 0) not between 200 and 299))`);
+    }
+    if (filter.eventTypeContains) where.push(sql`instr(lower(${webhookEvents.eventType}), ${filter.eventTypeContains.toLowerCase()}) > 0`);
     return and(...where);
   }
   webhookById(id: string): WebhookEventRow | undefined {
@@ -592,7 +611,19 @@ class BoundStore extends ProvisioningRows implements AccountStore {
       seq: webhookEvents.seq, id: webhookEvents.id, eventType: webhookEvents.eventType,
       callControlId: webhookEvents.callControlId, conferenceId: webhookEvents.conferenceId,
       occurredAt: webhookEvents.occurredAt, status: webhookEvents.status, attempts: webhookEvents.attempts, url: webhookEvents.url,
+      resendOf: webhookEvents.resendOf,
     }).from(webhookEvents).where(this.webhookWhere(filter)).orderBy(asc(webhookEvents.seq)).all();
+  }
+  webhookSummariesTail(filter: WebhookLogFilter, limit: number): { rows: WebhookSummary[]; total: number } {
+    const where = this.webhookWhere(filter);
+    const rows = this.db.select({
+      seq: webhookEvents.seq, id: webhookEvents.id, eventType: webhookEvents.eventType,
+      callControlId: webhookEvents.callControlId, conferenceId: webhookEvents.conferenceId,
+      occurredAt: webhookEvents.occurredAt, status: webhookEvents.status, attempts: webhookEvents.attempts, url: webhookEvents.url,
+      resendOf: webhookEvents.resendOf,
+    }).from(webhookEvents).where(where).orderBy(desc(webhookEvents.seq)).limit(limit).all().reverse();
+    const total = this.db.select({ n: count() }).from(webhookEvents).where(where).get()?.n ?? 0;
+    return { rows, total };
   }
   webhookEntry(seq: number): WebhookEventRow | undefined {
     return this.db.select().from(webhookEvents)

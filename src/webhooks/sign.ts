@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
 /** Telnyx's signature: Ed25519 over the UTF-8 of `${timestamp}|${body}`, base64 (SDK lib/webhooks.js). */
 export function signWebhook(key: KeyObject, timestamp: number, body: string): string {
@@ -16,4 +16,20 @@ export function signedHeaders(key: KeyObject, timestamp: number, body: string): 
     'telnyx-timestamp': String(timestamp),
     'telnyx-signature-ed25519': signWebhook(key, timestamp, body),
   };
+}
+
+/**
+ * Whether a recorded attempt's signature verifies with a public key (base64 of the 32 raw bytes,
+ * as the SDKs take it): what the SDK's `webhooks.unwrap` checks, shown by the console as a mark.
+ */
+export function signatureVerifies(publicKey: string, headers: Record<string, string>, body: string): boolean {
+  const timestamp = headers['telnyx-timestamp'];
+  const signature = headers['telnyx-signature-ed25519'];
+  if (!timestamp || !signature) return false;
+  try {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') }, format: 'jwk' });
+    return verify(null, Buffer.from(`${timestamp}|${body}`, 'utf8'), key, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
 }

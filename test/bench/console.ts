@@ -30,20 +30,34 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** An open console on the account: reads the stream as a browser would; counts the updates. */
-async function watch(url: string) {
+/**
+ * An open console on the account: reads the stream as a browser would; counts the updates. With
+ * `debugger`, it also has the timeline open on "errors only", as the page does: each `timeline`
+ * nudge reloads that page (one load at a time, a nudge during a load loads once more after it).
+ */
+async function watch(url: string, opts: { debugger?: boolean } = {}) {
   const controller = new AbortController();
   const res = await fetch(`${url}/console/api/events?key=${KEY}`, { signal: controller.signal });
   let updates = 0;
+  let loading: Promise<void> | undefined;
+  let again = false;
+  const loadTimeline = () => {
+    if (loading) { again = true; return; }
+    loading = fetch(`${url}/console/api/timeline?key=${KEY}&errors=true&limit=100`, { signal: controller.signal })
+      .then((r) => r.arrayBuffer()).then(() => undefined, () => undefined)
+      .finally(() => { loading = undefined; if (again) { again = false; loadTimeline(); } });
+  };
   const reading = (async () => {
     const decoder = new TextDecoder();
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        updates += (decoder.decode(chunk, { stream: true }).match(/^event: snapshot$/gm) ?? []).length;
+        const text = decoder.decode(chunk, { stream: true });
+        updates += (text.match(/^event: snapshot$/gm) ?? []).length;
+        if (opts.debugger && /^event: timeline$/m.test(text)) loadTimeline();
       }
     } catch { /* closed */ }
   })();
-  return { updates: () => updates, close: async () => { controller.abort(); await reading; } };
+  return { updates: () => updates, close: async () => { controller.abort(); await reading; await loading; } };
 }
 
 export interface ConsoleBench {
@@ -68,8 +82,10 @@ export async function benchConsole(): Promise<ConsoleBench[]> {
       });
     }
     const workloads = [
-      { name: 'GET one conference', path: `/v2/conferences/${s.conferenceId}`, requests: undefined as (() => Request[]) | undefined },
-      { name: 'POST mute/unmute', path: '/', requests: () => muteToggles(s.conferenceIds) },
+      { name: 'GET one conference', path: `/v2/conferences/${s.conferenceId}`, requests: undefined as (() => Request[]) | undefined, debugger: false },
+      { name: 'POST mute/unmute', path: '/', requests: () => muteToggles(s.conferenceIds), debugger: false },
+      // The debugger view: the timeline open on errors only, reloaded on every nudge while every request is journaled.
+      { name: 'POST mute/unmute, debugger open', path: '/', requests: () => muteToggles(s.conferenceIds), debugger: true },
     ];
     const results: ConsoleBench[] = [];
     for (const w of workloads) {
@@ -80,7 +96,7 @@ export async function benchConsole(): Promise<ConsoleBench[]> {
       for (let round = 0; round < ROUNDS; round++) {
         // ABBA order, so a drift in the machine's load weighs on both sides alike.
         for (const watched of round % 2 ? [true, false] : [false, true]) {
-          const console = watched ? await watch(s.url) : undefined;
+          const console = watched ? await watch(s.url, { debugger: w.debugger }) : undefined;
           const out = await autocannon({
             url: s.url + w.path, connections: CONNECTIONS, duration: DURATION_SECS,
             headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, requests: w.requests?.(),

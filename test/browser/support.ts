@@ -48,3 +48,6 @@ export async function openConsole(browser: Browser, baseUrl: string, key?: strin
 }
 
 export const tab = (page: Page, name: string) => page.locator(`.tab[data-tab="${name}"]`).click();
+
+/** An id as the console shows it in a path: shortened in the middle when long (so the action name shows). */
+export const shortId = (id: string) => (id.length > 24 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id);

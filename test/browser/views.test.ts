@@ -3,7 +3,7 @@ import Telnyx from 'telnyx';
 import type { Browser } from 'playwright-core';
 import type { RunningEmulator } from '../../src/server.js';
 import type { Receiver } from '../support/receiver.js';
-import { ARTIFACTS, openConsole, startRig, stopRig, tab } from './support.js';
+import { ARTIFACTS, openConsole, shortId, startRig, stopRig, tab } from './support.js';
 
 /**
  * A small demo, shown view by view: an app (the test, through the SDK) runs a town hall and a
@@ -83,7 +83,7 @@ describe('the console, view by view', { timeout: 120_000 }, () => {
     expect(sequence).toEqual([
       'webhook:◀── call.initiated · delivered · 1 attempt (200)',
       'webhook:◀── call.answered · delivered · 1 attempt (200)',
-      `request:POST /v2/conferences/${conf.id}/actions/join → 200 ──▶`,
+      `request:POST /v2/conferences/${shortId(conf.id)}/actions/join → 200 ──▶`,
       'webhook:◀── conference.participant.joined · delivered · 1 attempt (200)',
     ]);
     await page.locator('#timeline-list li[data-kind="webhook"]').nth(2).click();

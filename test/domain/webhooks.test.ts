@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallLeg, Connection } from '../../src/model/entities.js';
 import type { AccountStore } from '../../src/domain/store.js';
-import { outboxRow, webhookDestination } from '../../src/domain/webhooks.js';
+import { outboxRow, resendRow, webhookDestination } from '../../src/domain/webhooks.js';
 import { envelope, webhookData } from '../../src/model/webhook.js';
 
 /**
@@ -79,7 +79,7 @@ describe('an event filed in the outbox', () => {
       id: 'evt-1', account: 'KEY', eventType: 'call.hangup', callControlId: 'v3:call', conferenceId: null,
       orderingKey: 'v3:call', occurredAt: '2026-01-01T00:00:00.000Z',
       data: '{"record_type":"event","event_type":"call.hangup","id":"evt-1","occurred_at":"2026-01-01T00:00:00.000Z","payload":{"a":1}}',
-      url: 'http://call/hook', failoverUrl: null, timeoutMs: null, status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: 42,
+      url: 'http://call/hook', failoverUrl: null, timeoutMs: null, status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: 42, resendOf: null,
     });
   });
 
@@ -103,5 +103,20 @@ describe('the envelope', () => {
     expect(data).toBe('{"record_type":"event","event_type":"call.answered","id":"e","occurred_at":"T","payload":{"z":1,"a":[2]}}');
     expect(envelope(data, 3, 'http://x/"y"')).toBe(`{"data":${data},"meta":{"attempt":3,"delivered_to":"http://x/\\"y\\""}}`);
     expect(JSON.parse(envelope(data, 3, 'http://x/"y"'))).toEqual({ data: JSON.parse(data), meta: { attempt: 3, delivered_to: 'http://x/"y"' } });
+  });
+});
+
+describe('a resend of an event', () => {
+  it('is a new row with the same data, destination, attempt timeout and lane, pending, naming the event it sends again', () => {
+    const original = {
+      seq: 7, id: 'evt-1', account: 'KEY', eventType: 'call.answered', callControlId: 'v3:a', conferenceId: null, orderingKey: 'v3:a',
+      occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook', timeoutMs: 2000,
+      status: 'delivered' as const, attempts: [{ attempt: 1, url: 'http://app/hook', status: 200, at: 'x' }], nextAttemptAt: null, createdAt: 1, resendOf: null,
+    };
+    expect(resendRow(original, 'evt-2', 99)).toEqual({
+      id: 'evt-2', account: 'KEY', eventType: 'call.answered', callControlId: 'v3:a', conferenceId: null, orderingKey: 'v3:a',
+      occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook', timeoutMs: 2000,
+      status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: 99, resendOf: 7,
+    });
   });
 });

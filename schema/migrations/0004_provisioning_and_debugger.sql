@@ -37,4 +37,6 @@ CREATE TABLE `telephony_credentials` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `telephony_credentials_account` ON `telephony_credentials` (`account`,`created_at`);
+CREATE INDEX `telephony_credentials_account` ON `telephony_credentials` (`account`,`created_at`);--> statement-breakpoint
+ALTER TABLE `webhook_events` ADD `resend_of` integer;--> statement-breakpoint
+CREATE INDEX `webhook_events_call` ON `webhook_events` (`account`,`call_control_id`,`seq`);
