@@ -41,12 +41,40 @@ const applicationAsConnection = (app: Application): ConnectionView => ({
 });
 
 /**
+ * A connection as the webhook rule reads it, by id, whatever its kind: one prepared statement per
+ * database. Every webhook recorded looks its call's connection up, so this is a hot path: no
+ * query building, no JSON decoding beyond the four settings it needs.
+ */
+type ConnectionRow = { kind: Connection['recordType']; url: string | null; failover: string | null; active: number; timeout: number | null };
+const connectionLookups = new WeakMap<Db, (account: string, id: string) => ConnectionRow | undefined>();
+function connectionLookup(db: Db) {
+  let lookup = connectionLookups.get(db);
+  if (!lookup) {
+    const stmt = db.$client.prepare<[string, string, string, string], ConnectionRow>(`
+      select 'call_control_application' as kind, webhook_event_url as url, webhook_event_failover_url as failover,
+        active, webhook_timeout_secs as timeout
+      from call_control_applications where account = ? and id = ?
+      union all
+      select 'credential_connection', json_extract(settings, '$.webhook_event_url'), json_extract(settings, '$.webhook_event_failover_url'),
+        active, json_extract(settings, '$.webhook_timeout_secs')
+      from credential_connections where account = ? and id = ?
+      limit 1`);
+    connectionLookups.set(db, lookup = (account, id) => stmt.get(account, id, account, id));
+  }
+  return lookup;
+}
+
+/**
  * The rows an account provisions through Telnyx's API (schema/provisioning.ts): applications,
  * owned phone numbers, number orders and the account's settings. The account-bound store
  * (account-store.ts) is built on it.
  */
 export class ProvisioningRows {
-  constructor(protected readonly db: Db, readonly account: string) {}
+  private readonly lookup: (account: string, id: string) => ConnectionRow | undefined;
+
+  constructor(protected readonly db: Db, readonly account: string) {
+    this.lookup = connectionLookup(db);
+  }
 
   // connections: today every connection is a Call Control application.
 
@@ -56,10 +84,10 @@ export class ProvisioningRows {
    * of connection meet.
    */
   connection(connectionId: string): Connection | undefined {
-    const c = this.connectionView(connectionId);
+    const c = this.lookup(this.account, connectionId);
     return c && {
-      connectionId: c.connectionId, recordType: c.recordType, webhookUrl: c.webhookUrl, webhookFailoverUrl: c.webhookFailoverUrl,
-      active: c.active, webhookTimeoutSecs: c.webhookTimeoutSecs,
+      connectionId, recordType: c.kind, webhookUrl: c.url || null, webhookFailoverUrl: c.failover || null,
+      active: c.active === 1, webhookTimeoutSecs: c.timeout ?? null,
     };
   }
 

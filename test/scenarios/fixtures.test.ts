@@ -17,7 +17,7 @@ describe('the shipped fixtures against the reference app', () => {
     // The run clears the account first; the app sets itself up once it has (the run waits for it).
     // No webhook URL for the run: the call reaches the app through its application alone.
     const cleared = nextChange(env.mock.emulator, env.mock.apiKey);
-    const running = env.mock.runScenario('fixtures/provisioned-line.yaml');
+    const running = env.mock.runScenario('fixtures/provisioning/provisioned-line.yaml');
     await cleared;
     const app = await startReferenceApp({ telnyxUrl: env.mock.url, apiKey: env.mock.apiKey, publicKey: env.mock.publicKey, provision: true });
     try {
