@@ -64,9 +64,9 @@ describe('migration 0003: attempts recorded before bodies were kept', () => {
   });
 });
 
-describe('migration 0006: /_mock/connections become Call Control applications', () => {
+describe('migration 0004: /_mock/connections become Call Control applications', () => {
   it("keeps each connection's webhook URLs as the application of that id", () => {
-    const path = databaseBefore('0006_drop_mock_connections');
+    const path = databaseBefore('0004_provisioning_debugger_and_console');
     const old = new Database(path);
     old.prepare('insert into connections (account, connection_id, webhook_url, webhook_failover_url) values (?, ?, ?, ?)')
       .run('KEY_a', 'conn-1', 'http://app.test/hooks', null);
