@@ -479,7 +479,7 @@ export function consoleClient(): void {
           r.ignored_fields ? h('p', { class: 'warn' }, `ignored fields (not taken by this operation): ${r.ignored_fields.join(', ')}`) : null,
           r.response_body !== undefined ? h('pre', { id: 'entry-answer' }, `answered ${JSON.stringify(r.response_body, null, 2)}`) : null,
           Object.keys(r.query).length ? h('pre', {}, `query ${JSON.stringify(r.query, null, 2)}`) : null,
-          h('div', { class: 'row-actions' }, copyButton('copy body', () => bodyText, 'copy-body'), copyButton('copy as curl', () => curlOf(r), 'copy-curl')),
+          h('div', { class: 'row-actions' }, h('strong', {}, 'sent'), copyButton('copy body', () => bodyText, 'copy-body'), copyButton('copy as curl', () => curlOf(r), 'copy-curl')),
           h('pre', { id: 'entry-body' }, bodyText),
           h('details', {}, h('summary', { class: 'muted' }, 'as curl'), h('pre', { id: 'entry-curl' }, curlOf(r))));
       } else {
