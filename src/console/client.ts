@@ -152,10 +152,25 @@ export function consoleClient(): void {
 
   // ---------- accounts ----------
 
+  // Keys this browser opened, newest first: without an admin key the server lists only the keys a
+  // page presents (a key is the whole credential), so the picker remembers its own here.
+  const KEYS_STORE = 'telnyx-mock:keys';
+  const MAX_REMEMBERED = 50;
+  function rememberedKeys(): string[] {
+    try {
+      const list = JSON.parse(localStorage.getItem(KEYS_STORE) ?? '[]');
+      return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string').slice(0, MAX_REMEMBERED) : [];
+    } catch { return []; }
+  }
+  function rememberKey(key: string): void {
+    try { localStorage.setItem(KEYS_STORE, JSON.stringify([key, ...rememberedKeys().filter((k) => k !== key)].slice(0, MAX_REMEMBERED))); } catch { /* storage off */ }
+  }
+
   async function loadAccounts(): Promise<void> {
     state.accountsAt = Date.now();
     let list: { key: string; last_activity: string }[] = [];
-    try { list = (await api('GET', '/console/api/accounts')).data; } catch { return; }
+    const known = rememberedKeys().filter((k) => k !== state.key).map((k) => `known=${enc(k)}`).join('&');
+    try { list = (await api('GET', `/console/api/accounts${known ? `?${known}` : ''}`)).data; } catch { return; }
     const ul = $('account-list');
     const item = (a: { key: string; last_activity: string }) => h('li', {},
       h('button', { type: 'button', 'data-key': a.key, 'aria-current': a.key === state.key ? 'true' : 'false', onclick: () => openAccount(a.key) },
@@ -174,6 +189,7 @@ export function consoleClient(): void {
     if (!key) return;
     if (state.es) state.es.close();
     state.key = key;
+    rememberKey(key);
     state.snap = null;
     state.conference = '';
     state.callsPage = state.participantsPage = 0;

@@ -69,10 +69,10 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; ser
   app.get(`${CONSOLE_PATH}/assets/console.css`, (c) =>
     c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
 
-  // The account picker's list: every key used since start. The one cross-account read: with
-  // TELNYX_MOCK_ADMIN_KEY set, only that key may list the others (403 10010 otherwise).
+  // The account picker's list: the keys asked about (the bearer and `?known=` ones the page
+  // remembers); with TELNYX_MOCK_ADMIN_KEY set, every key used since start, to that key only.
   app.get(`${CONSOLE_PATH}/api/accounts`, (c) =>
-    c.json({ data: consoleReads.listAccounts(accounts, keyOf(c)).map(accountJson) }));
+    c.json({ data: consoleReads.listAccounts(accounts, keyOf(c) ?? '', c.req.queries('known') ?? []).map(accountJson) }));
 
   app.get(`${CONSOLE_PATH}/api/snapshot`, (c) =>
     c.body(snapshotJson(account(c)), 200, { 'content-type': 'application/json' }));
