@@ -184,6 +184,18 @@ export function consoleClient(): void {
     $('account-keys').replaceChildren(...list.map((a) => h('option', { value: a.key })));
   }
 
+  async function whyClosed(es: EventSource, key: string): Promise<void> {
+    try {
+      const res = await fetch(`/console/api/events?key=${enc(key)}`);
+      if (res.ok) { void res.body?.cancel(); return; }
+      const e = (await res.json()).errors?.[0];
+      if (state.es !== es || !e) return;
+      $('live').textContent = 'closed';
+      $('live').title = `${e.title}: ${e.detail}`;
+      showError(`${e.title}: ${e.detail}`);
+    } catch { /* the server is gone: "reconnecting" says enough */ }
+  }
+
   function openAccount(key: string): void {
     key = key.trim();
     if (!key) return;
@@ -205,8 +217,14 @@ export function consoleClient(): void {
     state.es = es;
     $('live').dataset.state = 'off';
     $('live').textContent = 'connecting';
+    $('live').title = '';
     es.onopen = () => { $('live').dataset.state = 'on'; $('live').textContent = 'live'; };
-    es.onerror = () => { $('live').dataset.state = 'off'; $('live').textContent = 'reconnecting'; };
+    es.onerror = () => {
+      $('live').dataset.state = 'off';
+      $('live').textContent = 'reconnecting';
+      // A refused stream (the 429 of too many open streams) closes for good: show why.
+      if (es.readyState === EventSource.CLOSED) void whyClosed(es, key);
+    };
     es.addEventListener('snapshot', (e) => {
       if (state.es !== es) return;
       state.snap = JSON.parse((e as MessageEvent).data).data;

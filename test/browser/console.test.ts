@@ -5,6 +5,7 @@ import type { RunningEmulator } from '../../src/server.js';
 import type { Receiver } from '../support/receiver.js';
 import { whenChanged } from '../support/changes.js';
 import { ARTIFACTS, openConsole, shortId, startRig, stopRig, tab } from './support.js';
+import { STREAM_CAPS } from '../../src/console/live.js';
 
 /**
  * The live console in a real browser: the page served at / by the emulator, watched through
@@ -192,6 +193,21 @@ describe('the live console', { timeout: 90_000 }, () => {
     await page.locator('#clock-state', { hasText: 'KEY_console_typed' }).waitFor();
     expect(await page.locator('#calls-body tr').count()).toBe(0);
     expect(problems).toEqual([]);
+  });
+
+  it.concurrent('says why it cannot go live when the account already has the most open streams', async ({ expect }) => {
+    const key = 'KEY_console_many_tabs';
+    const held = await Promise.all(Array.from({ length: STREAM_CAPS.perAccount }, () => fetch(`${em.url}/console/api/events?key=${key}`)));
+    const page = await browser.newPage();
+    try {
+      expect(held.every((r) => r.status === 200)).toBe(true);
+      await page.goto(`${em.url}/?key=${key}`);
+      await page.locator('#error', { hasText: `already has ${STREAM_CAPS.perAccount} open console streams` }).waitFor();
+      await expect(page.locator('#live').textContent()).resolves.toBe('closed');
+    } finally {
+      await page.close();
+      for (const r of held) await r.body?.cancel();
+    }
   });
 
   it.concurrent('drives the clock, numbers, faults and digits through the control API', async ({ expect }) => {
