@@ -284,6 +284,18 @@ const DERIVED_WEBHOOK_COLUMNS = new Set(['seq', 'listedAt', 'deliveryStartedAt',
  * `filter[attempts][contains]` search runs in SQLite (test/api/webhook-deliveries-paging.test.ts
  * pins the two encodings equal).
  */
+/** Key names and words the shown attempts have and stored ones may not. */
+const SHOWN_WORDS = ['started_at', 'finished_at', 'status', 'http', 'request', 'url', 'headers', 'response', 'body', 'delivered', 'failed'];
+
+/**
+ * True when `text`, found in the shown attempts, can only lie inside one string or number taken
+ * from a stored attempt: it has no JSON punctuation (so it spans no key, value or element
+ * boundary) and is not part of a word only the shown form has.
+ */
+function withinOneValue(text: string): boolean {
+  return !/["{}[\],]/.test(text) && !text.startsWith(':') && !SHOWN_WORDS.some((word) => word.includes(text));
+}
+
 export const DELIVERY_ATTEMPTS_JSON = `(SELECT coalesce(json_group_array(json(x) ORDER BY k DESC), '[]') FROM (
   SELECT a.key AS k, CASE WHEN json_type(a.value, '$.status') IS NULL OR json_type(a.value, '$.status') = 'null'
     THEN json_object('started_at', a.value ->> '$.at', 'finished_at', coalesce(a.value ->> '$.finished_at', a.value ->> '$.at'), 'status', 'failed',
@@ -646,7 +658,13 @@ class BoundStore implements AccountStore {
     // One bound parameter however many types were asked for.
     if (filter.eventTypes) where.push(sql`${w.eventType} in (select value from json_each(${JSON.stringify(filter.eventTypes)}))`);
     if (filter.webhookContains) where.push(sql`instr(${w.data}, ${filter.webhookContains}) > 0`);
-    if (filter.attemptsContains) where.push(sql`instr(${sql.raw(DELIVERY_ATTEMPTS_JSON)}, ${filter.attemptsContains}) > 0`);
+    if (filter.attemptsContains) {
+      const text = filter.attemptsContains;
+      // Text inside one shown value is in the stored attempts too, encoded alike (both JSON.stringify):
+      // a plain search there rules out most rows before the shown form is built for the rest.
+      if (withinOneValue(text)) where.push(sql`instr(${w.attempts}, ${text}) > 0`);
+      where.push(sql`instr(${sql.raw(DELIVERY_ATTEMPTS_JSON)}, ${text}) > 0`);
+    }
     if (filter.startedGte !== undefined) where.push(sql`${w.deliveryStartedAt} >= ${filter.startedGte}`);
     if (filter.startedLte !== undefined) where.push(sql`${w.deliveryStartedAt} <= ${filter.startedLte}`);
     if (filter.finishedGte !== undefined) where.push(sql`${w.deliveryFinishedAt} >= ${filter.finishedGte}`);

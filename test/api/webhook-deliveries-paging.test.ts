@@ -100,6 +100,19 @@ describe('GET /v2/webhook_deliveries on a long log', () => {
     expect((await page(KEY, '?filter[webhook][contains]=v3:17"')).data.map((d) => d.id)).toEqual([`evt-${KEY}-17`]);
   });
 
+  it('finds attempts text wherever the shown form has it, inside a value or across its punctuation', async () => {
+    seed(KEY, 12);
+    const rows = em.account(KEY).read((ctx) => ctx.store.webhookLog({}).rows);
+    const shown = rows.map((r) => ({ id: r.id, text: JSON.stringify(webhookDeliveryJson(r, 'user')?.attempts ?? []) }));
+    const needles = ['failed', '"status":"failed"', 'http://app/hook', ':500', '500', 'xxxx', iso(T0 + 3010), 'delivered"',
+      'ECONNREFUSED', 'content-type', 'us":"deli', '],"response"', 'request', 'ok', '05.', 'T00:00:0'];
+    for (const needle of needles) {
+      const found = await page(KEY, `?filter[attempts][contains]=${encodeURIComponent(needle)}&page[size]=250`);
+      const expected = shown.filter((r) => r.text.includes(needle)).map((r) => r.id).reverse();
+      expect(found.data.map((d) => d.id).sort(), needle).toEqual(expected.sort());
+    }
+  });
+
   it('searches attempts as Telnyx shows them: SQLite encodes them exactly as JSON.stringify of the delivery', () => {
     seed(KEY, 1);
     const raw = em.db.$client;

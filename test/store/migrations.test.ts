@@ -88,7 +88,7 @@ describe('migration 0005: the delivery columns of rows recorded before', () => {
     const db = openDb(path);
     try {
       const rows = db.$client.prepare(`select id, listed_at as listedAt, delivery_started_at as deliveryStartedAt,
-        delivery_finished_at as deliveryFinishedAt from webhook_events`).all() as { id: string }[];
+        delivery_finished_at as deliveryFinishedAt from webhook_events`).all() as { id: string; listedAt: number | null }[];
       const got = Object.fromEntries(rows.map(({ id, ...columns }) => [id, columns]));
       for (const [id, status, attempts] of cases) expect(got[id], id).toEqual(deliveryColumns(status, attempts as never, occurred));
       expect(got.settled).toEqual({ listedAt: Date.parse('2026-01-01T00:00:03.007Z'), deliveryStartedAt: Date.parse('2026-01-01T00:00:01.250Z'), deliveryFinishedAt: Date.parse('2026-01-01T00:00:03.007Z') });
