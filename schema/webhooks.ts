@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { WebhookStatus } from './enums.js';
 
 export interface DeliveryAttempt {
@@ -35,6 +35,8 @@ export const webhookEvents = sqliteTable('webhook_events', {
   data: text('data').notNull(),
   url: text('url'),
   failoverUrl: text('failover_url'),
+  /** How long one attempt may take (ms), when the call's application says (webhook_timeout_secs); null: the server's. */
+  timeoutMs: integer('timeout_ms'),
   status: text('status').$type<WebhookStatus>().notNull(),
   attempts: text('attempts', { mode: 'json' }).$type<DeliveryAttempt[]>().notNull(),
   nextAttemptAt: integer('next_attempt_at'),
@@ -59,11 +61,3 @@ export const webhookEvents = sqliteTable('webhook_events', {
   // GET /v2/webhook_deliveries: the most recently attempted first, a page read from the index.
   index('webhook_events_listed').on(t.account, t.listedAt, t.seq),
 ]);
-
-/** Per-connection webhook URLs (Telnyx's Call Control Application settings). */
-export const connections = sqliteTable('connections', {
-  account: text('account').notNull(),
-  connectionId: text('connection_id').notNull(),
-  webhookUrl: text('webhook_url'),
-  webhookFailoverUrl: text('webhook_failover_url'),
-}, (t) => [primaryKey({ columns: [t.account, t.connectionId] })]);

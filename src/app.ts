@@ -15,6 +15,7 @@ import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
 import { credentialConnectionRoutes, outboundVoiceProfileRoutes, telephonyCredentialRoutes } from './routes/credentials.js';
 import type { ServerInfo } from './serialize/console.js';
+import { applicationRoutes, connectionRoutes, numberOrderRoutes, phoneNumberRoutes } from './routes/provisioning.js';
 
 export interface AppDeps {
   accounts: Accounts;
@@ -50,6 +51,11 @@ export function createApp(deps: AppDeps) {
   v2.route('/outbound_voice_profiles', outboundVoiceProfileRoutes());
   v2.route('/credential_connections', credentialConnectionRoutes());
   v2.route('/telephony_credentials', telephonyCredentialRoutes());
+  // provisioning: what routes calls to the app (applications are connections; numbers route to them)
+  v2.route('/call_control_applications', applicationRoutes());
+  v2.route('/phone_numbers', phoneNumberRoutes());
+  v2.route('/number_orders', numberOrderRoutes());
+  v2.route('/connections', connectionRoutes());
   app.route('/v2', v2);
 
   const mock = new Hono<Env>();

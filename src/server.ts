@@ -63,6 +63,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     settings: {
       mediaDurationSecs: config.mediaDurationSecs, publicUrl: config.publicUrl,
       webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl,
+      strictConnections: config.strictConnections,
     },
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),

@@ -27,6 +27,8 @@ export const SNAPSHOT_CONFERENCES = 20;
  * ones first): an account of several 1,000-seat conferences still makes a snapshot of bounded size.
  */
 export const SNAPSHOT_PARTICIPANTS = 2000;
+/** Most applications and owned numbers a snapshot lists (newest first); the totals say how many there are. */
+export const SNAPSHOT_PROVISIONED = 100;
 /** Largest timeline page. */
 export const MAX_TIMELINE_PAGE = 500;
 /** Calls still up whose line shows what plays and their latest webhook (two indexed reads each). */
@@ -99,10 +101,13 @@ export function consoleSnapshot(a: Account): ConsoleState {
       ...(c.state !== 'hangup' && detailed-- > 0
         ? { playing: store.playingOf(c.callControlId), lastEvent: store.lastEventOf(c.callControlId) ?? null } : {}),
     }));
+    const firstPage = { number: 1, size: SNAPSHOT_PROVISIONED };
     return {
       calls: { total: calls.total, rows: callViews },
       conferences: { total: confs.total, rows: conferences },
       queues: queueViews,
+      applications: store.listApplications({}, firstPage),
+      phoneNumbers: store.listPhoneNumbers({}, firstPage),
     };
   });
   return {

@@ -390,6 +390,15 @@ export function consoleClient(): void {
     replace($('number-list'), ...s.numbers.map((n: Json) => h('li', {},
       `${n.e164}: ${n.behaviour}${n.answer_after_secs ? ` after ${n.answer_after_secs} s` : ''} `,
       h('button', { type: 'button', onclick: () => act('DELETE', `/_mock/numbers/${enc(n.e164)}`) }, 'clear'))));
+    const apps: Json[] = s.applications.rows;
+    const nameOf = new Map(apps.map((a: Json) => [a.id, a.application_name]));
+    replace($('application-list'), ...apps.map((a: Json) => h('li', { 'data-application': a.id },
+      `${a.application_name} (${a.id}) → ${a.webhook_event_url ?? 'the server\'s webhook URL'}${a.active ? '' : ' · inactive'}`)),
+    s.applications.total > apps.length ? h('li', { class: 'muted' }, `…and ${s.applications.total - apps.length} more`) : null);
+    const owned: Json[] = s.phone_numbers.rows;
+    replace($('phone-number-list'), ...owned.map((n: Json) => h('li', { 'data-phone-number': n.phone_number },
+      `${n.phone_number} → ${n.connection_id ? `${nameOf.get(n.connection_id) ?? n.connection_id}` : 'not assigned'}`)),
+    s.phone_numbers.total > owned.length ? h('li', { class: 'muted' }, `…and ${s.phone_numbers.total - owned.length} more`) : null);
     replace($('fault-list'), ...s.faults.map((f: Json) => h('li', { 'data-fault': String(f.id) },
       `#${f.id} ${f.method} ${f.path} → ${f.status ?? 'delay'}${f.delay_ms ? ` (${f.delay_ms} ms)` : ''}, ${f.remaining} of ${f.count} left `,
       h('button', { type: 'button', onclick: () => act('DELETE', `/_mock/faults/${f.id}`) }, 'clear'))),

@@ -1,5 +1,5 @@
 import type {
-  CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  Application, CallLeg, CallMedia, NumberOrder, PhoneNumber, Conference, ConferenceView, Connection, ConnectionView, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
@@ -107,10 +107,33 @@ export interface AccountStore {
   saveNumber(row: Omit<NumberRow, 'account'>): void;
   deleteNumber(e164: string): boolean;
 
-  // connections and the webhook outbox
+  // provisioning: applications (connections), owned phone numbers, number orders, settings
+  /** A connection by id, whatever its kind (the one place connection kinds are joined). */
   connection(connectionId: string): Connection | undefined;
-  saveConnection(c: Connection): void;
-  deleteConnection(connectionId: string): boolean;
+  connectionView(connectionId: string): ConnectionView | undefined;
+  /** The account's connections, newest first (a page, and how many there are). */
+  listConnections(filter: { nameContains?: string; outboundVoiceProfileId?: string }, page: Page): Paged<ConnectionView>;
+  application(id: string): Application | undefined;
+  listApplications(filter: ApplicationFilter, page: Page): Paged<Application>;
+  saveApplication(app: Application): void;
+  deleteApplication(id: string): boolean;
+  phoneNumber(id: string): PhoneNumber | undefined;
+  phoneNumberByNumber(e164: string): PhoneNumber | undefined;
+  listPhoneNumbers(filter: PhoneNumberFilter, page: Page): Paged<PhoneNumber>;
+  savePhoneNumber(n: PhoneNumber): void;
+  deletePhoneNumber(id: string): boolean;
+  /** Numbers assigned to a connection lose it when the connection goes (Telnyx unassigns them). */
+  unassignPhoneNumbers(connectionId: string, now: number): void;
+  numberOrder(id: string): NumberOrder | undefined;
+  listNumberOrders(page: Page): Paged<NumberOrder>;
+  saveNumberOrder(o: NumberOrder): void;
+  /** The live calls on a connection, oldest first. */
+  activeCallsOfConnection(connectionId: string, page: Page): Paged<CallLeg>;
+  /** The account's own choice of strictness; undefined: the server's. */
+  strictConnections(): boolean | undefined;
+  setStrictConnections(strict: boolean | null): void;
+
+  // the webhook outbox
   appendWebhook(row: NewWebhookEvent): void;
   webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow>;
   lastWebhookSeq(): number;
@@ -133,6 +156,23 @@ export interface AccountStore {
 
   /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */
   deleteAll(): void;
+}
+
+export interface ApplicationFilter {
+  /** filter[application_name][contains]: case-insensitive. */
+  nameContains?: string;
+  /** filter[outbound.outbound_voice_profile_id] */
+  outboundVoiceProfileId?: string;
+  sort?: { column: 'created_at' | 'application_name' | 'active'; desc: boolean };
+}
+
+export interface PhoneNumberFilter {
+  /** filter[phone_number]: digits the number contains. */
+  phoneNumber?: string;
+  connectionId?: string;
+  tag?: string;
+  status?: string;
+  customerReference?: string;
 }
 
 /** A logged webhook without its body. */

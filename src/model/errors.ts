@@ -153,13 +153,24 @@ export const errors = {
       + "which emulates Telnyx's voice API: call control, conferences, queues and the provisioning they need."),
   /**
    * An unknown id of a provisioning resource (credential connections, outbound voice profiles,
-   * telephony credentials): the spec's connections_NotFoundResponse example, word for word.
+   * telephony credentials, applications, phone numbers, number orders, connections): the spec's
+   * connections_NotFoundResponse example, word for word.
    */
   resourceNotFound: () => new TelnyxError(404, '10005', 'Resource not found',
     'The requested resource or URL could not be found.', '/'),
   webhookHasNoUrl: () => new TelnyxError(422, '10015', 'Bad Request',
     'This webhook had no URL to go to (no call, connection or server webhook URL): there is nowhere to resend it. Set a webhook URL first.'),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
+  /**
+   * Strict connections: the spec's `invalid_connection_id` example, word for word, answered for a
+   * connection_id that names no connection, an inactive one or one without a webhook URL.
+   */
+  invalidConnection: () => new TelnyxError(422, '10015', 'Invalid value for connection_id (Call Control App ID)',
+    'The requested connection_id (Call Control App ID) is either invalid or does not exist. Only Call Control Apps with valid webhook URL are accepted.',
+    '/connection_id'),
+  /** A number a test gives or an order buys that the account owns already. */
+  numberAlreadyOwned: (pointer: string, e164: string) => new TelnyxError(422, '10015', 'Invalid value',
+    `The phone number ${e164} is already owned by this account.`, pointer),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),
   /** A text over its bound: the message names the bound, so the fix is plain. */

@@ -4,16 +4,17 @@ import type { Statement } from 'better-sqlite3';
 import * as schema from '../../schema/index.js';
 import {
   callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
-  webhookEvents, clocks, numbers, connections, callMedia, recordings, transfers,
+  webhookEvents, clocks, numbers, callMedia, recordings, transfers,
 } from '../../schema/index.js';
 import type { TimerKind } from '../../schema/enums.js';
 import type { AccountStore, DeliveryFilter, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
 import type {
-  CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  CallLeg, CallMedia, Conference, ConferenceView, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
+import { ProvisioningRows } from './provisioning.js';
 import { credentialsStore } from './credentials.js';
 import type { CredentialsStore } from '../domain/credentials-store.js';
 
@@ -45,11 +46,11 @@ const commandKey = and(eq(commandIds.account, p('account')), eq(commandIds.scope
 
 /**
  * Every table that holds an account's rows, found from the schema so a table added later is
- * reset too. Connections are left alone: a connection's webhook URL is configuration the app set
- * up once, like the server's own webhook URL, not state a test produced.
+ * reset too: the applications, numbers and settings an account provisioned are cleared with its
+ * calls (a test provisions what it needs, as its app does against Telnyx).
  */
 const accountTables = (Object.values(schema) as unknown[])
-  .filter((t): t is typeof numbers => is(t, SQLiteTable) && 'account' in getTableColumns(t) && t !== connections);
+  .filter((t): t is typeof numbers => is(t, SQLiteTable) && 'account' in getTableColumns(t));
 
 /**
  * A prepared single-table read whose rows are mapped by a precomputed column list: drizzle's
@@ -253,8 +254,6 @@ function statements(db: Db) {
       .orderBy(asc(mediaPlaybacks.startedAt)).prepare(),
     number: db.select().from(numbers)
       .where(and(eq(numbers.account, p('account')), eq(numbers.e164, p('e164')))).prepare(),
-    connection: db.select().from(connections)
-      .where(and(eq(connections.account, p('account')), eq(connections.connectionId, p('id')))).prepare(),
     saveRecording: upsert(db, recordings, 'id'),
     recording: db.select().from(recordings).where(and(eq(recordings.account, p('account')), eq(recordings.id, p('id')))).prepare(),
     activeRecordingsOfCall: db.select().from(recordings)
@@ -403,10 +402,11 @@ export class SqliteStore {
 }
 
 /** One account's view of the store: every statement scoped to it. */
-class BoundStore implements AccountStore {
+class BoundStore extends ProvisioningRows implements AccountStore {
   readonly credentials: CredentialsStore;
 
-  constructor(private readonly db: Db, private readonly s: Statements, readonly account: string) {
+  constructor(db: Db, private readonly s: Statements, account: string) {
+    super(db, account);
     this.credentials = credentialsStore(db, account);
   }
 
@@ -605,20 +605,7 @@ class BoundStore implements AccountStore {
     return this.db.delete(numbers).where(and(eq(numbers.account, this.account), eq(numbers.e164, e164))).run().changes > 0;
   }
 
-  // connections and the outbox
-  connection(connectionId: string): Connection | undefined {
-    const row = this.s.connection.get({ account: this.account, id: connectionId });
-    return row && { connectionId: row.connectionId, webhookUrl: row.webhookUrl, webhookFailoverUrl: row.webhookFailoverUrl };
-  }
-  saveConnection(c: Connection): void {
-    const row = { account: this.account, ...c };
-    this.db.insert(connections).values(row)
-      .onConflictDoUpdate({ target: [connections.account, connections.connectionId], set: row }).run();
-  }
-  deleteConnection(connectionId: string): boolean {
-    return this.db.delete(connections)
-      .where(and(eq(connections.account, this.account), eq(connections.connectionId, connectionId))).run().changes > 0;
-  }
+  // the outbox (connections and the rest an account provisions: ProvisioningRows)
   appendWebhook(row: NewWebhookEvent): void {
     this.s.appendWebhook.run(row as never);
   }

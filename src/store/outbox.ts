@@ -51,8 +51,8 @@ export class OutboxStore {
       pendingAfter: raw.prepare<[number, number], PendingRef>(
         `SELECT seq, account, ordering_key AS orderingKey, next_attempt_at AS nextAttemptAt FROM webhook_events NOT INDEXED
          WHERE seq > ? AND status = 'pending' ORDER BY seq LIMIT ?`),
-      bySeq: raw.prepare<[number], { account: string; data: string; url: string | null; failoverUrl: string | null; status: WebhookStatus; attempts: string; occurredAt: string }>(
-        'SELECT account, data, url, failover_url AS failoverUrl, status, attempts, occurred_at AS occurredAt FROM webhook_events WHERE seq = ?'),
+      bySeq: raw.prepare<[number], { account: string; data: string; url: string | null; failoverUrl: string | null; timeoutMs: number | null; status: WebhookStatus; attempts: string; occurredAt: string }>(
+        'SELECT account, data, url, failover_url AS failoverUrl, timeout_ms AS timeoutMs, status, attempts, occurred_at AS occurredAt FROM webhook_events WHERE seq = ?'),
       update: raw.prepare<[WebhookStatus, string, number | null, number | null, number | null, number | null, number]>(
         `UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = ?,
          listed_at = ?, delivery_started_at = ?, delivery_finished_at = ? WHERE seq = ?`),

@@ -64,6 +64,8 @@ interface Job {
   headers: Record<string, string>;
   /** The event's occurred_at: where a delivery with no attempt is listed (store/outbox.ts deliveryColumns). */
   occurredAt: string;
+  /** How long this attempt may take: the call's application's webhook_timeout_secs, else the server's. */
+  timeoutMs: number;
 }
 
 interface Outcome {
@@ -414,16 +416,19 @@ export class Dispatcher {
       attempts.push({ attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body });
       store.update(item.seq, 'pending', attempts, null, row.occurredAt);
       lane.busy = true;
-      const job: Job = { account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers, occurredAt: row.occurredAt };
+      const job: Job = {
+        account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers,
+        timeoutMs: row.timeoutMs ?? options.timeoutMs, occurredAt: row.occurredAt,
+      };
       this.hold(job);
       return job;
     }
   }
 
   private send(job: Job): void {
-    const { transport, options } = this.deps;
+    const { transport } = this.deps;
     this.active++;
-    const done = transport.post(job.url, job.body, job.headers, options.timeoutMs).then(
+    const done = transport.post(job.url, job.body, job.headers, job.timeoutMs).then(
       (answer) => this.settle({ job, status: answerOf(answer).status, answer: answerOf(answer) }),
       (err: Error) => this.settle({ job, status: null, error: err.message || String(err) }),
     );

@@ -273,6 +273,21 @@ describe('the live console', { timeout: 90_000 }, () => {
     expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.caller))).toEqual(ids);
     expect(problems).toEqual([]);
   });
+
+  it.concurrent('lists the applications the app created and the numbers it owns, with where each routes', async ({ expect }) => {
+    const key = 'KEY_console_provisioning';
+    const client = sdk(key);
+    const { page, problems } = await open(key);
+    const app = (await client.callControlApplications.create({ application_name: 'front desk', webhook_event_url: 'https://app.example.com/hooks' })).data!;
+    await client.numberOrders.create({ phone_numbers: [{ phone_number: '+15557000040' }], connection_id: app.id });
+    await tab(page, 'control');
+    await page.locator(`#application-list li[data-application="${app.id}"]`, { hasText: 'front desk' }).waitFor();
+    await page.locator('#phone-number-list li[data-phone-number="+15557000040"]', { hasText: '→ front desk' }).waitFor();
+    await page.locator('form[data-action="reset"] button').click();
+    await page.locator('#application-list li').waitFor({ state: 'detached' });
+    expect(await page.locator('#phone-number-list li').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });
 
 /** An answered inbound call placed through the control API as the test (not the page). */

@@ -45,7 +45,8 @@ describe('the console as a debugger', { timeout: 120_000 }, () => {
     const line = (await failed.locator('.error-line').textContent())!;
     expect(line).toMatch(/^90015 /);
     expect(line).toContain(':');
-    expect(await failed.evaluate((li) => getComputedStyle(li.querySelector('.what')!).color)).toBe('rgb(194, 45, 58)');
+    // Read again until stable: the timeline redraws as webhooks land, detaching the line read a moment before.
+    await expect.poll(() => failed.locator('.what').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(194, 45, 58)');
     // And on top of the detail, above the body that was sent.
     await failed.click();
     await page.locator('#entry-error').waitFor();

@@ -98,3 +98,22 @@ describe('migration 0005: the delivery columns of rows recorded before', () => {
     }
   });
 });
+
+describe('migration 0004: /_mock/connections become Call Control applications', () => {
+  it("keeps each connection's webhook URLs as the application of that id", () => {
+    const path = databaseBefore('0004_provisioning_debugger_and_console');
+    const old = new Database(path);
+    old.prepare('insert into connections (account, connection_id, webhook_url, webhook_failover_url) values (?, ?, ?, ?)')
+      .run('KEY_a', 'conn-1', 'http://app.test/hooks', null);
+    old.close();
+    const db = openDb(path);
+    try {
+      const row = db.$client.prepare('select id, application_name, webhook_event_url, webhook_event_failover_url, active, inbound from call_control_applications where account = ?')
+        .get('KEY_a') as Record<string, unknown>;
+      expect(row).toMatchObject({ id: 'conn-1', application_name: 'conn-1', webhook_event_url: 'http://app.test/hooks', webhook_event_failover_url: null, active: 1 });
+      expect(JSON.parse(String(row.inbound))).toMatchObject({ sip_subdomain_receive_settings: 'from_anyone' });
+    } finally {
+      closeDb(db);
+    }
+  });
+});
