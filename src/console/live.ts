@@ -140,7 +140,7 @@ export class LiveHub {
    * Joins a stream to its account's updates, or says which cap is reached. `attach` gives the
    * stream its first snapshot and every update after; `leave` (always call it) lets it go.
    */
-  join(source: LiveSource): { full: 'account' | 'server'; max: number } | { attach(stream: LiveStream): Promise<void>; leave(): void } {
+  join(source: LiveSource): { full: 'account' | 'server'; max: number } | { attach(stream: LiveStream): void; leave(): void } {
     if (this.total >= this.caps.total) return { full: 'server', max: this.caps.total };
     const w = this.watched.get(source.id) ?? this.watch(source);
     if (w.streams >= this.caps.perAccount) {
@@ -152,12 +152,13 @@ export class LiveHub {
     let mailbox: Mailbox | undefined;
     let left = false;
     return {
-      attach: async (stream) => {
+      attach: (stream) => {
         if (left) return;
         mailbox = new Mailbox(stream);
         w.mailboxes.add(mailbox);
+        // The first snapshot goes through the mailbox too, so an update never overtakes it.
         w.latest ??= this.compute(source);
-        await stream.snapshot(w.latest);
+        mailbox.post(w.latest, false);
       },
       leave: () => {
         if (left) return;

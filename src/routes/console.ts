@@ -129,7 +129,7 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; ser
       const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, KEEPALIVE_MS);
       const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
       try {
-        await joined.attach({
+        joined.attach({
           snapshot: (data) => stream.writeSSE({ event: 'snapshot', data }),
           timeline: () => stream.writeSSE({ event: 'timeline', data: '{}' }),
         });
