@@ -61,13 +61,14 @@ export function createApp(deps: AppDeps) {
   const mock = new Hono<Env>();
   // Health answers without a key, so orchestrators can probe it.
   mock.get('/health', (c) => c.json({ status: 'ok' }));
-  // Everything else of /_mock and the console answers only to this server's own names (DNS rebinding).
-  const sameHost = hostCheck(deps.allowedHosts);
-  mock.use('*', sameHost);
   // Recording files answer without a key too: apps download them like Telnyx's pre-signed URLs.
   mock.route('/recordings', recordingRoutes(deps.accounts));
   // The webhook public key too: a public key is public, and an app's setup script reads it unkeyed.
   mock.route('/', webhookPublicKeyRoutes({ publicKey: deps.publicKey, source: deps.publicKeySource }));
+  // Everything else of /_mock and the console answers only to this server's own names (DNS
+  // rebinding); what an app fetches unkeyed above is reached by whatever name the app uses.
+  const sameHost = hostCheck(deps.allowedHosts);
+  mock.use('*', sameHost);
   mock.use('*', auth);
   mock.route('/', mockRoutes());
   app.route('/_mock', mock);

@@ -60,7 +60,7 @@ describe('the Host check on the console and /_mock (DNS rebinding)', () => {
     }
   });
 
-  it('answers loopback names and the listening address, with or without a port; /v2 and /_mock/health answer any Host', async () => {
+  it('answers loopback names and the listening address, with or without a port; /v2, health, the public key and recordings answer any Host', async () => {
     await tenants();
     for (const host of ['127.0.0.1:4010', 'localhost:4010', 'LOCALHOST', '[::1]:4010', '127.0.0.1']) {
       expect((await get('/console/api/accounts', { key: 'KEY_one', host })).status, host).toBe(200);
@@ -69,6 +69,9 @@ describe('the Host check on the console and /_mock (DNS rebinding)', () => {
     // The app's own API is reached by whatever name the app uses; health is probed by orchestrators.
     expect((await get('/v2/conferences', { key: 'KEY_one', host: 'mock.internal:4010' })).status).toBe(200);
     expect((await get('/_mock/health', { host: 'mock.internal:4010' })).status).toBe(200);
+    // As are what an app fetches unkeyed by the name it reaches the server by: the public key, recordings.
+    expect((await get('/_mock/webhooks/public_key', { host: 'mock.internal:4010' })).status).toBe(200);
+    expect((await get('/_mock/recordings/no-such-recording.mp3', { host: 'mock.internal:4010' })).status).toBe(404);
   });
 
   it('answers the configured public URL host, and any Host when listening on every interface', async () => {
