@@ -43,8 +43,21 @@ export const webhookEvents = sqliteTable('webhook_events', {
   createdAt: integer('created_at').notNull(),
   /** A resend (the console's or POST /_mock/webhooks/{seq}/resend): the seq of the event it delivers again. */
   resendOf: integer('resend_of'),
+  /**
+   * What GET /v2/webhook_deliveries sorts and filters on, kept by the dispatcher as it records
+   * attempts (store/outbox.ts deliveryColumns) so a page is read from an index, not out of JSON.
+   * listed_at: when the delivery was last attempted (ms; its occurred_at when it failed with no
+   * attempt), null while it is not listed (pending, no attempt finished).
+   */
+  listedAt: integer('listed_at'),
+  /** Its first attempt's start (ms): `started_at`. */
+  deliveryStartedAt: integer('delivery_started_at'),
+  /** When it settled (ms), the last attempt's end: `finished_at`; null while attempts remain. */
+  deliveryFinishedAt: integer('delivery_finished_at'),
 }, (t) => [
   index('webhook_events_account').on(t.account, t.seq),
   // One call's events (its timeline, the console's last event of a call) without reading the account's whole log.
   index('webhook_events_call').on(t.account, t.callControlId, t.seq),
+  // GET /v2/webhook_deliveries: the most recently attempted first, a page read from the index.
+  index('webhook_events_listed').on(t.account, t.listedAt, t.seq),
 ]);

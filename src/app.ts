@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bearerAccount, type Env } from './http/auth.js';
 import { onError, notFound } from './http/errors.js';
 import { KnownRoutes } from './http/route-hints.js';
+import { hostCheck } from './http/host.js';
 import type { Accounts } from './commands/account.js';
 import type { SigningKeySource } from './config.js';
 import { conferenceRoutes } from './routes/conferences.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   publicKeySource: SigningKeySource;
   /** The console's server panel. */
   serverInfo?: ServerInfo;
+  /** Host names the console and /_mock answer to (http/host.ts allowedHosts); absent: any. */
+  allowedHosts?: string[];
 }
 
 /** The HTTP doors: /v2 (Telnyx's API), /_mock (the control API) and the console, one onError for all. */
@@ -62,11 +65,17 @@ export function createApp(deps: AppDeps) {
   mock.route('/recordings', recordingRoutes(deps.accounts));
   // The webhook public key too: a public key is public, and an app's setup script reads it unkeyed.
   mock.route('/', webhookPublicKeyRoutes({ publicKey: deps.publicKey, source: deps.publicKeySource }));
+  // Everything else of /_mock and the console answers only to this server's own names (DNS
+  // rebinding); what an app fetches unkeyed above is reached by whatever name the app uses.
+  const sameHost = hostCheck(deps.allowedHosts);
+  mock.use('*', sameHost);
   mock.use('*', auth);
   mock.route('/', mockRoutes());
   app.route('/_mock', mock);
 
   // The live console (a page, its assets and its read-only API); `/` leads to it.
+  app.use('/console', sameHost);
+  app.use('/console/*', sameHost);
   app.route('/', consoleRoutes(deps));
   return app;
 }

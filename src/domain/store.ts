@@ -144,6 +144,11 @@ export interface AccountStore {
   webhookEntry(seq: number): WebhookEventRow | undefined;
   /** One recorded webhook by its event id. */
   webhookById(id: string): WebhookEventRow | undefined;
+  /**
+   * GET /v2/webhook_deliveries's page: listed deliveries only, most recently attempted first,
+   * filtered, ordered and paged in the database (an index read, whatever the log's size).
+   */
+  webhookDeliveries(filter: DeliveryFilter, page: Page): Paged<WebhookEventRow>;
   clearWebhookLog(): number;
 
   /** Outbound voice profiles, credential connections and telephony credentials (domain/credentials.ts). */
@@ -173,6 +178,21 @@ export interface PhoneNumberFilter {
 /** A logged webhook without its body. */
 export type WebhookSummary = Pick<WebhookEventRow, 'seq' | 'id' | 'eventType' | 'callControlId' | 'conferenceId'
   | 'occurredAt' | 'status' | 'attempts' | 'url' | 'resendOf'>;
+
+/** GET /v2/webhook_deliveries's filters, decoded (instants in ms). */
+export interface DeliveryFilter {
+  status?: 'delivered' | 'failed';
+  /** Any of these event types. */
+  eventTypes?: string[];
+  /** Text in the event's data (`webhook`), as stored (case-sensitive). */
+  webhookContains?: string;
+  /** Text in the attempts as Telnyx shows them (serialize/webhook-deliveries.ts), JSON-encoded. */
+  attemptsContains?: string;
+  startedGte?: number;
+  startedLte?: number;
+  finishedGte?: number;
+  finishedLte?: number;
+}
 
 export interface WebhookLogFilter {
   eventType?: string;

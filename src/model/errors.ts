@@ -55,6 +55,17 @@ export const errors = {
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
+  /**
+   * A console or control request whose Host is not this server's address: a page on another site
+   * rebinding its name to this machine (DNS rebinding) must not read keys or drive accounts.
+   */
+  hostNotAllowed: (host: string, allowed: readonly string[]) => new TelnyxError(403, '10010', 'Not authorized',
+    `The Host header '${host.slice(0, 100)}' is not this server's address (${allowed.join(', ')}): the console and /_mock answer only requests addressed to the server by a name it listens on. Set TELNYX_MOCK_PUBLIC_URL to the URL you reach it by, or listen on 0.0.0.0 to accept any Host.`),
+  /** A console live stream over its cap: per account or in all (src/routes/console.ts). */
+  tooManyStreams: (scope: 'account' | 'server', max: number) => new TelnyxError(429, '10011', 'Too many requests',
+    scope === 'account'
+      ? `This account already has ${max} open console streams, the most one account may have: close a console tab and retry.`
+      : `The server already has ${max} open console streams, the most it serves: close a console tab and retry.`),
   /** No route; `guess` is the route or action name most likely meant (http/route-hints.ts), when one is near. */
   noRoute: (method: string, path: string, guess?: string) => new TelnyxError(404, '10007', 'Resource not found',
     `No route for ${method} ${path}${guess ? `. Did you mean \`${guess}\`?` : ''}`),

@@ -7,7 +7,7 @@ import {
   webhookEvents, clocks, numbers, callMedia, recordings, transfers,
 } from '../../schema/index.js';
 import type { TimerKind } from '../../schema/enums.js';
-import type { AccountStore, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
+import type { AccountStore, DeliveryFilter, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
 import type {
   CallLeg, CallMedia, Conference, ConferenceView, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
@@ -242,7 +242,8 @@ function statements(db: Db) {
          from clocks c where c.account = timers.account) end
        where error is null`),
     appendWebhook: db.insert(webhookEvents).values(Object.fromEntries(
-      Object.keys(getTableColumns(webhookEvents)).filter((k) => k !== 'seq').map((k) => [k, p(k)])) as never).prepare(),
+      // The delivery columns start null: the dispatcher derives them as it records attempts (outbox.ts).
+      Object.keys(getTableColumns(webhookEvents)).filter((k) => !DERIVED_WEBHOOK_COLUMNS.has(k)).map((k) => [k, p(k)])) as never).prepare(),
     conferenceStatus: raw.prepare('select id, status from conferences where account = ? and id = ?'),
     conferenceView: raw.prepare<[string, string], ViewRow>(`select ${CONFERENCE_VIEW_SQL} from conferences where account = ? and id = ?`).raw(),
     conferenceList: conferenceLists(raw),
@@ -273,6 +274,40 @@ type Statements = ReturnType<typeof statements>;
  * The SQLite store: all SQL of the emulator's state lives in src/store/. `forAccount` opens the
  * account-bound store the domain works on; transactions and the cross-account timer sweep are here.
  */
+/** webhook_events columns derived by the dispatcher, not written when an event is recorded. */
+const DERIVED_WEBHOOK_COLUMNS = new Set(['seq', 'listedAt', 'deliveryStartedAt', 'deliveryFinishedAt']);
+
+/**
+ * A row's attempts as GET /v2/webhook_deliveries shows them, JSON-encoded as JSON.stringify would
+ * (serialize/webhook-deliveries.ts attemptOf: finished attempts only, most recent first), so the
+ * `filter[attempts][contains]` search runs in SQLite (test/api/webhook-deliveries-paging.test.ts
+ * pins the two encodings equal).
+ */
+/** Key names and words the shown attempts have and stored ones may not. */
+const SHOWN_WORDS = ['started_at', 'finished_at', 'status', 'http', 'request', 'url', 'headers', 'response', 'body', 'delivered', 'failed'];
+
+/**
+ * True when `text`, found in the shown attempts, can only lie inside one string or number taken
+ * from a stored attempt: it has no JSON punctuation (so it spans no key, value or element
+ * boundary) and is not part of a word only the shown form has.
+ */
+function withinOneValue(text: string): boolean {
+  return !/["{}[\],]/.test(text) && !text.startsWith(':') && !SHOWN_WORDS.some((word) => word.includes(text));
+}
+
+export const DELIVERY_ATTEMPTS_JSON = `(SELECT coalesce(json_group_array(json(x) ORDER BY k DESC), '[]') FROM (
+  SELECT a.key AS k, CASE WHEN json_type(a.value, '$.status') IS NULL OR json_type(a.value, '$.status') = 'null'
+    THEN json_object('started_at', a.value ->> '$.at', 'finished_at', coalesce(a.value ->> '$.finished_at', a.value ->> '$.at'), 'status', 'failed',
+      'http', json_object('request', json_object('url', a.value ->> '$.url', 'headers', json(coalesce(a.value -> '$.request_headers', '[]')))))
+    ELSE json_object('started_at', a.value ->> '$.at', 'finished_at', coalesce(a.value ->> '$.finished_at', a.value ->> '$.at'),
+      'status', CASE WHEN (a.value ->> '$.status') BETWEEN 200 AND 299 THEN 'delivered' ELSE 'failed' END,
+      'http', json_object('request', json_object('url', a.value ->> '$.url', 'headers', json(coalesce(a.value -> '$.request_headers', '[]'))),
+        'response', json_object('status', a.value ->> '$.status', 'headers', json(coalesce(a.value -> '$.response.headers', '[]')),
+          'body', coalesce(a.value ->> '$.response.body', ''))))
+    END AS x
+  FROM json_each(webhook_events.attempts) AS a
+  WHERE json_type(a.value, '$.status') != 'null' OR json_type(a.value, '$.error') IS NOT NULL OR json_type(a.value, '$.finished_at') IS NOT NULL))`;
+
 export class SqliteStore {
   private readonly s: Statements;
   private readonly tx;
@@ -601,6 +636,31 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   webhookById(id: string): WebhookEventRow | undefined {
     return this.db.select().from(webhookEvents)
       .where(and(eq(webhookEvents.account, this.account), eq(webhookEvents.id, id))).get();
+  }
+  webhookDeliveries(filter: DeliveryFilter, page: Page): Paged<WebhookEventRow> {
+    const w = webhookEvents;
+    const where: SQL[] = [eq(w.account, this.account), sql`${w.listedAt} is not null`];
+    if (filter.status === 'delivered') where.push(eq(w.status, 'delivered'));
+    if (filter.status === 'failed') where.push(ne(w.status, 'delivered'));
+    // One bound parameter however many types were asked for.
+    if (filter.eventTypes) where.push(sql`${w.eventType} in (select value from json_each(${JSON.stringify(filter.eventTypes)}))`);
+    if (filter.webhookContains) where.push(sql`instr(${w.data}, ${filter.webhookContains}) > 0`);
+    if (filter.attemptsContains) {
+      const text = filter.attemptsContains;
+      // Text inside one shown value is in the stored attempts too, encoded alike (both JSON.stringify):
+      // a plain search there rules out most rows before the shown form is built for the rest.
+      if (withinOneValue(text)) where.push(sql`instr(${w.attempts}, ${text}) > 0`);
+      where.push(sql`instr(${sql.raw(DELIVERY_ATTEMPTS_JSON)}, ${text}) > 0`);
+    }
+    if (filter.startedGte !== undefined) where.push(sql`${w.deliveryStartedAt} >= ${filter.startedGte}`);
+    if (filter.startedLte !== undefined) where.push(sql`${w.deliveryStartedAt} <= ${filter.startedLte}`);
+    if (filter.finishedGte !== undefined) where.push(sql`${w.deliveryFinishedAt} >= ${filter.finishedGte}`);
+    if (filter.finishedLte !== undefined) where.push(sql`${w.deliveryFinishedAt} <= ${filter.finishedLte}`);
+    const cond = and(...where);
+    const rows = this.db.select().from(w).where(cond).orderBy(desc(w.listedAt), desc(w.seq))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(w).where(cond).get()?.n ?? 0;
+    return { rows, total };
   }
   lastWebhookSeq(): number {
     return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)

@@ -112,6 +112,7 @@ describe('a resend of an event', () => {
       seq: 7, id: 'evt-1', account: 'KEY', eventType: 'call.answered', callControlId: 'v3:a', conferenceId: null, orderingKey: 'v3:a',
       occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook', timeoutMs: 2000,
       status: 'delivered' as const, attempts: [{ attempt: 1, url: 'http://app/hook', status: 200, at: 'x' }], nextAttemptAt: null, createdAt: 1, resendOf: null,
+      listedAt: 1, deliveryStartedAt: 1, deliveryFinishedAt: 1,
     };
     expect(resendRow(original, 'evt-2', 99)).toEqual({
       id: 'evt-2', account: 'KEY', eventType: 'call.answered', callControlId: 'v3:a', conferenceId: null, orderingKey: 'v3:a',
