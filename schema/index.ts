@@ -7,3 +7,4 @@ export * from './runtime.js';
 export * from './webhooks.js';
 export * from './enums.js';
 export * from './credentials.js';
+export * from './provisioning.js';

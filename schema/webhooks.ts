@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 import type { WebhookStatus } from './enums.js';
 
 export interface DeliveryAttempt {
@@ -35,22 +35,29 @@ export const webhookEvents = sqliteTable('webhook_events', {
   data: text('data').notNull(),
   url: text('url'),
   failoverUrl: text('failover_url'),
+  /** How long one attempt may take (ms), when the call's application says (webhook_timeout_secs); null: the server's. */
+  timeoutMs: integer('timeout_ms'),
   status: text('status').$type<WebhookStatus>().notNull(),
   attempts: text('attempts', { mode: 'json' }).$type<DeliveryAttempt[]>().notNull(),
   nextAttemptAt: integer('next_attempt_at'),
   createdAt: integer('created_at').notNull(),
   /** A resend (the console's or POST /_mock/webhooks/{seq}/resend): the seq of the event it delivers again. */
   resendOf: integer('resend_of'),
+  /**
+   * What GET /v2/webhook_deliveries sorts and filters on, kept by the dispatcher as it records
+   * attempts (store/outbox.ts deliveryColumns) so a page is read from an index, not out of JSON.
+   * listed_at: when the delivery was last attempted (ms; its occurred_at when it failed with no
+   * attempt), null while it is not listed (pending, no attempt finished).
+   */
+  listedAt: integer('listed_at'),
+  /** Its first attempt's start (ms): `started_at`. */
+  deliveryStartedAt: integer('delivery_started_at'),
+  /** When it settled (ms), the last attempt's end: `finished_at`; null while attempts remain. */
+  deliveryFinishedAt: integer('delivery_finished_at'),
 }, (t) => [
   index('webhook_events_account').on(t.account, t.seq),
   // One call's events (its timeline, the console's last event of a call) without reading the account's whole log.
   index('webhook_events_call').on(t.account, t.callControlId, t.seq),
+  // GET /v2/webhook_deliveries: the most recently attempted first, a page read from the index.
+  index('webhook_events_listed').on(t.account, t.listedAt, t.seq),
 ]);
-
-/** Per-connection webhook URLs (Telnyx's Call Control Application settings). */
-export const connections = sqliteTable('connections', {
-  account: text('account').notNull(),
-  connectionId: text('connection_id').notNull(),
-  webhookUrl: text('webhook_url'),
-  webhookFailoverUrl: text('webhook_failover_url'),
-}, (t) => [primaryKey({ columns: [t.account, t.connectionId] })]);

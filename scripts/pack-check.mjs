@@ -7,7 +7,7 @@
  *     run time (dist, migrations, scenario fixtures, README, LICENSE) and no tests, specs,
  *     screenshots, CI files or sources.
  *  2. An empty project installs the tarball (and typescript): `npx telnyx-mock --version`, then
- *     `npx telnyx-mock serve` answers /_mock/health and a /v2 request.
+ *     `npx telnyx-mock serve` answers /_mock/health, a /v2 request and an operation it does not emulate.
  *  3. A TypeScript file importing `startMock` from 'telnyx-mock' type-checks (nodenext, strict) and
  *     runs: start, place a call, close.
  *  4. The Dockerfile's final stage replayed on that install, as no Docker engine runs here: its ENV
@@ -102,6 +102,10 @@ async function answers(base, label) {
   const res = await fetch(`${base}/v2/conferences`, { headers: { authorization: 'Bearer KEY_pack_check' } }).catch((e) => ({ status: `unreachable (${e.message})` }));
   const body = res.status === 200 ? await res.json() : undefined;
   check(res.status === 200 && Array.isArray(body?.data), `${label}: GET /v2/conferences answered ${res.status}, expected 200 with a data array`);
+  // The spec's operation index ships as data beside the code (dist/src/http/spec-operations.json).
+  const out = await fetch(`${base}/v2/messaging_profiles`, { headers: { authorization: 'Bearer KEY_pack_check' } }).catch((e) => ({ status: `unreachable (${e.message})` }));
+  const detail = out.status === 422 ? (await out.json()).errors?.[0]?.detail ?? '' : '';
+  check(out.status === 422 && detail.includes('not emulated'), `${label}: GET /v2/messaging_profiles answered ${out.status}, expected 422 "not emulated"`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bearerAccount, type Env } from './http/auth.js';
 import { onError, notFound } from './http/errors.js';
 import { KnownRoutes } from './http/route-hints.js';
+import { hostCheck } from './http/host.js';
 import type { Accounts } from './commands/account.js';
 import type { SigningKeySource } from './config.js';
 import { conferenceRoutes } from './routes/conferences.js';
@@ -14,6 +15,7 @@ import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
 import { credentialConnectionRoutes, outboundVoiceProfileRoutes, telephonyCredentialRoutes } from './routes/credentials.js';
 import type { ServerInfo } from './serialize/console.js';
+import { applicationRoutes, connectionRoutes, numberOrderRoutes, phoneNumberRoutes } from './routes/provisioning.js';
 
 export interface AppDeps {
   accounts: Accounts;
@@ -23,6 +25,8 @@ export interface AppDeps {
   publicKeySource: SigningKeySource;
   /** The console's server panel. */
   serverInfo?: ServerInfo;
+  /** Host names the console and /_mock answer to (http/host.ts allowedHosts); absent: any. */
+  allowedHosts?: string[];
 }
 
 /** The HTTP doors: /v2 (Telnyx's API), /_mock (the control API) and the console, one onError for all. */
@@ -47,6 +51,11 @@ export function createApp(deps: AppDeps) {
   v2.route('/outbound_voice_profiles', outboundVoiceProfileRoutes());
   v2.route('/credential_connections', credentialConnectionRoutes());
   v2.route('/telephony_credentials', telephonyCredentialRoutes());
+  // provisioning: what routes calls to the app (applications are connections; numbers route to them)
+  v2.route('/call_control_applications', applicationRoutes());
+  v2.route('/phone_numbers', phoneNumberRoutes());
+  v2.route('/number_orders', numberOrderRoutes());
+  v2.route('/connections', connectionRoutes());
   app.route('/v2', v2);
 
   const mock = new Hono<Env>();
@@ -56,11 +65,17 @@ export function createApp(deps: AppDeps) {
   mock.route('/recordings', recordingRoutes(deps.accounts));
   // The webhook public key too: a public key is public, and an app's setup script reads it unkeyed.
   mock.route('/', webhookPublicKeyRoutes({ publicKey: deps.publicKey, source: deps.publicKeySource }));
+  // Everything else of /_mock and the console answers only to this server's own names (DNS
+  // rebinding); what an app fetches unkeyed above is reached by whatever name the app uses.
+  const sameHost = hostCheck(deps.allowedHosts);
+  mock.use('*', sameHost);
   mock.use('*', auth);
   mock.route('/', mockRoutes());
   app.route('/_mock', mock);
 
   // The live console (a page, its assets and its read-only API); `/` leads to it.
+  app.use('/console', sameHost);
+  app.use('/console/*', sameHost);
   app.route('/', consoleRoutes(deps));
   return app;
 }

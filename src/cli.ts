@@ -39,6 +39,8 @@ serve
       --log <list>              a line per API request and webhook attempt: failures by default;
                                 requests,webhooks adds successes, none prints nothing ($TELNYX_MOCK_LOG)
       --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
+      --strict-connections      refuse a connection_id no Call Control application has, as Telnyx does
+                                (422 10015; $TELNYX_MOCK_STRICT_CONNECTIONS=1; default: lenient)
 
 scenario run
   -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL)
@@ -101,6 +103,7 @@ async function serve(args: string[]): Promise<number> {
       'signing-key': { type: 'string' },
       log: { type: 'string' },
       'log-format': { type: 'string' },
+      'strict-connections': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -132,6 +135,7 @@ async function serve(args: string[]): Promise<number> {
   if (values.log !== undefined || values['log-format'] !== undefined) {
     config.log = parse(() => logSettings(values.log ?? process.env.TELNYX_MOCK_LOG, values['log-format'] ?? process.env.TELNYX_MOCK_LOG_FORMAT));
   }
+  if (values['strict-connections']) config.strictConnections = true;
 
   let emulator;
   try {

@@ -38,6 +38,13 @@ export interface Config {
   adminKey?: string;
   /** What the server log prints (src/log.ts); nothing when absent. */
   log?: LogSettings;
+  /**
+   * TELNYX_MOCK_STRICT_CONNECTIONS=1: a connection_id that names no Call Control application is
+   * refused as Telnyx refuses it (422 10015, `/connection_id`); by default it is a lenient
+   * connection whose webhooks go to the server's URL (zero setup). An account may choose for
+   * itself (`PUT /_mock/settings`, a scenario's `strict_connections`).
+   */
+  strictConnections?: boolean;
 }
 
 /** Delivery settings when the config leaves them out (the server's defaults, not the tests'). */
@@ -77,6 +84,13 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return raw;
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1/true or 0/false, got ${raw}`);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {
   const port = Number(env.PORT ?? 5080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
@@ -97,6 +111,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     webhookMaxPerSecond: positiveInt(env, 'TELNYX_MOCK_WEBHOOK_MAX_PER_SEC', WEBHOOK_DEFAULTS.webhookMaxPerSecond),
     adminKey: env.TELNYX_MOCK_ADMIN_KEY || undefined,
     log: envLog(env),
+    strictConnections: flag(env, 'TELNYX_MOCK_STRICT_CONNECTIONS'),
   };
 }
 

@@ -28,6 +28,7 @@ import * as callMedia from './commands/call-media.js';
 import * as clock from './commands/clock.js';
 import * as faults from './commands/faults.js';
 import * as numbers from './commands/numbers.js';
+import * as phoneNumbers from './commands/phone-numbers.js';
 import type { NumberConfig } from './commands/numbers.js';
 import { listRequests } from './commands/requests.js';
 import { reset } from './commands/reset.js';
@@ -108,6 +109,14 @@ export interface MockOptions {
   log?: string | boolean;
   /** The log as `text` (default) or JSON lines. */
   logFormat?: 'text' | 'json';
+  /**
+   * Phone numbers the account (`apiKey`) owns, as if it had bought them: E.164 strings, or
+   * `{ phoneNumber, connectionId }` to assign one to a connection (its callers then go to that
+   * application's webhook URL). Given again after each `reset()`.
+   */
+  phoneNumbers?: Array<string | { phoneNumber: string; connectionId?: string }>;
+  /** Refuse connection_ids that name no application, as Telnyx does (422 10015); default lenient. */
+  strictConnections?: boolean;
 }
 
 /** A caller arriving on an inbound call. */
@@ -221,9 +230,25 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.adminKey !== undefined) overrides.adminKey = opts.adminKey;
   if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
   if (opts.log) overrides.log = logSettings(opts.log === true ? 'requests,webhooks' : opts.log, opts.logFormat, { kinds: 'log', format: 'logFormat' });
+  if (opts.strictConnections !== undefined) overrides.strictConnections = opts.strictConnections;
   const em = await startEmulator(defaultConfig(overrides));
+  const control = mockControl(em, opts.apiKey ?? DEFAULT_API_KEY);
+  // The numbers the account owns from the start (and again after a reset, which clears them).
+  const giveNumbers = () => {
+    for (const n of opts.phoneNumbers ?? []) {
+      const { phoneNumber, connectionId } = typeof n === 'string' ? { phoneNumber: n, connectionId: undefined } : n;
+      phoneNumbers.givePhoneNumber(em.account(control.apiKey), { phone_number: phoneNumber, connection_id: connectionId });
+    }
+  };
+  try {
+    giveNumbers();
+  } catch (err) {
+    await em.close();
+    throw err;
+  }
   return {
-    ...mockControl(em, opts.apiKey ?? DEFAULT_API_KEY),
+    ...control,
+    reset: (o) => { control.reset(o); giveNumbers(); },
     url: em.url,
     baseURL: `${em.url}/v2`,
     publicKey: em.webhooks.publicKey,

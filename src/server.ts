@@ -13,6 +13,7 @@ import { JOURNAL_CAPACITY, Journal, MAX_JOURNAL_BODY_BYTES } from './control/jou
 import { Faults } from './control/faults.js';
 import { Changes } from './changes.js';
 import { createApp } from './app.js';
+import { allowedHosts } from './http/host.js';
 import { serverInfoJson } from './serialize/console.js';
 import { MAX_BODY_BYTES, MAX_DEPTH } from './model/bounds.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
@@ -62,6 +63,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     settings: {
       mediaDurationSecs: config.mediaDurationSecs, publicUrl: config.publicUrl,
       webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl,
+      strictConnections: config.strictConnections,
     },
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
@@ -74,7 +76,10 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     delivery: deliveryOptions(config),
     bounds: { max_body_bytes: MAX_BODY_BYTES, max_json_depth: MAX_DEPTH, journal_requests: JOURNAL_CAPACITY, journal_body_bytes: MAX_JOURNAL_BODY_BYTES },
   });
-  const app = createApp({ accounts, publicKey: webhooks.publicKey, publicKeySource: keySource, serverInfo });
+  const app = createApp({
+    accounts, publicKey: webhooks.publicKey, publicKeySource: keySource, serverInfo,
+    allowedHosts: allowedHosts(config.host, config.publicUrl),
+  });
 
   let ticker: NodeJS.Timeout | undefined;
   let sweeping = false;

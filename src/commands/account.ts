@@ -132,6 +132,11 @@ export class Accounts {
     return [...this.lastUsed].map(([key, lastUsedAt]) => ({ key, lastUsedAt })).sort((x, y) => y.lastUsedAt - x.lastUsedAt);
   }
 
+  /** True when TELNYX_MOCK_ADMIN_KEY is set: cross-account reads are the admin's alone. */
+  get adminKeySet(): boolean {
+    return this.services.adminKey !== undefined;
+  }
+
   /** True when `key` may act across accounts (see Server.isAdmin). */
   isAdmin(key: string): boolean {
     return this.server.isAdmin(key);

@@ -14,6 +14,8 @@ import { Transfer } from './call-transfer.js';
 import { RecordControl, RecordStart } from './recordings.js';
 import * as conf from './conferences.js';
 import { CreateQueue, UpdateQueue, UpdateQueueCall } from './queues.js';
+import { CreateApplication, UpdateApplication } from './applications.js';
+import { CreateNumberOrder, UpdateNumberOrder, UpdatePhoneNumber, UpdateVoiceSettings } from './phone-numbers.js';
 
 const call = (action: string) => `POST /calls/{call_control_id}/actions/${action}`;
 const conference = (action: string) => `POST /conferences/{id}/actions/${action}`;
@@ -66,4 +68,12 @@ export const REQUEST_BODIES: Readonly<Record<string, Schema<unknown>>> = {
   'POST /queues': CreateQueue,
   'POST /queues/{queue_name}': UpdateQueue,
   'PATCH /queues/{queue_name}/calls/{call_control_id}': UpdateQueueCall,
+
+  // provisioning
+  'POST /call_control_applications': CreateApplication,
+  'PATCH /call_control_applications/{id}': UpdateApplication,
+  'PATCH /phone_numbers/{id}': UpdatePhoneNumber,
+  'PATCH /phone_numbers/{id}/voice': UpdateVoiceSettings,
+  'POST /number_orders': CreateNumberOrder,
+  'PATCH /number_orders/{number_order_id}': UpdateNumberOrder,
 };

@@ -3,6 +3,7 @@ import type { CallLeg } from '../model/entities.js';
 import { errors } from '../model/errors.js';
 import { requireCall } from '../domain/call-leg.js';
 import * as caller from '../domain/caller.js';
+import { inboundConnection } from '../domain/provisioning.js';
 import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
 import { address, body, bool, oneOf, string, withDefault } from './schema.js';
@@ -20,6 +21,7 @@ export const DEFAULT_CONNECTION_ID = 'telnyx-mock';
 export const PlaceCall = body({
   from: address({ required: true }),
   to: address({ required: true }),
+  // The default when none is named; an owned number's connection routes its calls whatever is named.
   connection_id: withDefault(string(), DEFAULT_CONNECTION_ID),
   client_state: clientState,
   answered: bool(),
@@ -35,11 +37,15 @@ export const Speech = body({ state: oneOf(SPEECH_STATES, { required: true }) });
 
 export const Say = body({ text: string({ required: true, max: 5000 }) });
 
-/** An inbound call arrives (on DEFAULT_CONNECTION_ID unless it names one): it rings (call.initiated) until the app answers, unless `answered`. */
+/**
+ * An inbound call arrives (on DEFAULT_CONNECTION_ID unless it names one): it rings (call.initiated)
+ * until the app answers, unless `answered`. A call to a number the account owns arrives on that
+ * number's connection (its application's webhook URL), whatever connection_id the caller names.
+ */
 export function placeCall(a: Account, input: unknown): CallLeg {
   const b = PlaceCall.parse(input);
   return a.write((ctx) => caller.receiveCall(ctx, {
-    from: b.from, to: b.to, connectionId: b.connection_id, clientState: b.client_state,
+    from: b.from, to: b.to, connectionId: inboundConnection(ctx, b.to, b.connection_id), clientState: b.client_state,
     answered: b.answered, webhookUrl: b.webhook_url, webhookFailoverUrl: b.webhook_failover_url,
   }));
 }

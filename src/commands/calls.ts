@@ -7,6 +7,7 @@ import { errors } from '../model/errors.js';
 import { requireCall, requireLive } from '../domain/call-leg.js';
 import * as lifecycle from '../domain/lifecycle.js';
 import * as queue from '../domain/queue.js';
+import { requireUsableConnection } from '../domain/provisioning.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { CALL_MEDIA_ACTIONS } from './call-media.js';
@@ -76,10 +77,13 @@ export const LeaveQueue = body({ client_state: clientState, command_id: commandI
 /** POST /calls: dial. The far end behaves as its number is set in the control API. */
 export function dial(a: Account, input: unknown): CallLeg {
   const b = Dial.parse(input);
-  return a.write((ctx) => lifecycle.dial(ctx, {
-    connectionId: b.connection_id, from: b.from, to: b.to, clientState: b.client_state,
-    webhookUrl: b.webhook_url, timeoutSecs: b.timeout_secs,
-  }), { scope: `dial:${b.connection_id}`, commandId: b.command_id });
+  return a.write((ctx) => {
+    requireUsableConnection(ctx, b.connection_id);
+    return lifecycle.dial(ctx, {
+      connectionId: b.connection_id, from: b.from, to: b.to, clientState: b.client_state,
+      webhookUrl: b.webhook_url, timeoutSecs: b.timeout_secs,
+    });
+  }, { scope: `dial:${b.connection_id}`, commandId: b.command_id });
 }
 
 /**

@@ -27,19 +27,31 @@ export const SNAPSHOT_CONFERENCES = 20;
  * ones first): an account of several 1,000-seat conferences still makes a snapshot of bounded size.
  */
 export const SNAPSHOT_PARTICIPANTS = 2000;
+/** Most applications and owned numbers a snapshot lists (newest first); the totals say how many there are. */
+export const SNAPSHOT_PROVISIONED = 100;
 /** Largest timeline page. */
 export const MAX_TIMELINE_PAGE = 500;
 /** Calls still up whose line shows what plays and their latest webhook (two indexed reads each). */
 export const SNAPSHOT_DETAILED_CALLS = 100;
 
+/** Most keys the console may present at once (the ones its browser remembers). */
+export const MAX_KNOWN_KEYS = 50;
+
 /**
- * The accounts (API keys) used since start, most recent first. The one read that crosses
- * accounts: only the admin key may list them when one is set (403 otherwise).
+ * The accounts (API keys) used since start, most recent first. A key is the whole credential, so
+ * with TELNYX_MOCK_ADMIN_KEY set only the admin key lists every account (403 otherwise); without
+ * one, each caller sees only the keys it presents — its own and those its browser remembers
+ * (`known`) — never another tenant's.
  */
-export function listAccounts(accounts: Accounts, key: string): { key: string; lastUsedAt: number; refusedOnly: boolean }[] {
-  requireAdmin({ key, accounts });
+export function listAccounts(accounts: Accounts, key: string, known: readonly string[] = []): { key: string; lastUsedAt: number; refusedOnly: boolean }[] {
+  let used = accounts.used();
+  if (accounts.adminKeySet) requireAdmin({ key, accounts });
+  else {
+    const asked = new Set([key, ...known.slice(0, MAX_KNOWN_KEYS)].filter(Boolean));
+    used = used.filter((u) => asked.has(u.key));
+  }
   // A key whose every request was refused (a mistaken curl) is told apart, so the picker can fold it away.
-  return accounts.used().map((u) => ({ ...u, refusedOnly: accounts.peek(u.key).journal.onlyRefused() }));
+  return used.map((u) => ({ ...u, refusedOnly: accounts.peek(u.key).journal.onlyRefused() }));
 }
 
 /** Everything the console's live views show, read in one transaction so the views agree. */
@@ -89,10 +101,13 @@ export function consoleSnapshot(a: Account): ConsoleState {
       ...(c.state !== 'hangup' && detailed-- > 0
         ? { playing: store.playingOf(c.callControlId), lastEvent: store.lastEventOf(c.callControlId) ?? null } : {}),
     }));
+    const firstPage = { number: 1, size: SNAPSHOT_PROVISIONED };
     return {
       calls: { total: calls.total, rows: callViews },
       conferences: { total: confs.total, rows: conferences },
       queues: queueViews,
+      applications: store.listApplications({}, firstPage),
+      phoneNumbers: store.listPhoneNumbers({}, firstPage),
     };
   });
   return {

@@ -15,7 +15,7 @@ export function reset(a: Account, input: unknown): void {
   }
 }
 
-/** Clears the account: calls, conferences, queues, webhooks, numbers, clock, journal and faults. */
+/** Clears the account: calls, conferences, queues, webhooks, numbers, what it provisioned (applications, owned numbers, orders, settings), clock, journal and faults. */
 export function resetAccount(a: Account): void {
   a.write((ctx) => ctx.store.deleteAll());
   a.clock.reset();

@@ -1,15 +1,9 @@
-/** The account's webhook log and per-connection webhook URLs (control API). */
+/** The account's webhook log (control API); a connection's URLs are in connections.ts. */
 import { WEBHOOK_STATUSES, type WebhookStatus } from '../../schema/enums.js';
-import type { Connection, Page, Paged, WebhookEventRow } from '../model/entities.js';
+import type { Page, Paged, WebhookEventRow } from '../model/entities.js';
 import { errors } from '../model/errors.js';
 import type { WebhookLogFilter } from '../domain/store.js';
 import type { Account } from './account.js';
-import { body } from './schema.js';
-import { webhookUrl } from './fields.js';
-
-// The bodies this room takes, declared once (the one validation layer: see schema.ts).
-
-export const SaveConnection = body({ webhook_url: webhookUrl, webhook_failover_url: webhookUrl });
 
 export interface WebhookLogQuery extends Omit<WebhookLogFilter, 'status'> {
   status?: string;
@@ -45,21 +39,4 @@ export function resendWebhook(a: Account, seq: number): WebhookEventRow {
 /** Clears the log; undelivered events are dropped with it. */
 export function clearWebhookLog(a: Account): number {
   return a.write((ctx) => ctx.store.clearWebhookLog());
-}
-
-export function getConnection(a: Account, connectionId: string): Connection {
-  const conn = a.read((ctx) => ctx.store.connection(connectionId));
-  if (!conn) throw errors.notFound('Connection');
-  return conn;
-}
-
-export function saveConnection(a: Account, connectionId: string, input: unknown): Connection {
-  const b = SaveConnection.parse(input);
-  const conn = { connectionId, webhookUrl: b.webhook_url ?? null, webhookFailoverUrl: b.webhook_failover_url ?? null };
-  a.write((ctx) => ctx.store.saveConnection(conn));
-  return conn;
-}
-
-export function deleteConnection(a: Account, connectionId: string): void {
-  if (!a.write((ctx) => ctx.store.deleteConnection(connectionId))) throw errors.notFound('Connection');
 }

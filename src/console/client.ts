@@ -152,10 +152,25 @@ export function consoleClient(): void {
 
   // ---------- accounts ----------
 
+  // Keys this browser opened, newest first: without an admin key the server lists only the keys a
+  // page presents (a key is the whole credential), so the picker remembers its own here.
+  const KEYS_STORE = 'telnyx-mock:keys';
+  const MAX_REMEMBERED = 50;
+  function rememberedKeys(): string[] {
+    try {
+      const list = JSON.parse(localStorage.getItem(KEYS_STORE) ?? '[]');
+      return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string').slice(0, MAX_REMEMBERED) : [];
+    } catch { return []; }
+  }
+  function rememberKey(key: string): void {
+    try { localStorage.setItem(KEYS_STORE, JSON.stringify([key, ...rememberedKeys().filter((k) => k !== key)].slice(0, MAX_REMEMBERED))); } catch { /* storage off */ }
+  }
+
   async function loadAccounts(): Promise<void> {
     state.accountsAt = Date.now();
     let list: { key: string; last_activity: string }[] = [];
-    try { list = (await api('GET', '/console/api/accounts')).data; } catch { return; }
+    const known = rememberedKeys().filter((k) => k !== state.key).map((k) => `known=${enc(k)}`).join('&');
+    try { list = (await api('GET', `/console/api/accounts${known ? `?${known}` : ''}`)).data; } catch { return; }
     const ul = $('account-list');
     const item = (a: { key: string; last_activity: string }) => h('li', {},
       h('button', { type: 'button', 'data-key': a.key, 'aria-current': a.key === state.key ? 'true' : 'false', onclick: () => openAccount(a.key) },
@@ -169,11 +184,24 @@ export function consoleClient(): void {
     $('account-keys').replaceChildren(...list.map((a) => h('option', { value: a.key })));
   }
 
+  async function whyClosed(es: EventSource, key: string): Promise<void> {
+    try {
+      const res = await fetch(`/console/api/events?key=${enc(key)}`);
+      if (res.ok) { void res.body?.cancel(); return; }
+      const e = (await res.json()).errors?.[0];
+      if (state.es !== es || !e) return;
+      $('live').textContent = 'closed';
+      $('live').title = `${e.title}: ${e.detail}`;
+      showError(`${e.title}: ${e.detail}`);
+    } catch { /* the server is gone: "reconnecting" says enough */ }
+  }
+
   function openAccount(key: string): void {
     key = key.trim();
     if (!key) return;
     if (state.es) state.es.close();
     state.key = key;
+    rememberKey(key);
     state.snap = null;
     state.conference = '';
     state.callsPage = state.participantsPage = 0;
@@ -189,8 +217,14 @@ export function consoleClient(): void {
     state.es = es;
     $('live').dataset.state = 'off';
     $('live').textContent = 'connecting';
+    $('live').title = '';
     es.onopen = () => { $('live').dataset.state = 'on'; $('live').textContent = 'live'; };
-    es.onerror = () => { $('live').dataset.state = 'off'; $('live').textContent = 'reconnecting'; };
+    es.onerror = () => {
+      $('live').dataset.state = 'off';
+      $('live').textContent = 'reconnecting';
+      // A refused stream (the 429 of too many open streams) closes for good: show why.
+      if (es.readyState === EventSource.CLOSED) void whyClosed(es, key);
+    };
     es.addEventListener('snapshot', (e) => {
       if (state.es !== es) return;
       state.snap = JSON.parse((e as MessageEvent).data).data;
@@ -356,6 +390,15 @@ export function consoleClient(): void {
     replace($('number-list'), ...s.numbers.map((n: Json) => h('li', {},
       `${n.e164}: ${n.behaviour}${n.answer_after_secs ? ` after ${n.answer_after_secs} s` : ''} `,
       h('button', { type: 'button', onclick: () => act('DELETE', `/_mock/numbers/${enc(n.e164)}`) }, 'clear'))));
+    const apps: Json[] = s.applications.rows;
+    const nameOf = new Map(apps.map((a: Json) => [a.id, a.application_name]));
+    replace($('application-list'), ...apps.map((a: Json) => h('li', { 'data-application': a.id },
+      `${a.application_name} (${a.id}) → ${a.webhook_event_url ?? 'the server\'s webhook URL'}${a.active ? '' : ' · inactive'}`)),
+    s.applications.total > apps.length ? h('li', { class: 'muted' }, `…and ${s.applications.total - apps.length} more`) : null);
+    const owned: Json[] = s.phone_numbers.rows;
+    replace($('phone-number-list'), ...owned.map((n: Json) => h('li', { 'data-phone-number': n.phone_number },
+      `${n.phone_number} → ${n.connection_id ? `${nameOf.get(n.connection_id) ?? n.connection_id}` : 'not assigned'}`)),
+    s.phone_numbers.total > owned.length ? h('li', { class: 'muted' }, `…and ${s.phone_numbers.total - owned.length} more`) : null);
     replace($('fault-list'), ...s.faults.map((f: Json) => h('li', { 'data-fault': String(f.id) },
       `#${f.id} ${f.method} ${f.path} → ${f.status ?? 'delay'}${f.delay_ms ? ` (${f.delay_ms} ms)` : ''}, ${f.remaining} of ${f.count} left `,
       h('button', { type: 'button', onclick: () => act('DELETE', `/_mock/faults/${f.id}`) }, 'clear'))),
@@ -470,7 +513,7 @@ export function consoleClient(): void {
           r.ignored_fields ? h('p', { class: 'warn' }, `ignored fields (not taken by this operation): ${r.ignored_fields.join(', ')}`) : null,
           r.response_body !== undefined ? h('pre', { id: 'entry-answer' }, `answered ${JSON.stringify(r.response_body, null, 2)}`) : null,
           Object.keys(r.query).length ? h('pre', {}, `query ${JSON.stringify(r.query, null, 2)}`) : null,
-          h('div', { class: 'row-actions' }, copyButton('copy body', () => bodyText, 'copy-body'), copyButton('copy as curl', () => curlOf(r), 'copy-curl')),
+          h('div', { class: 'row-actions' }, h('strong', {}, 'sent'), copyButton('copy body', () => bodyText, 'copy-body'), copyButton('copy as curl', () => curlOf(r), 'copy-curl')),
           h('pre', { id: 'entry-body' }, bodyText),
           h('details', {}, h('summary', { class: 'muted' }, 'as curl'), h('pre', { id: 'entry-curl' }, curlOf(r))));
       } else {

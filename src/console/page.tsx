@@ -101,6 +101,12 @@ const ControlView: FC = () => (
       <button type="submit">Set</button>
     </form>
     <ul id="number-list" class="plain" />
+    <div class="drive">
+      <strong>Applications and owned numbers</strong>
+      <span class="muted">(set up by the app through /v2/call_control_applications, /v2/number_orders and /v2/phone_numbers)</span>
+    </div>
+    <ul id="application-list" class="plain" />
+    <ul id="phone-number-list" class="plain" />
     <form class="drive" data-action="add-fault">
       <strong>Arm a fault</strong>
       <Field label="method" name="method" value="*" size={6} />
@@ -120,7 +126,7 @@ const ControlView: FC = () => (
     <pre id="scenario-result" class="detail" hidden />
     <form class="drive danger" data-action="reset">
       <strong>Reset</strong>
-      <span>Clears this account's calls, conferences, queues, webhooks, numbers, clock, journal and faults.</span>
+      <span>Clears this account's calls, conferences, queues, webhooks, numbers, applications and owned numbers, clock, journal and faults.</span>
       <button type="submit">Reset account</button>
     </form>
   </section>

@@ -16,6 +16,11 @@ export interface DomainSettings {
    * webhooks; when absent, the origin of the request that started the recording is used.
    */
   publicUrl?: string;
+  /**
+   * Unknown connection_ids are refused as Telnyx refuses them (422 10015, /connection_id) instead
+   * of being lenient connections on the server's webhook URL; an account may choose for itself.
+   */
+  strictConnections?: boolean;
 }
 
 /** Where an emitted event is filed: the call it concerns (ordering, webhook URL) and conference. */

@@ -1,5 +1,5 @@
 import type {
-  CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  Application, CallLeg, CallMedia, NumberOrder, PhoneNumber, Conference, ConferenceView, Connection, ConnectionView, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import type { TimerKind, WebhookStatus } from '../../schema/enums.js';
@@ -121,10 +121,33 @@ export interface AccountStore {
   saveNumber(row: Omit<NumberRow, 'account'>): void;
   deleteNumber(e164: string): boolean;
 
-  // connections and the webhook outbox
+  // provisioning: applications (connections), owned phone numbers, number orders, settings
+  /** A connection by id, whatever its kind (the one place connection kinds are joined). */
   connection(connectionId: string): Connection | undefined;
-  saveConnection(c: Connection): void;
-  deleteConnection(connectionId: string): boolean;
+  connectionView(connectionId: string): ConnectionView | undefined;
+  /** The account's connections, newest first (a page, and how many there are). */
+  listConnections(filter: { nameContains?: string; outboundVoiceProfileId?: string }, page: Page): Paged<ConnectionView>;
+  application(id: string): Application | undefined;
+  listApplications(filter: ApplicationFilter, page: Page): Paged<Application>;
+  saveApplication(app: Application): void;
+  deleteApplication(id: string): boolean;
+  phoneNumber(id: string): PhoneNumber | undefined;
+  phoneNumberByNumber(e164: string): PhoneNumber | undefined;
+  listPhoneNumbers(filter: PhoneNumberFilter, page: Page): Paged<PhoneNumber>;
+  savePhoneNumber(n: PhoneNumber): void;
+  deletePhoneNumber(id: string): boolean;
+  /** Numbers assigned to a connection lose it when the connection goes (Telnyx unassigns them). */
+  unassignPhoneNumbers(connectionId: string, now: number): void;
+  numberOrder(id: string): NumberOrder | undefined;
+  listNumberOrders(page: Page): Paged<NumberOrder>;
+  saveNumberOrder(o: NumberOrder): void;
+  /** The live calls on a connection, oldest first. */
+  activeCallsOfConnection(connectionId: string, page: Page): Paged<CallLeg>;
+  /** The account's own choice of strictness; undefined: the server's. */
+  strictConnections(): boolean | undefined;
+  setStrictConnections(strict: boolean | null): void;
+
+  // the webhook outbox
   appendWebhook(row: NewWebhookEvent): void;
   webhookLog(filter: WebhookLogFilter, page?: Page): Paged<WebhookEventRow>;
   lastWebhookSeq(): number;
@@ -135,6 +158,11 @@ export interface AccountStore {
   webhookEntry(seq: number): WebhookEventRow | undefined;
   /** One recorded webhook by its event id. */
   webhookById(id: string): WebhookEventRow | undefined;
+  /**
+   * GET /v2/webhook_deliveries's page: listed deliveries only, most recently attempted first,
+   * filtered, ordered and paged in the database (an index read, whatever the log's size).
+   */
+  webhookDeliveries(filter: DeliveryFilter, page: Page): Paged<WebhookEventRow>;
   clearWebhookLog(): number;
 
   /** Outbound voice profiles, credential connections and telephony credentials (domain/credentials.ts). */
@@ -144,9 +172,41 @@ export interface AccountStore {
   deleteAll(): void;
 }
 
+export interface ApplicationFilter {
+  /** filter[application_name][contains]: case-insensitive. */
+  nameContains?: string;
+  /** filter[outbound.outbound_voice_profile_id] */
+  outboundVoiceProfileId?: string;
+  sort?: { column: 'created_at' | 'application_name' | 'active'; desc: boolean };
+}
+
+export interface PhoneNumberFilter {
+  /** filter[phone_number]: digits the number contains. */
+  phoneNumber?: string;
+  connectionId?: string;
+  tag?: string;
+  status?: string;
+  customerReference?: string;
+}
+
 /** A logged webhook without its body. */
 export type WebhookSummary = Pick<WebhookEventRow, 'seq' | 'id' | 'eventType' | 'callControlId' | 'conferenceId'
   | 'occurredAt' | 'status' | 'attempts' | 'url' | 'resendOf'>;
+
+/** GET /v2/webhook_deliveries's filters, decoded (instants in ms). */
+export interface DeliveryFilter {
+  status?: 'delivered' | 'failed';
+  /** Any of these event types. */
+  eventTypes?: string[];
+  /** Text in the event's data (`webhook`), as stored (case-sensitive). */
+  webhookContains?: string;
+  /** Text in the attempts as Telnyx shows them (serialize/webhook-deliveries.ts), JSON-encoded. */
+  attemptsContains?: string;
+  startedGte?: number;
+  startedLte?: number;
+  finishedGte?: number;
+  finishedLte?: number;
+}
 
 export interface WebhookLogFilter {
   eventType?: string;

@@ -4,19 +4,25 @@ import type { AccountStore } from './store.js';
 import type { DomainSettings, EventSubject } from './context.js';
 
 /**
- * Telnyx's order of precedence for where a call's webhooks go: the `webhook_url` given when the
- * call was dialed (or answered), else the URL configured for its connection_id, else the global URL.
- * The failover URL comes from the same place as the URL it backs.
+ * The one rule for where a call's webhooks go, in Telnyx's order of precedence: the `webhook_url`
+ * given when the call was dialed (or answered), else its connection's URL — the Call Control
+ * application whose id is the call's connection_id ("webhook_event_url: The URL where webhooks
+ * related to this connection will be sent"), however the call got that connection_id: dialed on
+ * it, or routed to it as the connection of the owned number a caller dialed — else the server's
+ * URL (a lenient connection, which names no application). The failover URL comes from the same
+ * place as the URL it backs ("webhook_event_failover_url: The failover URL where webhooks related
+ * to this connection will be sent if sending to the primary URL fails").
  */
 export function webhookDestination(call: CallLeg | undefined,
   connections: { connection(connectionId: string): Connection | undefined },
-  global: Pick<DomainSettings, 'webhookUrl' | 'webhookFailoverUrl'>): { url: string | null; failoverUrl: string | null } {
-  if (call?.webhookUrl) return { url: call.webhookUrl, failoverUrl: call.webhookFailoverUrl ?? null };
-  if (call) {
-    const conn = connections.connection(call.connectionId);
-    if (conn?.webhookUrl) return { url: conn.webhookUrl, failoverUrl: conn.webhookFailoverUrl };
-  }
-  return { url: global.webhookUrl ?? null, failoverUrl: global.webhookFailoverUrl ?? null };
+  global: Pick<DomainSettings, 'webhookUrl' | 'webhookFailoverUrl'>): { url: string | null; failoverUrl: string | null; timeoutMs: number | null } {
+  const conn = call ? connections.connection(call.connectionId) : undefined;
+  // The application's webhook_timeout_secs bounds every attempt of its calls' webhooks, wherever
+  // they go ("Specifies how many seconds to wait before timing out a webhook"); 0 or null: the server's.
+  const timeoutMs = conn?.webhookTimeoutSecs ? conn.webhookTimeoutSecs * 1000 : null;
+  if (call?.webhookUrl) return { url: call.webhookUrl, failoverUrl: call.webhookFailoverUrl ?? null, timeoutMs };
+  if (conn?.webhookUrl) return { url: conn.webhookUrl, failoverUrl: conn.webhookFailoverUrl, timeoutMs };
+  return { url: global.webhookUrl ?? null, failoverUrl: global.webhookFailoverUrl ?? null, timeoutMs };
 }
 
 /** A conference's own events (no call) follow the call that created it. */
@@ -34,13 +40,13 @@ export function outboxRow(store: AccountStore, settings: DomainSettings, e: {
 }): NewWebhookEvent {
   const { subject } = e;
   const call = subject.call ?? (subject.conferenceId ? conferenceCreator(store, subject.conferenceId) : undefined);
-  const { url, failoverUrl } = webhookDestination(call, store, settings);
+  const { url, failoverUrl, timeoutMs } = webhookDestination(call, store, settings);
   return {
     id: e.id, account: store.account, eventType: e.eventType,
     callControlId: subject.call?.callControlId ?? null,
     conferenceId: subject.conferenceId ?? null,
     orderingKey: call?.callControlId ?? subject.conferenceId ?? store.account,
-    occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl,
+    occurredAt: e.occurredAt, data: webhookData(e.eventType, e.id, e.occurredAt, e.payload), url, failoverUrl, timeoutMs,
     status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: e.createdAt, resendOf: null,
   };
 }
@@ -54,7 +60,7 @@ export function resendRow(original: WebhookEventRow, id: string, createdAt: numb
   return {
     id, account: original.account, eventType: original.eventType, callControlId: original.callControlId,
     conferenceId: original.conferenceId, orderingKey: original.orderingKey, occurredAt: original.occurredAt,
-    data: original.data, url: original.url, failoverUrl: original.failoverUrl,
+    data: original.data, url: original.url, failoverUrl: original.failoverUrl, timeoutMs: original.timeoutMs,
     status: 'pending', attempts: [], nextAttemptAt: 0, createdAt, resendOf: original.seq,
   };
 }

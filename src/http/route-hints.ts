@@ -16,6 +16,21 @@ export interface RouteEntry { method: string; path: string }
 interface Shape { method: string; segments: string[] }
 
 /**
+ * What a parameter segment takes: any non-empty value, or, for `:name{pattern}`, only what the
+ * pattern takes — as the router does (/v2/phone_numbers/jobs is no phone number's id).
+ */
+const patterns = new Map<string, RegExp | null>();
+function takes(segment: string, value: string): boolean {
+  if (value === '') return false;
+  let re = patterns.get(segment);
+  if (re === undefined) {
+    const m = /^:[^{]+\{(.+)\}$/.exec(segment);
+    patterns.set(segment, re = m ? new RegExp(`^(?:${m[1]})$`) : null);
+  }
+  return re === null || re.test(value);
+}
+
+/**
  * The routes that take an action name as their last segment, and the names they serve: each
  * name is a route of its own for the hints (so `GET …/actions/speak` is a wrong method, and
  * `POST …/actions/speek` is a typo of `speak`).
@@ -53,7 +68,7 @@ const isParam = (segment: string) => segment.startsWith(':');
 
 function matches(shape: Shape, segments: string[]): boolean {
   return shape.segments.length === segments.length
-    && shape.segments.every((s, i) => (isParam(s) ? segments[i] !== '' : s === segments[i]));
+    && shape.segments.every((s, i) => (isParam(s) ? takes(s, segments[i]) : s === segments[i]));
 }
 
 /**
@@ -83,7 +98,7 @@ function nearness(route: string[], given: string[]): { distance: number; differi
   let differing = 0;
   for (let i = 0; i < route.length; i++) {
     const s = route[i];
-    if (isParam(s) ? given[i] !== '' : s === given[i]) continue;
+    if (isParam(s) ? takes(s, given[i]) : s === given[i]) continue;
     if (isParam(s)) return undefined;
     const d = editDistance(given[i].toLowerCase(), s);
     if (d > tolerance(given[i])) return undefined;

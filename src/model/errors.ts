@@ -55,6 +55,17 @@ export const errors = {
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
+  /**
+   * A console or control request whose Host is not this server's address: a page on another site
+   * rebinding its name to this machine (DNS rebinding) must not read keys or drive accounts.
+   */
+  hostNotAllowed: (host: string, allowed: readonly string[]) => new TelnyxError(403, '10010', 'Not authorized',
+    `The Host header '${host.slice(0, 100)}' is not this server's address (${allowed.join(', ')}): the console and /_mock answer only requests addressed to the server by a name it listens on. Set TELNYX_MOCK_PUBLIC_URL to the URL you reach it by, or listen on 0.0.0.0 to accept any Host.`),
+  /** A console live stream over its cap: per account or in all (src/routes/console.ts). */
+  tooManyStreams: (scope: 'account' | 'server', max: number) => new TelnyxError(429, '10011', 'Too many requests',
+    scope === 'account'
+      ? `This account already has ${max} open console streams, the most one account may have: close a console tab and retry.`
+      : `The server already has ${max} open console streams, the most it serves: close a console tab and retry.`),
   /** No route; `guess` is the route or action name most likely meant (http/route-hints.ts), when one is near. */
   noRoute: (method: string, path: string, guess?: string) => new TelnyxError(404, '10007', 'Resource not found',
     `No route for ${method} ${path}${guess ? `. Did you mean \`${guess}\`?` : ''}`),
@@ -142,13 +153,24 @@ export const errors = {
       + "which emulates Telnyx's voice API: call control, conferences, queues and the provisioning they need."),
   /**
    * An unknown id of a provisioning resource (credential connections, outbound voice profiles,
-   * telephony credentials): the spec's connections_NotFoundResponse example, word for word.
+   * telephony credentials, applications, phone numbers, number orders, connections): the spec's
+   * connections_NotFoundResponse example, word for word.
    */
   resourceNotFound: () => new TelnyxError(404, '10005', 'Resource not found',
     'The requested resource or URL could not be found.', '/'),
   webhookHasNoUrl: () => new TelnyxError(422, '10015', 'Bad Request',
     'This webhook had no URL to go to (no call, connection or server webhook URL): there is nowhere to resend it. Set a webhook URL first.'),
   notFound: (what = 'Resource') => new TelnyxError(404, '10007', 'Resource not found', `${what} not found`),
+  /**
+   * Strict connections: the spec's `invalid_connection_id` example, word for word, answered for a
+   * connection_id that names no connection, an inactive one or one without a webhook URL.
+   */
+  invalidConnection: () => new TelnyxError(422, '10015', 'Invalid value for connection_id (Call Control App ID)',
+    'The requested connection_id (Call Control App ID) is either invalid or does not exist. Only Call Control Apps with valid webhook URL are accepted.',
+    '/connection_id'),
+  /** A number a test gives or an order buys that the account owns already. */
+  numberAlreadyOwned: (pointer: string, e164: string) => new TelnyxError(422, '10015', 'Invalid value',
+    `The phone number ${e164} is already owned by this account.`, pointer),
   missing: (field: string) => new TelnyxError(422, FIELD_CODES.missing, 'Missing required parameter',
     `The '${field}' parameter is required and cannot be blank.`, `/${field}`),
   /** A text over its bound: the message names the bound, so the fix is plain. */

@@ -3,7 +3,7 @@
  * words (camelCase, instants in ms). serialize/ turns each into its wire shape.
  */
 import type { AmdResult } from '../../schema/enums.js';
-import type { CallLeg, CallMedia, ConferenceView, Participant, Queue, QueueCall } from './entities.js';
+import type { Application, CallLeg, CallMedia, ConferenceView, Participant, PhoneNumber, Queue, QueueCall } from './entities.js';
 
 /** An account's clock as the control API reports it. */
 export interface ClockReading {
@@ -52,6 +52,9 @@ export interface ConsoleState {
   queues: ConsoleQueueView[];
   numbers: NumberSetting[];
   faults: Fault[];
+  /** What the account provisioned: its Call Control applications and the numbers it owns (the first of each, and how many). */
+  applications: { total: number; rows: Application[] };
+  phoneNumbers: { total: number; rows: PhoneNumber[] };
 }
 
 export interface ConsoleCallView {

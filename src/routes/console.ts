@@ -13,7 +13,7 @@ import { requestJson } from '../serialize/requests.js';
 import { consolePage } from '../console/page.js';
 import { CONSOLE_JS } from '../console/client.js';
 import { CONSOLE_CSS } from '../console/styles.js';
-import { coalesce } from '../console/live.js';
+import { LiveHub, type StreamCaps } from '../console/live.js';
 import { signatureVerifies } from '../webhooks/sign.js';
 
 const snapshotJson = (a: Parameters<typeof consoleReads.consoleSnapshot>[0]) =>
@@ -47,9 +47,10 @@ const SCENARIO_FILE = /^[\w.-]+\.(?:json|ya?ml)$/;
  * The account is the API key, given as `?key=` (an EventSource cannot send headers) or as a
  * bearer token. Watching an account does not count as using it.
  */
-export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; serverInfo?: ServerInfo }) {
+export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; serverInfo?: ServerInfo; streamCaps?: StreamCaps }) {
   const app = new Hono();
   const { accounts } = deps;
+  const hub = new LiveHub(deps.streamCaps);
 
   const keyOf = (c: Context) => c.req.query('key') || bearerKey(c.req.header('authorization'));
   const account = (c: Context) => {
@@ -69,10 +70,10 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; ser
   app.get(`${CONSOLE_PATH}/assets/console.css`, (c) =>
     c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
 
-  // The account picker's list: every key used since start. The one cross-account read: with
-  // TELNYX_MOCK_ADMIN_KEY set, only that key may list the others (403 10010 otherwise).
+  // The account picker's list: the keys asked about (the bearer and `?known=` ones the page
+  // remembers); with TELNYX_MOCK_ADMIN_KEY set, every key used since start, to that key only.
   app.get(`${CONSOLE_PATH}/api/accounts`, (c) =>
-    c.json({ data: consoleReads.listAccounts(accounts, keyOf(c)).map(accountJson) }));
+    c.json({ data: consoleReads.listAccounts(accounts, keyOf(c) ?? '', c.req.queries('known') ?? []).map(accountJson) }));
 
   app.get(`${CONSOLE_PATH}/api/snapshot`, (c) =>
     c.body(snapshotJson(account(c)), 200, { 'content-type': 'application/json' }));
@@ -118,25 +119,24 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; ser
   });
 
   // Live updates: a snapshot at once, then after every change a snapshot (state, clock) and a
-  // `timeline` nudge (requests, webhooks), coalesced (see console/live.ts).
+  // `timeline` nudge (requests, webhooks), coalesced and computed once per account for all its
+  // streams (see console/live.ts), up to the stream caps (429 past them).
   app.get(`${CONSOLE_PATH}/api/events`, (c) => {
     const a = account(c);
+    const joined = hub.join({ id: a.id, subscribe: (fn) => a.changes.subscribe(fn), snapshot: () => snapshotJson(a) });
+    if ('full' in joined) throw errors.tooManyStreams(joined.full, joined.max);
     return streamSSE(c, async (stream) => {
-      const snapshot = () => stream.writeSSE({ event: 'snapshot', data: snapshotJson(a) });
-      const live = coalesce(async (kinds) => {
-        if (kinds.has('state') || kinds.has('clock')) await snapshot();
-        if (kinds.has('state') || kinds.has('request') || kinds.has('webhook')) await stream.writeSSE({ event: 'timeline', data: '{}' });
-      });
-      const unsubscribe = a.changes.subscribe((kind) => live.push(kind));
       const keepalive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}); }, KEEPALIVE_MS);
       const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
       try {
-        await snapshot();
+        joined.attach({
+          snapshot: (data) => stream.writeSSE({ event: 'snapshot', data }),
+          timeline: () => stream.writeSSE({ event: 'timeline', data: '{}' }),
+        });
         await closed;
       } finally {
         clearInterval(keepalive);
-        unsubscribe();
-        live.close();
+        joined.leave();
       }
     });
   });

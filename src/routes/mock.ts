@@ -14,12 +14,15 @@ import * as requests from '../commands/requests.js';
 import * as webhooks from '../commands/webhooks.js';
 import { waitFor } from '../commands/wait.js';
 import { intParam } from '../commands/schema.js';
+import * as connections from '../commands/connections.js';
+import * as phoneNumbers from '../commands/phone-numbers.js';
+import { phoneNumberJson } from '../serialize/provisioning.js';
 import { reset } from '../commands/reset.js';
 import { runScenario } from '../scenario/run.js';
 import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
 import { requestJsonText } from '../serialize/requests.js';
-import { callMediaJson, callView, clockJson, connectionJson, faultJson, foundJson, logEntry, numberJson } from '../serialize/control.js';
+import { callMediaJson, callView, clockJson, connectionJson, faultJson, foundJson, logEntry, numberJson, settingsJson } from '../serialize/control.js';
 
 /** `event_type=` or Telnyx-style `filter[event_type]=`. */
 const filterParam = (c: Context, name: string) => c.req.query(name) || c.req.query(`filter[${name}]`) || undefined;
@@ -157,7 +160,7 @@ export function mockRoutes() {
     return c.json(commandOk);
   });
 
-  // webhooks: the delivery log, per-connection URLs (the public key: webhookPublicKeyRoutes)
+  // webhooks: the delivery log (the public key: webhookPublicKeyRoutes)
 
   app.get('/webhooks', (c) => {
     // Always one page (a full one by default): a log of millions of events is never one response.
@@ -178,14 +181,27 @@ export function mockRoutes() {
 
   app.delete('/webhooks', (c) => c.json({ data: { result: 'ok', deleted: webhooks.clearWebhookLog(c.get('account')) } }));
 
+  // provisioning: the phone numbers a test gives the account, a connection's webhook URLs (its
+  // Call Control application's), and the account's strictness about unknown connection_ids
+
   app.get('/connections/:connection_id', (c) =>
-    c.json({ data: connectionJson(webhooks.getConnection(c.get('account'), param(c, 'connection_id'))) }));
+    c.json({ data: connectionJson(connections.getConnection(c.get('account'), param(c, 'connection_id'))) }));
   app.put('/connections/:connection_id', async (c) =>
-    c.json({ data: connectionJson(webhooks.saveConnection(c.get('account'), param(c, 'connection_id'), await readBody(c))) }));
+    c.json({ data: connectionJson(connections.saveConnection(c.get('account'), param(c, 'connection_id'), await readBody(c))) }));
   app.delete('/connections/:connection_id', (c) => {
-    webhooks.deleteConnection(c.get('account'), param(c, 'connection_id'));
+    connections.deleteConnection(c.get('account'), param(c, 'connection_id'));
     return c.json(commandOk);
   });
+  app.post('/phone_numbers', async (c) => {
+    const n = phoneNumbers.givePhoneNumber(c.get('account'), await readBody(c));
+    return c.json({ data: phoneNumberJson(n.number, n.connectionName) }, 201);
+  });
+  app.delete('/phone_numbers/:id', (c) => {
+    phoneNumbers.releasePhoneNumber(c.get('account'), param(c, 'id'));
+    return c.json(commandOk);
+  });
+  app.get('/settings', (c) => c.json({ data: settingsJson(connections.getSettings(c.get('account'))) }));
+  app.put('/settings', async (c) => c.json({ data: settingsJson(connections.setSettings(c.get('account'), await readBody(c))) }));
 
   // blocking waits: held until a webhook, request, call state or finished delivery matching the
   // body exists (200 with it, shaped as its list shows it) or the timeout passes (408). A client

@@ -9,6 +9,7 @@ import { parseDurationSecs } from '../commands/duration.js';
 import { DEFAULT_CONNECTION_ID, PlaceCall, PressDigits, Say } from '../commands/callers.js';
 import { AdvanceClock } from '../commands/clock.js';
 import { NumberPath, SetNumber } from '../commands/numbers.js';
+import { GivePhoneNumber } from '../commands/phone-numbers.js';
 import { body, bool, url, MAX_BODY_BYTES, MAX_DEPTH, tooDeepAt, type Schema } from '../commands/schema.js';
 import { pathPattern, PatternError } from '../control/faults.js';
 import type { Condition, Scenario, Step, StepKind } from './types.js';
@@ -30,7 +31,7 @@ export class ScenarioError extends Error {
 
 type Obj = Record<string, unknown>;
 
-export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'say', 'advance', 'clock', 'number', 'wait', 'expect'];
+export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'say', 'advance', 'clock', 'number', 'phone_number', 'wait', 'expect'];
 const SUBJECTS: Array<'call' | 'conference' | 'queue' | 'webhook' | 'request'> = ['call', 'conference', 'queue', 'webhook', 'request'];
 const METHODS: readonly string[] = HTTP_METHODS;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -160,7 +161,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const deep = tooDeepAt(raw);
   if (deep !== undefined) throw tooDeep(loc.source, deep);
   const top = new Reader(raw, (msg, key, code) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '', code }));
-  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'steps'], 'a scenario');
+  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'strict_connections', 'steps'], 'a scenario');
   const name = top.string('name', true)!;
   const description = top.string('description');
   const connectionId = top.string('connection_id') ?? DEFAULT_CONNECTION_ID;
@@ -168,6 +169,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const webhookUrl = run.webhook_url;
   const timeoutMs = top.duration('timeout') ?? DEFAULT_TIMEOUT_MS;
   const reset = run.reset ?? true;
+  const strictConnections = top.bool('strict_connections');
   const rawSteps = raw.steps;
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
     throw top.error(rawSteps === undefined ? "'steps' is required: a list of steps." : "'steps' must be a non-empty list of steps.", 'steps');
@@ -176,7 +178,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
 
   const names = new Set<string>();
   const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs, connectionId }));
-  return { name, description, connectionId, webhookUrl, timeoutMs, reset, steps };
+  return { name, description, connectionId, webhookUrl, timeoutMs, reset, ...(strictConnections === undefined ? {} : { strictConnections }), steps };
 }
 
 interface StepContext { prefix?: string; names: Set<string>; timeoutMs: number; connectionId: string }
@@ -245,6 +247,12 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
       const { e164 } = r.check(NumberPath, { e164: raw.number }, { e164: 'number' });
       const b = r.check(SetNumber, { behaviour: raw.behaviour, answer_after_secs: raw.answer_after_secs, amd_result: raw.amd_result });
       return { ...base, kind, e164, behaviour: b.behaviour, answerAfterSecs: b.answer_after_secs, amdResult: b.amd_result };
+    }
+    case 'phone_number': {
+      // { phone_number: "+15550500000", connection_id: my-app }: the account owns the number.
+      r.only(['phone_number', 'connection_id', 'title'], 'a phone_number step');
+      const b = r.check(GivePhoneNumber, { phone_number: raw.phone_number, connection_id: raw.connection_id });
+      return { ...base, kind, e164: b.phone_number, connectionId: b.connection_id };
     }
     case 'wait': {
       r.only(['wait', 'timeout', 'as', 'title'], 'a wait step');

@@ -3,6 +3,8 @@ import type { Account } from '../commands/account.js';
 import * as callers from '../commands/callers.js';
 import * as clock from '../commands/clock.js';
 import { setNumber } from '../commands/numbers.js';
+import { givePhoneNumber } from '../commands/phone-numbers.js';
+import { setSettings } from '../commands/connections.js';
 import { resetAccount } from '../commands/reset.js';
 import { webhookMark } from '../commands/webhooks.js';
 import { requestMark } from '../commands/requests.js';
@@ -29,6 +31,7 @@ export async function runScenario(account: Account, scenario: Scenario, opts: Ru
   const wall = () => account.wallNow();
   const started = wall();
   if (opts.reset ?? scenario.reset) resetAccount(account);
+  if (scenario.strictConnections !== undefined) setSettings(account, { strict_connections: scenario.strictConnections });
   const rs: RunState = {
     account, names: new Map(),
     since: { webhook: webhookMark(account), request: requestMark(account) },
@@ -104,6 +107,9 @@ async function execute(step: Step, rs: RunState,
     case 'number':
       setNumber(account, step.e164, { behaviour: step.behaviour, answer_after_secs: step.answerAfterSecs, amd_result: step.amdResult });
       return undefined;
+    case 'phone_number':
+      givePhoneNumber(account, { phone_number: step.e164, connection_id: step.connectionId });
+      return undefined;
     case 'expect': {
       const result = await check(step.condition, rs);
       return result.ok ? undefined : `expected ${describeCondition(step.condition)}, but ${result.actual}`;
@@ -162,6 +168,7 @@ export function describeStep(step: Step): string {
       }[step.behaviour];
       return `${step.e164} ${what}`;
     }
+    case 'phone_number': return `the account owns ${step.e164}${step.connectionId ? ` (on ${step.connectionId})` : ''}`;
     case 'wait': return `wait until ${describeCondition(step.condition)}${step.as ? ` (as ${step.as})` : ''}`;
     case 'expect': return `expect ${describeCondition(step.condition)}`;
   }

@@ -14,6 +14,8 @@ export interface Scenario {
   timeoutMs: number;
   /** Clear the account before the first step (default true), so a run starts from nothing. */
   reset: boolean;
+  /** The account refuses connection_ids no application has (422 10015) during and after the run; unset: as it was. */
+  strictConnections?: boolean;
   steps: Step[];
 }
 
@@ -37,6 +39,8 @@ export type Step = StepBase & (
   | { kind: 'number'; e164: string; behaviour: 'answer' | 'busy' | 'no_answer' | 'reject'; answerAfterSecs?: number;
     /** What answering machine detection finds on it (transfer). */
     amdResult?: 'human' | 'machine' | 'not_sure' }
+  /** The account owns this number (as if bought), its callers routed to `connectionId`'s application. */
+  | { kind: 'phone_number'; e164: string; connectionId?: string }
   | { kind: 'wait'; condition: Condition; timeoutMs: number; as?: string }
   | { kind: 'expect'; condition: Condition }
 );

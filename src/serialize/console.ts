@@ -50,6 +50,16 @@ export function consoleSnapshotJson(s: ConsoleState) {
     })),
     numbers: s.numbers.map(numberJson),
     faults: s.faults.map(faultJson),
+    applications: {
+      total: s.applications.total,
+      rows: s.applications.rows.map((a) => ({
+        id: a.id, application_name: a.applicationName, webhook_event_url: a.webhookEventUrl, active: a.active,
+      })),
+    },
+    phone_numbers: {
+      total: s.phoneNumbers.total,
+      rows: s.phoneNumbers.rows.map((n) => ({ id: n.id, phone_number: n.phoneNumber, connection_id: n.connectionId })),
+    },
   };
 }
 export type ConsoleSnapshotJson = ReturnType<typeof consoleSnapshotJson>;

@@ -60,6 +60,11 @@ export function clockJson(r: ClockReading) {
 }
 export type ClockJson = ReturnType<typeof clockJson>;
 
+/** The account's settings (control API `/_mock/settings`). */
+export function settingsJson(s: { strictConnections: boolean; accountStrictConnections: boolean | null }) {
+  return { strict_connections: s.strictConnections, account_strict_connections: s.accountStrictConnections };
+}
+
 export function connectionJson(c: Connection) {
   return { record_type: 'connection', connection_id: c.connectionId, webhook_url: c.webhookUrl, webhook_failover_url: c.webhookFailoverUrl };
 }

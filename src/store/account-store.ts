@@ -4,16 +4,17 @@ import type { Statement } from 'better-sqlite3';
 import * as schema from '../../schema/index.js';
 import {
   callLegs, conferences, participants, queues, queueCalls, timers, commandIds, mediaPlaybacks,
-  webhookEvents, clocks, numbers, connections, callMedia, recordings, transfers,
+  webhookEvents, clocks, numbers, callMedia, recordings, transfers,
 } from '../../schema/index.js';
 import type { TimerKind } from '../../schema/enums.js';
-import type { AccountStore, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
+import type { AccountStore, DeliveryFilter, WebhookLogFilter, WebhookSummary } from '../domain/store.js';
 import type {
-  CallLeg, CallMedia, Conference, ConferenceView, Connection, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
+  CallLeg, CallMedia, Conference, ConferenceView, MediaPlayback, NewWebhookEvent, NumberRow, Page, Paged,
   Participant, Queue, QueueCall, Timer, WebhookEventRow, Recording, Transfer,
 } from '../model/entities.js';
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
+import { ProvisioningRows } from './provisioning.js';
 import { credentialsStore } from './credentials.js';
 import type { CredentialsStore } from '../domain/credentials-store.js';
 
@@ -45,11 +46,11 @@ const commandKey = and(eq(commandIds.account, p('account')), eq(commandIds.scope
 
 /**
  * Every table that holds an account's rows, found from the schema so a table added later is
- * reset too. Connections are left alone: a connection's webhook URL is configuration the app set
- * up once, like the server's own webhook URL, not state a test produced.
+ * reset too: the applications, numbers and settings an account provisioned are cleared with its
+ * calls (a test provisions what it needs, as its app does against Telnyx).
  */
 const accountTables = (Object.values(schema) as unknown[])
-  .filter((t): t is typeof numbers => is(t, SQLiteTable) && 'account' in getTableColumns(t) && t !== connections);
+  .filter((t): t is typeof numbers => is(t, SQLiteTable) && 'account' in getTableColumns(t));
 
 /**
  * A prepared single-table read whose rows are mapped by a precomputed column list: drizzle's
@@ -267,7 +268,8 @@ function statements(db: Db) {
          from clocks c where c.account = timers.account) end
        where error is null`),
     appendWebhook: db.insert(webhookEvents).values(Object.fromEntries(
-      Object.keys(getTableColumns(webhookEvents)).filter((k) => k !== 'seq').map((k) => [k, p(k)])) as never).prepare(),
+      // The delivery columns start null: the dispatcher derives them as it records attempts (outbox.ts).
+      Object.keys(getTableColumns(webhookEvents)).filter((k) => !DERIVED_WEBHOOK_COLUMNS.has(k)).map((k) => [k, p(k)])) as never).prepare(),
     conferenceStatus: raw.prepare('select id, status from conferences where account = ? and id = ?'),
     conferenceView: raw.prepare<[string, string], ViewRow>(`select ${CONFERENCE_VIEW_SQL} from conferences where account = ? and id = ?`).raw(),
     conferenceList: conferenceLists(raw),
@@ -278,8 +280,6 @@ function statements(db: Db) {
       .orderBy(asc(mediaPlaybacks.startedAt)).prepare(),
     number: db.select().from(numbers)
       .where(and(eq(numbers.account, p('account')), eq(numbers.e164, p('e164')))).prepare(),
-    connection: db.select().from(connections)
-      .where(and(eq(connections.account, p('account')), eq(connections.connectionId, p('id')))).prepare(),
     saveRecording: upsert(db, recordings, 'id'),
     recording: db.select().from(recordings).where(and(eq(recordings.account, p('account')), eq(recordings.id, p('id')))).prepare(),
     activeRecordingsOfCall: db.select().from(recordings)
@@ -300,6 +300,40 @@ type Statements = ReturnType<typeof statements>;
  * The SQLite store: all SQL of the emulator's state lives in src/store/. `forAccount` opens the
  * account-bound store the domain works on; transactions and the cross-account timer sweep are here.
  */
+/** webhook_events columns derived by the dispatcher, not written when an event is recorded. */
+const DERIVED_WEBHOOK_COLUMNS = new Set(['seq', 'listedAt', 'deliveryStartedAt', 'deliveryFinishedAt']);
+
+/**
+ * A row's attempts as GET /v2/webhook_deliveries shows them, JSON-encoded as JSON.stringify would
+ * (serialize/webhook-deliveries.ts attemptOf: finished attempts only, most recent first), so the
+ * `filter[attempts][contains]` search runs in SQLite (test/api/webhook-deliveries-paging.test.ts
+ * pins the two encodings equal).
+ */
+/** Key names and words the shown attempts have and stored ones may not. */
+const SHOWN_WORDS = ['started_at', 'finished_at', 'status', 'http', 'request', 'url', 'headers', 'response', 'body', 'delivered', 'failed'];
+
+/**
+ * True when `text`, found in the shown attempts, can only lie inside one string or number taken
+ * from a stored attempt: it has no JSON punctuation (so it spans no key, value or element
+ * boundary) and is not part of a word only the shown form has.
+ */
+function withinOneValue(text: string): boolean {
+  return !/["{}[\],]/.test(text) && !text.startsWith(':') && !SHOWN_WORDS.some((word) => word.includes(text));
+}
+
+export const DELIVERY_ATTEMPTS_JSON = `(SELECT coalesce(json_group_array(json(x) ORDER BY k DESC), '[]') FROM (
+  SELECT a.key AS k, CASE WHEN json_type(a.value, '$.status') IS NULL OR json_type(a.value, '$.status') = 'null'
+    THEN json_object('started_at', a.value ->> '$.at', 'finished_at', coalesce(a.value ->> '$.finished_at', a.value ->> '$.at'), 'status', 'failed',
+      'http', json_object('request', json_object('url', a.value ->> '$.url', 'headers', json(coalesce(a.value -> '$.request_headers', '[]')))))
+    ELSE json_object('started_at', a.value ->> '$.at', 'finished_at', coalesce(a.value ->> '$.finished_at', a.value ->> '$.at'),
+      'status', CASE WHEN (a.value ->> '$.status') BETWEEN 200 AND 299 THEN 'delivered' ELSE 'failed' END,
+      'http', json_object('request', json_object('url', a.value ->> '$.url', 'headers', json(coalesce(a.value -> '$.request_headers', '[]'))),
+        'response', json_object('status', a.value ->> '$.status', 'headers', json(coalesce(a.value -> '$.response.headers', '[]')),
+          'body', coalesce(a.value ->> '$.response.body', ''))))
+    END AS x
+  FROM json_each(webhook_events.attempts) AS a
+  WHERE json_type(a.value, '$.status') != 'null' OR json_type(a.value, '$.error') IS NOT NULL OR json_type(a.value, '$.finished_at') IS NOT NULL))`;
+
 export class SqliteStore {
   private readonly s: Statements;
   private readonly tx;
@@ -397,10 +431,11 @@ export class SqliteStore {
 }
 
 /** One account's view of the store: every statement scoped to it. */
-class BoundStore implements AccountStore {
+class BoundStore extends ProvisioningRows implements AccountStore {
   readonly credentials: CredentialsStore;
 
-  constructor(private readonly db: Db, private readonly s: Statements, readonly account: string) {
+  constructor(db: Db, private readonly s: Statements, account: string) {
+    super(db, account);
     this.credentials = credentialsStore(db, account);
   }
 
@@ -621,20 +656,7 @@ class BoundStore implements AccountStore {
     return this.db.delete(numbers).where(and(eq(numbers.account, this.account), eq(numbers.e164, e164))).run().changes > 0;
   }
 
-  // connections and the outbox
-  connection(connectionId: string): Connection | undefined {
-    const row = this.s.connection.get({ account: this.account, id: connectionId });
-    return row && { connectionId: row.connectionId, webhookUrl: row.webhookUrl, webhookFailoverUrl: row.webhookFailoverUrl };
-  }
-  saveConnection(c: Connection): void {
-    const row = { account: this.account, ...c };
-    this.db.insert(connections).values(row)
-      .onConflictDoUpdate({ target: [connections.account, connections.connectionId], set: row }).run();
-  }
-  deleteConnection(connectionId: string): boolean {
-    return this.db.delete(connections)
-      .where(and(eq(connections.account, this.account), eq(connections.connectionId, connectionId))).run().changes > 0;
-  }
+  // the outbox (connections and the rest an account provisions: ProvisioningRows)
   appendWebhook(row: NewWebhookEvent): void {
     this.s.appendWebhook.run(row as never);
   }
@@ -665,6 +687,31 @@ class BoundStore implements AccountStore {
   webhookById(id: string): WebhookEventRow | undefined {
     return this.db.select().from(webhookEvents)
       .where(and(eq(webhookEvents.account, this.account), eq(webhookEvents.id, id))).get();
+  }
+  webhookDeliveries(filter: DeliveryFilter, page: Page): Paged<WebhookEventRow> {
+    const w = webhookEvents;
+    const where: SQL[] = [eq(w.account, this.account), sql`${w.listedAt} is not null`];
+    if (filter.status === 'delivered') where.push(eq(w.status, 'delivered'));
+    if (filter.status === 'failed') where.push(ne(w.status, 'delivered'));
+    // One bound parameter however many types were asked for.
+    if (filter.eventTypes) where.push(sql`${w.eventType} in (select value from json_each(${JSON.stringify(filter.eventTypes)}))`);
+    if (filter.webhookContains) where.push(sql`instr(${w.data}, ${filter.webhookContains}) > 0`);
+    if (filter.attemptsContains) {
+      const text = filter.attemptsContains;
+      // Text inside one shown value is in the stored attempts too, encoded alike (both JSON.stringify):
+      // a plain search there rules out most rows before the shown form is built for the rest.
+      if (withinOneValue(text)) where.push(sql`instr(${w.attempts}, ${text}) > 0`);
+      where.push(sql`instr(${sql.raw(DELIVERY_ATTEMPTS_JSON)}, ${text}) > 0`);
+    }
+    if (filter.startedGte !== undefined) where.push(sql`${w.deliveryStartedAt} >= ${filter.startedGte}`);
+    if (filter.startedLte !== undefined) where.push(sql`${w.deliveryStartedAt} <= ${filter.startedLte}`);
+    if (filter.finishedGte !== undefined) where.push(sql`${w.deliveryFinishedAt} >= ${filter.finishedGte}`);
+    if (filter.finishedLte !== undefined) where.push(sql`${w.deliveryFinishedAt} <= ${filter.finishedLte}`);
+    const cond = and(...where);
+    const rows = this.db.select().from(w).where(cond).orderBy(desc(w.listedAt), desc(w.seq))
+      .limit(page.size).offset((page.number - 1) * page.size).all();
+    const total = this.db.select({ n: count() }).from(w).where(cond).get()?.n ?? 0;
+    return { rows, total };
   }
   lastWebhookSeq(): number {
     return this.db.select({ seq: webhookEvents.seq }).from(webhookEvents)

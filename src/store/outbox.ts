@@ -2,6 +2,32 @@ import type { DeliveryAttempt } from '../../schema/index.js';
 import type { WebhookStatus } from '../../schema/enums.js';
 import type { Db } from './db.js';
 
+/** The columns GET /v2/webhook_deliveries sorts and filters on (schema/webhooks.ts), in ms. */
+export interface DeliveryColumns {
+  listedAt: number | null;
+  deliveryStartedAt: number | null;
+  deliveryFinishedAt: number | null;
+}
+
+/** An attempt has finished once it has an answer or an error (as serialize/webhook-deliveries.ts shows it). */
+const finished = (a: DeliveryAttempt) => a.status !== null || a.error !== undefined || a.finished_at !== undefined;
+
+/**
+ * The delivery's sort and filter keys, derived from its attempts when they are recorded: listed
+ * once an attempt finished (or it failed with none), ordered by that attempt's start; started at
+ * its first attempt; finished, once settled, where its last finished attempt ended.
+ */
+export function deliveryColumns(status: WebhookStatus, attempts: DeliveryAttempt[], occurredAt: string): DeliveryColumns {
+  let last: DeliveryAttempt | undefined;
+  for (let i = attempts.length - 1; i >= 0 && !last; i--) if (finished(attempts[i])) last = attempts[i];
+  const settled = status !== 'pending';
+  return {
+    listedAt: last ? Date.parse(last.at) : settled ? Date.parse(occurredAt) : null,
+    deliveryStartedAt: attempts[0] ? Date.parse(attempts[0].at) : null,
+    deliveryFinishedAt: settled && last ? Date.parse(last.finished_at ?? last.at) : null,
+  };
+}
+
 export interface PendingRef {
   seq: number;
   account: string;
@@ -25,10 +51,11 @@ export class OutboxStore {
       pendingAfter: raw.prepare<[number, number], PendingRef>(
         `SELECT seq, account, ordering_key AS orderingKey, next_attempt_at AS nextAttemptAt FROM webhook_events NOT INDEXED
          WHERE seq > ? AND status = 'pending' ORDER BY seq LIMIT ?`),
-      bySeq: raw.prepare<[number], { account: string; data: string; url: string | null; failoverUrl: string | null; status: WebhookStatus; attempts: string }>(
-        'SELECT account, data, url, failover_url AS failoverUrl, status, attempts FROM webhook_events WHERE seq = ?'),
-      update: raw.prepare<[WebhookStatus, string, number | null, number]>(
-        'UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = ? WHERE seq = ?'),
+      bySeq: raw.prepare<[number], { account: string; data: string; url: string | null; failoverUrl: string | null; timeoutMs: number | null; status: WebhookStatus; attempts: string; occurredAt: string }>(
+        'SELECT account, data, url, failover_url AS failoverUrl, timeout_ms AS timeoutMs, status, attempts, occurred_at AS occurredAt FROM webhook_events WHERE seq = ?'),
+      update: raw.prepare<[WebhookStatus, string, number | null, number | null, number | null, number | null, number]>(
+        `UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = ?,
+         listed_at = ?, delivery_started_at = ?, delivery_finished_at = ? WHERE seq = ?`),
     };
   }
 
@@ -48,7 +75,9 @@ export class OutboxStore {
     return r && { ...r, attempts: JSON.parse(r.attempts) as DeliveryAttempt[] };
   }
 
-  update(seq: number, status: WebhookStatus, attempts: DeliveryAttempt[], nextAttemptAt: number | null): void {
-    this.q.update.run(status, JSON.stringify(attempts), nextAttemptAt, seq);
+  /** Records the event's status and attempts, with the delivery columns derived from them. */
+  update(seq: number, status: WebhookStatus, attempts: DeliveryAttempt[], nextAttemptAt: number | null, occurredAt: string): void {
+    const d = deliveryColumns(status, attempts, occurredAt);
+    this.q.update.run(status, JSON.stringify(attempts), nextAttemptAt, d.listedAt, d.deliveryStartedAt, d.deliveryFinishedAt, seq);
   }
 }

@@ -62,6 +62,10 @@ interface Job {
   /** The exact body and headers sent, as recorded in the attempt when it was claimed. */
   body: string;
   headers: Record<string, string>;
+  /** The event's occurred_at: where a delivery with no attempt is listed (store/outbox.ts deliveryColumns). */
+  occurredAt: string;
+  /** How long this attempt may take: the call's application's webhook_timeout_secs, else the server's. */
+  timeoutMs: number;
 }
 
 interface Outcome {
@@ -392,7 +396,7 @@ export class Dispatcher {
       const urls = urlsOf(row);
       const url = urls[Math.floor((attempt - 1) / options.attempts)];
       if (!url) {
-        store.update(item.seq, 'failed', attempts, null);
+        store.update(item.seq, 'failed', attempts, null, row.occurredAt);
         this.settledHere.add(row.account);
         if (urls.length === 0) this.deps.log?.noUrl(row.account, row.data);
         this.shift(lane);
@@ -410,18 +414,21 @@ export class Dispatcher {
       const body = envelope(row.data, attempt, url);
       const headers = signedHeaders(this.deps.signingKey, Math.floor(now / 1000), body);
       attempts.push({ attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body });
-      store.update(item.seq, 'pending', attempts, null);
+      store.update(item.seq, 'pending', attempts, null, row.occurredAt);
       lane.busy = true;
-      const job: Job = { account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers };
+      const job: Job = {
+        account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers,
+        timeoutMs: row.timeoutMs ?? options.timeoutMs, occurredAt: row.occurredAt,
+      };
       this.hold(job);
       return job;
     }
   }
 
   private send(job: Job): void {
-    const { transport, options } = this.deps;
+    const { transport } = this.deps;
     this.active++;
-    const done = transport.post(job.url, job.body, job.headers, options.timeoutMs).then(
+    const done = transport.post(job.url, job.body, job.headers, job.timeoutMs).then(
       (answer) => this.settle({ job, status: answerOf(answer).status, answer: answerOf(answer) }),
       (err: Error) => this.settle({ job, status: null, error: err.message || String(err) }),
     );
@@ -459,7 +466,7 @@ export class Dispatcher {
     });
     try {
       store.transaction(() => {
-        for (const d of decided) store.update(d.job.seq, d.state, d.job.attempts, d.retryAt);
+        for (const d of decided) store.update(d.job.seq, d.state, d.job.attempts, d.retryAt, d.job.occurredAt);
       });
     } catch (err) {
       if (this.closed) return; // the database closed under us: the rows stay pending for the next start

@@ -40,11 +40,11 @@ function routesByPath(): Map<string, Set<string>> {
   return byPath;
 }
 
-/** A concrete path for a pattern: each parameter filled (an action with one the route serves). */
+/** A concrete path for a pattern: each parameter filled, a pattern it has too (an action with one the route serves). */
 const concrete = (pattern: string) => pattern
   .replace('/v2/calls/:call_control_id/actions/:action', '/v2/calls/x1/actions/speak')
   .replace('/v2/conferences/:id/actions/:action', '/v2/conferences/x1/actions/mute')
-  .replace(/:[a-z_0-9]+/g, 'x1');
+  .replace(/:[a-z_0-9]+(?:\{[^}]*\})?/g, 'x1');
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 

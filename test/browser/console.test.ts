@@ -5,6 +5,7 @@ import type { RunningEmulator } from '../../src/server.js';
 import type { Receiver } from '../support/receiver.js';
 import { whenChanged } from '../support/changes.js';
 import { ARTIFACTS, openConsole, shortId, startRig, stopRig, tab } from './support.js';
+import { STREAM_CAPS } from '../../src/console/live.js';
 
 /**
  * The live console in a real browser: the page served at / by the emulator, watched through
@@ -161,17 +162,25 @@ describe('the live console', { timeout: 90_000 }, () => {
     expect(problems).toEqual([]);
   });
 
-  it.concurrent('shows one account at a time: the picker lists keys newest first and switching shows only that account', async ({ expect }) => {
+  it.concurrent('shows one account at a time: the picker lists the keys this browser opened, newest first, and switching shows only that account', async ({ expect }) => {
     const [a, b] = ['KEY_console_alpha', 'KEY_console_beta'];
     const alphaCall = (await sdkPlace(a, '+15550010001')).call_control_id;
     const betaCall = (await sdkPlace(b, '+15550010002')).call_control_id;
-    const { page, problems } = await open(b);
+    // Without an admin key the server lists only keys the page presents: the page remembers the
+    // keys it opened (localStorage), so alpha, opened first, is listed after beta.
+    const { page, problems } = await open(a);
+    await page.locator(`#calls-body tr[data-call="${alphaCall}"]`).waitFor();
+    await page.locator('#account-key').fill(b);
+    await page.locator('#account-form button[type="submit"]').click();
     await page.locator(`#calls-body tr[data-call="${betaCall}"]`).waitFor();
     expect(await page.locator(`#calls-body tr[data-call="${alphaCall}"]`).count()).toBe(0);
 
+    await page.locator(`#account-list button[data-key="${a}"]`).waitFor();
     const keys = await page.locator('#account-list button').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key));
     expect(keys.indexOf(b)).toBeLessThan(keys.indexOf(a));
-    expect(keys.indexOf(a)).toBeGreaterThanOrEqual(0);
+    expect(keys.indexOf(b)).toBeGreaterThanOrEqual(0);
+    // No other tenant's key is shown (this emulator has many).
+    expect(keys.filter((k) => k !== a && k !== b)).toEqual([]);
 
     await page.locator(`#account-list button[data-key="${a}"]`).click();
     await page.locator(`#calls-body tr[data-call="${alphaCall}"]`).waitFor();
@@ -184,6 +193,21 @@ describe('the live console', { timeout: 90_000 }, () => {
     await page.locator('#clock-state', { hasText: 'KEY_console_typed' }).waitFor();
     expect(await page.locator('#calls-body tr').count()).toBe(0);
     expect(problems).toEqual([]);
+  });
+
+  it.concurrent('says why it cannot go live when the account already has the most open streams', async ({ expect }) => {
+    const key = 'KEY_console_many_tabs';
+    const held = await Promise.all(Array.from({ length: STREAM_CAPS.perAccount }, () => fetch(`${em.url}/console/api/events?key=${key}`)));
+    const page = await browser.newPage();
+    try {
+      expect(held.every((r) => r.status === 200)).toBe(true);
+      await page.goto(`${em.url}/?key=${key}`);
+      await page.locator('#error', { hasText: `already has ${STREAM_CAPS.perAccount} open console streams` }).waitFor();
+      await expect(page.locator('#live').textContent()).resolves.toBe('closed');
+    } finally {
+      await page.close();
+      for (const r of held) await r.body?.cancel();
+    }
   });
 
   it.concurrent('drives the clock, numbers, faults and digits through the control API', async ({ expect }) => {
@@ -247,6 +271,21 @@ describe('the live console', { timeout: 90_000 }, () => {
     await rows.nth(2).waitFor({ state: 'attached', timeout: 5000 });
     expect(await rows.count()).toBe(3);
     expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.caller))).toEqual(ids);
+    expect(problems).toEqual([]);
+  });
+
+  it.concurrent('lists the applications the app created and the numbers it owns, with where each routes', async ({ expect }) => {
+    const key = 'KEY_console_provisioning';
+    const client = sdk(key);
+    const { page, problems } = await open(key);
+    const app = (await client.callControlApplications.create({ application_name: 'front desk', webhook_event_url: 'https://app.example.com/hooks' })).data!;
+    await client.numberOrders.create({ phone_numbers: [{ phone_number: '+15557000040' }], connection_id: app.id });
+    await tab(page, 'control');
+    await page.locator(`#application-list li[data-application="${app.id}"]`, { hasText: 'front desk' }).waitFor();
+    await page.locator('#phone-number-list li[data-phone-number="+15557000040"]', { hasText: '→ front desk' }).waitFor();
+    await page.locator('form[data-action="reset"] button').click();
+    await page.locator('#application-list li').waitFor({ state: 'detached' });
+    expect(await page.locator('#phone-number-list li').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

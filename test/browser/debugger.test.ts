@@ -45,7 +45,8 @@ describe('the console as a debugger', { timeout: 120_000 }, () => {
     const line = (await failed.locator('.error-line').textContent())!;
     expect(line).toMatch(/^90015 /);
     expect(line).toContain(':');
-    expect(await failed.evaluate((li) => getComputedStyle(li.querySelector('.what')!).color)).toBe('rgb(194, 45, 58)');
+    // Read again until stable: the timeline redraws as webhooks land, detaching the line read a moment before.
+    await expect.poll(() => failed.locator('.what').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(194, 45, 58)');
     // And on top of the detail, above the body that was sent.
     await failed.click();
     await page.locator('#entry-error').waitFor();
@@ -133,7 +134,10 @@ describe('the console as a debugger', { timeout: 120_000 }, () => {
     await fetch(`${em.url}/v2/conferences/nope`, { headers: { authorization: 'Bearer KEY_debug_stray' } });
     await place('KEY_debug_real', '+15550305001');
     await fetch(`${em.url}/v2/calls`, { headers: { authorization: 'Bearer KEY_debug_real' } });
-    const { page, problems } = await openConsole(browser, em.url, 'KEY_debug_real');
+    // The page lists keys it has opened (no admin key: nobody else's): the stray one, then the real one.
+    const { page, problems } = await openConsole(browser, em.url, 'KEY_debug_stray');
+    await page.locator('#account-key').fill('KEY_debug_real');
+    await page.locator('#account-form button[type="submit"]').click();
     await page.locator('#account-list > li > button[data-key="KEY_debug_real"]').waitFor();
     await page.locator('#refused-accounts button[data-key="KEY_debug_stray"]').waitFor({ state: 'attached' });
     expect(await page.locator('#account-list > li > button[data-key="KEY_debug_stray"]').count()).toBe(0);

@@ -6,7 +6,7 @@ import * as conf from '../../src/commands/conferences.js';
 import { Answer, Dial } from '../../src/commands/calls.js';
 import { PlaceCall, PressDigits } from '../../src/commands/callers.js';
 import { Transfer } from '../../src/commands/call-transfer.js';
-import { SaveConnection } from '../../src/commands/webhooks.js';
+import { SaveConnection } from '../../src/commands/connections.js';
 import { mockControl } from '../../src/lib.js';
 import { TelnyxError } from '../../src/model/errors.js';
 import { answeredCall, api, inMemory } from '../support/harness.js';

@@ -55,11 +55,41 @@ beforeAll(async () => {
   await http.as(KEY).post(`/v2/calls/${enc(ids.playStop)}/actions/playback_start`, { audio_url: 'https://example.com/hold.mp3', loop: 'infinity' });
   await http.as(KEY).post(`/v2/calls/${enc(ids.gatherStop)}/actions/gather`, {});
   await http.as(KEY).post(`/v2/calls/${enc(ids.transcribeStop)}/actions/transcription_start`, {});
+  // provisioning: an application, a number assigned to it with a caller on it, a number to give
+  // back, an order, and an application to delete
+  const app = async (name: string) => (await http.as(KEY).post('/v2/call_control_applications',
+    { application_name: name, webhook_event_url: 'https://app.example.com/hooks' })).body.data.id as string;
+  ids.app = await app('contract');
+  ids.appToDelete = await app('contract-delete');
+  const own = async (e164: string) => (await http.as(KEY).post('/_mock/phone_numbers', { phone_number: e164, connection_id: ids.app })).body.data.id as string;
+  ids.number = await own('+15557000001');
+  ids.numberToDelete = await own('+15557000002');
+  ids.routed = mockControl(em, KEY).placeCall({ from: '+15550001111', to: '+15557000001' }).call_control_id;
+  ids.order = (await http.as(KEY).post('/v2/number_orders', { phone_numbers: [{ phone_number: '+15557000003' }] })).body.data.id;
 });
 afterAll(() => em.dispose());
 
 /** A request that the operation accepts, with the ids made above. */
 function example(method: string, path: string): { url: string; body?: object } {
+  const application = { application_name: 'contract', webhook_event_url: 'https://app.example.com/hooks' };
+  const provisioning: Record<string, { url: string; body?: object }> = {
+    'POST /call_control_applications': { url: '/v2/call_control_applications', body: { ...application, application_name: 'created' } },
+    'GET /call_control_applications/{id}': { url: `/v2/call_control_applications/${ids.app}` },
+    'PATCH /call_control_applications/{id}': { url: `/v2/call_control_applications/${ids.app}`, body: { ...application, active: true, webhook_api_version: '2' } },
+    'DELETE /call_control_applications/{id}': { url: `/v2/call_control_applications/${ids.appToDelete}` },
+    'GET /phone_numbers/{id}': { url: `/v2/phone_numbers/${ids.number}` },
+    'PATCH /phone_numbers/{id}': { url: `/v2/phone_numbers/${ids.number}`, body: { tags: ['support'], customer_reference: 'contract' } },
+    'DELETE /phone_numbers/{id}': { url: `/v2/phone_numbers/${ids.numberToDelete}` },
+    'GET /phone_numbers/{id}/voice': { url: `/v2/phone_numbers/${ids.number}/voice` },
+    'PATCH /phone_numbers/{id}/voice': { url: `/v2/phone_numbers/${ids.number}/voice`, body: { tech_prefix_enabled: true } },
+    'POST /number_orders': { url: '/v2/number_orders', body: { phone_numbers: [{ phone_number: '+15557000004' }], connection_id: ids.app } },
+    'GET /number_orders/{number_order_id}': { url: `/v2/number_orders/${ids.order}` },
+    'PATCH /number_orders/{number_order_id}': { url: `/v2/number_orders/${ids.order}`, body: { customer_reference: 'po-42' } },
+    'GET /connections/{id}': { url: `/v2/connections/${ids.app}` },
+    'GET /connections/{connection_id}/active_calls': { url: `/v2/connections/${ids.app}/active_calls` },
+  };
+  if (provisioning[`${method} ${path}`]) return provisioning[`${method} ${path}`];
+  if (!path.startsWith('/c') && !path.startsWith('/q')) return { url: `/v2${path}` };
   const callFor: Record<string, string> = {
     '/calls/{call_control_id}/actions/answer': ids.ringing,
     '/calls/{call_control_id}/actions/reject': ids.rejected,
@@ -168,6 +198,37 @@ const EFFECTS: Partial<Record<string, (done: Done) => Promise<void>>> = {
   'DELETE /queues/{queue_name}/calls/{call_control_id}': async () => {
     expect((await http.as(KEY).get(`/v2/queues/kept/calls/${enc(ids.kept)}`)).status).toBe(404);
     expect(await queueCalls('kept')).toEqual([]);
+  },
+
+  // provisioning
+  'POST /call_control_applications': async ({ body }) => {
+    const created = await http.as(KEY).get(`/v2/call_control_applications/${body.data!.id}`);
+    expect(created.body.data).toMatchObject({ application_name: 'created', active: true, webhook_api_version: '1' });
+  },
+  'PATCH /call_control_applications/{id}': async () => {
+    expect((await http.as(KEY).get(`/v2/call_control_applications/${ids.app}`)).body.data.webhook_api_version).toBe('2');
+  },
+  'DELETE /call_control_applications/{id}': async () => {
+    expect((await http.as(KEY).get(`/v2/call_control_applications/${ids.appToDelete}`)).status).toBe(404);
+    expect((await http.as(KEY).get(`/v2/connections/${ids.appToDelete}`)).status).toBe(404);
+  },
+  'PATCH /phone_numbers/{id}': async () => {
+    expect((await http.as(KEY).get(`/v2/phone_numbers/${ids.number}`)).body.data).toMatchObject({ tags: ['support'], customer_reference: 'contract' });
+  },
+  'DELETE /phone_numbers/{id}': async () => {
+    expect((await http.as(KEY).get(`/v2/phone_numbers/${ids.numberToDelete}`)).status).toBe(404);
+  },
+  'PATCH /phone_numbers/{id}/voice': async () => {
+    expect((await http.as(KEY).get(`/v2/phone_numbers/${ids.number}/voice`)).body.data.tech_prefix_enabled).toBe(true);
+  },
+  'POST /number_orders': async ({ body }) => {
+    // Orders complete at once: the number is owned, assigned to the order's connection.
+    expect(body.data).toMatchObject({ status: 'success', phone_numbers_count: 1 });
+    const owned = await http.as(KEY).get('/v2/phone_numbers?filter[phone_number]=15557000004');
+    expect(owned.body.data).toMatchObject([{ phone_number: '+15557000004', connection_id: ids.app, status: 'active' }]);
+  },
+  'PATCH /number_orders/{number_order_id}': async () => {
+    expect((await http.as(KEY).get(`/v2/number_orders/${ids.order}`)).body.data.customer_reference).toBe('po-42');
   },
 
   // call actions
@@ -397,7 +458,7 @@ describe("every operation in Telnyx's spec", () => {
       if (error?.detail?.startsWith('No route for') || error?.title === 'Operation not emulated') unrouted.push(`${method} ${path}`);
     }
     expect(unrouted).toEqual([]);
-    expect(operations.length).toBe(74);
+    expect(operations.length).toBe(93);
   });
 
   it('answers every out-of-scope call action 422 naming it as not emulated, not 404', async () => {

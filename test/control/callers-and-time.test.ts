@@ -313,10 +313,12 @@ describe('POST /_mock/reset', () => {
     expect(await types(B)).toEqual([]);
   });
 
-  it('keeps connection webhook settings, which are configuration rather than state', async () => {
+  it("clears a connection's webhook settings with the rest: they are the account's Call Control application", async () => {
     expect((await as().put('/_mock/connections/conn-1', { webhook_url: 'http://127.0.0.1:9/hooks' })).status).toBe(200);
+    expect((await as().get('/v2/call_control_applications/conn-1')).body.data.webhook_event_url).toBe('http://127.0.0.1:9/hooks');
     await as().post('/_mock/reset');
-    expect((await as().get('/_mock/connections/conn-1')).body.data.webhook_url).toBe('http://127.0.0.1:9/hooks');
+    expect((await as().get('/_mock/connections/conn-1')).status).toBe(404);
+    expect((await as().get('/v2/call_control_applications/conn-1')).status).toBe(404);
   });
 });
 

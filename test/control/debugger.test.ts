@@ -122,7 +122,7 @@ describe("the console's account picker", () => {
   it('marks a key whose every request was refused, and only that one', async () => {
     await http.as('KEY_stray').get('/v2/conferences/nope');
     await as().get('/v2/conferences');
-    const accounts = (await http.raw.get('/console/api/accounts')).body.data;
+    const accounts = (await as().get('/console/api/accounts?known=KEY_stray')).body.data;
     const refused = Object.fromEntries(accounts.map((a: { key: string; refused_only: boolean }) => [a.key, a.refused_only]));
     expect(refused).toMatchObject({ KEY_stray: true, [KEY]: false });
   });

@@ -11,7 +11,13 @@ import { envelope, webhookData } from '../../src/model/webhook.js';
 const call = (over: Partial<CallLeg> = {}) => ({
   callControlId: 'v3:call', connectionId: 'conn', webhookUrl: null, webhookFailoverUrl: null, ...over,
 }) as CallLeg;
-const connections = (rows: Connection[]) => ({ connection: (id: string) => rows.find((c) => c.connectionId === id) });
+/** Connections (Call Control applications) by id, active and with no webhook timeout of their own unless said otherwise. */
+const connections = (rows: Array<Omit<Connection, 'recordType' | 'active' | 'webhookTimeoutSecs'> & Partial<Connection>>) => ({
+  connection: (id: string): Connection | undefined => {
+    const row = rows.find((c) => c.connectionId === id);
+    return row && { recordType: 'call_control_application', active: true, webhookTimeoutSecs: null, ...row };
+  },
+});
 const global = { webhookUrl: 'http://global/hook', webhookFailoverUrl: 'http://global/failover' };
 
 describe('where a call\'s webhooks go', () => {
@@ -20,25 +26,38 @@ describe('where a call\'s webhooks go', () => {
   it('the call\'s own webhook_url first, with its own failover (even none)', () => {
     const conn = connections([{ connectionId: 'conn', webhookUrl: 'http://conn/hook', webhookFailoverUrl: 'http://conn/failover' }]);
     expect(webhookDestination(call({ webhookUrl: 'http://call/hook', webhookFailoverUrl: 'http://call/failover' }), conn, global))
-      .toEqual({ url: 'http://call/hook', failoverUrl: 'http://call/failover' });
+      .toEqual({ url: 'http://call/hook', failoverUrl: 'http://call/failover', timeoutMs: null });
     expect(webhookDestination(call({ webhookUrl: 'http://call/hook' }), conn, global))
-      .toEqual({ url: 'http://call/hook', failoverUrl: null });
+      .toEqual({ url: 'http://call/hook', failoverUrl: null, timeoutMs: null });
   });
 
   it('else its connection\'s URL and that connection\'s own failover', () => {
     const conn = connections([{ connectionId: 'conn', webhookUrl: 'http://conn/hook', webhookFailoverUrl: 'http://conn/failover' }]);
-    expect(webhookDestination(call(), conn, global)).toEqual({ url: 'http://conn/hook', failoverUrl: 'http://conn/failover' });
+    expect(webhookDestination(call(), conn, global)).toEqual({ url: 'http://conn/hook', failoverUrl: 'http://conn/failover', timeoutMs: null });
     const noFailover = connections([{ connectionId: 'conn', webhookUrl: 'http://conn/hook', webhookFailoverUrl: null }]);
-    expect(webhookDestination(call(), noFailover, global)).toEqual({ url: 'http://conn/hook', failoverUrl: null });
+    expect(webhookDestination(call(), noFailover, global)).toEqual({ url: 'http://conn/hook', failoverUrl: null, timeoutMs: null });
   });
 
   it('else the server\'s URLs: also for a connection with no URL, another connection\'s URL, or no call at all', () => {
     const other = connections([{ connectionId: 'other', webhookUrl: 'http://other/hook', webhookFailoverUrl: null }]);
-    expect(webhookDestination(call(), other, global)).toEqual({ url: 'http://global/hook', failoverUrl: 'http://global/failover' });
+    expect(webhookDestination(call(), other, global)).toEqual({ url: 'http://global/hook', failoverUrl: 'http://global/failover', timeoutMs: null });
     const blank = connections([{ connectionId: 'conn', webhookUrl: null, webhookFailoverUrl: 'http://conn/failover' }]);
-    expect(webhookDestination(call(), blank, global)).toEqual({ url: 'http://global/hook', failoverUrl: 'http://global/failover' });
-    expect(webhookDestination(undefined, other, global)).toEqual({ url: 'http://global/hook', failoverUrl: 'http://global/failover' });
-    expect(webhookDestination(undefined, other, {})).toEqual({ url: null, failoverUrl: null });
+    expect(webhookDestination(call(), blank, global)).toEqual({ url: 'http://global/hook', failoverUrl: 'http://global/failover', timeoutMs: null });
+    expect(webhookDestination(undefined, other, global)).toEqual({ url: 'http://global/hook', failoverUrl: 'http://global/failover', timeoutMs: null });
+    expect(webhookDestination(undefined, other, {})).toEqual({ url: null, failoverUrl: null, timeoutMs: null });
+  });
+});
+
+describe("how long an attempt may take", () => {
+  // CreateCallControlApplicationRequest.webhook_timeout_secs: "Specifies how many seconds to wait
+  // before timing out a webhook" — the application's calls' webhooks, wherever they go.
+  it("is the call's application's webhook_timeout_secs, even for a call with its own URL; else the server's (null)", () => {
+    const conn = connections([{ connectionId: 'conn', webhookUrl: 'http://conn/hook', webhookFailoverUrl: null, webhookTimeoutSecs: 2 }]);
+    expect(webhookDestination(call(), conn, global).timeoutMs).toBe(2000);
+    expect(webhookDestination(call({ webhookUrl: 'http://call/hook' }), conn, global).timeoutMs).toBe(2000);
+    const none = connections([{ connectionId: 'conn', webhookUrl: 'http://conn/hook', webhookFailoverUrl: null, webhookTimeoutSecs: 0 }]);
+    expect(webhookDestination(call(), none, global).timeoutMs).toBeNull();
+    expect(webhookDestination(undefined, conn, global).timeoutMs).toBeNull();
   });
 });
 
@@ -60,7 +79,7 @@ describe('an event filed in the outbox', () => {
       id: 'evt-1', account: 'KEY', eventType: 'call.hangup', callControlId: 'v3:call', conferenceId: null,
       orderingKey: 'v3:call', occurredAt: '2026-01-01T00:00:00.000Z',
       data: '{"record_type":"event","event_type":"call.hangup","id":"evt-1","occurred_at":"2026-01-01T00:00:00.000Z","payload":{"a":1}}',
-      url: 'http://call/hook', failoverUrl: null, status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: 42, resendOf: null,
+      url: 'http://call/hook', failoverUrl: null, timeoutMs: null, status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: 42, resendOf: null,
     });
   });
 
@@ -88,15 +107,16 @@ describe('the envelope', () => {
 });
 
 describe('a resend of an event', () => {
-  it('is a new row with the same data, destination and lane, pending, naming the event it sends again', () => {
+  it('is a new row with the same data, destination, attempt timeout and lane, pending, naming the event it sends again', () => {
     const original = {
       seq: 7, id: 'evt-1', account: 'KEY', eventType: 'call.answered', callControlId: 'v3:a', conferenceId: null, orderingKey: 'v3:a',
-      occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook',
+      occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook', timeoutMs: 2000,
       status: 'delivered' as const, attempts: [{ attempt: 1, url: 'http://app/hook', status: 200, at: 'x' }], nextAttemptAt: null, createdAt: 1, resendOf: null,
+      listedAt: 1, deliveryStartedAt: 1, deliveryFinishedAt: 1,
     };
     expect(resendRow(original, 'evt-2', 99)).toEqual({
       id: 'evt-2', account: 'KEY', eventType: 'call.answered', callControlId: 'v3:a', conferenceId: null, orderingKey: 'v3:a',
-      occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook',
+      occurredAt: '2026-01-01T00:00:00.000Z', data: '{"id":"evt-1"}', url: 'http://app/hook', failoverUrl: 'http://backup/hook', timeoutMs: 2000,
       status: 'pending', attempts: [], nextAttemptAt: 0, createdAt: 99, resendOf: 7,
     });
   });

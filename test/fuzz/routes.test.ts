@@ -54,6 +54,14 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/_mock/webhooks'], ['DELETE', '/_mock/webhooks'], ['GET', '/_mock/connections/:any'],
   ['PUT', '/_mock/connections/:any'], ['DELETE', '/_mock/connections/:any'], ['POST', '/_mock/reset'],
   ['POST', '/_mock/scenarios/run'], ['POST', '/_mock/wait'], ['GET', '/_mock/health'],
+  // provisioning
+  ['GET', '/v2/call_control_applications'], ['POST', '/v2/call_control_applications'], ['GET', '/v2/call_control_applications/:any'],
+  ['PATCH', '/v2/call_control_applications/:any'], ['DELETE', '/v2/call_control_applications/:any'],
+  ['GET', '/v2/phone_numbers'], ['GET', '/v2/phone_numbers/:any'], ['PATCH', '/v2/phone_numbers/:any'], ['DELETE', '/v2/phone_numbers/:any'],
+  ['GET', '/v2/phone_numbers/:any/voice'], ['PATCH', '/v2/phone_numbers/:any/voice'],
+  ['GET', '/v2/number_orders'], ['POST', '/v2/number_orders'], ['GET', '/v2/number_orders/:any'], ['PATCH', '/v2/number_orders/:any'],
+  ['GET', '/v2/connections'], ['GET', '/v2/connections/:any'], ['GET', '/v2/connections/:any/active_calls'],
+  ['POST', '/_mock/phone_numbers'], ['DELETE', '/_mock/phone_numbers/:any'], ['GET', '/_mock/settings'], ['PUT', '/_mock/settings'],
   ['GET', '/:any'], ['POST', '/v2/:any'], ['GET', '/_mock/:any/:any'],
   // provisioning read back (issue 16): profiles, credential connections, telephony credentials
   ...['/v2/outbound_voice_profiles', '/v2/credential_connections', '/v2/telephony_credentials'].flatMap((base): Array<[string, string]> => [

@@ -200,12 +200,16 @@ describe('where a call sends its webhooks: first match wins, decided when the ev
     expect(destinations(log, second)[0]).toEqual(['call.initiated', GLOBAL, GLOBAL_FAILOVER]);
   });
 
-  it("a connection's URLs survive a reset of the account, and are the account's own", async () => {
-    // README: "Connection webhook settings (`/_mock/connections/{id}`) are configuration and survive it."
+  it("a connection's URLs are its application's: cleared by a reset of the account, and the account's own", async () => {
+    // A connection set with /_mock/connections is the account's Call Control application of that
+    // id, and a reset clears the applications an account provisioned with the rest of its state.
     await setConnection('conn-1', { webhook_url: CONN, webhook_failover_url: CONN_FAILOVER });
+    const before = await place();
+    expect(destinations(await logOf(t.v2), before)[0]).toEqual(['call.initiated', CONN, CONN_FAILOVER]);
     expectOk(await t.v2.post('/_mock/reset'));
     const call = await place();
-    expect(destinations(await logOf(t.v2), call)[0]).toEqual(['call.initiated', CONN, CONN_FAILOVER]);
+    expect(destinations(await logOf(t.v2), call)[0]).toEqual(['call.initiated', GLOBAL, GLOBAL_FAILOVER]);
+    await setConnection('conn-1', { webhook_url: CONN, webhook_failover_url: CONN_FAILOVER });
 
     // README: "Everything under `/_mock` … acts on that key's account only."
     const other = t.http.as(`${t.key}_other`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withReferenceApp, failures } from '../support/reference-app.js';
-import { whenChanged } from '../support/changes.js';
+import { nextChange, whenChanged } from '../support/changes.js';
+import { startReferenceApp } from '../../fixtures/reference-app.js';
 
 const env = withReferenceApp();
 
@@ -10,6 +11,24 @@ describe('the shipped fixtures against the reference app', () => {
     expect(failures(result)).toEqual([]);
     expect(result.passed).toBe(true);
     expect(env.app.problems).toEqual([]);
+  });
+
+  it('provisioned-line.yaml runs green: the app provisions itself, and its number routes a caller to it', async () => {
+    // The run clears the account first; the app sets itself up once it has (the run waits for it).
+    // No webhook URL for the run: the call reaches the app through its application alone.
+    const cleared = nextChange(env.mock.emulator, env.mock.apiKey);
+    const running = env.mock.runScenario('fixtures/provisioning/provisioned-line.yaml');
+    await cleared;
+    const app = await startReferenceApp({ telnyxUrl: env.mock.url, apiKey: env.mock.apiKey, publicKey: env.mock.publicKey, provision: true });
+    try {
+      const result = await running;
+      expect(failures(result)).toEqual([]);
+      const [initiated] = await env.mock.webhooks({ eventType: 'call.initiated', callControlId: result.calls.carol });
+      expect(initiated.data.payload.connection_id).toBe(app.applicationId);
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('can run the same fixture twice in a row, starting from a clean account each time', async () => {

@@ -63,3 +63,57 @@ describe('migration 0003: attempts recorded before bodies were kept', () => {
     }
   });
 });
+
+describe('migration 0005: the delivery columns of rows recorded before', () => {
+  it('are derived once from their attempts, as the dispatcher now keeps them (store/outbox.ts deliveryColumns)', async () => {
+    const { deliveryColumns } = await import('../../src/store/outbox.js');
+    const path = databaseBefore('0005_delivery_columns');
+    const occurred = '2026-01-01T00:00:00.000Z';
+    const cases: [string, 'pending' | 'delivered' | 'failed', object[]][] = [
+      ['settled', 'delivered', [
+        { attempt: 1, url: 'http://a/h', status: 500, at: '2026-01-01T00:00:01.250Z', finished_at: '2026-01-01T00:00:01.300Z' },
+        { attempt: 2, url: 'http://a/h', status: 200, at: '2026-01-01T00:00:03.007Z' },
+      ]],
+      ['retrying', 'pending', [{ attempt: 1, url: 'http://a/h', status: null, error: 'ECONNREFUSED', at: '2026-01-01T00:00:01.000Z' }]],
+      ['in flight', 'pending', [{ attempt: 1, url: 'http://a/h', status: null, at: '2026-01-01T00:00:01.000Z' }]],
+      ['no url', 'failed', []],
+      ['not yet', 'pending', []],
+    ];
+    const sqlite = new Database(path);
+    const insert = sqlite.prepare(`insert into webhook_events (id, account, event_type, ordering_key, occurred_at, data, status, attempts, created_at)
+      values (?, 'KEY', 'call.hangup', 'k', ?, '{}', ?, ?, 0)`);
+    for (const [id, status, attempts] of cases) insert.run(id, occurred, status, JSON.stringify(attempts));
+    sqlite.close();
+
+    const db = openDb(path);
+    try {
+      const rows = db.$client.prepare(`select id, listed_at as listedAt, delivery_started_at as deliveryStartedAt,
+        delivery_finished_at as deliveryFinishedAt from webhook_events`).all() as { id: string; listedAt: number | null }[];
+      const got = Object.fromEntries(rows.map(({ id, ...columns }) => [id, columns]));
+      for (const [id, status, attempts] of cases) expect(got[id], id).toEqual(deliveryColumns(status, attempts as never, occurred));
+      expect(got.settled).toEqual({ listedAt: Date.parse('2026-01-01T00:00:03.007Z'), deliveryStartedAt: Date.parse('2026-01-01T00:00:01.250Z'), deliveryFinishedAt: Date.parse('2026-01-01T00:00:03.007Z') });
+      expect(got['not yet'].listedAt).toBeNull();
+    } finally {
+      closeDb(db);
+    }
+  });
+});
+
+describe('migration 0004: /_mock/connections become Call Control applications', () => {
+  it("keeps each connection's webhook URLs as the application of that id", () => {
+    const path = databaseBefore('0004_provisioning_debugger_and_console');
+    const old = new Database(path);
+    old.prepare('insert into connections (account, connection_id, webhook_url, webhook_failover_url) values (?, ?, ?, ?)')
+      .run('KEY_a', 'conn-1', 'http://app.test/hooks', null);
+    old.close();
+    const db = openDb(path);
+    try {
+      const row = db.$client.prepare('select id, application_name, webhook_event_url, webhook_event_failover_url, active, inbound from call_control_applications where account = ?')
+        .get('KEY_a') as Record<string, unknown>;
+      expect(row).toMatchObject({ id: 'conn-1', application_name: 'conn-1', webhook_event_url: 'http://app.test/hooks', webhook_event_failover_url: null, active: 1 });
+      expect(JSON.parse(String(row.inbound))).toMatchObject({ sip_subdomain_receive_settings: 'from_anyone' });
+    } finally {
+      closeDb(db);
+    }
+  });
+});

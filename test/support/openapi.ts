@@ -36,7 +36,7 @@ export function validate(spec: ReturnType<typeof loadSpec>, schema: Schema, valu
       return options.some((s) => validate(spec, s, value, at).length === 0) ? [] : [`${at}: matches none of ${key}`];
     }
   }
-  if (value === null) return schema.nullable || (Array.isArray(schema.type) && schema.type.includes('null')) ? [] : [`${at}: null`];
+  if (value === null) return schema.nullable || schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null')) ? [] : [`${at}: null`];
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   const problems: string[] = [];
   const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;

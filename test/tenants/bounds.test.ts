@@ -331,6 +331,31 @@ describe("row 15: the console's account picker with TELNYX_MOCK_ADMIN_KEY set", 
   });
 });
 
+describe('row 7: DNS rebinding, over a real socket', () => {
+  /** A GET with the Host header a browser sends after a rebound name resolved to this machine. */
+  const getWithHost = (path: string, host: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const url = new URL(em.url);
+    const req = httpRequest({ host: url.hostname, port: url.port, path, headers: { host, authorization: 'Bearer KEY_rebind' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+  it("refuses the console's account list and /_mock to a Host that is not this server's, and answers its own names", async () => {
+    const port = new URL(em.url).port;
+    for (const path of ['/console/api/accounts', '/_mock/webhooks']) {
+      const rebound = await getWithHost(path, `attacker.example:${port}`);
+      expect(rebound.status, path).toBe(403);
+      expect(JSON.parse(rebound.body).errors[0].detail).toContain("is not this server's address");
+      expect((await getWithHost(path, `localhost:${port}`)).status, path).toBe(200);
+      expect((await getWithHost(path, `127.0.0.1:${port}`)).status, path).toBe(200);
+    }
+  });
+});
+
 describe('webhook_url takes only http: and https: URLs', () => {
   it('refuses other schemes with 422 on every body that takes one', async () => {
     const key = 'KEY_urls';

@@ -8,15 +8,15 @@ import { startReceiver } from '../support/receiver.js';
 
 /**
  * POST /_mock/wait over real sockets: what only a socket shows (a client that hangs up, the
- * answer's latency through Node's HTTP stack) and the examples of docs/waits-notes.md, run as
+ * answer's latency through Node's HTTP stack) and the examples of docs/waits.md, run as
  * written: the curl lines with bash, the Ruby test with `ruby` when it is on PATH.
  */
 const run = promisify(execFile);
-const notes = readFileSync(new URL('../../docs/waits-notes.md', import.meta.url), 'utf8');
+const notes = readFileSync(new URL('../../docs/waits.md', import.meta.url), 'utf8');
 /** The one fenced block of that language in the notes. */
 function block(lang: string): string {
   const blocks = [...notes.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
-  expect(blocks, `docs/waits-notes.md has one ${lang} block`).toHaveLength(1);
+  expect(blocks, `docs/waits.md has one ${lang} block`).toHaveLength(1);
   return blocks[0];
 }
 const onPath = async (cmd: string) => run(cmd, ['--version']).then(() => true, () => false);
