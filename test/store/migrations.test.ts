@@ -64,10 +64,10 @@ describe('migration 0003: attempts recorded before bodies were kept', () => {
   });
 });
 
-describe('migration 0005: the delivery columns of rows recorded before', () => {
+describe('migration 0004: the delivery columns of rows recorded before', () => {
   it('are derived once from their attempts, as the dispatcher now keeps them (store/outbox.ts deliveryColumns)', async () => {
     const { deliveryColumns } = await import('../../src/store/outbox.js');
-    const path = databaseBefore('0005_delivery_columns');
+    const path = databaseBefore('0004_provisioning_debugger_and_console');
     const occurred = '2026-01-01T00:00:00.000Z';
     const cases: [string, 'pending' | 'delivered' | 'failed', object[]][] = [
       ['settled', 'delivered', [
