@@ -109,7 +109,11 @@ export const callMedia = sqliteTable('call_media', {
   queuedAt: integer('queued_at').notNull(),
   startedAt: integer('started_at'),
   endedAt: integer('ended_at'),
-}, (t) => [index('call_media_call').on(t.account, t.callControlId, t.seq)]);
+}, (t) => [
+  index('call_media_call').on(t.account, t.callControlId, t.seq),
+  // A lane's head (what plays, the next queued) read directly, however long the call's history.
+  index('call_media_state').on(t.account, t.callControlId, t.state, t.seq),
+]);
 
 /** How a dialed number answers (control API `PUT /_mock/numbers/{e164}`); absent means "answers at once". */
 export const numbers = sqliteTable('numbers', {

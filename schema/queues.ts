@@ -19,4 +19,8 @@ export const queueCalls = sqliteTable('queue_calls', {
   maxWaitTimeSecs: integer('max_wait_time_secs'),
   keepAfterHangup: integer('keep_after_hangup', { mode: 'boolean' }).notNull(),
   isAlive: integer('is_alive', { mode: 'boolean' }).notNull(),
-}, (t) => [index('queue_calls_queue').on(t.queueId, t.seq)]);
+}, (t) => [
+  index('queue_calls_queue').on(t.queueId, t.seq),
+  // The next seq (max over the table) read from an index, not a scan of every waiting call.
+  index('queue_calls_seq').on(t.seq),
+]);

@@ -28,6 +28,11 @@ export function wallDue(t: AccountTime, dueAt: number): number | null {
 export interface ClockPersistence {
   load(account: string): AccountTime | undefined;
   save(account: string, time: AccountTime): void;
+  /**
+   * Saves the time only, not the wall-due index of the account's timers (an advance stepping
+   * through its timers: the index is redone when it ends, and at start-up after a crash).
+   */
+  savePosition(account: string, time: AccountTime): void;
   clear(account?: string): void;
 }
 
@@ -120,14 +125,15 @@ export class AccountClock {
 
   /**
    * Moves the time to `at` (never backwards, never past MAX_OFFSET_MS ahead of wall time).
-   * `persist: false` moves it in memory only (an advance stepping through its timers saves once, at
-   * its end: saving re-indexes the account's timers).
+   * `persist: 'position'` saves the time without re-indexing the account's timers (an advance
+   * stepping through its timers, in each timer's transaction; the full save comes at its end).
    */
-  set(at: number, persist = true): void {
+  set(at: number, persist: boolean | 'position' = true): void {
     const target = Math.min(Math.max(at, this.now()), this.latest());
     if (this.t.frozenAt !== null) this.t.frozenAt = target;
     else this.t.offsetMs = target - this.wall();
-    if (persist) this.persistence?.save(this.account, this.t);
+    if (persist === 'position') this.persistence?.savePosition(this.account, this.t);
+    else if (persist) this.persistence?.save(this.account, this.t);
   }
 
   freeze(): void {

@@ -34,7 +34,7 @@ export interface Emulator {
   db: Db;
   /** The account (API key) every command takes: its store is bound to it. */
   account(key: string): Account;
-  /** One sweep of due timers over every account (the background ticker's work). */
+  /** Sweeps until no account has a timer due on the wall clock (the background ticker's work, unsliced). */
   tick(): void;
   webhooks: Webhooks;
   /** How the webhook signing key was chosen (configured, kept in the file database, or generated). */
@@ -82,17 +82,31 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   });
 
   let ticker: NodeJS.Timeout | undefined;
+  let sweeping = false;
+  let disposed = false;
+  // One sweep fires a batch per account; while some account has more, the next sweep comes at the
+  // next turn of the loop (other work runs between), not after the interval.
+  const sweep = () => {
+    if (disposed) { sweeping = false; return; }
+    let more = false;
+    try { more = engine.tick(); } catch (err) { console.error(`timer sweep failed: ${(err as Error).message}`); }
+    if (more) setImmediate(sweep);
+    else sweeping = false;
+  };
   if (opts.ticker ?? true) {
     ticker = setInterval(() => {
-      try { engine.tick(); } catch (err) { console.error(`timer sweep failed: ${(err as Error).message}`); }
+      if (sweeping) return;
+      sweeping = true;
+      sweep();
     }, TICK_MS);
     ticker.unref();
   }
   return {
     app, db, webhooks, keySource, config,
     account: (key) => accounts.get(key),
-    tick: () => engine.tick(),
+    tick: () => { while (engine.tick()) { /* until nothing due is left */ } },
     dispose: async () => {
+      disposed = true;
       if (ticker) clearInterval(ticker);
       await webhooks.close();
       closeDb(db);

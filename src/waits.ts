@@ -1,6 +1,16 @@
 import type { AccountChanges, ChangeKind } from './changes.js';
 
 /**
+ * A turn of the event loop (setImmediate: pending I/O callbacks, such as other accounts' requests
+ * and webhook delivery responses, run first). Long work (an advance's timers, a scenario's steps)
+ * awaits one between slices, so no account holds the server.
+ */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** How long a slice of long work may run before it gives the event loop a turn (see nextTurn). */
+export const SLICE_MS = 10;
+
+/**
  * Waits until `probe` finds what it looks for, re-probing only after the account's committed
  * changes (src/changes.ts), never on a polling timer: a parked wait costs nothing while nothing
  * happens, however many there are. The listener is subscribed before the first probe, so a change

@@ -75,8 +75,8 @@ export class Account implements BoundAccount {
     return fn(this.store);
   }
 
-  /** Moves the account's time forward by `ms`, firing what falls due on the way; how many fired. */
-  advance(ms: number): number {
+  /** Moves the account's time forward by `ms`, firing what falls due on the way; how many fired (see Engine.advance). */
+  advance(ms: number): Promise<number> {
     return this.engine.advance(this, ms);
   }
 

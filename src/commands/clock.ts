@@ -58,13 +58,15 @@ export function clockReading(a: Account): ClockReading {
  * Moves time forward (`seconds`: a number, or `duration`: ISO 8601 like PT4H), firing what falls due on the way,
  * in order. Each move is capped, and so is the sum: the clock never runs more than MAX_OFFSET_MS
  * (a hundred years) ahead of wall time; a move that would pass it is refused, nothing moved.
+ * Resolves once every timer due on the way has fired; they fire in slices, with other work
+ * (other accounts' requests, webhook deliveries) run between them (Engine.advance).
  */
-export function advanceClock(a: Account, input: unknown): ClockReading & { fired: number } {
+export async function advanceClock(a: Account, input: unknown): Promise<ClockReading & { fired: number }> {
   const b = AdvanceClock.parse(input);
   const ms = Math.round((b.seconds as number) * 1000);
   const room = a.clock.latest() - a.clock.now();
   if (ms > room) throw errors.outOfRange(amountField(input), 0, Math.max(0, Math.floor(room / 1000)));
-  const fired = a.advance(ms);
+  const fired = await a.advance(ms);
   return { ...clockReading(a), fired };
 }
 

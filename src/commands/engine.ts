@@ -9,6 +9,7 @@ import { fireTimer } from '../domain/timers.js';
 import { outboxRow, resendRow } from '../domain/webhooks.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { AccountChanges } from '../changes.js';
+import { nextTurn, SLICE_MS } from '../waits.js';
 
 /** What the engine needs of one account: its store, clock and change notifications, bound to it. */
 export interface BoundAccount {
@@ -44,6 +45,11 @@ export interface Once {
  * in one SQLite transaction; the dispatcher delivers after commit. Also fires timers in due order.
  */
 export class Engine {
+  /** Per account, the end of its advance(s) in progress: the next one starts after it. */
+  private readonly advancing = new Map<string, Promise<void>>();
+  /** The account the last sweep served last (see tick). */
+  private lastSwept: string | undefined;
+
   constructor(private readonly deps: EngineDeps) {}
 
   /**
@@ -80,30 +86,34 @@ export class Engine {
   }
 
   /**
-   * Fires, in due order, every timer of the account due at or before `until` (default: its now).
-   * A timer that throws is rolled back, recorded as failed on its own row (never fired again) and
-   * logged once; the others still fire.
+   * Fires, in due order, the timers of the account due at or before `until` (default: its now), at
+   * most one batch's worth (see BATCH): how many fired, and whether more may be due. A timer that
+   * throws is rolled back, recorded as failed on its own row (never fired again) and logged once;
+   * the others still fire.
    */
-  fireDue(a: BoundAccount, until?: number): number {
+  fireDue(a: BoundAccount, until?: number, budget: Budget = BATCH): { fired: number; more: boolean } {
+    const started = performance.now();
     let fired = 0;
-    for (;;) {
+    for (let n = 0; ; n++) {
+      // A work budget, not time the domain sees (so not the injected clock).
+      if (n >= budget.timers || performance.now() - started >= budget.ms) return { fired, more: true };
       const limit = until ?? a.clock.now();
       const timer = a.store.nextDueTimer(limit);
-      if (!timer) break;
-      // Events fire at the instant they fall due, so occurred_at and waits are exact.
-      // Saved once, when the advance ends (saving re-indexes the account's timers).
-      if (until !== undefined) a.clock.set(timer.dueAt, false);
+      if (!timer) return { fired, more: false };
       try {
         this.writeAt(a, timer.dueAt, (ctx) => {
+          // Events fire at the instant they fall due, so occurred_at and waits are exact. An advance
+          // saves the clock's position with each timer's effects, so a crash never leaves a fired
+          // event in the account's future (the wall-due index is redone once, when the advance ends).
+          if (until !== undefined) a.clock.set(timer.dueAt, 'position');
           a.store.deleteTimer(timer.id);
           fireTimer(ctx, timer);
         });
         fired++;
       } catch (err) {
-        if (!this.timerFailed(a, timer, err)) break;
+        if (!this.timerFailed(a, timer, err)) return { fired, more: false };
       }
     }
-    return fired;
   }
 
   /** Records a timer that threw; false when even that failed (the database is unwell: stop for now). */
@@ -119,10 +129,37 @@ export class Engine {
     }
   }
 
-  /** Moves the account's time forward by `ms`, firing everything that falls due on the way, in order. */
-  advance(a: BoundAccount, ms: number): number {
+  /**
+   * Moves the account's time forward by `ms`, firing everything that falls due on the way, in order;
+   * resolves with how many fired once all have. The timers fire in batches with a turn of the event
+   * loop between them, so other accounts' requests and deliveries run meanwhile; an advance that
+   * fits in one batch has finished when this returns. Two advances of one account run one after the
+   * other (the second from where the first ended), never interleaved.
+   */
+  advance(a: BoundAccount, ms: number): Promise<number> {
+    const key = a.store.account;
+    const before = this.advancing.get(key);
+    const run = before ? before.then(() => this.runAdvance(a, ms)) : this.runAdvance(a, ms);
+    const tail = run.then(() => undefined, () => undefined);
+    this.advancing.set(key, tail);
+    void tail.then(() => { if (this.advancing.get(key) === tail) this.advancing.delete(key); });
+    return run;
+  }
+
+  private async runAdvance(a: BoundAccount, ms: number): Promise<number> {
     const target = a.clock.now() + ms;
-    const fired = this.fireDue(a, target);
+    let fired = 0;
+    for (;;) {
+      const batch = this.fireDue(a, target);
+      fired += batch.fired;
+      if (!batch.more) break;
+      a.changes.notify('clock');
+      const position = a.clock.now();
+      await nextTurn();
+      // The account was reset meanwhile (its clock is back at wall time, its timers gone): the
+      // advance ends there, and the clock stays where the reset put it.
+      if (a.clock.now() < position) return fired;
+    }
     a.clock.set(target);
     a.changes.notify('clock');
     return fired;
@@ -130,24 +167,39 @@ export class Engine {
 
   /**
    * One sweep (the background ticker calls this): the accounts with a timer due on the wall clock,
-   * found through the wall-due index, each fired on its own clock. One account's failure is its
-   * own: logged, and the sweep goes on to the next.
+   * found through the wall-due index, each fired on its own clock, at most a batch per account and
+   * a slice of work in all (true when some account has more: the ticker comes back at the next turn
+   * of the loop, not after its interval). An account that is advancing is skipped: its advance
+   * fires them. One account's failure is its own: logged, and the sweep goes on to the next.
    */
-  tick(): void {
+  tick(): boolean {
     const { store, bind, wallNow } = this.deps;
-    for (const id of store.accountsDue(wallNow())) {
+    let more = false;
+    const started = performance.now();
+    // Taken in turns: a sweep cut short by its budget goes on, next time, after the last account it served.
+    const due = store.accountsDue(wallNow()).sort();
+    const from = this.lastSwept === undefined ? -1 : due.findIndex((id) => id > this.lastSwept!);
+    for (const id of from > 0 ? [...due.slice(from), ...due.slice(0, from)] : due) {
+      if (this.advancing.has(id)) continue;
+      if (performance.now() - started >= SLICE_MS) return true;
+      this.lastSwept = id;
       try {
         const a = bind(id);
+        const batch = this.fireDue(a);
+        if (batch.more) more = true;
         // Found due but nothing fell due on its clock: the index was stale; recompute it.
-        if (this.fireDue(a) === 0 && !a.store.nextDueTimer(a.clock.now())) {
-          store.reindexAccountTimers(id, a.clock.state());
-        }
+        else if (batch.fired === 0 && !a.store.nextDueTimer(a.clock.now())) store.reindexAccountTimers(id, a.clock.state());
       } catch (err) {
         console.error(`timer sweep of account ${id} failed: ${(err as Error).message}`);
       }
     }
+    return more;
   }
 }
+
+/** How much one slice of timer work may do before the event loop gets a turn. */
+export interface Budget { timers: number; ms: number }
+export const BATCH: Budget = { timers: 200, ms: SLICE_MS };
 
 /**
  * What a domain operation is given (see Ctx): one per transaction, its functions on the prototype

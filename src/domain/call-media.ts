@@ -28,9 +28,12 @@ export function speakDurationMs(text: string, payloadType: 'text' | 'ssml' = 'te
   return Math.max(1000, Math.round((words * 60_000) / 150));
 }
 
-/** The call's queued audio (speak / playback_start), without the gather prompts kept in its history. */
-const queueable = (m: CallMedia) => m.kind === 'speak' || m.kind === 'playback';
-const queueOf = (ctx: Ctx, call: CallLeg) => ctx.store.callMediaOf(call.callControlId).filter(queueable);
+/**
+ * The call's queued audio (speak / playback_start, not the gather prompts kept in its history) is
+ * read by lane and state through an index: a timer ending one item costs the same however long
+ * the call's history.
+ */
+const playingIn = (ctx: Ctx, call: CallLeg, overlay: boolean) => ctx.store.mediaLaneHead(call.callControlId, overlay, 'playing');
 
 export interface NewMedia {
   kind: 'speak' | 'playback';
@@ -48,8 +51,7 @@ export interface NewMedia {
 export function queueMedia(ctx: Ctx, call: CallLeg, m: NewMedia): CallMedia {
   const overlay = m.overlay ?? false;
   if (m.stop) stopMedia(ctx, call, m.stop, overlay);
-  const all = ctx.store.callMediaOf(call.callControlId);
-  if (overlay && !all.some((x) => queueable(x) && !x.overlay && x.state === 'playing')) {
+  if (overlay && !playingIn(ctx, call, false)) {
     throw errors.invalid('overlay', 'overlay=true needs a playback with overlay=false actively playing on the call.');
   }
   const queued = ctx.store.queueCall(call.callControlId);
@@ -57,7 +59,7 @@ export function queueMedia(ctx: Ctx, call: CallLeg, m: NewMedia): CallMedia {
     id: ctx.ids.uuid(),
     account: ctx.account,
     callControlId: call.callControlId,
-    seq: all.length + 1,
+    seq: ctx.store.lastCallMediaSeq(call.callControlId) + 1,
     kind: m.kind,
     overlay,
     text: m.text ?? null,
@@ -79,9 +81,8 @@ export function queueMedia(ctx: Ctx, call: CallLeg, m: NewMedia): CallMedia {
 
 /** Starts the first queued audio of a lane when none is playing there. */
 function playNext(ctx: Ctx, call: CallLeg, overlay: boolean) {
-  const lane = queueOf(ctx, call).filter((x) => x.overlay === overlay);
-  if (lane.some((x) => x.state === 'playing')) return;
-  const next = lane.find((x) => x.state === 'queued');
+  if (playingIn(ctx, call, overlay)) return;
+  const next = ctx.store.mediaLaneHead(call.callControlId, overlay, 'queued');
   if (!next) return;
   next.state = 'playing';
   next.startedAt = ctx.now;
@@ -122,13 +123,12 @@ function drop(ctx: Ctx, m: CallMedia) {
  * in the queue starts; `all` also clears the queue. Only the lane asked for (`overlay`).
  */
 export function stopMedia(ctx: Ctx, call: CallLeg, which: 'current' | 'all', overlay: boolean): void {
-  const lane = queueOf(ctx, call).filter((x) => x.overlay === overlay);
-  if (which === 'all') for (const m of lane) if (m.state === 'queued') drop(ctx, m);
-  const playing = lane.find((x) => x.state === 'playing');
+  if (which === 'all') for (const m of ctx.store.mediaLane(call.callControlId, overlay, 'queued')) drop(ctx, m);
+  const playing = playingIn(ctx, call, overlay);
   if (playing) finish(ctx, call, playing, 'cancelled');
   if (which === 'current') playNext(ctx, call, overlay);
   // Overlay audio needs non-overlay audio under it: it stops when nothing is left to mix over.
-  if (!overlay && !queueOf(ctx, call).some((x) => !x.overlay && x.state === 'playing')) stopMedia(ctx, call, 'all', true);
+  if (!overlay && !playingIn(ctx, call, false)) stopMedia(ctx, call, 'all', true);
 }
 
 /** The media_end timer: the audio played its loops to the end; the next in its queue starts. */
@@ -139,14 +139,14 @@ export function callMediaEnded(ctx: Ctx, mediaId: string): void {
   if (!call) return;
   finish(ctx, call, m, 'completed');
   playNext(ctx, call, m.overlay);
-  if (!m.overlay && !queueOf(ctx, call).some((x) => !x.overlay && x.state === 'playing')) stopMedia(ctx, call, 'all', true);
+  if (!m.overlay && !playingIn(ctx, call, false)) stopMedia(ctx, call, 'all', true);
 }
 
 /** The call hung up (lifecycle.ts): what plays ends with status `call_hangup`, the queue is dropped. */
 export function callHungUp(ctx: Ctx, call: CallLeg): void {
-  for (const m of queueOf(ctx, call)) {
+  for (const m of ctx.store.activeMediaOf(call.callControlId)) {
     if (m.state === 'playing') finish(ctx, call, m, 'call_hangup');
-    else if (m.state === 'queued') drop(ctx, m);
+    else drop(ctx, m);
   }
 }
 
@@ -155,7 +155,7 @@ export function callHungUp(ctx: Ctx, call: CallLeg): void {
  * started while it waited stops — the call is no longer on hold — with `cancelled`, as a stop.
  */
 export function mediaLeftQueue(ctx: Ctx, call: CallLeg): void {
-  const held = queueOf(ctx, call).filter((m) => m.whileEnqueued && m.state !== 'ended');
+  const held = ctx.store.activeMediaOf(call.callControlId).filter((m) => m.whileEnqueued);
   if (held.length === 0) return;
   for (const m of held) {
     if (m.state === 'playing') finish(ctx, call, m, 'cancelled');
@@ -173,7 +173,7 @@ export function promptStarted(ctx: Ctx, call: CallLeg, p: {
 }): string {
   const m: CallMedia = {
     id: ctx.ids.uuid(), account: ctx.account, callControlId: call.callControlId,
-    seq: ctx.store.callMediaOf(call.callControlId).length + 1, kind: p.kind, overlay: false,
+    seq: ctx.store.lastCallMediaSeq(call.callControlId) + 1, kind: p.kind, overlay: false,
     text: p.text, mediaUrl: p.mediaUrl, mediaName: p.mediaName, loops: 1, playMs: p.playMs,
     whileEnqueued: false, state: 'playing', status: null, queuedAt: ctx.now, startedAt: ctx.now, endedAt: null,
   };

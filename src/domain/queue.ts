@@ -47,15 +47,18 @@ export const waitSecs = (qc: QueueCall, now: number) => Math.max(0, Math.floor((
 
 /** current_size and average_wait_time_secs: "the average time the calls currently in the queue have spent waiting". */
 export function queueStats(ctx: Ctx, q: Queue): { currentSize: number; averageWaitSecs: number } {
-  const calls = ctx.store.queueCalls(q.id);
-  if (calls.length === 0) return { currentSize: 0, averageWaitSecs: 0 };
-  const total = calls.reduce((s, c) => s + waitSecs(c, ctx.now), 0);
-  return { currentSize: calls.length, averageWaitSecs: Math.round(total / calls.length) };
+  // Summed in the database (each call's waitSecs), so enqueue costs the same at any depth.
+  const { size, waitSecs: total } = ctx.store.queueTally(q.id, ctx.now);
+  if (size === 0) return { currentSize: 0, averageWaitSecs: 0 };
+  return { currentSize: size, averageWaitSecs: Math.round(total / size) };
 }
 
-/** Position 1..n in arrival order; renumbered implicitly when a call leaves. */
+/**
+ * Position 1..n in arrival order; renumbered implicitly when a call leaves. Derived from `seq`
+ * (the calls that arrived before, counted through an index), never by listing the queue.
+ */
 export function positionOf(ctx: Ctx, qc: QueueCall): number {
-  return ctx.store.queueCalls(qc.queueId).findIndex((c) => c.callControlId === qc.callControlId) + 1;
+  return ctx.store.queuePosition(qc);
 }
 
 /** POST /calls/{id}/actions/enqueue: the queue is created if absent; a full queue refuses. */
@@ -66,8 +69,8 @@ export function enqueue(ctx: Ctx, call: CallLeg, e: {
   if (ctx.store.queueCall(call.callControlId)) throw errors.alreadyInQueue();
   // max_size only applies when the queue is created: "Can't be modified for an existing queue."
   const q = ctx.store.queueByName(e.queueName) ?? newQueue(ctx, e.queueName, e.maxSize ?? DEFAULT_ENQUEUE_MAX_SIZE);
-  const waiting = ctx.store.queueCalls(q.id);
-  if (waiting.length >= q.maxSize) throw errors.queueFull(q.name, q.maxSize);
+  const waiting = ctx.store.queueTally(q.id, ctx.now).size;
+  if (waiting >= q.maxSize) throw errors.queueFull(q.name, q.maxSize);
   setClientState(call, e.clientState);
   ctx.store.saveCall(call);
   const qc: QueueCall = {
@@ -83,7 +86,7 @@ export function enqueue(ctx: Ctx, call: CallLeg, e: {
   ctx.store.saveQueueCall(qc);
   if (qc.maxWaitTimeSecs) ctx.schedule(ctx.now + qc.maxWaitTimeSecs * 1000, 'queue_timeout', call.callControlId);
   const { averageWaitSecs } = queueStats(ctx, q);
-  ctx.emit('call.enqueued', payloads.callEnqueued(call, q.name, waiting.length + 1, averageWaitSecs), { call });
+  ctx.emit('call.enqueued', payloads.callEnqueued(call, q.name, waiting + 1, averageWaitSecs), { call });
   return qc;
 }
 
@@ -141,7 +144,7 @@ export function queueTimedOut(ctx: Ctx, callControlId: string): void {
 export function bridgeFromQueue(ctx: Ctx, agent: CallLeg, queueName: string, clientState?: string): CallLeg {
   requireAnswered(agent);
   const q = requireQueue(ctx, queueName);
-  const first = ctx.store.queueCalls(q.id).find((c) => c.isAlive);
+  const first = ctx.store.firstLiveQueueCall(q.id);
   if (!first) throw errors.queueEmpty(q.name);
   const caller = requireCall(ctx, first.callControlId);
   dequeue(ctx, first, caller, 'bridged');

@@ -51,6 +51,12 @@ export interface AccountStore {
   queueCall(callControlId: string): QueueCall | undefined;
   /** Calls in a queue in arrival order: index + 1 is the queue position. */
   queueCalls(queueId: string): QueueCall[];
+  /** How many calls wait in a queue, and the sum of their whole seconds waited at `now` (one indexed aggregate). */
+  queueTally(queueId: string, now: number): { size: number; waitSecs: number };
+  /** A call's queue position: the calls of its queue that arrived before it, plus one (indexed count). */
+  queuePosition(qc: QueueCall): number;
+  /** The first live call in a queue's arrival order. */
+  firstLiveQueueCall(queueId: string): QueueCall | undefined;
   nextQueueSeq(): number;
   saveQueueCall(qc: QueueCall): void;
   deleteQueueCall(callControlId: string): void;
@@ -65,6 +71,14 @@ export interface AccountStore {
   callMedia(id: string): CallMedia | undefined;
   /** A call's media, queued, playing and ended, in the order it was asked for. */
   callMediaOf(callControlId: string): CallMedia[];
+  /** A call's queued audio (speak / playback) of one lane (overlay or not) in one state, in order: indexed, never the history. */
+  mediaLane(callControlId: string, overlay: boolean, state: 'queued' | 'playing'): CallMedia[];
+  /** The first of mediaLane: what plays in the lane, or the head of its queue. */
+  mediaLaneHead(callControlId: string, overlay: boolean, state: 'queued' | 'playing'): CallMedia | undefined;
+  /** A call's queued audio (speak / playback) not ended yet, both lanes, in order. */
+  activeMediaOf(callControlId: string): CallMedia[];
+  /** The highest seq of a call's media (0 for none): the next one is numbered after it. */
+  lastCallMediaSeq(callControlId: string): number;
   /** What plays on the call now (main queue and overlay). */
   playingOf(callControlId: string): CallMedia[];
   /** The call's latest recorded webhook. */

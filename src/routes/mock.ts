@@ -99,7 +99,7 @@ export function mockRoutes() {
 
   app.get('/clock', (c) => c.json({ data: clockJson(clock.clockReading(c.get('account'))) }));
   app.post('/clock/advance', async (c) => {
-    const moved = clock.advanceClock(c.get('account'), await readBody(c));
+    const moved = await clock.advanceClock(c.get('account'), await readBody(c));
     return c.json({ data: { ...clockJson(moved), fired: moved.fired } });
   });
   app.post('/clock/freeze', (c) => c.json({ data: clockJson(clock.freezeClock(c.get('account'))) }));

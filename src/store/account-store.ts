@@ -166,6 +166,21 @@ function statements(db: Db) {
       .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId'))))
       .orderBy(asc(callMedia.seq)).prepare(),
     call: fastRead(db, callLegs, 'account = ? and call_control_id = ?'),
+    // A media lane's head (or what plays in it): through call_media_state, never the call's history.
+    mediaLane: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')),
+        eq(callMedia.state, p('state')), eq(callMedia.overlay, p('overlay')), inArray(callMedia.kind, ['speak', 'playback'])))
+      .orderBy(asc(callMedia.seq)).prepare(),
+    mediaLaneHead: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')),
+        eq(callMedia.state, p('state')), eq(callMedia.overlay, p('overlay')), inArray(callMedia.kind, ['speak', 'playback'])))
+      .orderBy(asc(callMedia.seq)).limit(1).prepare(),
+    activeMediaOf: db.select().from(callMedia)
+      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')),
+        inArray(callMedia.state, ['queued', 'playing']), inArray(callMedia.kind, ['speak', 'playback'])))
+      .orderBy(asc(callMedia.seq)).prepare(),
+    lastCallMediaSeq: raw.prepare<[string, string], { seq: number }>(
+      'select coalesce(max(seq), 0) as seq from call_media where account = ? and call_control_id = ?'),
     // The console's per-call line: what plays now and the call's latest webhook, each one indexed read.
     playingOf: db.select().from(callMedia)
       .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')), eq(callMedia.state, 'playing')))
@@ -195,6 +210,14 @@ function statements(db: Db) {
     queueCallsOf: db.select().from(queueCalls)
       .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId'))))
       .orderBy(asc(queueCalls.seq)).prepare(),
+    queueTally: raw.prepare<[number, string, string], { size: number; waitSecs: number | null }>(
+      // Whole seconds each (integer division, as waitSecs floors), summed in the database.
+      'select count(*) as size, sum(max(0, (? - enqueued_at) / 1000)) as waitSecs from queue_calls where queue_id = ? and account = ?'),
+    queuePosition: raw.prepare<[string, number, string], { n: number }>(
+      'select count(*) as n from queue_calls where queue_id = ? and seq <= ? and account = ?'),
+    firstLiveQueueCall: db.select().from(queueCalls)
+      .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId')), eq(queueCalls.isAlive, true)))
+      .orderBy(asc(queueCalls.seq)).limit(1).prepare(),
     nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
     nextParticipantSeq: db.select({ seq: sql<number>`coalesce(max(${participants.seq}), 0) + 1` })
       .from(participants).where(eq(participants.conferenceId, p('conferenceId'))).prepare(),
@@ -223,6 +246,9 @@ function statements(db: Db) {
      */
     accountsDue: raw.prepare<[number], { account: string }>(
       'select distinct account from timers indexed by timers_wall_due where wall_due_at <= ?'),
+    saveClock: raw.prepare<{ account: string; offsetMs: number; frozenAt: number | null }>(
+      `insert into clocks (account, offset_ms, frozen_at) values (@account, @offsetMs, @frozenAt)
+       on conflict (account) do update set offset_ms = excluded.offset_ms, frozen_at = excluded.frozen_at`),
     /** An account's timers' wall due instants after its clock moved (the formula of clock.ts wallDue). */
     reindexTimers: raw.prepare<{ account: string; offsetMs: number; frozenAt: number | null }>(
       `update timers set wall_due_at = case
@@ -384,6 +410,9 @@ export class SqliteStore {
           this.s.reindexTimers.run({ account, offsetMs: t.offsetMs, frozenAt: t.frozenAt });
         });
       },
+      savePosition: (account, t: AccountTime) => {
+        this.s.saveClock.run({ account, offsetMs: t.offsetMs, frozenAt: t.frozenAt });
+      },
       clear: (account) => {
         this.write(() => {
           if (account === undefined) this.db.delete(clocks).run();
@@ -506,6 +535,16 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   queueCalls(queueId: string): QueueCall[] {
     return this.s.queueCallsOf.all({ account: this.account, queueId });
   }
+  queueTally(queueId: string, now: number): { size: number; waitSecs: number } {
+    const row = this.s.queueTally.get(Math.trunc(now), queueId, this.account)!;
+    return { size: row.size, waitSecs: row.waitSecs ?? 0 };
+  }
+  queuePosition(qc: QueueCall): number {
+    return this.s.queuePosition.get(qc.queueId, qc.seq, this.account)!.n;
+  }
+  firstLiveQueueCall(queueId: string): QueueCall | undefined {
+    return this.s.firstLiveQueueCall.get({ account: this.account, queueId });
+  }
   nextQueueSeq(): number {
     return this.s.nextSeq.get()!.seq;
   }
@@ -533,6 +572,18 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   }
   callMediaOf(callControlId: string): CallMedia[] {
     return this.s.callMediaOf.all({ account: this.account, callControlId });
+  }
+  mediaLane(callControlId: string, overlay: boolean, state: 'queued' | 'playing'): CallMedia[] {
+    return this.s.mediaLane.all({ account: this.account, callControlId, overlay: overlay ? 1 : 0, state });
+  }
+  mediaLaneHead(callControlId: string, overlay: boolean, state: 'queued' | 'playing'): CallMedia | undefined {
+    return this.s.mediaLaneHead.get({ account: this.account, callControlId, overlay: overlay ? 1 : 0, state });
+  }
+  activeMediaOf(callControlId: string): CallMedia[] {
+    return this.s.activeMediaOf.all({ account: this.account, callControlId });
+  }
+  lastCallMediaSeq(callControlId: string): number {
+    return this.s.lastCallMediaSeq.get(this.account, callControlId)!.seq;
   }
   saveCallMedia(m: CallMedia): void { this.s.saveCallMedia(m); }
   playingOf(callControlId: string): CallMedia[] {

@@ -205,7 +205,7 @@ describe('credential connections', () => {
 
   it('list newest first by default ("If not given, results are sorted by created_at in descending order"), 250 a page', async () => {
     const first = await createConnection();
-    em.account(KEY).advance(1000);
+    await em.account(KEY).advance(1000);
     const second = await createConnection({ user_name: 'agentdesk2' });
     const list = await http.get('/v2/credential_connections');
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([second.id, first.id]);
@@ -254,7 +254,7 @@ describe('telephony credentials', () => {
     const at = new Date(em.account(KEY).now() + 60_000).toISOString();
     const created = (await http.post('/v2/telephony_credentials', { connection_id: connection.id, expires_at: at })).body.data;
     expect(created).toMatchObject({ expired: false, expires_at: at });
-    em.account(KEY).advance(60_000);
+    await em.account(KEY).advance(60_000);
     expect((await http.get(`/v2/telephony_credentials/${created.id}`)).body.data.expired).toBe(true);
     const ids = async (status: string) => (await http.get(`/v2/telephony_credentials?filter[status]=${status}`)).body.data.map((c: { id: string }) => c.id);
     expect(await ids('expired')).toEqual([created.id]);

@@ -35,6 +35,7 @@ import { muteToggles as toggles } from './toggles.js';
 import { benchWebhooks } from './webhooks.js';
 import { benchConsole, printConsoleBench } from './console.js';
 import { benchNoisyNeighbour, printNoisy } from './noisy.js';
+import { benchTimers, printTimers } from './timers.js';
 import { baselineRef, baselineWorktree, compile, cpuMs, currentBuild, launch, readyTime, type Build, type Server } from './builds.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
@@ -46,7 +47,7 @@ const SEEDED = Number(process.env.BENCH_CONFERENCES ?? 1000);
 // The host and 799 joiners fill a conference of 800, the most max_participants allows (its default is 250).
 const JOINS = 799;
 const JOINS_TARGET_MS = 500;
-const PARTS = ['ready', 'api', 'joins', 'webhooks', 'console', 'noisy'] as const;
+const PARTS = ['ready', 'api', 'joins', 'webhooks', 'console', 'noisy', 'timers'] as const;
 const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(',').map((x) => x.trim()));
 for (const p of parts) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_PARTS: unknown part ${p} (parts: ${PARTS.join(', ')})`);
 
@@ -281,3 +282,6 @@ if (parts.has('console')) printConsoleBench(await benchConsole());
 // Noisy neighbour (issue "Sealed tenants"): a quiet account's reads beside an account hammering
 // a hung receiver with 100 waiting scenarios, against the same reads on an idle server.
 if (parts.has('noisy')) printNoisy(await benchNoisyNeighbour());
+
+// Busy neighbour, timers (issue 19): long advances cost linear time, and another account's reads go on meanwhile.
+if (parts.has('timers')) printTimers(await benchTimers());

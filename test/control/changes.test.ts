@@ -25,7 +25,7 @@ describe('committed changes, per account', () => {
     try {
       const kinds: string[] = [];
       em.account('KEY_A').changes.subscribe((k) => kinds.push(k));
-      advanceClock(em.account('KEY_A'), { seconds: 5 });
+      await advanceClock(em.account('KEY_A'), { seconds: 5 });
       expect(kinds).toContain('clock');
     } finally { await em.dispose(); }
   });

@@ -53,11 +53,11 @@ describe('startMock', () => {
   it('advances by seconds or ISO 8601, freezes and unfreezes the clock', async () => {
     const frozen = mock.freeze().now;
     expect(mock.now()).toBe(frozen);
-    expect(mock.advance('PT1H').now).toBe(new Date(Date.parse(frozen) + 3_600_000).toISOString());
-    expect(mock.advance(30).now).toBe(new Date(Date.parse(frozen) + 3_630_000).toISOString());
+    expect((await mock.advance('PT1H')).now).toBe(new Date(Date.parse(frozen) + 3_600_000).toISOString());
+    expect((await mock.advance(30)).now).toBe(new Date(Date.parse(frozen) + 3_630_000).toISOString());
     // refused as POST /_mock/clock/advance refuses it: the same command checks both
-    expect(() => mock.advance('an hour')).toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/duration' }));
-    expect(() => mock.advance(-5)).toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/seconds' }));
+    await expect(mock.advance('an hour')).rejects.toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/duration' }));
+    await expect(mock.advance(-5)).rejects.toThrow(expect.objectContaining({ status: 422, code: '10015', pointer: '/seconds' }));
     mock.unfreeze();
   });
 

@@ -107,7 +107,7 @@ describe('a call hanging up', () => {
 });
 
 describe('a call being answered', () => {
-  it('completes a transfer whose leg B answers late: A leaves its queue and conference, then A and B are bridged', () => {
+  it('completes a transfer whose leg B answers late: A leaves its queue and conference, then A and B are bridged', async () => {
     const host = answered();
     const x = answered();
     const conf = createConference(a, { call_control_id: host, name: 'room' });
@@ -117,7 +117,7 @@ describe('a call being answered', () => {
     act('transfer', x, { to: '+15557770000' });
     const b = webhookLog(a, { eventType: 'call.initiated' }).rows.at(-1)!.callControlId!;
     const before = mark();
-    advanceClock(a, { seconds: 5 });
+    await advanceClock(a, { seconds: 5 });
     expect(since(before, { x, b, host })).toEqual([
       'call.answered (b)',
       'call.dequeued (x)',
@@ -198,12 +198,12 @@ describe('the lifecycle\'s own rules', () => {
     expect(hangupOf(peer).map((p) => [p.hangup_cause, p.hangup_source])).toEqual([['normal_clearing', 'unknown']]);
   });
 
-  it('a far end due to answer after the app hung up does not answer: its timer does nothing', () => {
+  it('a far end due to answer after the app hung up does not answer: its timer does nothing', async () => {
     setNumber(a, '+15557770000', { behaviour: 'answer', answer_after_secs: 5 });
     const late = dial(a, { connection_id: 'conn', from: '+15550000001', to: '+15557770000' }).callControlId;
     act('hangup', late);
     const before = mark();
-    expect(advanceClock(a, { seconds: 10 }).fired).toBe(1);
+    expect((await advanceClock(a, { seconds: 10 })).fired).toBe(1);
     expect(since(before, { late })).toEqual([]);
     expect(em.db.$client.prepare('select count(*) as n from timers where error is not null').get()).toEqual({ n: 0 });
   });

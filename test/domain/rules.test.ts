@@ -101,11 +101,11 @@ describe('conference lifecycle', () => {
     expect(reload(conf.id).status).toBe('in_progress');
   });
 
-  it('expires 4 hours after creation with time_exceeded, hanging everyone up', () => {
+  it('expires 4 hours after creation with time_exceeded, hanging everyone up', async () => {
     const { host, conf } = startConference();
-    mockControl(em, ACCOUNT).advance(4 * 3600 - 1);
+    await mockControl(em, ACCOUNT).advance(4 * 3600 - 1);
     expect(reload(conf.id).status).toBe('in_progress');
-    mockControl(em, ACCOUNT).advance(1);
+    await mockControl(em, ACCOUNT).advance(1);
     expect(reload(conf.id)).toMatchObject({ status: 'completed', endReason: 'time_exceeded' });
     expect(liveCall(host.callControlId).state).toBe('hangup');
     expect(eventTypes().at(-1)).toBe('conference.ended');
@@ -135,12 +135,12 @@ describe('conference lifecycle', () => {
     expect(code(() => startConference())).toBe('90033');
   });
 
-  it('media lasts its simulated duration, then ends; stop ends it early', () => {
+  it('media lasts its simulated duration, then ends; stop ends it early', async () => {
     const { conf } = startConference();
     run((ctx) => conference.startMedia(ctx, reload(conf.id), { kind: 'playback', mediaUrl: 'https://x/a.mp3' }));
-    mockControl(em, ACCOUNT).advance(4);
+    await mockControl(em, ACCOUNT).advance(4);
     expect(eventTypes().filter((t) => t.startsWith('conference.playback'))).toEqual(['conference.playback.started']);
-    mockControl(em, ACCOUNT).advance(1);
+    await mockControl(em, ACCOUNT).advance(1);
     expect(eventTypes().filter((t) => t.startsWith('conference.playback'))).toEqual(['conference.playback.started', 'conference.playback.ended']);
     run((ctx) => conference.startMedia(ctx, reload(conf.id), { kind: 'speak' }));
     run((ctx) => conference.stopMedia(ctx, reload(conf.id), undefined));
@@ -163,12 +163,12 @@ describe('queues', () => {
     expect(em.account(ACCOUNT).store.queueCall(b.callControlId)).toMatchObject({ isAlive: false });
   });
 
-  it('timeouts fire in due order when time is advanced past several of them', () => {
+  it('timeouts fire in due order when time is advanced past several of them', async () => {
     const ids = ['+15550000001', '+15550000002', '+15550000003'].map((n) => call(n).callControlId);
     enqueue(ids[0], { maxWaitTimeSecs: 30 });
     enqueue(ids[1], { maxWaitTimeSecs: 10 });
     enqueue(ids[2], { maxWaitTimeSecs: 20 });
-    mockControl(em, ACCOUNT).advance(60);
+    await mockControl(em, ACCOUNT).advance(60);
     const dequeued = events().filter((e) => e.type === 'call.dequeued').map((e) => e.call);
     expect(dequeued).toEqual([ids[1], ids[2], ids[0]]);
   });
@@ -186,16 +186,16 @@ describe('callers and dialed numbers', () => {
     expect(liveCall(c.callControlId)).toMatchObject({ state: 'hangup', hangupCause: 'user_busy' });
   });
 
-  it('a number that answers after N seconds rings until then; one that never answers times out', () => {
+  it('a number that answers after N seconds rings until then; one that never answers times out', async () => {
     mockControl(em, ACCOUNT).setNumber('+15550002222', { behaviour: 'answer', answerAfterSecs: 5 });
     mockControl(em, ACCOUNT).setNumber('+15550003333', { behaviour: 'no_answer' });
     const late = run((ctx) => lifecycle.dial(ctx, { from: '+15550001111', to: '+15550002222', connectionId: 'c' }));
     const never = run((ctx) => lifecycle.dial(ctx, { from: '+15550001111', to: '+15550003333', connectionId: 'c', timeoutSecs: 20 }));
-    mockControl(em, ACCOUNT).advance(4);
+    await mockControl(em, ACCOUNT).advance(4);
     expect(liveCall(late.callControlId).state).toBe('ringing');
-    mockControl(em, ACCOUNT).advance(1);
+    await mockControl(em, ACCOUNT).advance(1);
     expect(liveCall(late.callControlId).state).toBe('answered');
-    mockControl(em, ACCOUNT).advance(15);
+    await mockControl(em, ACCOUNT).advance(15);
     expect(liveCall(never.callControlId)).toMatchObject({ state: 'hangup', hangupCause: 'timeout' });
   });
 
@@ -236,7 +236,7 @@ describe('time', () => {
     const a = call('+15550000001');
     run((ctx) => queue.enqueue(ctx, liveCall(a.callControlId), { queueName: 'support', maxWaitTimeSecs: 30 }));
     const enqueuedAt = em.account(ACCOUNT).store.queueCall(a.callControlId)!.enqueuedAt;
-    mockControl(em, ACCOUNT).advance(3600);
+    await mockControl(em, ACCOUNT).advance(3600);
     const row = em.db.$client.prepare(
       "select occurred_at as at, data from webhook_events where event_type = 'call.dequeued'").get() as { at: string; data: string };
     expect(Date.parse(row.at)).toBe(enqueuedAt + 30_000);

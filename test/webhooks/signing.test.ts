@@ -55,7 +55,7 @@ describe('webhook signatures', () => {
     receiver = await startReceiver();
     ({ em } = await withSdk({ webhookUrl: receiver.url }));
     const account = 'KEY_sdk_test';
-    mockControl(em, account).advance(3 * 86_400);
+    await mockControl(em, account).advance(3 * 86_400);
     answeredCall(em, account);
     const [d] = await receiver.accepts(1);
     expect(Math.abs(Number(d.headers['telnyx-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
