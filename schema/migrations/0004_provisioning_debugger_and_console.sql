@@ -118,6 +118,8 @@ ALTER TABLE `webhook_events` ADD `delivery_started_at` integer;--> statement-bre
 ALTER TABLE `webhook_events` ADD `delivery_finished_at` integer;--> statement-breakpoint
 CREATE INDEX `webhook_events_call` ON `webhook_events` (`account`,`call_control_id`,`seq`);--> statement-breakpoint
 CREATE INDEX `webhook_events_listed` ON `webhook_events` (`account`,`listed_at`,`seq`);--> statement-breakpoint
+CREATE INDEX `call_media_state` ON `call_media` (`account`,`call_control_id`,`state`,`seq`);--> statement-breakpoint
+CREATE INDEX `queue_calls_seq` ON `queue_calls` (`seq`);--> statement-breakpoint
 -- Rows recorded before: their delivery columns derived once from their attempts, as the
 -- dispatcher now keeps them (src/store/outbox.ts deliveryColumns).
 UPDATE webhook_events SET
