@@ -34,20 +34,20 @@ export function onError(err: Error, c: Context) {
 
 /**
 /**
- * No route matched. In order: a known path asked with a wrong method (405 + Allow), an operation of
- * Telnyx's spec we do not serve ("not emulated", naming it), a near miss of a route or action name
+ * No route matched. In order: an operation of Telnyx's spec we do not serve ("not emulated", naming
+ * it), a known path asked with a wrong method (405 + Allow), a near miss of a route or action name
  * ("did you mean"), else "No route". `routes` are the app's own (app.ts). A spec operation is named
- * before any guess, so a real Telnyx path is never "corrected" into one of ours; no operation of
- * the spec gets a 405 (test/api/route-hints.test.ts walks them all).
+ * before any 405 or guess, so a real Telnyx path is never "corrected" into one of ours
+ * (test/api/route-hints.test.ts and not-emulated.test.ts walk them all).
  */
 export async function notFound(c: Context, routes?: KnownRoutes) {
   const { method, path } = c.req;
-  const allowed = routes ? allowedMethods(routes, method, path) : undefined;
+  const op = path.startsWith('/v2/') ? await specOperation(method, path.slice(3)) : undefined;
+  const allowed = routes && !op ? allowedMethods(routes, method, path) : undefined;
   if (allowed) {
     c.header('Allow', allowed.join(', '));
     return errorResponse(c, errors.methodNotAllowed(method, path, allowed));
   }
-  const op = path.startsWith('/v2/') ? await specOperation(method, path.slice(3)) : undefined;
   if (op) return errorResponse(c, errors.operationNotEmulated(op));
   const guess = routes ? suggestRoute(routes, method, path) : undefined;
   return errorResponse(c, errors.noRoute(method, path, guess));
