@@ -9,7 +9,7 @@ import { takeFault } from '../commands/faults.js';
 import { answerRequest, recordRequest } from '../commands/requests.js';
 import { ignoredFields } from '../commands/schema.js';
 import type { Fault } from '../control/faults.js';
-import type { JournalAnswer } from '../control/journal.js';
+import type { JournalAnswer, JournalItem } from '../control/journal.js';
 
 /** Seconds a client is asked to wait before retrying a 429 or 503: short, so SDK retries stay quick in tests. */
 const RETRY_AFTER_SECS = '1';
@@ -31,9 +31,12 @@ export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
   const fault = takeFault(account, c.req.method, c.req.path);
   // A bodiless request (every GET) is journaled at once: no read to settle, no tick to wait.
   const body = hasNoBody(c) ? NO_BODY : await kept(readBodyText(c));
-  const item = recordRequest(account, {
-    method: c.req.method, path: c.req.path, url: c.req.url, status: null, at, body: body.body, aborted: body.aborted,
-  });
+  // Every field present from the start (the answer's unset): one object shape for every entry.
+  const entry: JournalItem = {
+    id: 0, method: c.req.method, path: c.req.path, url: c.req.url, status: null, at, body: body.body, aborted: body.aborted,
+    ignoredFields: undefined, durationMs: undefined, errorBody: undefined, faultId: undefined,
+  };
+  const item = recordRequest(account, entry);
   if (fault) {
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.status !== undefined) {
