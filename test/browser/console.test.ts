@@ -175,7 +175,9 @@ describe('the live console', { timeout: 90_000 }, () => {
     await page.locator(`#calls-body tr[data-call="${betaCall}"]`).waitFor();
     expect(await page.locator(`#calls-body tr[data-call="${alphaCall}"]`).count()).toBe(0);
 
+    // The picker is redrawn when the page next asks for the list: wait until it shows both keys.
     await page.locator(`#account-list button[data-key="${a}"]`).waitFor();
+    await page.locator(`#account-list button[data-key="${b}"]`).waitFor();
     const keys = await page.locator('#account-list button').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key));
     expect(keys.indexOf(b)).toBeLessThan(keys.indexOf(a));
     expect(keys.indexOf(b)).toBeGreaterThanOrEqual(0);
