@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { closest } from './model/suggest.js';
+import { decodePath } from './model/url.js';
+import { firstError } from './model/errors.js';
 
 export type LogFormat = 'text' | 'json';
 
@@ -101,7 +103,7 @@ export function createLogger(settings: LogSettings | undefined, write: (line: st
     silent: false,
     request(account, method, path, status, durationMs, errorBody) {
       if (status >= 400 ? !errors : !requests) return;
-      const error = status >= 400 ? errorOf(errorBody) : undefined;
+      const error = status >= 400 ? (firstError(errorBody) ?? {}) : undefined;
       const shown = decodePath(path);
       if (json) {
         write(JSON.stringify({
@@ -165,31 +167,8 @@ export function accountLabel(key: string): string {
   return label;
 }
 
-interface ErrorLine { code?: string; title?: string; detail?: string }
-
-/** The first error of a Telnyx error body (`{ errors: [{ code, title, detail }] }`), if the text is one. */
-function errorOf(body: string | undefined): ErrorLine {
-  if (!body) return {};
-  try {
-    const first = (JSON.parse(body) as { errors?: ErrorLine[] }).errors?.[0];
-    return first ? { code: first.code, title: first.title, detail: first.detail } : {};
-  } catch {
-    return {};
-  }
-}
-
 const EVENT_TYPE = /"event_type":"([^"\\]{1,100})"/;
 const eventTypeOf = (body: string) => EVENT_TYPE.exec(body)?.[1] ?? 'event';
-
-/** call_control_ids arrive percent-encoded (`v3%3A…`): the log shows them as the app wrote them. */
-function decodePath(path: string): string {
-  if (!path.includes('%')) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
 
 const round = (ms: number) => (ms >= 10 ? Math.round(ms) : Math.round(ms * 10) / 10);
 /**

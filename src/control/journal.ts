@@ -1,3 +1,7 @@
+import { decodePath } from '../model/url.js';
+
+export { decodePath };
+
 /**
  * The request journal (WireMock's "verify"): what the app sent to /v2, per account, in memory.
  * Recording sits on the hot path of every API call, so it only keeps references (the URL
@@ -170,15 +174,5 @@ export class Journal {
   /** Forgets every account's requests (reset of all accounts). */
   clearAll(): void {
     for (const journal of this.byAccount.values()) journal.clear();
-  }
-}
-
-/** call_control_ids arrive percent-encoded (`v3%3A…`); the journal shows them as the app wrote them. */
-export function decodePath(path: string): string {
-  if (!path.includes('%')) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
   }
 }

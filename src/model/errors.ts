@@ -6,6 +6,17 @@
  */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
 
+/** The first error of a Telnyx error body (`{ errors: [{ code, title, detail }] }`), if the text is one. */
+export function firstError(text: string | undefined): { code?: string; title?: string; detail?: string } | undefined {
+  if (!text) return undefined;
+  try {
+    const e = (JSON.parse(text) as { errors?: { code?: string; title?: string; detail?: string }[] }).errors?.[0];
+    return e ? { code: e.code, title: e.title, detail: e.detail } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class TelnyxError extends Error {
   constructor(
     readonly status: ErrorStatus,

@@ -5,6 +5,7 @@ import type { JournalItem } from '../control/journal.js';
 import { decodePath } from '../control/journal.js';
 import { clockJson, faultJson, numberJson } from './control.js';
 import { webhookFailed } from '../model/webhook.js';
+import { firstError } from '../model/errors.js';
 
 /**
  * The live console's wire shapes: the snapshot its views redraw from and its timeline entries.
@@ -70,7 +71,7 @@ export function timelineEntryJson(e: { kind: 'request'; request: JournalItem } |
     const r = e.request;
     return {
       kind: 'request' as const, id: r.id, time: iso(r.at), method: r.method, path: decodePath(r.path), status: r.status,
-      failed: r.status !== null && r.status >= 400, error: r.errorBody !== undefined ? firstError(r.errorBody) : null,
+      failed: r.status !== null && r.status >= 400, error: firstError(r.errorBody) ?? null,
     };
   }
   const w = e.webhook;
@@ -85,17 +86,6 @@ export function timelineEntryJson(e: { kind: 'request'; request: JournalItem } |
 /** An account of the console's picker: its key, when it was last used, and whether it was only ever refused. */
 export function accountJson(a: { key: string; lastUsedAt: number; refusedOnly?: boolean }) {
   return { key: a.key, last_activity: iso(a.lastUsedAt), refused_only: a.refusedOnly ?? false };
-}
-
-/** The first error of a Telnyx error answer (code, title, detail), for a timeline line. */
-function firstError(text: string): { code?: string; title?: string; detail?: string } | null {
-  try {
-    const body = JSON.parse(text) as { errors?: { code?: string; title?: string; detail?: string }[] };
-    const e = body.errors?.[0];
-    return e ? { code: e.code, title: e.title, detail: e.detail } : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The console's server panel: what this server is and how it is set up (no secrets: never a key but the public one). */
