@@ -11,6 +11,7 @@ import type {
 } from '../domain/credentials-store.js';
 import type { Page, Paged } from '../model/entities.js';
 import type { Db } from './db.js';
+import { likeContains } from './like.js';
 
 const p = (name: string) => sql.placeholder(name);
 
@@ -35,9 +36,6 @@ function statements(db: Db) {
 type Statements = ReturnType<typeof statements>;
 const prepared = new WeakMap<Db, Statements>();
 
-/** `%text%` for LIKE, with the pattern characters of `text` taken literally. */
-const contains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-const likeCi = (col: AnyColumn, text: string) => sql`${col} like ${contains(text)} escape '\\'`;
 
 /** One page and the total, in `order` then by id (so equal keys page stably). */
 function paged<T>(db: Db, table: typeof outboundVoiceProfiles | typeof credentialConnections | typeof telephonyCredentials,
@@ -58,7 +56,7 @@ class BoundCredentials implements CredentialsStore {
   }
   listProfiles(filter: ProfileFilter, sort: ProfileSort, page: Page): Paged<OutboundVoiceProfile> {
     const t = outboundVoiceProfiles;
-    const where = and(eq(t.account, this.account), filter.nameContains !== undefined ? likeCi(t.name, filter.nameContains) : undefined);
+    const where = and(eq(t.account, this.account), filter.nameContains !== undefined ? likeContains(t.name, filter.nameContains) : undefined);
     const col = sort.by === 'name' ? t.name : sort.by === 'enabled' ? t.enabled : t.createdAt;
     return paged(this.db, t, where, [ordered(col, sort.descending), ordered(t.createdAt, sort.descending)], page);
   }
@@ -87,7 +85,7 @@ class BoundCredentials implements CredentialsStore {
     const where = and(
       eq(t.account, this.account),
       filter.none ? sql`0` : undefined,
-      filter.nameContains !== undefined ? likeCi(t.connectionName, filter.nameContains) : undefined,
+      filter.nameContains !== undefined ? likeContains(t.connectionName, filter.nameContains) : undefined,
       filter.outboundVoiceProfileId !== undefined ? eq(t.outboundVoiceProfileId, filter.outboundVoiceProfileId) : undefined,
     );
     const col = sort.by === 'connection_name' ? t.connectionName : sort.by === 'active' ? t.active : t.createdAt;

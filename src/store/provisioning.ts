@@ -5,10 +5,8 @@ import type {
   Application, CallLeg, Connection, ConnectionView, NumberOrder, Page, Paged, PhoneNumber,
 } from '../model/entities.js';
 import type { Db } from './db.js';
+import { likeContains } from './like.js';
 
-/** LIKE's wildcards taken literally (a name containing `%` or `_` matches only itself). */
-const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const containing = (s: string) => `%${literal(s)}%`;
 
 const offset = (page: Page) => (page.number - 1) * page.size;
 
@@ -124,7 +122,7 @@ export class ProvisioningRows {
 
   listApplications(filter: ApplicationFilter, page: Page): Paged<Application> {
     const where: SQL[] = [eq(apps.account, this.account)];
-    if (filter.nameContains !== undefined) where.push(sql`${apps.applicationName} like ${containing(filter.nameContains)} escape '\\'`);
+    if (filter.nameContains !== undefined) where.push(likeContains(apps.applicationName, filter.nameContains));
     if (filter.outboundVoiceProfileId !== undefined) {
       where.push(sql`json_extract(${apps.outbound}, '$.outbound_voice_profile_id') = ${filter.outboundVoiceProfileId}`);
     }
@@ -158,7 +156,7 @@ export class ProvisioningRows {
 
   listPhoneNumbers(filter: PhoneNumberFilter, page: Page): Paged<PhoneNumber> {
     const where: SQL[] = [eq(phoneNumbers.account, this.account)];
-    if (filter.phoneNumber !== undefined) where.push(sql`${phoneNumbers.phoneNumber} like ${containing(filter.phoneNumber)} escape '\\'`);
+    if (filter.phoneNumber !== undefined) where.push(likeContains(phoneNumbers.phoneNumber, filter.phoneNumber));
     if (filter.connectionId !== undefined) where.push(eq(phoneNumbers.connectionId, filter.connectionId));
     if (filter.customerReference !== undefined) where.push(eq(phoneNumbers.customerReference, filter.customerReference));
     if (filter.tag !== undefined) where.push(sql`exists (select 1 from json_each(${phoneNumbers.tags}) where value = ${filter.tag})`);
