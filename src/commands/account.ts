@@ -116,6 +116,9 @@ export class Accounts {
   }
 
   get(key: string): Account {
+    // Re-inserted so the map's order is the order of use: two keys used in the same millisecond
+    // still list most recent first.
+    this.lastUsed.delete(key);
     this.lastUsed.set(key, this.services.clock.wallNow());
     return this.peek(key);
   }
@@ -129,7 +132,7 @@ export class Accounts {
 
   /** Keys used since start, each with when it was last used (wall ms), most recent first. */
   used(): { key: string; lastUsedAt: number }[] {
-    return [...this.lastUsed].map(([key, lastUsedAt]) => ({ key, lastUsedAt })).sort((x, y) => y.lastUsedAt - x.lastUsedAt);
+    return [...this.lastUsed].reverse().map(([key, lastUsedAt]) => ({ key, lastUsedAt }));
   }
 
   /** True when TELNYX_MOCK_ADMIN_KEY is set: cross-account reads are the admin's alone. */
