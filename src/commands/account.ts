@@ -96,6 +96,7 @@ export class Accounts {
   private readonly byKey = new Map<string, Account>();
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
+  private lastKey: string | undefined;
   private readonly server: Server;
 
   constructor(private readonly services: Services) {
@@ -116,9 +117,12 @@ export class Accounts {
   }
 
   get(key: string): Account {
-    // Re-inserted so the map's order is the order of use: two keys used in the same millisecond
-    // still list most recent first.
-    this.lastUsed.delete(key);
+    // Re-inserted so the map's order is the order of use (two keys used in the same millisecond
+    // still list most recent first); the key used last is already in place.
+    if (key !== this.lastKey) {
+      this.lastUsed.delete(key);
+      this.lastKey = key;
+    }
     this.lastUsed.set(key, this.services.clock.wallNow());
     return this.peek(key);
   }
