@@ -375,14 +375,15 @@ export function consoleClient(): void {
     const { queues } = state.snap;
     if (queues.length === 0) { replace($('queue-list'), h('p', { class: 'muted' }, 'No queues yet.')); return; }
     replace($('queue-list'), ...queues.map((q: Json) => h('div', { class: 'queue', 'data-queue': q.name },
-      h('h3', {}, `${q.name} `, h('span', { class: 'muted' }, `${q.callers.filter((c: Json) => c.is_alive).length} waiting · max ${q.max_size}`)),
+      h('h3', {}, `${q.name} `, h('span', { class: 'muted' }, `${q.waiting} waiting · max ${q.max_size}`)),
       q.callers.length === 0 ? h('p', { class: 'muted' }, 'empty') : h('table', { class: 'grid' },
         h('thead', {}, h('tr', {}, ...['position', 'from', 'call_control_id', 'waiting', ''].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...q.callers.map((c: Json) => h('tr', { 'data-caller': c.call_control_id },
           h('td', {}, String(c.position)), h('td', {}, c.from ?? ''),
           h('td', { class: 'id', title: c.call_control_id }, short(c.call_control_id)),
           h('td', { 'data-since': String(c.enqueued_at) }, duration(accountNow() - c.enqueued_at)),
-          h('td', {}, c.is_alive ? '' : 'hung up (kept)'))))))));
+          h('td', {}, c.is_alive ? '' : 'hung up (kept)')))),
+        q.callers_omitted > 0 ? h('tfoot', {}, h('tr', {}, h('td', { colspan: '5', class: 'muted' }, `… and ${q.callers_omitted} more`))) : false))));
   }
 
   function renderControl(): void {

@@ -43,8 +43,8 @@ export function consoleSnapshotJson(s: ConsoleState) {
         })),
       })),
     },
-    queues: s.queues.map(({ queue: q, callers }) => ({
-      id: q.id, name: q.name, max_size: q.maxSize,
+    queues: s.queues.map(({ queue: q, callers, waiting, total }) => ({
+      id: q.id, name: q.name, max_size: q.maxSize, waiting, callers_omitted: total - callers.length,
       callers: callers.map(({ queueCall: qc, from }, i) => ({
         position: i + 1, call_control_id: qc.callControlId, from, enqueued_at: qc.enqueuedAt, is_alive: qc.isAlive,
       })),
