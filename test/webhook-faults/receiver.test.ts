@@ -175,6 +175,33 @@ describe('webhook faults at a real receiver', () => {
     expect((initiated.attempts![1] as { fault_id?: number }).fault_id).toBe(id);
   });
 
+  it('times: N touches the next N matching attempts and then disarms itself', async () => {
+    env = await webhookEnv();
+    const id = await arm({ kind: 'fail', times: 2 });
+    await env.call();
+    await env.receiver.accepts(2);
+    const log = await settled();
+    // One call's webhooks go in order: its first event takes both uses, retried until the third attempt.
+    expect(log.get('call.initiated')!.attempts.map((a) => [a.attempt, a.fault_id ?? null])).toEqual([[1, id], [2, id], [3, null]]);
+    expect(log.get('call.answered')!.attempts.map((a) => [a.attempt, a.fault_id ?? null])).toEqual([[1, null]]);
+    expect((await env.mock('GET', '/webhook_faults')).json.data).toEqual([]);
+  });
+
+  it('for: a window of the account\'s virtual time touches every matching attempt in it, and none after', async () => {
+    env = await webhookEnv();
+    await env.mock('POST', '/clock/freeze');
+    const id = await arm({ kind: 'tamper_signature', for: 60 });
+    await env.call();
+    const unwrap = sdkVerifier(env.em.webhooks.publicKey);
+    for (const d of await env.receiver.accepts(2)) await expect(unwrap(d.body, d.headers)).rejects.toThrow(/Signature verification failed/);
+    expect([...(await settled()).values()].flatMap((e) => e.attempts.map((a) => a.fault_id))).toEqual([id, id]);
+    // The clock is frozen: wall time passing does not end the window; moving the account's clock does.
+    expect((await env.mock('GET', '/webhook_faults')).json.data).toHaveLength(1);
+    await env.mock('POST', '/clock/advance', { seconds: 60 });
+    await env.call({ from: '+15550002000' });
+    for (const d of (await env.receiver.accepts(4)).slice(2)) await expect(unwrap(d.body, d.headers)).resolves.toBeTruthy();
+  });
+
   it('faults are per account: one account\'s fault never touches another account\'s webhooks', async () => {
     env = await webhookEnv();
     const id = await arm({ kind: 'fail', event_type: 'call.initiated' });
