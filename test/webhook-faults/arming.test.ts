@@ -8,6 +8,7 @@ import { api, inMemory } from '../support/harness.js';
 import { mockControl, TelnyxError } from '../../src/lib.js';
 import type { Emulator } from '../../src/server.js';
 import { MAX_WEBHOOK_FAULTS } from '../../src/commands/webhook-faults.js';
+import { parseScenarioText, ScenarioError } from '../../src/scenario/parse.js';
 
 let em: Emulator;
 let http: ReturnType<typeof api>;
@@ -152,5 +153,34 @@ describe('startMock().webhookFault()', () => {
     expect((thrown as TelnyxError).detail).toBe(overHttp.detail);
     control.clearWebhookFaults(id);
     expect(control.webhookFaults()).toEqual([]);
+  });
+});
+
+describe('a scenario\'s webhook_fault step', () => {
+  const scenario = (step: string) => `name: t\nsteps:\n  - call: alice\n    from: "+15550001001"\n    to: "+15550100000"\n${step}`;
+  const problem = (text: string) => {
+    try {
+      parseScenarioText(text, 'chaos.yaml');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ScenarioError);
+      return (err as Error).message;
+    }
+    throw new Error('the scenario parsed');
+  };
+
+  it('is read with the same body checks, naming the file, line and field', () => {
+    const s = parseScenarioText(scenario('  - webhook_fault: delay\n    call: alice\n    delay_ms: 50\n'), 'chaos.yaml');
+    expect(s.steps[1]).toMatchObject({ kind: 'webhook_fault', call: 'alice', line: 6, fault: { kind: 'delay', delay_ms: 50 } });
+    expect(problem(scenario('  - webhook_fault: explode\n'))).toMatch(/^chaos\.yaml:6: step 2 \(webhook_fault\): .*one of: delay, duplicate, fail, failover_only, reorder/);
+    expect(problem(scenario('  - webhook_fault: delay\n'))).toMatch(/step 2 \(webhook_fault\): 'delay_ms' is required/);
+    expect(problem(scenario('  - webhook_fault: fail\n    call: bob\n'))).toMatch(/'bob' is not a caller yet/);
+    expect(problem(scenario('  - webhook_fault: fail\n    count: 2\n'))).toMatch(/count/);
+  });
+
+  it('arms the fault when the run reaches it, on the named caller\'s call', async () => {
+    const control = mockControl(em, A);
+    const result = await control.runScenario(scenario('  - webhook_fault: reorder\n    call: alice\n    times: 3\n'));
+    expect(result.passed).toBe(true);
+    expect(control.webhookFaults()).toMatchObject([{ kind: 'reorder', call_control_id: result.calls.alice, times: 3 }]);
   });
 });
