@@ -76,9 +76,9 @@ export class WebhookFaults {
     return faults;
   }
 
-  /** True when no account has a fault armed: the dispatcher looks no further. */
-  none(): boolean {
-    return this.armedTotal === 0;
+  /** Whether the account has a fault armed; while no account has any, one comparison. */
+  armedFor(account: string): boolean {
+    return this.armedTotal > 0 && (this.byAccount.get(account)?.armed() ?? false);
   }
 
   /** The first of the account's faults (in arming order) that matches the attempt; one use of it is consumed. */
@@ -101,6 +101,10 @@ export class AccountWebhookFaults {
     private readonly counter: { nextId: () => number; count: (n: number) => void },
     private readonly now: () => number,
   ) {}
+
+  armed(): boolean {
+    return this.list.length > 0;
+  }
 
   /** The account's virtual time: what a window starts from. */
   clockNow(): number {

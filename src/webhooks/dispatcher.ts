@@ -40,7 +40,8 @@ export interface DispatcherDeps {
 
 /** What the dispatcher asks of the armed webhook faults. */
 export interface WebhookFaultSource {
-  none(): boolean;
+  /** Whether the account has a fault armed: one comparison while no account has any. */
+  armedFor(account: string): boolean;
   take(account: string, probe: AttemptProbe): WebhookFault | undefined;
 }
 
@@ -83,9 +84,9 @@ interface Job {
   /** How long this attempt may take: the call's application's webhook_timeout_secs, else the server's. */
   timeoutMs: number;
   /** The webhook fault acting on this attempt, if any (recorded on the attempt as fault_id / fault). */
-  fault?: WebhookFault;
+  fault: WebhookFault | undefined;
   /** The extra attempt a `duplicate` fault makes after the event was delivered. */
-  duplicate?: boolean;
+  duplicate: boolean;
 }
 
 interface Outcome {
@@ -446,8 +447,8 @@ export class Dispatcher {
       }
       // An armed webhook fault is asked only once the attempt has its slot (a parked lane takes none).
       let fault = duplicateTo ? undefined : eventFault;
-      if (!duplicateTo && !eventFault && !this.deps.faults?.none()) {
-        fault = this.deps.faults?.take(row.account, probeOf(row.data, url, attempt === 1));
+      if (!duplicateTo && !eventFault && this.deps.faults?.armedFor(row.account)) {
+        fault = this.deps.faults.take(row.account, probeOf(row.data, url, attempt === 1));
         if (fault && isEventFault(fault)) {
           this.eventFaults.set(item.seq, eventFault = fault);
           if (fault.kind === 'reorder') {
@@ -474,22 +475,21 @@ export class Dispatcher {
       const seconds = Math.floor(now / 1000);
       let headers = signedHeaders(this.deps.signingKey, fault?.kind === 'skew_timestamp' ? seconds + (fault.skewSecs ?? DEFAULT_SKEW_SECS) : seconds, body);
       if (fault?.kind === 'tamper_signature') headers = tamperSignature(headers);
+      const record: DeliveryAttempt = { attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body };
+      // The fault that touched it, named as the request journal names a request fault.
       const mark = fault ?? (duplicateTo ? eventFault : undefined);
-      attempts.push({
-        attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body,
-        ...(mark ? { fault_id: mark.id, fault: mark.kind } : {}),
-      });
+      if (mark) {
+        record.fault_id = mark.id;
+        record.fault = mark.kind;
+      }
+      attempts.push(record);
       store.update(item.seq, duplicateTo ? 'delivered' : 'pending', attempts, null, row.occurredAt);
       lane.busy = true;
       const job: Job = {
         account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers,
-        timeoutMs: row.timeoutMs ?? options.timeoutMs, occurredAt: row.occurredAt,
+        timeoutMs: row.timeoutMs ?? options.timeoutMs, occurredAt: row.occurredAt, fault, duplicate: duplicateTo !== undefined,
       };
-      if (fault) job.fault = fault;
-      if (duplicateTo) {
-        job.duplicate = true;
-        this.duplicates.delete(item.seq);
-      }
+      if (duplicateTo) this.duplicates.delete(item.seq);
       this.hold(job);
       return job;
     }
