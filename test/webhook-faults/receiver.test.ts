@@ -162,6 +162,16 @@ describe('webhook faults at a real receiver', () => {
     expect((await settled()).get('call.initiated')!.attempts).toMatchObject([{ url: failover.url, status: 200, fault_id: id, fault: 'failover_only' }]);
   });
 
+  it('failover_only with no failover URL: the event fails with no attempt, as an event with no URL does', async () => {
+    env = await webhookEnv();
+    await arm({ kind: 'failover_only', event_type: 'call.initiated' });
+    await env.call();
+    await env.receiver.accepts(1);
+    const log = await settled();
+    expect(log.get('call.initiated')).toMatchObject({ status: 'failed', attempts: [] });
+    expect(env.receiver.requests.map(type)).toEqual(['call.answered']);
+  });
+
   it('/v2/webhook_deliveries names the fault on the attempt it touched (SDK webhookDeliveries)', async () => {
     env = await webhookEnv();
     const id = await arm({ kind: 'fail', event_type: 'call.initiated' });
