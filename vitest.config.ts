@@ -41,6 +41,7 @@ const FAST = [
   'test/readme/blocks.test.ts',
   // Webhook faults: arming, bounds and windows in process (the receiver's side is full).
   'test/webhook-faults/arming.test.ts',
+  'test/webhook-faults/dispatcher.test.ts',
 ];
 /** In a fast directory but over a socket (a real server, or a real webhook receiver, is their subject). */
 const NOT_FAST = [

@@ -652,7 +652,8 @@ export class Dispatcher {
     if (!lane.heldTimer) {
       lane.heldTimer = setTimeout(() => {
         lane.heldTimer = undefined;
-        if (!lane.held) return;
+        // While the next event is in flight it stays the head: its settling puts these back.
+        if (!lane.held || lane.busy) return;
         this.putBack(lane);
         this.arm(lane);
         this.schedulePump();
