@@ -212,6 +212,31 @@ describe('webhook faults at a real receiver', () => {
     for (const d of (await env.receiver.accepts(4)).slice(2)) await expect(unwrap(d.body, d.headers)).resolves.toBeTruthy();
   });
 
+  it('matches by call_control_id and by destination url (a glob): other calls and destinations are untouched', async () => {
+    failover = await startReceiver(); // here simply a second receiver, named by a call's own webhook_url
+    env = await webhookEnv();
+    const alice = await env.call({ answered: false });
+    const bob = await env.call({ from: '+15550002000', answered: false, webhookUrl: `${failover.url}/hooks/bob` });
+    await env.receiver.accepts(1);
+    await failover.accepts(1);
+    await arm({ kind: 'duplicate', call_control_id: alice, event_type: 'call.hangup' });
+    await arm({ kind: 'tamper_signature', url: `${failover.url}/hooks/**` });
+    for (const id of [alice, bob]) expect((await env.mock('POST', `/calls/${encodeURIComponent(id)}/hangup`)).status).toBe(200);
+    await env.receiver.accepts(3);
+    await failover.accepts(2);
+    const unwrap = sdkVerifier(env.em.webhooks.publicKey);
+    // alice's hangup, twice, signed validly (her URL is the primary receiver's, which the url glob does not match)
+    const hangups = env.receiver.accepted().slice(1);
+    expect(hangups.map((d) => [type(d), d.json.data.payload.call_control_id])).toEqual([['call.hangup', alice], ['call.hangup', alice]]);
+    for (const d of hangups) await expect(unwrap(d.body, d.headers)).resolves.toBeTruthy();
+    // bob's hangup, once, to his own URL: tampered
+    const [bobHangup] = failover.accepted().slice(1);
+    expect([type(bobHangup), bobHangup.json.data.payload.call_control_id]).toEqual(['call.hangup', bob]);
+    await expect(unwrap(bobHangup.body, bobHangup.headers)).rejects.toThrow(/Signature verification failed/);
+    expect(failover.accepted()).toHaveLength(2);
+    expect((await env.mock('GET', '/webhook_faults')).json.data).toEqual([]);
+  });
+
   it('faults are per account: one account\'s fault never touches another account\'s webhooks', async () => {
     env = await webhookEnv();
     const id = await arm({ kind: 'fail', event_type: 'call.initiated' });
