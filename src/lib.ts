@@ -78,7 +78,7 @@ export interface DeliveryWaitFilter extends WaitOptions {
 
 /**
  * A webhook fault to arm (POST /_mock/webhook_faults's body in camelCase): what it does, which
- * deliveries it matches (all given must match), and for how many (`times`) or how long (`for`:
+ * deliveries it matches (all given must match), and for how many (`count`) or how long (`for`:
  * seconds or an ISO 8601 duration, `until`: an instant; the account's virtual time).
  */
 export interface WebhookFaultSpec {
@@ -86,7 +86,7 @@ export interface WebhookFaultSpec {
   eventType?: string;
   callControlId?: string;
   url?: string;
-  times?: number;
+  count?: number;
   for?: number | string;
   until?: string;
   /** kind `delay`: how long the attempt waits (ms). */
@@ -339,7 +339,7 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     }).id,
     clearFaults: () => faults.clearFaults(account),
     webhookFault: (spec) => webhookFaults.addWebhookFault(account, {
-      kind: spec.kind, event_type: spec.eventType, call_control_id: spec.callControlId, url: spec.url, times: spec.times,
+      kind: spec.kind, event_type: spec.eventType, call_control_id: spec.callControlId, url: spec.url, count: spec.count,
       for: spec.for, until: spec.until, delay_ms: spec.delayMs, skew_secs: spec.skewSecs,
     }).id,
     webhookFaults: () => webhookFaults.listWebhookFaults(account).map(webhookFaultJson),

@@ -44,7 +44,7 @@ export const AddWebhookFault = body({
   event_type: string({ max: 128 }),
   call_control_id: string({ max: 256 }),
   url: string({ max: 2048 }),
-  times: int(1, 10_000),
+  count: int(1, 10_000),
   for: window,
   until: instant,
   delay_ms: int(1, MAX_WEBHOOK_DELAY_MS),
@@ -62,7 +62,7 @@ function onlyFor(field: string, kind: WebhookFaultKind): never {
   throw errors.invalid(field, `'${field}' applies only to kind '${kind}'.`);
 }
 
-/** Arms a webhook fault for the account; without `times`, `for` or `until` it touches one delivery. */
+/** Arms a webhook fault for the account; without `count`, `for` or `until` it touches one delivery. */
 export function addWebhookFault(a: Account, input: unknown): WebhookFault {
   const b = AddWebhookFault.parse(input);
   const faults = a.webhookFaults;
@@ -80,7 +80,7 @@ export function addWebhookFault(a: Account, input: unknown): WebhookFault {
   return faults.add({
     kind: b.kind, eventType: b.event_type, callControlId: b.call_control_id, url: b.url,
     // Neither a count nor a window: the next matching delivery only.
-    times: b.times ?? (until === undefined ? 1 : undefined),
+    count: b.count ?? (until === undefined ? 1 : undefined),
     armedAt: now, until, delayMs: b.delay_ms,
     skewSecs: b.kind === 'skew_timestamp' ? b.skew_secs ?? DEFAULT_SKEW_SECS : undefined,
   });

@@ -27,8 +27,8 @@ export interface WebhookFaultSpec {
   callControlId?: string;
   /** Matches only attempts to this URL: exact, or a glob (`*` within a path segment, `**` anything). */
   url?: string;
-  /** How many matching attempts (events, for event kinds) it touches; undefined: as many as its window lets. */
-  times?: number;
+  /** How many matching attempts (events, for event kinds) it touches, as a request fault's `count`; undefined: as many as its window lets. */
+  count?: number;
   /** The account's virtual time (ms) it was armed at, and until which it holds (exclusive), if bounded so. */
   armedAt: number;
   until?: number;
@@ -112,7 +112,7 @@ export class AccountWebhookFaults {
   }
 
   add(spec: WebhookFaultSpec): WebhookFault {
-    const fault: WebhookFault = { ...spec, id: this.counter.nextId(), remaining: spec.times, touched: 0 };
+    const fault: WebhookFault = { ...spec, id: this.counter.nextId(), remaining: spec.count, touched: 0 };
     this.list.push({ fault, matchesUrl: spec.url === undefined ? undefined : globMatcher(spec.url) });
     this.counter.count(1);
     return fault;

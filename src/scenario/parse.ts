@@ -275,10 +275,10 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
       r.only(['expect', 'title'], 'an expect step');
       return { ...base, kind, condition: parseCondition(raw.expect, 'expect', r, known) };
     case 'webhook_fault': {
-      // { webhook_fault: duplicate, event_type: call.answered, call: alice, times: 1 }: arms a webhook fault.
-      r.only(['webhook_fault', 'event_type', 'call', 'url', 'times', 'for', 'until', 'delay_ms', 'skew_secs', 'title'], 'a webhook_fault step');
+      // { webhook_fault: duplicate, event_type: call.answered, call: alice, count: 1 }: arms a webhook fault.
+      r.only(['webhook_fault', 'event_type', 'call', 'url', 'count', 'for', 'until', 'delay_ms', 'skew_secs', 'title'], 'a webhook_fault step');
       const fault = {
-        kind: raw.webhook_fault, event_type: raw.event_type, url: raw.url, times: raw.times,
+        kind: raw.webhook_fault, event_type: raw.event_type, url: raw.url, count: raw.count,
         for: raw.for, until: raw.until, delay_ms: raw.delay_ms, skew_secs: raw.skew_secs,
       };
       r.check(AddWebhookFault, fault, { kind: 'webhook_fault' });

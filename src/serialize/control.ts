@@ -121,7 +121,7 @@ export function webhookFaultJson(f: WebhookFault) {
   return {
     id: f.id, kind: f.kind,
     event_type: f.eventType ?? null, call_control_id: f.callControlId ?? null, url: f.url ?? null,
-    times: f.times ?? null, remaining: f.remaining ?? null,
+    count: f.count ?? null, remaining: f.remaining ?? null,
     armed_at: iso(f.armedAt), until: f.until === undefined ? null : iso(f.until),
     ...(f.kind === 'delay' ? { delay_ms: f.delayMs ?? 0 } : {}),
     ...(f.kind === 'skew_timestamp' ? { skew_secs: f.skewSecs ?? DEFAULT_SKEW_SECS } : {}),

@@ -37,7 +37,7 @@ describe('POST /_mock/webhook_faults', () => {
     expect(res.status).toBe(201);
     expect(res.body.data).toMatchObject({
       id: expect.any(Number), kind: 'fail', event_type: 'call.hangup', call_control_id: 'v3:abc', url: 'http://127.0.0.1:4000/**',
-      times: 1, remaining: 1, until: null, touched: 0,
+      count: 1, remaining: 1, until: null, touched: 0,
     });
     expect(await list()).toEqual([res.body.data]);
   });
@@ -53,9 +53,9 @@ describe('POST /_mock/webhook_faults', () => {
   it('refuses bad bodies with a Telnyx error naming the field', async () => {
     expectError(await arm({}), 422, '10004', '/kind');
     expectError(await arm({ kind: 'explode' }), 422, '10032', '/kind');
-    expectError(await arm({ kind: 'fail', times: 0 }), 422, '10033', '/times');
-    expectError(await arm({ kind: 'fail', times: 10_001 }), 422, '10033', '/times');
-    expectError(await arm({ kind: 'fail', times: 1.5 }), 422, '10015', '/times');
+    expectError(await arm({ kind: 'fail', count: 0 }), 422, '10033', '/count');
+    expectError(await arm({ kind: 'fail', count: 10_001 }), 422, '10033', '/count');
+    expectError(await arm({ kind: 'fail', count: 1.5 }), 422, '10015', '/count');
     expectError(await arm({ kind: 'fail', event_type: 7 }), 422, '10015', '/event_type');
     expectError(await arm({ kind: 'fail', url: 'x'.repeat(2049) }), 422, '10015', '/url');
     expectError(await arm({ kind: 'delay' }), 422, '10004', '/delay_ms');
@@ -90,7 +90,7 @@ describe('windows on the account\'s virtual clock', () => {
     const control = mockControl(em, A);
     control.freeze();
     const armed = (await arm({ kind: 'fail', for: 'PT60S' })).body.data;
-    expect(armed.times).toBeNull();
+    expect(armed.count).toBeNull();
     expect(Date.parse(armed.until) - Date.parse(armed.armed_at)).toBe(60_000);
     await control.advance(59);
     expect(await list()).toHaveLength(1);
@@ -174,13 +174,13 @@ describe('a scenario\'s webhook_fault step', () => {
     expect(problem(scenario('  - webhook_fault: explode\n'))).toMatch(/^chaos\.yaml:6: step 2 \(webhook_fault\): .*one of: delay, duplicate, fail, failover_only, reorder/);
     expect(problem(scenario('  - webhook_fault: delay\n'))).toMatch(/step 2 \(webhook_fault\): 'delay_ms' is required/);
     expect(problem(scenario('  - webhook_fault: fail\n    call: bob\n'))).toMatch(/'bob' is not a caller yet/);
-    expect(problem(scenario('  - webhook_fault: fail\n    count: 2\n'))).toMatch(/count/);
+    expect(problem(scenario('  - webhook_fault: fail\n    times: 2\n'))).toMatch(/times/);
   });
 
   it('arms the fault when the run reaches it, on the named caller\'s call', async () => {
     const control = mockControl(em, A);
-    const result = await control.runScenario(scenario('  - webhook_fault: reorder\n    call: alice\n    times: 3\n'));
+    const result = await control.runScenario(scenario('  - webhook_fault: reorder\n    call: alice\n    count: 3\n'));
     expect(result.passed).toBe(true);
-    expect(control.webhookFaults()).toMatchObject([{ kind: 'reorder', call_control_id: result.calls.alice, times: 3 }]);
+    expect(control.webhookFaults()).toMatchObject([{ kind: 'reorder', call_control_id: result.calls.alice, count: 3 }]);
   });
 });

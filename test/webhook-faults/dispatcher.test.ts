@@ -45,7 +45,7 @@ afterEach(async () => {
   await built.dispose();
 });
 
-const arm = (spec: Omit<WebhookFaultSpec, 'armedAt'>) => faults.forAccount(KEY).add({ times: 1, ...spec, armedAt: built.account(KEY).now() });
+const arm = (spec: Omit<WebhookFaultSpec, 'armedAt'>) => faults.forAccount(KEY).add({ count: 1, ...spec, armedAt: built.account(KEY).now() });
 /** A ringing inbound call: one event, call.initiated, to a URL the fake transport takes. */
 const ring = () => {
   placeCall(built.account(KEY), { from: '+15550001000', to: '+15559990000', connection_id: 'c', webhook_url: 'http://receiver.test/hook' });

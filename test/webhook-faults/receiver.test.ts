@@ -126,7 +126,7 @@ describe('webhook faults at a real receiver', () => {
 
   it('fail for every attempt: the event fails after the last retry, as if the receiver were unreachable', async () => {
     env = await webhookEnv();
-    await arm({ kind: 'fail', event_type: 'call.initiated', times: 3 });
+    await arm({ kind: 'fail', event_type: 'call.initiated', count: 3 });
     await env.call();
     await env.receiver.accepts(1);
     const entry = (await settled()).get('call.initiated')!;
@@ -185,9 +185,9 @@ describe('webhook faults at a real receiver', () => {
     expect((initiated.attempts![1] as { fault_id?: number }).fault_id).toBe(id);
   });
 
-  it('times: N touches the next N matching attempts and then disarms itself', async () => {
+  it('count: N touches the next N matching attempts and then disarms itself', async () => {
     env = await webhookEnv();
-    const id = await arm({ kind: 'fail', times: 2 });
+    const id = await arm({ kind: 'fail', count: 2 });
     await env.call();
     await env.receiver.accepts(2);
     const log = await settled();
