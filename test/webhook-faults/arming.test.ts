@@ -132,6 +132,9 @@ describe('disarming, per account', () => {
     await http.as(A).post('/_mock/reset', {});
     expect(await list(A)).toEqual([]);
     expect(await list(B)).toHaveLength(1);
+    // A reset of every account (no admin key set: any key may) disarms every account's.
+    await http.as(A).post('/_mock/reset', { all: true });
+    expect(await list(B)).toEqual([]);
   });
 });
 
