@@ -11,6 +11,7 @@ import { Engine } from './commands/engine.js';
 import { Accounts, type Account } from './commands/account.js';
 import { JOURNAL_CAPACITY, Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
 import { Faults } from './control/faults.js';
+import { WebhookFaults } from './control/webhook-faults.js';
 import { Changes } from './changes.js';
 import { createApp } from './app.js';
 import { allowedHosts } from './http/host.js';
@@ -57,7 +58,9 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const clock = new Clock(wall, store.clockPersistence());
   const changes = new Changes();
   const log = createLogger(config.log);
-  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, changes, log });
+  // Webhook faults: armed per account, windows read on the account's virtual clock (issue 17).
+  const webhookFaults = new WebhookFaults((account) => clock.forAccount(account).now());
+  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, changes, log, faults: webhookFaults });
   const engine: Engine = new Engine({
     store, ids, wallNow: wall,
     settings: {
@@ -68,7 +71,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
   });
-  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey, log });
+  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log });
   const keySource = signingKeySource(config);
   const serverInfo = serverInfoJson({
     version: packageVersion(), publicKey: webhooks.publicKey, publicKeySource: keySource,

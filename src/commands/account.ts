@@ -5,6 +5,7 @@ import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { AccountJournal, Journal } from '../control/journal.js';
 import type { AccountFaults, Faults } from '../control/faults.js';
+import type { AccountWebhookFaults, WebhookFaults } from '../control/webhook-faults.js';
 import type { AccountChanges, Changes } from '../changes.js';
 import type { BoundAccount, Engine, Once } from './engine.js';
 import { SILENT_LOGGER, type Logger } from '../log.js';
@@ -18,6 +19,8 @@ export interface Services {
   journal: Journal;
   /** Errors and delays the /v2 middleware injects. */
   faults: Faults;
+  /** What the webhook dispatcher does to matching deliveries (fail, delay, duplicate, …). */
+  webhookFaults: WebhookFaults;
   /** Committed changes per account, for live views and waits. */
   changes: Changes;
   /** TELNYX_MOCK_ADMIN_KEY: when set, only this key may act across accounts (see admin.ts). */
@@ -44,6 +47,7 @@ export class Account implements BoundAccount {
   readonly clock: AccountClock;
   readonly journal: AccountJournal;
   readonly faults: AccountFaults;
+  readonly webhookFaults: AccountWebhookFaults;
   readonly changes: AccountChanges;
   readonly log: Logger;
 
@@ -52,6 +56,7 @@ export class Account implements BoundAccount {
     this.clock = services.clock.forAccount(id);
     this.journal = services.journal.forAccount(id);
     this.faults = services.faults.forAccount(id);
+    this.webhookFaults = services.webhookFaults.forAccount(id);
     this.changes = services.changes.forAccount(id);
     this.log = services.log ?? SILENT_LOGGER;
   }
@@ -107,6 +112,7 @@ export class Accounts {
         services.clock.resetAll();
         services.journal.clearAll();
         services.faults.clearAll();
+        services.webhookFaults.clearAll();
       },
     };
   }

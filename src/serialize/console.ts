@@ -80,6 +80,8 @@ export function timelineEntryJson(e: { kind: 'request'; request: JournalItem } |
     kind: 'webhook' as const, id: w.seq, time: w.occurredAt, event_type: w.eventType, status: w.status,
     attempts: w.attempts.length, last_status: last?.status ?? null, last_error: last?.error ?? null, url: last?.url ?? w.url,
     call_control_id: w.callControlId, conference_id: w.conferenceId, failed: webhookFailed(w), resend_of: w.resendOf ?? null,
+    // The webhook faults that touched its attempts (issue 17), once each, in the order met.
+    faults: [...new Set(w.attempts.flatMap((a) => (a.fault ? [a.fault] : [])))],
   };
 }
 
