@@ -155,8 +155,20 @@ export class AccountClock {
     this.persistence?.clear(this.account);
   }
 
+  /**
+   * How many times this time was reset: work that spans turns of the event loop (an advance)
+   * compares it to tell that the account was reset meanwhile. (The time alone cannot tell: a
+   * reset to wall time may land ahead of where a frozen clock's advance had got to.)
+   */
+  get resets(): number {
+    return this.resetCount;
+  }
+
+  private resetCount = 0;
+
   /** Back to wall time in memory (the database's row is the caller's to clear). */
   clear(): void {
+    this.resetCount++;
     this.t.offsetMs = 0;
     this.t.frozenAt = null;
   }

@@ -154,11 +154,11 @@ export class Engine {
       fired += batch.fired;
       if (!batch.more) break;
       a.changes.notify('clock');
-      const position = a.clock.now();
+      const resets = a.clock.resets;
       await nextTurn();
       // The account was reset meanwhile (its clock is back at wall time, its timers gone): the
       // advance ends there, and the clock stays where the reset put it.
-      if (a.clock.now() < position) return fired;
+      if (a.clock.resets !== resets) return fired;
     }
     a.clock.set(target);
     a.changes.notify('clock');
