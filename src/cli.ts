@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { configFromEnv, packageVersion, type Config } from './config.js';
+import { configFromEnv, packageVersion, parseRunSeed, type Config } from './config.js';
 import { banner, startEmulator } from './server.js';
-import { keyFromSeed, parseSeed } from './webhooks/keys.js';
+import { keyFromSeed, parseSeed, signingSeedOf } from './webhooks/keys.js';
 import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
 import { logSettings } from './log.js';
@@ -22,7 +22,8 @@ Usage
   telnyx-mock serve [options]                   start the emulator
   telnyx-mock scenario run <file>... [options]  run scenario files against a running emulator
   telnyx-mock scenario check <file>...          check scenario files without running them
-  telnyx-mock keygen [--seed <base64>]          print a webhook signing seed and its public key
+  telnyx-mock keygen [--seed <base64|n>]        print a webhook signing seed and its public key
+  telnyx-mock replay <file> [options]           re-send a recorded run (GET /_mock/requests/export)
   telnyx-mock --version                         print the version (also -v)
   telnyx-mock --help
 
@@ -41,6 +42,9 @@ serve
       --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
       --strict-connections      refuse a connection_id no Call Control application has, as Telnyx does
                                 (422 10015; $TELNYX_MOCK_STRICT_CONNECTIONS=1; default: lenient)
+      --seed <n>                deterministic mode: seeded ids, clocks frozen at 2026-01-01T00:00:00Z,
+                                signing key from the seed ($TELNYX_MOCK_SEED; in-memory database only)
+      --deterministic           deterministic mode with seed 0
 
 scenario run
   -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL)
@@ -50,6 +54,7 @@ scenario run
 
 keygen
       --seed <base64>           print the public key of this seed instead of making a new one
+      --seed <n>                a deterministic run's seed (serve --seed n): print the public key it signs with
   Prints two lines to paste into an env file: TELNYX_MOCK_SIGNING_KEY=<seed> for the emulator and
   TELNYX_PUBLIC_KEY=<public key> for your app, so webhooks verify across restarts.
 
@@ -104,6 +109,8 @@ async function serve(args: string[]): Promise<number> {
       log: { type: 'string' },
       'log-format': { type: 'string' },
       'strict-connections': { type: 'boolean' },
+      deterministic: { type: 'boolean' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -136,6 +143,9 @@ async function serve(args: string[]): Promise<number> {
     config.log = parse(() => logSettings(values.log ?? process.env.TELNYX_MOCK_LOG, values['log-format'] ?? process.env.TELNYX_MOCK_LOG_FORMAT));
   }
   if (values['strict-connections']) config.strictConnections = true;
+  // Deterministic mode: --seed N, or --deterministic alone for seed 0 (README "Deterministic runs").
+  if (values.seed !== undefined) config.seed = parse(() => parseRunSeed(values.seed!, '--seed'));
+  else if (values.deterministic && config.seed === undefined) config.seed = '0';
 
   let emulator;
   try {
@@ -166,7 +176,15 @@ function keygen(args: string[]): number {
   try {
     seed = values.seed === undefined ? randomBytes(32) : parseSeed(values.seed);
   } catch {
-    throw new UsageError('--seed must be the base64 of a 32-byte Ed25519 seed (as telnyx-mock keygen prints it)');
+    // Not an Ed25519 seed: a deterministic run's seed (serve --seed 42) has its key derived from it.
+    let runSeed: string;
+    try {
+      runSeed = parseRunSeed(values.seed!, '--seed');
+    } catch {
+      throw new UsageError('--seed must be the base64 of a 32-byte Ed25519 seed (as telnyx-mock keygen prints it), or a run seed (an integer or short word, as serve --seed takes)');
+    }
+    console.log(`TELNYX_MOCK_SEED=${runSeed}\nTELNYX_PUBLIC_KEY=${keyFromSeed(signingSeedOf(runSeed)).publicKey}`);
+    return 0;
   }
   console.log(`TELNYX_MOCK_SIGNING_KEY=${seed.toString('base64')}\nTELNYX_PUBLIC_KEY=${keyFromSeed(seed).publicKey}`);
   return 0;

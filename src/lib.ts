@@ -17,7 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
-import type { Config } from './config.js';
+import { parseRunSeed, type Config } from './config.js';
 import { logSettings } from './log.js';
 import type { RequestFilter } from './control/journal.js';
 import { requestJson, type JournalEntry } from './serialize/requests.js';
@@ -117,6 +117,11 @@ export interface MockOptions {
   phoneNumbers?: Array<string | { phoneNumber: string; connectionId?: string }>;
   /** Refuse connection_ids that name no application, as Telnyx does (422 10015); default lenient. */
   strictConnections?: boolean;
+  /**
+   * Deterministic mode: seeded ids per account, every clock frozen at 2026-01-01T00:00:00Z, the
+   * signing key and telnyx-timestamp from the seed (README "Deterministic runs"). Default: random.
+   */
+  seed?: string | number;
 }
 
 /** A caller arriving on an inbound call. */
@@ -231,6 +236,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
   if (opts.log) overrides.log = logSettings(opts.log === true ? 'requests,webhooks' : opts.log, opts.logFormat, { kinds: 'log', format: 'logFormat' });
   if (opts.strictConnections !== undefined) overrides.strictConnections = opts.strictConnections;
+  if (opts.seed !== undefined) overrides.seed = parseRunSeed(String(opts.seed), 'seed');
   const em = await startEmulator(defaultConfig(overrides));
   const control = mockControl(em, opts.apiKey ?? DEFAULT_API_KEY);
   // The numbers the account owns from the start (and again after a reset, which clears them).

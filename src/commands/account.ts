@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AccountClock, Clock } from '../clock.js';
+import { DETERMINISTIC_EPOCH, type AccountClock, type Clock } from '../clock.js';
+import { ids as randomIds, seededIds, type Ids } from '../ids.js';
 import type { Ctx } from '../domain/context.js';
 import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
@@ -24,6 +25,8 @@ export interface Services {
   adminKey?: string;
   /** The server log (silent when absent). */
   log?: Logger;
+  /** Deterministic mode's seed (--seed): every account's ids come from a stream seeded by it and the account key. */
+  seed?: string;
 }
 
 /** What may act across accounts, given to each account as a narrow capability (admin.ts guards it). */
@@ -46,8 +49,14 @@ export class Account implements BoundAccount {
   readonly faults: AccountFaults;
   readonly changes: AccountChanges;
   readonly log: Logger;
+  /** Where the account's ids come from: the process's random ids, or its own seeded stream (deterministic mode). */
+  ids: Ids;
+  /** Deterministic mode's seed, when the server or a scenario set one. */
+  seed: string | undefined;
 
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
+    this.seed = services.seed;
+    this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, id);
     this.store = services.store.forAccount(id);
     this.clock = services.clock.forAccount(id);
     this.journal = services.journal.forAccount(id);
@@ -89,6 +98,22 @@ export class Account implements BoundAccount {
   wallNow(): number {
     return this.clock.wallNow();
   }
+
+  /**
+   * Deterministic mode for this account from now on (a scenario's `seed`): its ids from the seed's
+   * stream, from the start, and its time frozen at DETERMINISTIC_EPOCH. For an account just reset.
+   */
+  determinize(seed: string): void {
+    this.seed = seed;
+    this.restartStreams();
+  }
+
+  /** After a reset, in deterministic mode: the id stream and the clock start over, as on a fresh server. */
+  restartStreams(): void {
+    if (this.seed === undefined) return;
+    this.ids = seededIds(this.seed, this.id);
+    this.clock.startAt(DETERMINISTIC_EPOCH);
+  }
 }
 
 /** Every account seen since start, each built once. */
@@ -106,6 +131,7 @@ export class Accounts {
         services.clock.resetAll();
         services.journal.clearAll();
         services.faults.clearAll();
+        for (const account of this.byKey.values()) account.restartStreams();
       },
     };
   }

@@ -21,4 +21,5 @@ export function resetAccount(a: Account): void {
   a.clock.reset();
   a.journal.clear();
   a.faults.clear();
+  a.restartStreams();
 }

@@ -4,7 +4,7 @@ import { iso } from '../clock.js';
 import type { OutboxStore } from '../store/outbox.js';
 import { envelope } from '../model/webhook.js';
 import { answerOf, type Transport, type TransportAnswer } from './transport.js';
-import { signedHeaders } from './sign.js';
+import { signatureTimestamp, signedHeaders } from './sign.js';
 import { apiActivity } from './api-activity.js';
 import type { DeliveryLog, Logger } from '../log.js';
 
@@ -28,6 +28,8 @@ export interface DispatcherDeps {
   signingKey: KeyObject;
   /** Wall time in ms: retry schedule and telnyx-timestamp, never an account's virtual clock. */
   wallNow: () => number;
+  /** Deterministic mode (--seed): telnyx-timestamp is the event's virtual occurred_at instead (sign.ts). */
+  deterministic?: boolean;
   options: DeliveryOptions;
   /** Called with the accounts whose deliveries were recorded (an attempt started or settled). */
   onAttempts?: (accounts: Set<string>) => void;
@@ -412,7 +414,7 @@ export class Dispatcher {
       // console and /v2/webhook_deliveries show this record, never a body built or signed again.
       const now = wallNow();
       const body = envelope(row.data, attempt, url);
-      const headers = signedHeaders(this.deps.signingKey, Math.floor(now / 1000), body);
+      const headers = signedHeaders(this.deps.signingKey, signatureTimestamp(now, row.occurredAt, this.deps.deterministic === true), body);
       attempts.push({ attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body });
       store.update(item.seq, 'pending', attempts, null, row.occurredAt);
       lane.busy = true;
