@@ -12,6 +12,7 @@ import { banner, startEmulator } from './server.js';
 import { keyFromSeed, parseSeed, signingSeedOf } from './webhooks/keys.js';
 import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
+import { parseReplay, replayRun } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
 
@@ -52,6 +53,12 @@ scenario run
       --webhook-url <url>       send the scenario callers' webhooks to your app's receiver
       --keep-state              do not reset the account before running
 
+replay <file>
+  -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL); start it
+                                with the recording's --seed for identical signatures
+  -k, --api-key <key>           the account to replay in (default KEY_replay); it is reset first
+  Exit status: 0 when every request was answered as recorded, 1 when one was not.
+
 keygen
       --seed <base64>           print the public key of this seed instead of making a new one
       --seed <n>                a deterministic run's seed (serve --seed n): print the public key it signs with
@@ -81,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'serve') return serve(argv.slice(1));
   if (command === 'keygen') return keygen(argv.slice(1));
+  if (command === 'replay') return replay(argv.slice(1));
   if (command === 'scenario' && sub === 'run') return runScenarios(rest);
   if (command === 'scenario' && sub === 'check') return checkScenarios(rest);
   if (command === 'scenario') throw new UsageError(`'scenario' takes 'run' or 'check', e.g. telnyx-mock scenario run fixtures/support-queue.json`);
@@ -188,6 +196,43 @@ function keygen(args: string[]): number {
   }
   console.log(`TELNYX_MOCK_SIGNING_KEY=${seed.toString('base64')}\nTELNYX_PUBLIC_KEY=${keyFromSeed(seed).publicKey}`);
   return 0;
+}
+
+/** Replays a recorded run (GET /_mock/requests/export) against a running emulator: README "Replaying a run". */
+async function replay(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({
+    args, allowPositionals: true,
+    options: { url: { type: 'string', short: 'u' }, 'api-key': { type: 'string', short: 'k' }, help: { type: 'boolean', short: 'h' } },
+  }));
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('name one recording, e.g. telnyx-mock replay run.json --url http://127.0.0.1:5080');
+  const base = (values.url ?? process.env.TELNYX_MOCK_URL ?? 'http://127.0.0.1:5080').replace(/\/+$/, '').replace(/\/v2$/, '');
+  if (!isHttpUrl(base)) throw new UsageError(`--url must be an http(s) URL, got ${base}`);
+  const file = positionals[0];
+  let doc;
+  try {
+    const text = await readFile(file, 'utf8');
+    doc = parseReplay(JSON.parse(text));
+  } catch (err) {
+    const e = err as Error & { pointer?: string; detail?: string; code?: string };
+    const why = e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file'
+      : `${e.pointer !== undefined ? `at ${e.pointer || '/'}: ` : ''}${e.detail ?? e.message}`;
+    throw new UsageError(`${file}: ${why}`);
+  }
+  let result;
+  try {
+    result = await replayRun(doc, {
+      url: base, apiKey: values['api-key'] ?? 'KEY_replay',
+      onRequest: (r) => console.log(`  ${r.status === r.recorded || r.recorded === null ? '✓' : '✗'} ${String(r.index + 1).padStart(4)}  ${r.method} ${r.path} → ${r.status}${r.status === r.recorded || r.recorded === null ? '' : ` (recorded ${r.recorded})`}`),
+    });
+  } catch (err) {
+    throw new UsageError(`cannot replay against ${base}: ${(err as Error).message}`);
+  }
+  console.log(`${result.mismatches.length === 0 ? 'SAME' : 'DIFFERENT'}  ${result.replayed} requests replayed, ${result.mismatches.length} answered otherwise than recorded`);
+  return result.mismatches.length === 0 ? 0 : 1;
 }
 
 async function loadFile(file: string) {

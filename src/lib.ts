@@ -18,6 +18,8 @@
 import { readFile } from 'node:fs/promises';
 import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
 import { parseRunSeed, type Config } from './config.js';
+import { exportReplay } from './commands/replay.js';
+import { parseReplay, replayRun, type ReplayDocument, type ReplayResult } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { RequestFilter } from './control/journal.js';
 import { requestJson, type JournalEntry } from './serialize/requests.js';
@@ -79,6 +81,7 @@ export type CallState = CallView['state'];
 export type { CallView, JournalEntry, RequestFilter, WebhookEvent, NumberConfig, FaultSpec };
 export { DEFAULT_CONNECTION_ID };
 export type { Scenario, ScenarioResult, StepResult, RunOptions };
+export type { ReplayDocument, ReplayResult };
 /** `DomainError` is the name this error had before it was TelnyxError; both name one class. */
 export { ScenarioError, TelnyxError, TelnyxError as DomainError };
 
@@ -206,6 +209,8 @@ export interface MockControl {
    * Throws ScenarioError (naming the line and step) for a bad scenario; resolves with each step's result.
    */
   runScenario(scenario: string | object, opts?: RunOptions): Promise<ScenarioResult>;
+  /** The account's run as a recording to replay (GET /_mock/requests/export): its /v2 requests, bodies and virtual times. */
+  recording(): ReplayDocument;
 }
 
 export interface TelnyxMock extends MockControl {
@@ -217,6 +222,12 @@ export interface TelnyxMock extends MockControl {
   publicKey: string;
   /** The same helpers acting as another API key (another isolated account). */
   as(apiKey: string): MockControl;
+  /**
+   * Replays a recording (from `recording()` or GET /_mock/requests/export, checked first: a 422
+   * TelnyxError naming the bad field) in this server's account `apiKey` (default the mock's):
+   * reset with the recording's seed, each request re-sent at its recorded virtual time.
+   */
+  replay(recording: unknown, opts?: { apiKey?: string }): Promise<ReplayResult>;
   /** The running emulator, for what the helpers do not cover. */
   emulator: RunningEmulator;
   close(): Promise<void>;
@@ -259,6 +270,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
     baseURL: `${em.url}/v2`,
     publicKey: em.webhooks.publicKey,
     as: (apiKey: string) => mockControl(em, apiKey),
+    replay: (recording, o = {}) => replayRun(parseReplay(recording), { url: em.url, apiKey: o.apiKey ?? control.apiKey }),
     emulator: em,
     close: () => em.close(),
   };
@@ -319,6 +331,7 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     async runScenario(scenario, o = {}) {
       return runScenario(account, await loadScenario(scenario), o);
     },
+    recording: () => exportReplay(account),
   };
 }
 
