@@ -56,7 +56,8 @@ scenario run
 replay <file>
   -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL); start it
                                 with the recording's --seed for identical signatures
-  -k, --api-key <key>           the account to replay in (default KEY_replay); it is reset first
+  -k, --api-key <key>           the account to replay in (default: the recorded one, whose key its
+                                seeded ids derive from); it is reset first
   Exit status: 0 when every request was answered as recorded, 1 when one was not.
 
 keygen
@@ -225,7 +226,7 @@ async function replay(args: string[]): Promise<number> {
   let result;
   try {
     result = await replayRun(doc, {
-      url: base, apiKey: values['api-key'] ?? 'KEY_replay',
+      url: base, apiKey: values['api-key'],
       onRequest: (r) => console.log(`  ${r.status === r.recorded || r.recorded === null ? '✓' : '✗'} ${String(r.index + 1).padStart(4)}  ${r.method} ${r.path} → ${r.status}${r.status === r.recorded || r.recorded === null ? '' : ` (recorded ${r.recorded})`}`),
     });
   } catch (err) {

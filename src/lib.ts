@@ -224,7 +224,7 @@ export interface TelnyxMock extends MockControl {
   as(apiKey: string): MockControl;
   /**
    * Replays a recording (from `recording()` or GET /_mock/requests/export, checked first: a 422
-   * TelnyxError naming the bad field) in this server's account `apiKey` (default the mock's):
+   * TelnyxError naming the bad field) in the account it was recorded in (or `apiKey`: its ids then differ):
    * reset with the recording's seed, each request re-sent at its recorded virtual time.
    */
   replay(recording: unknown, opts?: { apiKey?: string }): Promise<ReplayResult>;
@@ -270,7 +270,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
     baseURL: `${em.url}/v2`,
     publicKey: em.webhooks.publicKey,
     as: (apiKey: string) => mockControl(em, apiKey),
-    replay: (recording, o = {}) => replayRun(parseReplay(recording), { url: em.url, apiKey: o.apiKey ?? control.apiKey }),
+    replay: (recording, o = {}) => replayRun(parseReplay(recording), { url: em.url, apiKey: o.apiKey }),
     emulator: em,
     close: () => em.close(),
   };

@@ -10,6 +10,11 @@ export interface ReplayDocument {
   telnyx_mock_replay: typeof REPLAY_VERSION;
   /** The run's deterministic seed (null when the run was not deterministic: its ids cannot be reproduced). */
   seed: string | null;
+  /**
+   * The account (API key) the run was recorded in: its seeded ids derive from (seed, key), so the
+   * replay runs in the same account, or the ids in the recorded paths would name nothing.
+   */
+  api_key: string;
   /** The account's time when the recording was taken: the replay ends by moving the clock there. */
   ended_at: string;
   /** Requests the journal had dropped before the export (its ring holds 1000): a replay of a cut recording is refused. */
@@ -51,13 +56,15 @@ function instant(v: unknown, path: string): number {
  * pointer (`/requests/3/method`), so nothing is half-replayed.
  */
 export function parseReplay(raw: unknown): ReplayDocument {
-  if (!isObj(raw)) throw bad('', 'a recording is an object with telnyx_mock_replay, seed, ended_at and requests (GET /_mock/requests/export).');
+  if (!isObj(raw)) throw bad('', 'a recording is an object with telnyx_mock_replay, seed, api_key, ended_at and requests (GET /_mock/requests/export).');
   for (const key of Object.keys(raw)) {
-    if (!['telnyx_mock_replay', 'seed', 'ended_at', 'dropped', 'requests'].includes(key)) throw bad(key, `unknown field '${key}' in a recording.`);
+    if (!['telnyx_mock_replay', 'seed', 'api_key', 'ended_at', 'dropped', 'requests'].includes(key)) throw bad(key, `unknown field '${key}' in a recording.`);
   }
   if (raw.telnyx_mock_replay !== REPLAY_VERSION) throw bad('telnyx_mock_replay', `'telnyx_mock_replay' must be ${REPLAY_VERSION} (the only version this server reads).`);
   const seed = raw.seed ?? null;
   if (seed !== null && (typeof seed !== 'string' || !SEED.test(seed))) throw bad('seed', "'seed' must be null or the run's seed (an integer or a short word).");
+  const apiKey = raw.api_key;
+  if (typeof apiKey !== 'string' || apiKey === '' || apiKey.length > 256 || /[\s]/.test(apiKey)) throw bad('api_key', "'api_key' must be the API key the run was recorded with.");
   const dropped = raw.dropped ?? 0;
   if (typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) throw bad('dropped', "'dropped' must be a whole number.");
   if (dropped > 0) throw bad('dropped', `the recording lost its first ${dropped} requests (the journal keeps 1000): replaying the rest would not reproduce the run.`);
@@ -89,14 +96,14 @@ export function parseReplay(raw: unknown): ReplayDocument {
     return { method: r.method, path: r.path, body, time: r.time as string, status };
   });
   if (endedAt < last) throw bad('ended_at', "'ended_at' is before the last request.");
-  return { telnyx_mock_replay: REPLAY_VERSION, seed: seed as string | null, ended_at: raw.ended_at as string, dropped: 0, requests };
+  return { telnyx_mock_replay: REPLAY_VERSION, seed: seed as string | null, api_key: apiKey, ended_at: raw.ended_at as string, dropped: 0, requests };
 }
 
 export interface ReplayOptions {
   /** The emulator, e.g. http://127.0.0.1:5080. */
   url: string;
-  /** The account to replay in: it is reset first (deterministic with the recording's seed). */
-  apiKey: string;
+  /** The account to replay in (default: the recording's, as its ids need): it is reset first, deterministic with the recording's seed. */
+  apiKey?: string;
   /** Told of each request as it is answered. */
   onRequest?: (r: ReplayedRequest) => void;
 }
@@ -123,10 +130,11 @@ export interface ReplayResult {
  */
 export async function replayRun(doc: ReplayDocument, opts: ReplayOptions): Promise<ReplayResult> {
   const base = opts.url.replace(/\/+$/, '');
+  const apiKey = opts.apiKey ?? doc.api_key;
   const call = async (method: string, path: string, body?: string) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${opts.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body || undefined,
     });
     const text = await res.text();
