@@ -122,7 +122,7 @@ describe('deterministic mode: the same run twice gives the same bytes', () => {
   });
 
   // The fixtures run against the reference app, reached through the tap (one URL for both runs).
-  it.each(['conference-expiry.yaml', 'support-queue.json'])('the fixture %s, run twice against the reference app', async (file) => {
+  it.each(['conference-expiry.yaml', 'support-queue.json', 'moderated-conference.yaml'])('the fixture %s, run twice against the reference app', async (file) => {
     const runFixture = async (mock: TelnyxMock) => {
       const app = await startReferenceApp({ telnyxUrl: mock.url, apiKey: mock.apiKey });
       tap.forwardTo(app.webhookUrl);
