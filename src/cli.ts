@@ -23,7 +23,7 @@ Usage
   telnyx-mock serve [options]                   start the emulator
   telnyx-mock scenario run <file>... [options]  run scenario files against a running emulator
   telnyx-mock scenario check <file>...          check scenario files without running them
-  telnyx-mock keygen [--seed <base64|n>]        print a webhook signing seed and its public key
+  telnyx-mock keygen [--seed <base64>]          print a webhook signing seed and its public key
   telnyx-mock replay <file> [options]           re-send a recorded run (GET /_mock/requests/export)
   telnyx-mock --version                         print the version (also -v)
   telnyx-mock --help
