@@ -4,7 +4,7 @@
  * `keygen` makes (or reads) a webhook signing seed.
  * Like src/index.ts this is an entry point, so it may read process.env (flags win over it).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { configFromEnv, packageVersion, parseRunSeed, type Config } from './config.js';
@@ -199,6 +199,9 @@ function keygen(args: string[]): number {
   return 0;
 }
 
+/** The largest recording file read: its bodies (64 MiB at most) escaped as JSON strings, and the rest. */
+const MAX_REPLAY_FILE_BYTES = 256 * 1024 * 1024;
+
 /** Replays a recorded run (GET /_mock/requests/export) against a running emulator: README "Replaying a run". */
 async function replay(args: string[]): Promise<number> {
   const { values, positionals } = parse(() => parseArgs({
@@ -215,6 +218,8 @@ async function replay(args: string[]): Promise<number> {
   const file = positionals[0];
   let doc;
   try {
+    // Bounded before it is read: a recording's bodies are at most 64 MiB in all (control/replay.ts).
+    if ((await stat(file)).size > MAX_REPLAY_FILE_BYTES) throw new Error(`larger than ${MAX_REPLAY_FILE_BYTES} bytes: not a recording`);
     const text = await readFile(file, 'utf8');
     doc = parseReplay(JSON.parse(text));
   } catch (err) {

@@ -39,6 +39,8 @@ export const REPLAY_VERSION = 1;
 export const MAX_REPLAY_REQUESTS = 10_000;
 /** A replayed body, at most: the largest body the API takes. */
 export const MAX_REPLAY_BODY_BYTES = 1024 * 1024;
+/** All bodies together, at most: what a full journal holds (1000 bodies of 64 KiB). */
+export const MAX_REPLAY_TOTAL_BYTES = 64 * 1024 * 1024;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const SEED = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -73,6 +75,7 @@ export function parseReplay(raw: unknown): ReplayDocument {
   if (!Array.isArray(list)) throw bad('requests', "'requests' must be a list.");
   if (list.length > MAX_REPLAY_REQUESTS) throw errors.tooManyItems('requests', MAX_REPLAY_REQUESTS, list.length);
   let last = -Infinity;
+  let total = 0;
   const requests = list.map((r, i): ReplayRequest => {
     const at = `requests/${i}`;
     if (!isObj(r)) throw bad(at, `'${at}' must be an object with method, path, body, time and status.`);
@@ -85,7 +88,10 @@ export function parseReplay(raw: unknown): ReplayDocument {
     }
     const body = r.body ?? '';
     if (typeof body !== 'string') throw bad(`${at}/body`, `'${at}/body' must be the body as text (a string).`);
-    if (Buffer.byteLength(body) > MAX_REPLAY_BODY_BYTES) throw bad(`${at}/body`, `'${at}/body' is larger than ${MAX_REPLAY_BODY_BYTES} bytes.`);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > MAX_REPLAY_BODY_BYTES) throw bad(`${at}/body`, `'${at}/body' is larger than ${MAX_REPLAY_BODY_BYTES} bytes.`);
+    total += bytes;
+    if (total > MAX_REPLAY_TOTAL_BYTES) throw bad(`${at}/body`, `the recording's bodies pass ${MAX_REPLAY_TOTAL_BYTES} bytes in all here.`);
     const time = instant(r.time, `${at}/time`);
     if (time < last) throw bad(`${at}/time`, `'${at}/time' is before the request above it: a recording is in the order it arrived.`);
     last = time;

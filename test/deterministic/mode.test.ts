@@ -176,6 +176,7 @@ describe('recordings (GET /_mock/requests/export)', () => {
     ['an unknown field', (d) => ({ ...d, extra: true }), '/extra'],
     ['a cut recording', (d) => ({ ...d, dropped: 3 }), '/dropped'],
     ['no account', (d) => ({ ...d, api_key: '' }), '/api_key'],
+    ['a body over 1 MiB', (d) => { d.requests[1].body = 'x'.repeat(1024 * 1024 + 1); return d; }, '/requests/1/body'],
     ['too many requests', (d) => ({ ...d, requests: Array.from({ length: 10_001 }, () => d.requests[0]) }), '/requests'],
   ])('refuse %s with a 422 naming the field', (_, edit, pointer) => {
     expect(refusal(valid())).toBeUndefined();
