@@ -114,9 +114,9 @@ export class AccountClock {
 
   /**
    * Deterministic mode from now on (a scenario's `seed`): the time goes to `at`, frozen, even if
-   * that is backwards, and a reset brings it back there.
+   * that is backwards, and a reset brings it back there; `null` goes back to wall time.
    */
-  startAt(at: number): void {
+  startAt(at: number | null): void {
     this.start = at;
     this.t.offsetMs = 0;
     this.t.frozenAt = at;

@@ -54,7 +54,11 @@ export class Account implements BoundAccount {
   /** Deterministic mode's seed, when the server or a scenario set one. */
   seed: string | undefined;
 
+  /** The server's seed (--seed): a reset brings the account back to it, or to random ids and wall time without one. */
+  private readonly serverSeed: string | undefined;
+
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
+    this.serverSeed = services.seed;
     this.seed = services.seed;
     this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, id);
     this.store = services.store.forAccount(id);
@@ -100,19 +104,28 @@ export class Account implements BoundAccount {
   }
 
   /**
-   * Deterministic mode for this account from now on (a scenario's `seed`): its ids from the seed's
-   * stream, from the start, and its time frozen at DETERMINISTIC_EPOCH. For an account just reset.
+   * Deterministic mode for this account until its next reset (a scenario's `seed`, `POST
+   * /_mock/reset {"seed"}`): its ids from the seed's stream, from the start, and its time frozen
+   * at DETERMINISTIC_EPOCH. For an account just reset.
    */
   determinize(seed: string): void {
     this.seed = seed;
-    this.restartStreams();
+    this.ids = seededIds(seed, this.id);
+    this.clock.startAt(DETERMINISTIC_EPOCH);
   }
 
-  /** After a reset, in deterministic mode: the id stream and the clock start over, as on a fresh server. */
+  /**
+   * After a reset: back to the server's mode, as on a fresh server. Deterministic: the id stream
+   * and the clock start over. Otherwise a seed the account was given goes with the rest of its
+   * state (random ids, wall time); an account never given one is left as it is.
+   */
   restartStreams(): void {
-    if (this.seed === undefined) return;
-    this.ids = seededIds(this.seed, this.id);
-    this.clock.startAt(DETERMINISTIC_EPOCH);
+    if (this.serverSeed !== undefined) this.determinize(this.serverSeed);
+    else if (this.seed !== undefined) {
+      this.seed = undefined;
+      this.ids = randomIds;
+      this.clock.startAt(null);
+    }
   }
 }
 

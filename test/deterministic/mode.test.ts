@@ -122,6 +122,12 @@ describe("a scenario's seed", () => {
     expect(second.calls).toEqual(first.calls);
     expect(await events()).toEqual(stream);
     expect(stream.at(-1)).toMatch(/call\.hangup 2026-01-01T00:01:30\.000Z$/);
+
+    // A reset clears the seed with the rest: the account is back to wall time and random ids.
+    mockControl(em, 'KEY_a').reset();
+    expect(Math.abs(Date.parse(mockControl(em, 'KEY_a').now()) - Date.now())).toBeLessThan(60_000);
+    const after = mockControl(em, 'KEY_a').placeCall({ from: '+15550001001', to: '+15550002001' }).call_control_id;
+    expect(after).not.toBe(first.calls.alice);
   });
 
   it('is an integer or a short word; anything else is refused naming the field', () => {
