@@ -238,6 +238,13 @@ async function replay(args: string[]): Promise<number> {
     throw new UsageError(`cannot replay against ${base}: ${(err as Error).message}`);
   }
   console.log(`${result.mismatches.length === 0 ? 'SAME' : 'DIFFERENT'}  ${result.replayed} requests replayed, ${result.mismatches.length} answered otherwise than recorded`);
+  // Identical signatures need the recording's key: a server started with its --seed.
+  if (doc.seed !== null) {
+    const signing = await fetch(`${base}/_mock/webhooks/public_key`).then(async (r) => (await r.json() as { data: { public_key: string } }).data.public_key, () => undefined);
+    if (signing !== keyFromSeed(signingSeedOf(doc.seed)).publicKey) {
+      console.log(`note: this server does not sign with seed ${doc.seed}'s key: the webhook bodies are the recorded ones, their signatures not (start it with --seed ${doc.seed})`);
+    }
+  }
   return result.mismatches.length === 0 ? 0 : 1;
 }
 

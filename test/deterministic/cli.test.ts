@@ -107,6 +107,17 @@ describe('telnyx-mock replay', () => {
       expect(replayed.stderr).toBe('');
       expect(replayed.stdout).toContain('SAME  2 requests replayed, 0 answered otherwise than recorded');
       expect(replayed.code).toBe(0);
+      expect(replayed.stdout).not.toContain('does not sign with');
+
+      // On a server started without the seed, the replay still goes the same way, and says the signatures cannot match.
+      const other = await serve([]);
+      try {
+        const elsewhere = await run(['replay', file, '--url', other.url]);
+        expect(elsewhere.code).toBe(0);
+        expect(elsewhere.stdout).toContain("note: this server does not sign with seed 5's key");
+      } finally {
+        await other.stop();
+      }
 
       const doc = JSON.parse(recording);
       doc.requests[1].time = '2025-01-01T00:00:00.000Z';
