@@ -69,3 +69,12 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export const SPEECH_STATES = ['started', 'stopped'] as const;
+
+/**
+ * Webhook faults (issue 17): what an armed fault does to a matching delivery attempt
+ * (src/control/webhook-faults.ts). Recorded on the attempt it touched (`fault`).
+ */
+export const WEBHOOK_FAULT_KINDS = [
+  'fail', 'delay', 'duplicate', 'reorder', 'tamper_signature', 'skew_timestamp', 'failover_only',
+] as const;
+export type WebhookFaultKind = (typeof WEBHOOK_FAULT_KINDS)[number];

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
-import type { WebhookStatus } from './enums.js';
+import type { WebhookFaultKind, WebhookStatus } from './enums.js';
 
 export interface DeliveryAttempt {
   attempt: number;
@@ -15,6 +15,9 @@ export interface DeliveryAttempt {
   body?: string;
   /** The answer's headers and body, each bounded (see webhooks/transport.ts), when there was one. */
   response?: { headers: [string, string][]; body: string };
+  /** The webhook fault that touched this attempt (POST /_mock/webhook_faults), as the journal names a request fault. */
+  fault_id?: number;
+  fault?: WebhookFaultKind;
 }
 
 /**

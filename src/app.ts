@@ -10,6 +10,7 @@ import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { mockRoutes, webhookPublicKeyRoutes } from './routes/mock.js';
+import { webhookFaultRoutes } from './routes/webhook-faults.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps) {
   mock.use('*', sameHost);
   mock.use('*', auth);
   mock.route('/', mockRoutes());
+  // Webhook faults (issue 17): what the app's receiver meets.
+  mock.route('/', webhookFaultRoutes());
   app.route('/_mock', mock);
 
   // The live console (a page, its assets and its read-only API); `/` leads to it.

@@ -29,6 +29,7 @@ import * as callers from './commands/callers.js';
 import * as callMedia from './commands/call-media.js';
 import * as clock from './commands/clock.js';
 import * as faults from './commands/faults.js';
+import * as webhookFaults from './commands/webhook-faults.js';
 import * as numbers from './commands/numbers.js';
 import * as phoneNumbers from './commands/phone-numbers.js';
 import type { NumberConfig } from './commands/numbers.js';
@@ -36,6 +37,8 @@ import { listRequests } from './commands/requests.js';
 import { reset } from './commands/reset.js';
 import { webhookLog, type WebhookLogQuery } from './commands/webhooks.js';
 import { callMediaJson, callView, clockJson, foundJson, webhookEvent, type CallView, type WebhookEvent } from './serialize/control.js';
+import { webhookFaultJson, type WebhookFaultJson } from './serialize/control.js';
+import type { WebhookFaultKind } from './control/webhook-faults.js';
 import { waitFor } from './commands/wait.js';
 import { DEFAULT_CONNECTION_ID } from './commands/callers.js';
 
@@ -74,6 +77,26 @@ export interface DeliveryWaitFilter extends WaitOptions {
   /** Only a webhook recorded after this `seq`. */
   after?: number;
 }
+
+/**
+ * A webhook fault to arm (POST /_mock/webhook_faults's body in camelCase): what it does, which
+ * deliveries it matches (all given must match), and for how many (`count`) or how long (`for`:
+ * seconds or an ISO 8601 duration, `until`: an instant; the account's virtual time).
+ */
+export interface WebhookFaultSpec {
+  kind: WebhookFaultKind;
+  eventType?: string;
+  callControlId?: string;
+  url?: string;
+  count?: number;
+  for?: number | string;
+  until?: string;
+  /** kind `delay`: how long the attempt waits (ms). */
+  delayMs?: number;
+  /** kind `skew_timestamp`: seconds added to telnyx-timestamp (default -600). */
+  skewSecs?: number;
+}
+export type { WebhookFaultJson, WebhookFaultKind };
 
 /** A call's state as GET /_mock/calls/{id} shows it. */
 export type CallState = CallView['state'];
@@ -202,6 +225,12 @@ export interface MockControl {
   /** Makes the next `count` matching /v2 requests fail (or wait). Returns the fault's id. */
   fault(spec: Partial<FaultSpec> & { path: string }): number;
   clearFaults(): void;
+  /** Arms a webhook fault (fail, delay, duplicate, reorder, tamper_signature, skew_timestamp, failover_only). Returns its id. */
+  webhookFault(spec: WebhookFaultSpec): number;
+  /** The armed webhook faults, as GET /_mock/webhook_faults lists them. */
+  webhookFaults(): WebhookFaultJson[];
+  /** Disarms one webhook fault (by id), or all of them. */
+  clearWebhookFaults(id?: number): void;
   /** Clears this account (or every account with `{ all: true }`). */
   reset(opts?: { all?: boolean }): void;
   /**
@@ -327,6 +356,12 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
       path: spec.path, method: spec.method, status: spec.status, count: spec.count, delay_ms: spec.delayMs, headers: spec.headers,
     }).id,
     clearFaults: () => faults.clearFaults(account),
+    webhookFault: (spec) => webhookFaults.addWebhookFault(account, {
+      kind: spec.kind, event_type: spec.eventType, call_control_id: spec.callControlId, url: spec.url, count: spec.count,
+      for: spec.for, until: spec.until, delay_ms: spec.delayMs, skew_secs: spec.skewSecs,
+    }).id,
+    webhookFaults: () => webhookFaults.listWebhookFaults(account).map(webhookFaultJson),
+    clearWebhookFaults: (id) => (id === undefined ? webhookFaults.clearWebhookFaults(account) : webhookFaults.removeWebhookFault(account, id)),
     reset: (o = {}) => reset(account, { all: o.all }),
     async runScenario(scenario, o = {}) {
       return runScenario(account, await loadScenario(scenario), o);

@@ -10,6 +10,7 @@ import { Engine } from './commands/engine.js';
 import { Accounts, type Account } from './commands/account.js';
 import { JOURNAL_CAPACITY, Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
 import { Faults } from './control/faults.js';
+import { WebhookFaults } from './control/webhook-faults.js';
 import { Changes } from './changes.js';
 import { createApp } from './app.js';
 import { allowedHosts } from './http/host.js';
@@ -58,7 +59,9 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const clock = new Clock(wall, store.clockPersistence(), config.seed === undefined ? undefined : DETERMINISTIC_EPOCH);
   const changes = new Changes();
   const log = createLogger(config.log);
-  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, seed: config.seed, changes, log });
+  // Webhook faults: armed per account, windows read on the account's virtual clock (issue 17).
+  const webhookFaults = new WebhookFaults((account) => clock.forAccount(account).now());
+  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, seed: config.seed, changes, log, faults: webhookFaults });
   const engine: Engine = new Engine({
     store, wallNow: wall,
     settings: {
@@ -69,7 +72,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
   });
-  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), changes, adminKey: config.adminKey, log, seed: config.seed });
+  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log, seed: config.seed });
   const keySource = signingKeySource(config);
   const serverInfo = serverInfoJson({
     version: packageVersion(), publicKey: webhooks.publicKey, publicKeySource: keySource,

@@ -6,6 +6,7 @@ import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
 import type { AccountJournal, Journal } from '../control/journal.js';
 import type { AccountFaults, Faults } from '../control/faults.js';
+import type { AccountWebhookFaults, WebhookFaults } from '../control/webhook-faults.js';
 import type { AccountChanges, Changes } from '../changes.js';
 import type { BoundAccount, Engine, Once } from './engine.js';
 import { SILENT_LOGGER, type Logger } from '../log.js';
@@ -19,6 +20,8 @@ export interface Services {
   journal: Journal;
   /** Errors and delays the /v2 middleware injects. */
   faults: Faults;
+  /** What the webhook dispatcher does to matching deliveries (fail, delay, duplicate, …). */
+  webhookFaults: WebhookFaults;
   /** Committed changes per account, for live views and waits. */
   changes: Changes;
   /** TELNYX_MOCK_ADMIN_KEY: when set, only this key may act across accounts (see admin.ts). */
@@ -47,6 +50,7 @@ export class Account implements BoundAccount {
   readonly clock: AccountClock;
   readonly journal: AccountJournal;
   readonly faults: AccountFaults;
+  readonly webhookFaults: AccountWebhookFaults;
   readonly changes: AccountChanges;
   readonly log: Logger;
   /** Where the account's ids come from: the process's random ids, or its own seeded stream (deterministic mode). */
@@ -65,6 +69,7 @@ export class Account implements BoundAccount {
     this.clock = services.clock.forAccount(id);
     this.journal = services.journal.forAccount(id);
     this.faults = services.faults.forAccount(id);
+    this.webhookFaults = services.webhookFaults.forAccount(id);
     this.changes = services.changes.forAccount(id);
     this.log = services.log ?? SILENT_LOGGER;
   }
@@ -134,6 +139,7 @@ export class Accounts {
   private readonly byKey = new Map<string, Account>();
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
+  private lastKey: string | undefined;
   private readonly server: Server;
 
   constructor(private readonly services: Services) {
@@ -145,6 +151,7 @@ export class Accounts {
         services.journal.clearAll();
         services.faults.clearAll();
         for (const account of this.byKey.values()) account.restartStreams();
+        services.webhookFaults.clearAll();
       },
     };
   }
@@ -155,9 +162,12 @@ export class Accounts {
   }
 
   get(key: string): Account {
-    // Re-inserted so the map's order is the order of use: two keys used in the same millisecond
-    // still list most recent first.
-    this.lastUsed.delete(key);
+    // Re-inserted so the map's order is the order of use (two keys used in the same millisecond
+    // still list most recent first); the key used last is already in place.
+    if (key !== this.lastKey) {
+      this.lastUsed.delete(key);
+      this.lastKey = key;
+    }
     this.lastUsed.set(key, this.services.clock.wallNow());
     return this.peek(key);
   }

@@ -27,6 +27,11 @@ export const SNAPSHOT_CONFERENCES = 20;
  * ones first): an account of several 1,000-seat conferences still makes a snapshot of bounded size.
  */
 export const SNAPSHOT_PARTICIPANTS = 2000;
+/**
+ * Most queued callers one snapshot lists, filled queue by queue (the first of each): a queue of
+ * 3,000 callers still makes a snapshot of bounded size; its counts say how many wait.
+ */
+export const SNAPSHOT_QUEUE_CALLERS = 500;
 /** Most applications and owned numbers a snapshot lists (newest first); the totals say how many there are. */
 export const SNAPSHOT_PROVISIONED = 100;
 /** Largest timeline page. */
@@ -60,7 +65,15 @@ export function consoleSnapshot(a: Account): ConsoleState {
     const { store } = ctx;
     const queues = store.listQueues({ number: 1, size: 1000 }).rows;
     const queueOf = new Map<string, string>();
-    const waiting = queues.map((q) => ({ q, calls: store.queueCalls(q.id) }));
+    // Callers shown queue by queue in listing order, as many as the snapshot has room for (the
+    // first of each queue: positions stay right); the tallies count them all.
+    let queueRoom = SNAPSHOT_QUEUE_CALLERS;
+    const waiting = queues.map((q) => {
+      const tally = store.queueCallTally(q.id);
+      const calls = queueRoom > 0 && tally.all > 0 ? store.firstQueueCalls(q.id, queueRoom) : [];
+      queueRoom -= calls.length;
+      return { q, calls, tally };
+    });
     for (const { q, calls } of waiting) for (const qc of calls) if (qc.isAlive) queueOf.set(qc.callControlId, q.name);
 
     const confs = store.listConferences({}, { number: 1, size: SNAPSHOT_CONFERENCES });
@@ -76,21 +89,24 @@ export function consoleSnapshot(a: Account): ConsoleState {
     let room = SNAPSHOT_PARTICIPANTS;
     const conferences: ConsoleConferenceView[] = confs.rows.map((c) => {
       const conf = store.conference(c.id);
-      const all = store.participants(c.id);
-      const left = all.filter((p) => p.status === 'left').length;
-      const omitted = all.length > room;
-      const parts = omitted ? [] : all;
+      // Counted in the database; read only when they fit (a 1,000-seat room is not read to be left out).
+      const tally = store.participantTally(c.id);
+      const omitted = tally.all > room;
+      const parts = omitted || tally.all === 0 ? [] : store.firstParticipants(c.id, tally.all);
       room -= parts.length;
       const from = fromOf(parts.map((p) => p.callControlId));
       return {
-        conference: c, floor: conf?.floorCallControlId ?? null, joined: all.length - left, left, omitted,
+        conference: c, floor: conf?.floorCallControlId ?? null, joined: tally.all - tally.left, left: tally.left, omitted,
         participants: parts.map((p) => ({ participant: p, from: from(p.callControlId) })),
       };
     });
 
-    const queueViews: ConsoleQueueView[] = waiting.map(({ q, calls: qcs }) => {
+    const queueViews: ConsoleQueueView[] = waiting.map(({ q, calls: qcs, tally }) => {
       const from = fromOf(qcs.map((qc) => qc.callControlId));
-      return { queue: q, callers: qcs.map((qc) => ({ queueCall: qc, from: from(qc.callControlId) })) };
+      return {
+        queue: q, waiting: tally.alive, total: tally.all,
+        callers: qcs.map((qc) => ({ queueCall: qc, from: from(qc.callControlId) })),
+      };
     });
 
     let detailed = SNAPSHOT_DETAILED_CALLS;

@@ -21,11 +21,12 @@ export function reset(a: Account, input: unknown): void {
   }
 }
 
-/** Clears the account: calls, conferences, queues, webhooks, numbers, what it provisioned (applications, owned numbers, orders, settings), clock, journal and faults. */
+/** Clears the account: calls, conferences, queues, webhooks, numbers, what it provisioned (applications, owned numbers, orders, settings), clock, journal and faults (request and webhook). */
 export function resetAccount(a: Account): void {
   a.write((ctx) => ctx.store.deleteAll());
   a.clock.reset();
   a.journal.clear();
   a.faults.clear();
   a.restartStreams();
+  a.webhookFaults.clear();
 }

@@ -375,14 +375,15 @@ export function consoleClient(): void {
     const { queues } = state.snap;
     if (queues.length === 0) { replace($('queue-list'), h('p', { class: 'muted' }, 'No queues yet.')); return; }
     replace($('queue-list'), ...queues.map((q: Json) => h('div', { class: 'queue', 'data-queue': q.name },
-      h('h3', {}, `${q.name} `, h('span', { class: 'muted' }, `${q.callers.filter((c: Json) => c.is_alive).length} waiting · max ${q.max_size}`)),
+      h('h3', {}, `${q.name} `, h('span', { class: 'muted' }, `${q.waiting} waiting · max ${q.max_size}`)),
       q.callers.length === 0 ? h('p', { class: 'muted' }, 'empty') : h('table', { class: 'grid' },
         h('thead', {}, h('tr', {}, ...['position', 'from', 'call_control_id', 'waiting', ''].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...q.callers.map((c: Json) => h('tr', { 'data-caller': c.call_control_id },
           h('td', {}, String(c.position)), h('td', {}, c.from ?? ''),
           h('td', { class: 'id', title: c.call_control_id }, short(c.call_control_id)),
           h('td', { 'data-since': String(c.enqueued_at) }, duration(accountNow() - c.enqueued_at)),
-          h('td', {}, c.is_alive ? '' : 'hung up (kept)'))))))));
+          h('td', {}, c.is_alive ? '' : 'hung up (kept)')))),
+        q.callers_omitted > 0 ? h('tfoot', {}, h('tr', {}, h('td', { colspan: '5', class: 'muted' }, `… and ${q.callers_omitted} more`))) : false))));
   }
 
   function renderControl(): void {
@@ -463,7 +464,7 @@ export function consoleClient(): void {
 
   function entryLabel(e: Json): string {
     return e.kind === 'request' ? `${e.method} ${shortPath(e.path)} → ${e.status ?? 'in flight'}`
-      : `${e.resend_of ? 'resend: ' : ''}${e.event_type} · ${e.status}${e.attempts ? ` · ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_status !== null ? ` (${e.last_status})` : e.last_error ? ` (${e.last_error})` : ''}` : ''}`;
+      : `${e.resend_of ? 'resend: ' : ''}${e.event_type} · ${e.status}${e.attempts ? ` · ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.last_status !== null ? ` (${e.last_status})` : e.last_error ? ` (${e.last_error})` : ''}` : ''}${e.faults?.length ? ` · fault: ${e.faults.join(', ')}` : ''}`;
   }
 
   function renderTimeline(page: Json): void {
@@ -528,6 +529,8 @@ export function consoleClient(): void {
             h('div', { class: 'id muted' }, `public key ${w.public_key}`)) : null,
           ...w.attempts.map((a: Json) => h('div', { class: a.status !== null && a.status >= 200 && a.status < 300 ? '' : a.finished_at ? 'answer-error' : '' },
             h('strong', {}, `attempt ${a.attempt} → ${a.url}: ${a.status ?? a.error ?? 'in flight'} at ${a.at}`),
+            // A webhook fault acted on this attempt (POST /_mock/webhook_faults): which one, and how.
+            a.fault ? h('span', { class: 'attempt-fault failed', 'data-fault': a.fault, 'data-fault-id': String(a.fault_id) }, ` · webhook fault #${a.fault_id}: ${a.fault}`) : null,
             a.headers ? h('pre', {}, Object.entries(a.headers).map(([k, v]) => `${k}: ${v}`).join('\n')) : null)),
           h('div', { class: 'row-actions' }, copyButton('copy body', () => bodyText, 'copy-body'),
             w.url || w.failover_url ? h('button', { type: 'button', id: 'resend', title: 'A new delivery of this event (POST /_mock/webhooks/{seq}/resend)',

@@ -32,6 +32,10 @@ export interface AccountStore {
 
   // participants
   participants(conferenceId: string): Participant[];
+  /** The first `limit` participants in join order (a view sized to what it shows). */
+  firstParticipants(conferenceId: string, limit: number): Participant[];
+  /** How many participants a conference has had, and how many of them left (one indexed aggregate). */
+  participantTally(conferenceId: string): { all: number; left: number };
   activeParticipants(conferenceId: string): Participant[];
   countActiveParticipants(conferenceId: string): number;
   /** The participant a live call currently is, in whatever conference. */
@@ -51,6 +55,10 @@ export interface AccountStore {
   queueCall(callControlId: string): QueueCall | undefined;
   /** Calls in a queue in arrival order: index + 1 is the queue position. */
   queueCalls(queueId: string): QueueCall[];
+  /** The first `limit` calls of a queue in arrival order. */
+  firstQueueCalls(queueId: string, limit: number): QueueCall[];
+  /** How many calls a queue holds, and how many of them are still up (one indexed aggregate). */
+  queueCallTally(queueId: string): { all: number; alive: number };
   /** How many calls wait in a queue, and the sum of their whole seconds waited at `now` (one indexed aggregate). */
   queueTally(queueId: string, now: number): { size: number; waitSecs: number };
   /** A call's queue position: the calls of its queue that arrived before it, plus one (indexed count). */

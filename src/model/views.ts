@@ -81,5 +81,9 @@ export interface ConsoleConferenceView {
 
 export interface ConsoleQueueView {
   queue: Queue;
+  /** Calls in the queue still up, and all it holds (hung-up ones are kept until the queue is read). */
+  waiting: number;
+  total: number;
+  /** The first of its calls in arrival order, as many as the snapshot had room for. */
   callers: { queueCall: QueueCall; from: string | null }[];
 }

@@ -11,6 +11,7 @@ import { DEFAULT_CONNECTION_ID, PlaceCall, PressDigits, Say } from '../commands/
 import { AdvanceClock } from '../commands/clock.js';
 import { NumberPath, SetNumber } from '../commands/numbers.js';
 import { GivePhoneNumber } from '../commands/phone-numbers.js';
+import { AddWebhookFault } from '../commands/webhook-faults.js';
 import { body, bool, url, MAX_BODY_BYTES, MAX_DEPTH, tooDeepAt, type Schema } from '../commands/schema.js';
 import { pathPattern, PatternError } from '../control/faults.js';
 import type { Condition, Scenario, Step, StepKind } from './types.js';
@@ -32,7 +33,7 @@ export class ScenarioError extends Error {
 
 type Obj = Record<string, unknown>;
 
-export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'say', 'advance', 'clock', 'number', 'phone_number', 'wait', 'expect'];
+export const STEP_KINDS: StepKind[] = ['call', 'hangup', 'press', 'speak', 'stop_speaking', 'say', 'advance', 'clock', 'number', 'phone_number', 'wait', 'expect', 'webhook_fault'];
 const SUBJECTS: Array<'call' | 'conference' | 'queue' | 'webhook' | 'request'> = ['call', 'conference', 'queue', 'webhook', 'request'];
 const METHODS: readonly string[] = HTTP_METHODS;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -204,7 +205,9 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
   const fail = (msg: string, kind?: string, key?: string, code?: string) =>
     new ScenarioError(`${where(kind)}${msg}`, { line, step: index, pointer: `/steps/${index - 1}${key ? `/${key}` : ''}`, code });
   if (!isObj(raw)) throw fail(`a step is an object such as { "call": "alice", ... }, got ${describe(raw)}.`);
-  const kinds = Object.keys(raw).filter((k): k is StepKind => (STEP_KINDS as string[]).includes(k));
+  let kinds = Object.keys(raw).filter((k): k is StepKind => (STEP_KINDS as string[]).includes(k));
+  // A webhook_fault step's `call` names the caller it matches, as a webhook condition's does.
+  if (kinds.includes('webhook_fault')) kinds = kinds.filter((k) => k !== 'call');
   if (kinds.length === 0) {
     const keys = Object.keys(raw).filter((k) => k !== 'title');
     const guess = keys.length > 0 ? closest(keys[0], STEP_KINDS) : undefined;
@@ -286,6 +289,16 @@ function parseStep(raw: unknown, index: number, line: number | undefined, sc: St
     case 'expect':
       r.only(['expect', 'title'], 'an expect step');
       return { ...base, kind, condition: parseCondition(raw.expect, 'expect', r, known) };
+    case 'webhook_fault': {
+      // { webhook_fault: duplicate, event_type: call.answered, call: alice, count: 1 }: arms a webhook fault.
+      r.only(['webhook_fault', 'event_type', 'call', 'url', 'count', 'for', 'until', 'delay_ms', 'skew_secs', 'title'], 'a webhook_fault step');
+      const fault = {
+        kind: raw.webhook_fault, event_type: raw.event_type, url: raw.url, count: raw.count,
+        for: raw.for, until: raw.until, delay_ms: raw.delay_ms, skew_secs: raw.skew_secs,
+      };
+      r.check(AddWebhookFault, fault, { kind: 'webhook_fault' });
+      return { ...base, kind, fault, call: raw.call === undefined ? undefined : caller('call') };
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import * as callers from '../commands/callers.js';
 import * as clock from '../commands/clock.js';
 import { setNumber } from '../commands/numbers.js';
 import { givePhoneNumber } from '../commands/phone-numbers.js';
+import { addWebhookFault } from '../commands/webhook-faults.js';
 import { setSettings } from '../commands/connections.js';
 import { resetAccount } from '../commands/reset.js';
 import { webhookMark } from '../commands/webhooks.js';
@@ -114,6 +115,9 @@ async function execute(step: Step, rs: RunState,
     case 'phone_number':
       givePhoneNumber(account, { phone_number: step.e164, connection_id: step.connectionId });
       return undefined;
+    case 'webhook_fault':
+      addWebhookFault(account, { ...step.fault, call_control_id: step.call === undefined ? undefined : id(step.call) });
+      return undefined;
     case 'expect': {
       const result = await check(step.condition, rs);
       return result.ok ? undefined : `expected ${describeCondition(step.condition)}, but ${result.actual}`;
@@ -175,6 +179,7 @@ export function describeStep(step: Step): string {
     case 'phone_number': return `the account owns ${step.e164}${step.connectionId ? ` (on ${step.connectionId})` : ''}`;
     case 'wait': return `wait until ${describeCondition(step.condition)}${step.as ? ` (as ${step.as})` : ''}`;
     case 'expect': return `expect ${describeCondition(step.condition)}`;
+    case 'webhook_fault': return `webhook fault ${String(step.fault.kind)}${step.fault.event_type ? ` on ${String(step.fault.event_type)}` : ''}${step.call ? ` of ${step.call}` : ''}`;
   }
 }
 

@@ -48,6 +48,11 @@ export type Step = StepBase & (
   | { kind: 'phone_number'; e164: string; connectionId?: string }
   | { kind: 'wait'; condition: Condition; timeoutMs: number; as?: string }
   | { kind: 'expect'; condition: Condition }
+  /**
+   * Arms a webhook fault (POST /_mock/webhook_faults's body, checked when the file is read);
+   * `call` names the caller whose call_control_id it matches.
+   */
+  | { kind: 'webhook_fault'; fault: Record<string, unknown>; call?: string }
 );
 
 export type StepKind = Step['kind'];

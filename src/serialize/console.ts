@@ -43,8 +43,8 @@ export function consoleSnapshotJson(s: ConsoleState) {
         })),
       })),
     },
-    queues: s.queues.map(({ queue: q, callers }) => ({
-      id: q.id, name: q.name, max_size: q.maxSize,
+    queues: s.queues.map(({ queue: q, callers, waiting, total }) => ({
+      id: q.id, name: q.name, max_size: q.maxSize, waiting, callers_omitted: total - callers.length,
       callers: callers.map(({ queueCall: qc, from }, i) => ({
         position: i + 1, call_control_id: qc.callControlId, from, enqueued_at: qc.enqueuedAt, is_alive: qc.isAlive,
       })),
@@ -80,6 +80,8 @@ export function timelineEntryJson(e: { kind: 'request'; request: JournalItem } |
     kind: 'webhook' as const, id: w.seq, time: w.occurredAt, event_type: w.eventType, status: w.status,
     attempts: w.attempts.length, last_status: last?.status ?? null, last_error: last?.error ?? null, url: last?.url ?? w.url,
     call_control_id: w.callControlId, conference_id: w.conferenceId, failed: webhookFailed(w), resend_of: w.resendOf ?? null,
+    // The webhook faults that touched its attempts (issue 17), once each, in the order met.
+    faults: [...new Set(w.attempts.flatMap((a) => (a.fault ? [a.fault] : [])))],
   };
 }
 

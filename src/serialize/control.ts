@@ -4,6 +4,7 @@ import type { ClockReading, Fault, NumberSetting } from '../model/views.js';
 import type { WebhookData } from '../model/webhook.js';
 import { callJson } from './index.js';
 import type { JournalItem } from '../control/journal.js';
+import { DEFAULT_SKEW_SECS, type WebhookFault } from '../control/webhook-faults.js';
 import { requestJson } from './requests.js';
 
 /** What the control API shows (HTTP and startMock() alike), snake_case like the rest of the API. */
@@ -114,3 +115,18 @@ export function foundJson(f: { webhook: WebhookEventRow } | { request: JournalIt
   if ('request' in f) return requestJson(f.request);
   return callView(f.call, now);
 }
+
+/** An armed webhook fault (GET /_mock/webhook_faults, startMock().webhookFaults()): its match, its limits, what it did. */
+export function webhookFaultJson(f: WebhookFault) {
+  return {
+    id: f.id, kind: f.kind,
+    event_type: f.eventType ?? null, call_control_id: f.callControlId ?? null, url: f.url ?? null,
+    count: f.count ?? null, remaining: f.remaining ?? null,
+    armed_at: iso(f.armedAt), until: f.until === undefined ? null : iso(f.until),
+    ...(f.kind === 'delay' ? { delay_ms: f.delayMs ?? 0 } : {}),
+    ...(f.kind === 'skew_timestamp' ? { skew_secs: f.skewSecs ?? DEFAULT_SKEW_SECS } : {}),
+    /** Attempts (events, for duplicate / reorder / failover_only) it has touched so far. */
+    touched: f.touched,
+  };
+}
+export type WebhookFaultJson = ReturnType<typeof webhookFaultJson>;

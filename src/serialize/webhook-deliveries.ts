@@ -18,6 +18,9 @@ export interface WebhookDeliveryAttempt {
     request: { url: string; headers: string[][] };
     response?: { status: number; headers: string[][]; body: string };
   };
+  /** Not Telnyx's: the webhook fault that touched this attempt (telnyx-mock's chaos, /_mock/webhook_faults). */
+  fault_id?: number;
+  fault?: string;
 }
 
 /** `WebhookDelivery` of the SDK's resources/webhook-deliveries.d.ts. */
@@ -53,6 +56,7 @@ function attemptOf(a: DeliveryAttempt): WebhookDeliveryAttempt {
       request: { url: a.url, headers: a.request_headers ?? [] },
       ...(a.status !== null ? { response: { status: a.status, headers: a.response?.headers ?? [], body: a.response?.body ?? '' } } : {}),
     },
+    ...(a.fault_id !== undefined ? { fault_id: a.fault_id, fault: a.fault } : {}),
   };
 }
 

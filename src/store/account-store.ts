@@ -197,6 +197,9 @@ function statements(db: Db) {
     participants: db.select().from(participants)
       .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId'))))
       .orderBy(asc(participants.seq)).prepare(),
+    firstParticipants: fastRead(db, participants, 'account = ? and conference_id = ?', 'order by seq limit ?'),
+    participantTally: raw.prepare<[string, string], { all: number; left: number | null }>(
+      "select count(*) as \"all\", sum(status = 'left') as \"left\" from participants where account = ? and conference_id = ?"),
     activeParticipants: fastRead(db, participants, "account = ? and conference_id = ? and status != 'left'", 'order by seq'),
     countActive: db.select({ n: count() }).from(participants)
       .where(and(eq(participants.conferenceId, p('conferenceId')), eq(participants.account, p('account')),
@@ -210,6 +213,9 @@ function statements(db: Db) {
     queueCallsOf: db.select().from(queueCalls)
       .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId'))))
       .orderBy(asc(queueCalls.seq)).prepare(),
+    firstQueueCalls: fastRead(db, queueCalls, 'account = ? and queue_id = ?', 'order by seq limit ?'),
+    queueCallTally: raw.prepare<[string, string], { all: number; alive: number | null }>(
+      'select count(*) as "all", sum(is_alive) as alive from queue_calls where account = ? and queue_id = ?'),
     queueTally: raw.prepare<[number, string, string], { size: number; waitSecs: number | null }>(
       // Whole seconds each (integer division, as waitSecs floors), summed in the database.
       'select count(*) as size, sum(max(0, (? - enqueued_at) / 1000)) as waitSecs from queue_calls where queue_id = ? and account = ?'),
@@ -479,6 +485,13 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   participants(conferenceId: string): Participant[] {
     return this.s.participants.all({ account: this.account, conferenceId });
   }
+  firstParticipants(conferenceId: string, limit: number): Participant[] {
+    return this.s.firstParticipants.all(this.account, conferenceId, limit);
+  }
+  participantTally(conferenceId: string): { all: number; left: number } {
+    const row = this.s.participantTally.get(this.account, conferenceId)!;
+    return { all: row.all, left: row.left ?? 0 };
+  }
   activeParticipants(conferenceId: string): Participant[] {
     return this.s.activeParticipants.all(this.account, conferenceId);
   }
@@ -534,6 +547,13 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   }
   queueCalls(queueId: string): QueueCall[] {
     return this.s.queueCallsOf.all({ account: this.account, queueId });
+  }
+  firstQueueCalls(queueId: string, limit: number): QueueCall[] {
+    return this.s.firstQueueCalls.all(this.account, queueId, limit);
+  }
+  queueCallTally(queueId: string): { all: number; alive: number } {
+    const row = this.s.queueCallTally.get(this.account, queueId)!;
+    return { all: row.all, alive: row.alive ?? 0 };
   }
   queueTally(queueId: string, now: number): { size: number; waitSecs: number } {
     const row = this.s.queueTally.get(Math.trunc(now), queueId, this.account)!;

@@ -4,7 +4,8 @@ import { iso } from '../clock.js';
 import type { OutboxStore } from '../store/outbox.js';
 import { envelope } from '../model/webhook.js';
 import { answerOf, type Transport, type TransportAnswer } from './transport.js';
-import { signatureTimestamp, signedHeaders } from './sign.js';
+import { signatureTimestamp, signedHeaders, tamperSignature } from './sign.js';
+import { DEFAULT_SKEW_SECS, EVENT_FAULT_KINDS, type AttemptProbe, type WebhookFault } from '../control/webhook-faults.js';
 import { apiActivity } from './api-activity.js';
 import type { DeliveryLog, Logger } from '../log.js';
 
@@ -35,7 +36,20 @@ export interface DispatcherDeps {
   onAttempts?: (accounts: Set<string>) => void;
   /** The server log: told of each attempt once it is recorded. */
   log?: Logger;
+  /** Armed webhook faults (control/webhook-faults.ts); asked only while some account has one. */
+  faults?: WebhookFaultSource;
 }
+
+/** What the dispatcher asks of the armed webhook faults. */
+export interface WebhookFaultSource {
+  /** Whether the account has a fault armed: one comparison while no account has any. */
+  armedFor(account: string): boolean;
+  take(account: string, probe: AttemptProbe): WebhookFault | undefined;
+}
+
+/** A reordered event waits at most this long (wall ms) for the next event of its call, then goes anyway. */
+export const REORDER_HOLD_MS = 30_000;
+
 
 /** One ordering key's queue of pending events; only its head is ever in flight. */
 interface Lane {
@@ -49,6 +63,9 @@ interface Lane {
   /** Waiting for a slot of its account or destination (see Dispatcher.park). */
   parked: boolean;
   timer?: NodeJS.Timeout;
+  /** Events a `reorder` fault set aside: back at the head once the next event of the lane has settled. */
+  held?: { seq: number; dueAt: number }[];
+  heldTimer?: NodeJS.Timeout;
 }
 
 interface Job {
@@ -68,6 +85,10 @@ interface Job {
   occurredAt: string;
   /** How long this attempt may take: the call's application's webhook_timeout_secs, else the server's. */
   timeoutMs: number;
+  /** The webhook fault acting on this attempt, if any (recorded on the attempt as fault_id / fault). */
+  fault: WebhookFault | undefined;
+  /** The extra attempt a `duplicate` fault makes after the event was delivered. */
+  duplicate: boolean;
 }
 
 interface Outcome {
@@ -156,6 +177,15 @@ export class Dispatcher {
   private closed = false;
   /** Accounts whose events the current claim settled without an attempt (no URL left to try). */
   private readonly settledHere = new Set<string>();
+  /**
+   * Webhook faults that act on an event as a whole (duplicate, reorder, failover_only), by seq,
+   * kept until the event settles; and events owed their duplicate attempt (the URL it goes to).
+   * Both empty unless a fault is armed.
+   */
+  private readonly eventFaults = new Map<number, WebhookFault>();
+  private readonly duplicates = new Map<number, string>();
+  /** Sends a `delay` fault holds back, each one's cancel (close() settles them as interrupted). */
+  private readonly delayed = new Set<() => void>();
 
   private readonly api = apiActivity(API_WINDOW_MS);
 
@@ -181,7 +211,11 @@ export class Dispatcher {
     this.closed = true;
     this.api.close();
     clearTimeout(this.tokenTimer);
-    for (const lane of this.lanes.values()) clearTimeout(lane.timer);
+    for (const lane of this.lanes.values()) {
+      clearTimeout(lane.timer);
+      clearTimeout(lane.heldTimer);
+    }
+    for (const cancel of [...this.delayed]) cancel();
     this.deps.transport.close();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.flush();
@@ -387,7 +421,9 @@ export class Dispatcher {
         return undefined;
       }
       const row = store.row(item.seq);
-      if (!row || row.status !== 'pending') {
+      // A delivered event owed its duplicate attempt (webhook fault) is claimed once more.
+      const duplicateTo = this.duplicates.size > 0 ? this.duplicates.get(item.seq) : undefined;
+      if (!row || (row.status !== 'pending' && !(duplicateTo && row.status === 'delivered'))) {
         this.shift(lane);
         continue;
       }
@@ -395,8 +431,9 @@ export class Dispatcher {
         // Recorded but never answered: the server stopped mid-attempt.
         a.status === null && !a.error ? { ...a, error: 'interrupted: server stopped' } : a);
       const attempt = attempts.length + 1;
-      const urls = urlsOf(row);
-      const url = urls[Math.floor((attempt - 1) / options.attempts)];
+      let eventFault = this.eventFaults.size > 0 ? this.eventFaults.get(item.seq) : undefined;
+      let urls = eventFault?.kind === 'failover_only' ? failoverOnly(row) : urlsOf(row);
+      let url = duplicateTo ?? urls[Math.floor((attempt - 1) / options.attempts)];
       if (!url) {
         store.update(item.seq, 'failed', attempts, null, row.occurredAt);
         this.settledHere.add(row.account);
@@ -404,38 +441,96 @@ export class Dispatcher {
         this.shift(lane);
         continue;
       }
-      const destination = originOf(url);
-      const full = this.full(row.account, destination);
+      let destination = originOf(url);
+      let full = this.full(row.account, destination);
       if (full) {
         this.park(full, lane);
         return undefined;
+      }
+      // An armed webhook fault is asked only once the attempt has its slot (a parked lane takes none).
+      let fault = duplicateTo ? undefined : eventFault;
+      if (!duplicateTo && !eventFault && this.deps.faults?.armedFor(row.account)) {
+        fault = this.deps.faults.take(row.account, probeOf(row.data, url, attempt === 1));
+        if (fault && isEventFault(fault)) {
+          this.eventFaults.set(item.seq, eventFault = fault);
+          if (fault.kind === 'reorder') {
+            this.setAside(lane);
+            continue;
+          }
+          if (fault.kind === 'failover_only') {
+            urls = failoverOnly(row);
+            url = urls[Math.floor((attempt - 1) / options.attempts)];
+            if (!url) continue; // no failover URL: failed with no attempt, on the next turn of this loop
+            destination = originOf(url);
+            full = this.full(row.account, destination);
+            if (full) {
+              this.park(full, lane);
+              return undefined;
+            }
+          }
+        }
       }
       // The attempt is recorded with the exact bytes it sends, before it is sent: the log, the
       // console and /v2/webhook_deliveries show this record, never a body built or signed again.
       const now = wallNow();
       const body = envelope(row.data, attempt, url);
-      const headers = signedHeaders(this.deps.signingKey, signatureTimestamp(now, row.occurredAt, this.deps.deterministic === true), body);
-      attempts.push({ attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body });
-      store.update(item.seq, 'pending', attempts, null, row.occurredAt);
+      const seconds = signatureTimestamp(now, row.occurredAt, this.deps.deterministic === true);
+      let headers = signedHeaders(this.deps.signingKey, fault?.kind === 'skew_timestamp' ? seconds + (fault.skewSecs ?? DEFAULT_SKEW_SECS) : seconds, body);
+      if (fault?.kind === 'tamper_signature') headers = tamperSignature(headers);
+      const record: DeliveryAttempt = { attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body };
+      // The fault that touched it, named as the request journal names a request fault.
+      const mark = fault ?? (duplicateTo ? eventFault : undefined);
+      if (mark) {
+        record.fault_id = mark.id;
+        record.fault = mark.kind;
+      }
+      attempts.push(record);
+      store.update(item.seq, duplicateTo ? 'delivered' : 'pending', attempts, null, row.occurredAt);
       lane.busy = true;
       const job: Job = {
         account: row.account, lane, seq: item.seq, url, urls, attempt, attempts, destination, body, headers,
-        timeoutMs: row.timeoutMs ?? options.timeoutMs, occurredAt: row.occurredAt,
+        timeoutMs: row.timeoutMs ?? options.timeoutMs, occurredAt: row.occurredAt, fault, duplicate: duplicateTo !== undefined,
       };
+      if (duplicateTo) this.duplicates.delete(item.seq);
       this.hold(job);
       return job;
     }
   }
 
   private send(job: Job): void {
-    const { transport } = this.deps;
     this.active++;
-    const done = transport.post(job.url, job.body, job.headers, job.timeoutMs).then(
+    const done = job.fault ? this.sendFaulty(job, job.fault) : this.post(job);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  private post(job: Job): Promise<void> {
+    return this.deps.transport.post(job.url, job.body, job.headers, job.timeoutMs).then(
       (answer) => this.settle({ job, status: answerOf(answer).status, answer: answerOf(answer) }),
       (err: Error) => this.settle({ job, status: null, error: err.message || String(err) }),
     );
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  /** An attempt a webhook fault acts on: `fail` sends nothing, `delay` sends later; the rest send as recorded. */
+  private sendFaulty(job: Job, fault: WebhookFault): Promise<void> {
+    if (fault.kind === 'fail') {
+      // As if the network failed: the attempt fails like a refused connection, retries and failover run as usual.
+      return Promise.resolve().then(() => this.settle({ job, status: null, error: `webhook fault ${fault.id} (fail): not sent` }));
+    }
+    if (fault.kind !== 'delay' || !fault.delayMs) return this.post(job);
+    return new Promise<void>((resolve) => {
+      const cancel = () => {
+        clearTimeout(timer);
+        this.delayed.delete(cancel);
+        this.settle({ job, status: null, error: 'interrupted: server stopped' });
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.delayed.delete(cancel);
+        resolve(this.post(job));
+      }, fault.delayMs);
+      this.delayed.add(cancel);
+    });
   }
 
   private settle(outcome: Outcome): void {
@@ -462,7 +557,16 @@ export class Dispatcher {
       const last = job.attempts[job.attempts.length - 1];
       Object.assign(last, { status }, error ? { error } : {}, { finished_at: finishedAt },
         answer ? { response: { headers: answer.headers, body: answer.body } } : {});
-      if (status !== null && status >= 200 && status < 300) return { job, state: 'delivered' as const, retryAt: null };
+      // A duplicate attempt follows a delivery: the event stays delivered whatever it met.
+      if (job.duplicate) return { job, state: 'delivered' as const, retryAt: null };
+      if (status !== null && status >= 200 && status < 300) {
+        // duplicate fault: delivered, and sent once more (same event id, a new attempt) at once.
+        if (this.eventFaults.size > 0 && this.eventFaults.get(job.seq)?.kind === 'duplicate') {
+          this.duplicates.set(job.seq, job.url);
+          return { job, state: 'delivered' as const, retryAt: null, again: now };
+        }
+        return { job, state: 'delivered' as const, retryAt: null };
+      }
       if (job.attempt >= job.urls.length * options.attempts) return { job, state: 'failed' as const, retryAt: null };
       return { job, state: 'pending' as const, retryAt: now + this.backoff(job.attempt) };
     });
@@ -478,9 +582,12 @@ export class Dispatcher {
     }
     this.deps.onAttempts?.(new Set(decided.map((d) => d.job.account)));
     if (this.deps.log && !this.deps.log.silent) for (const d of decided) this.deps.log.delivery(attemptLog(d, now, options.attempts));
-    for (const { job: { lane }, retryAt } of decided) {
+    for (const d of decided) {
+      const { job: { lane }, retryAt } = d;
       lane.busy = false;
-      if (retryAt === null) this.shift(lane);
+      const again = 'again' in d ? d.again : undefined;
+      if (again !== undefined) lane.items[lane.head].dueAt = again;
+      else if (retryAt === null) this.shift(lane);
       else lane.items[lane.head].dueAt = retryAt;
       this.arm(lane);
       this.dropLaneIfEmpty(lane);
@@ -508,6 +615,10 @@ export class Dispatcher {
 
   private shift(lane: Lane): void {
     const item = lane.items[lane.head];
+    if (item && this.eventFaults.size > 0) {
+      this.eventFaults.delete(item.seq);
+      this.duplicates.delete(item.seq);
+    }
     lane.head++;
     this.buffered--;
     if (item) this.bufferedSeqs.delete(item.seq);
@@ -527,11 +638,62 @@ export class Dispatcher {
       lane.items = lane.items.slice(lane.head);
       lane.head = 0;
     }
+    // The event after a reordered one has been sent: the one set aside goes next.
+    if (lane.held) this.putBack(lane);
+  }
+
+  /**
+   * reorder fault: the lane's head is set aside (still buffered, still pending in the outbox) so
+   * the next event of its call goes first; it comes back once that one settles, or after
+   * REORDER_HOLD_MS when no next event comes.
+   */
+  private setAside(lane: Lane): void {
+    const item = lane.items[lane.head];
+    lane.head++;
+    (lane.held ??= []).push(item);
+    if (!lane.heldTimer) {
+      lane.heldTimer = setTimeout(() => {
+        lane.heldTimer = undefined;
+        // While the next event is in flight it stays the head: its settling puts these back.
+        if (!lane.held || lane.busy) return;
+        this.putBack(lane);
+        this.arm(lane);
+        this.schedulePump();
+      }, REORDER_HOLD_MS);
+      lane.heldTimer.unref();
+    }
+  }
+
+  /** The events set aside go back to the head of their lane, in their order. */
+  private putBack(lane: Lane): void {
+    const back = lane.held!;
+    lane.held = undefined;
+    clearTimeout(lane.heldTimer);
+    lane.heldTimer = undefined;
+    if (lane.head >= back.length) {
+      lane.head -= back.length;
+      for (let i = 0; i < back.length; i++) lane.items[lane.head + i] = back[i];
+    } else {
+      lane.items = [...back, ...lane.items.slice(lane.head)];
+      lane.head = 0;
+    }
   }
 
   private dropLaneIfEmpty(lane: Lane): void {
-    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued && !lane.parked) this.lanes.delete(lane.key);
+    if (lane.head >= lane.items.length && !lane.busy && !lane.timer && !lane.queued && !lane.parked && !lane.held) this.lanes.delete(lane.key);
   }
+}
+
+/** Where a `failover_only` fault sends an event: its failover URL alone (none: it fails with no attempt). */
+const failoverOnly = (row: { failoverUrl: string | null }) => (row.failoverUrl ? [row.failoverUrl] : []);
+
+const isEventFault = (f: WebhookFault) => EVENT_FAULT_KINDS.includes(f.kind);
+
+/** What a fault is matched on, read from the event's data (only while a fault is armed). */
+function probeOf(data: string, url: string, first: boolean): AttemptProbe {
+  const d = JSON.parse(data) as { event_type: string; payload?: { call_control_id?: unknown } };
+  const call = d.payload?.call_control_id;
+  return { eventType: d.event_type, callControlId: typeof call === 'string' ? call : null, url, first };
 }
 
 /** A settled attempt as the server log shows it. */

@@ -4,7 +4,7 @@ import { settingsStore } from '../store/settings.js';
 import type { Changes } from '../changes.js';
 import type { Logger } from '../log.js';
 import { loadSigningKey } from './keys.js';
-import { Dispatcher, type DeliveryOptions } from './dispatcher.js';
+import { Dispatcher, type DeliveryOptions, type WebhookFaultSource } from './dispatcher.js';
 import { httpTransport, type Transport } from './transport.js';
 
 /** Webhook delivery, its own module: signing key and the dispatcher over the outbox. */
@@ -33,6 +33,8 @@ export interface WebhookDeps {
   changes?: Changes;
   /** The server log, told of each delivery attempt. */
   log?: Logger;
+  /** Armed webhook faults (control/webhook-faults.ts), when the server has them. */
+  faults?: WebhookFaultSource;
 }
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
@@ -46,6 +48,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     deterministic: deps.seed !== undefined,
     options,
     log: deps.log,
+    faults: deps.faults,
     onAttempts: deps.changes && ((accounts) => { for (const a of accounts) deps.changes!.notify(a, 'webhook'); }),
   });
   // Events left pending by a previous run (file database) go out now.

@@ -43,3 +43,14 @@ export function signatureVerifies(publicKey: string, headers: Record<string, str
     return false;
   }
 }
+
+/**
+ * The headers with a signature that does not verify (webhook fault `tamper_signature`): the real
+ * one with its first byte flipped, still 64 bytes of base64, so a receiver has to verify it to
+ * notice (a malformed header would be refused before any check of the key).
+ */
+export function tamperSignature(headers: Record<string, string>): Record<string, string> {
+  const signature = Buffer.from(headers['telnyx-signature-ed25519'], 'base64');
+  signature[0] ^= 0xff;
+  return { ...headers, 'telnyx-signature-ed25519': signature.toString('base64') };
+}

@@ -26,7 +26,9 @@
  *
  * Then 800 concurrent joins into one conference (wall time, target ≤ 0.5 s), webhook delivery
  * (test/bench/webhooks.ts) and a noisy neighbour (test/bench/noisy.ts: another account's reads
- * while one account hammers a hung receiver with 100 scenarios waiting, target ≥ 80% of idle).
+ * while one account hammers a hung receiver with 100 scenarios waiting, target ≥ 80% of idle), a
+ * long advance's cost (test/bench/timers.ts) and the busy neighbours of issue 19 rows 1-5
+ * (test/bench/busy.ts: another account's GET p99 < 250 ms and its webhooks once, each row at its size).
  */
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
@@ -36,6 +38,7 @@ import { benchWebhooks } from './webhooks.js';
 import { benchConsole, printConsoleBench } from './console.js';
 import { benchNoisyNeighbour, printNoisy } from './noisy.js';
 import { benchTimers, printTimers } from './timers.js';
+import { benchBusy, printBusy } from './busy.js';
 import { baselineRef, baselineWorktree, compile, cpuMs, currentBuild, launch, readyTime, type Build, type Server } from './builds.js';
 
 const DURATION_SECS = Number(process.env.BENCH_SECS ?? 5);
@@ -47,7 +50,7 @@ const SEEDED = Number(process.env.BENCH_CONFERENCES ?? 1000);
 // The host and 799 joiners fill a conference of 800, the most max_participants allows (its default is 250).
 const JOINS = 799;
 const JOINS_TARGET_MS = 500;
-const PARTS = ['ready', 'api', 'joins', 'webhooks', 'console', 'noisy', 'timers'] as const;
+const PARTS = ['ready', 'api', 'joins', 'webhooks', 'console', 'noisy', 'timers', 'busy'] as const;
 const parts = new Set((process.env.BENCH_PARTS ?? PARTS.join(',')).split(',').map((x) => x.trim()));
 for (const p of parts) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_PARTS: unknown part ${p} (parts: ${PARTS.join(', ')})`);
 
@@ -285,3 +288,4 @@ if (parts.has('noisy')) printNoisy(await benchNoisyNeighbour());
 
 // Busy neighbour, timers (issue 19): long advances cost linear time, and another account's reads go on meanwhile.
 if (parts.has('timers')) printTimers(await benchTimers());
+if (parts.has('busy')) printBusy(await benchBusy());

@@ -68,6 +68,8 @@ const ROUTES: Array<[string, string]> = [
     ['GET', base], ['POST', base], ['GET', `${base}/:any`], ['PATCH', `${base}/:any`], ['DELETE', `${base}/:any`],
   ]),
   ['POST', '/v2/telephony_credentials/:any/token'], ['GET', '/v2/messaging_profiles/:any'],
+  // webhook faults (issue 17)
+  ['GET', '/_mock/webhook_faults'], ['POST', '/_mock/webhook_faults'], ['DELETE', '/_mock/webhook_faults'], ['DELETE', '/_mock/webhook_faults/:any'],
 ];
 
 /** Ids the server handed out, so many requests reach a real call, conference or queue. */

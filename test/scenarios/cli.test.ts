@@ -75,7 +75,7 @@ describe('telnyx-mock scenario run', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim()).toBe(`telnyx-mock: ${file}:4: step 1: unknown step 'prss' (did you mean 'press'?); `
-      + 'a step is one of: call, hangup, press, speak, stop_speaking, say, advance, clock, number, phone_number, wait, expect.');
+      + 'a step is one of: call, hangup, press, speak, stop_speaking, say, advance, clock, number, phone_number, wait, expect, webhook_fault.');
 
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{\n  "name": "broken",\n  "steps": [\n');

@@ -40,7 +40,7 @@ describe('parseScenarioText', () => {
 
   it('names the line and step of an unknown step, with a guess at what was meant', () => {
     expect(problem(yaml(`${ALICE}  - prss: alice\n    digits: "1"\n`)))
-      .toBe("x.yaml:6: step 2: unknown step 'prss' (did you mean 'press'?); a step is one of: call, hangup, press, speak, stop_speaking, say, advance, clock, number, phone_number, wait, expect.");
+      .toBe("x.yaml:6: step 2: unknown step 'prss' (did you mean 'press'?); a step is one of: call, hangup, press, speak, stop_speaking, say, advance, clock, number, phone_number, wait, expect, webhook_fault.");
   });
 
   it('names a missing field', () => {
