@@ -39,6 +39,7 @@ const FAST = [
   'test/api/', 'test/architecture/', 'test/commands/', 'test/contract/', 'test/domain/', 'test/control/', 'test/net/',
   'test/store/', 'test/scenarios/parse.test.ts', 'test/scenarios/run.test.ts', 'test/tenants/timers.test.ts',
   'test/readme/blocks.test.ts',
+  'test/deterministic/mode.test.ts',
   // Webhook faults: arming, bounds and windows in process (the receiver's side is full).
   'test/webhook-faults/arming.test.ts',
   'test/webhook-faults/dispatcher.test.ts',

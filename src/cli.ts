@@ -4,14 +4,15 @@
  * `keygen` makes (or reads) a webhook signing seed.
  * Like src/index.ts this is an entry point, so it may read process.env (flags win over it).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { configFromEnv, packageVersion, type Config } from './config.js';
+import { configFromEnv, packageVersion, parseRunSeed, type Config } from './config.js';
 import { banner, startEmulator } from './server.js';
-import { keyFromSeed, parseSeed } from './webhooks/keys.js';
+import { keyFromSeed, parseSeed, signingSeedOf } from './webhooks/keys.js';
 import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
+import { parseReplay, replayRun } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
 
@@ -23,6 +24,7 @@ Usage
   telnyx-mock scenario run <file>... [options]  run scenario files against a running emulator
   telnyx-mock scenario check <file>...          check scenario files without running them
   telnyx-mock keygen [--seed <base64>]          print a webhook signing seed and its public key
+  telnyx-mock replay <file> [options]           re-send a recorded run (GET /_mock/requests/export)
   telnyx-mock --version                         print the version (also -v)
   telnyx-mock --help
 
@@ -41,6 +43,9 @@ serve
       --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
       --strict-connections      refuse a connection_id no Call Control application has, as Telnyx does
                                 (422 10015; $TELNYX_MOCK_STRICT_CONNECTIONS=1; default: lenient)
+      --seed <n>                deterministic mode: seeded ids, clocks frozen at 2026-01-01T00:00:00Z,
+                                signing key from the seed ($TELNYX_MOCK_SEED; in-memory database only)
+      --deterministic           deterministic mode with seed 0
 
 scenario run
   -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL)
@@ -48,8 +53,16 @@ scenario run
       --webhook-url <url>       send the scenario callers' webhooks to your app's receiver
       --keep-state              do not reset the account before running
 
+replay <file>
+  -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL); start it
+                                with the recording's --seed for identical signatures
+  -k, --api-key <key>           the account to replay in (default: the recorded one, whose key its
+                                seeded ids derive from); it is reset first
+  Exit status: 0 when every request was answered as recorded, 1 when one was not.
+
 keygen
       --seed <base64>           print the public key of this seed instead of making a new one
+      --seed <n>                a deterministic run's seed (serve --seed n): print the public key it signs with
   Prints two lines to paste into an env file: TELNYX_MOCK_SIGNING_KEY=<seed> for the emulator and
   TELNYX_PUBLIC_KEY=<public key> for your app, so webhooks verify across restarts.
 
@@ -76,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'serve') return serve(argv.slice(1));
   if (command === 'keygen') return keygen(argv.slice(1));
+  if (command === 'replay') return replay(argv.slice(1));
   if (command === 'scenario' && sub === 'run') return runScenarios(rest);
   if (command === 'scenario' && sub === 'check') return checkScenarios(rest);
   if (command === 'scenario') throw new UsageError(`'scenario' takes 'run' or 'check', e.g. telnyx-mock scenario run fixtures/support-queue.json`);
@@ -104,6 +118,8 @@ async function serve(args: string[]): Promise<number> {
       log: { type: 'string' },
       'log-format': { type: 'string' },
       'strict-connections': { type: 'boolean' },
+      deterministic: { type: 'boolean' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -136,6 +152,9 @@ async function serve(args: string[]): Promise<number> {
     config.log = parse(() => logSettings(values.log ?? process.env.TELNYX_MOCK_LOG, values['log-format'] ?? process.env.TELNYX_MOCK_LOG_FORMAT));
   }
   if (values['strict-connections']) config.strictConnections = true;
+  // Deterministic mode: --seed N, or --deterministic alone for seed 0 (README "Deterministic runs").
+  if (values.seed !== undefined) config.seed = parse(() => parseRunSeed(values.seed!, '--seed'));
+  else if (values.deterministic && config.seed === undefined) config.seed = '0';
 
   let emulator;
   try {
@@ -166,10 +185,67 @@ function keygen(args: string[]): number {
   try {
     seed = values.seed === undefined ? randomBytes(32) : parseSeed(values.seed);
   } catch {
-    throw new UsageError('--seed must be the base64 of a 32-byte Ed25519 seed (as telnyx-mock keygen prints it)');
+    // Not an Ed25519 seed: a deterministic run's seed (serve --seed 42) has its key derived from it.
+    let runSeed: string;
+    try {
+      runSeed = parseRunSeed(values.seed!, '--seed');
+    } catch {
+      throw new UsageError('--seed must be the base64 of a 32-byte Ed25519 seed (as telnyx-mock keygen prints it), or a run seed (an integer or short word, as serve --seed takes)');
+    }
+    console.log(`TELNYX_MOCK_SEED=${runSeed}\nTELNYX_PUBLIC_KEY=${keyFromSeed(signingSeedOf(runSeed)).publicKey}`);
+    return 0;
   }
   console.log(`TELNYX_MOCK_SIGNING_KEY=${seed.toString('base64')}\nTELNYX_PUBLIC_KEY=${keyFromSeed(seed).publicKey}`);
   return 0;
+}
+
+/** The largest recording file read: its bodies (64 MiB at most) escaped as JSON strings, and the rest. */
+const MAX_REPLAY_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Replays a recorded run (GET /_mock/requests/export) against a running emulator: README "Replaying a run". */
+async function replay(args: string[]): Promise<number> {
+  const { values, positionals } = parse(() => parseArgs({
+    args, allowPositionals: true,
+    options: { url: { type: 'string', short: 'u' }, 'api-key': { type: 'string', short: 'k' }, help: { type: 'boolean', short: 'h' } },
+  }));
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('name one recording, e.g. telnyx-mock replay run.json --url http://127.0.0.1:5080');
+  const base = (values.url ?? process.env.TELNYX_MOCK_URL ?? 'http://127.0.0.1:5080').replace(/\/+$/, '').replace(/\/v2$/, '');
+  if (!isHttpUrl(base)) throw new UsageError(`--url must be an http(s) URL, got ${base}`);
+  const file = positionals[0];
+  let doc;
+  try {
+    // Bounded before it is read: a recording's bodies are at most 64 MiB in all (control/replay.ts).
+    if ((await stat(file)).size > MAX_REPLAY_FILE_BYTES) throw new Error(`larger than ${MAX_REPLAY_FILE_BYTES} bytes: not a recording`);
+    const text = await readFile(file, 'utf8');
+    doc = parseReplay(JSON.parse(text));
+  } catch (err) {
+    const e = err as Error & { pointer?: string; detail?: string; code?: string };
+    const why = e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file'
+      : `${e.pointer !== undefined ? `at ${e.pointer || '/'}: ` : ''}${e.detail ?? e.message}`;
+    throw new UsageError(`${file}: ${why}`);
+  }
+  let result;
+  try {
+    result = await replayRun(doc, {
+      url: base, apiKey: values['api-key'],
+      onRequest: (r) => console.log(`  ${r.status === r.recorded || r.recorded === null ? '✓' : '✗'} ${String(r.index + 1).padStart(4)}  ${r.method} ${r.path} → ${r.status}${r.status === r.recorded || r.recorded === null ? '' : ` (recorded ${r.recorded})`}`),
+    });
+  } catch (err) {
+    throw new UsageError(`cannot replay against ${base}: ${(err as Error).message}`);
+  }
+  console.log(`${result.mismatches.length === 0 ? 'SAME' : 'DIFFERENT'}  ${result.replayed} requests replayed, ${result.mismatches.length} answered otherwise than recorded`);
+  // Identical signatures need the recording's key: a server started with its --seed.
+  if (doc.seed !== null) {
+    const signing = await fetch(`${base}/_mock/webhooks/public_key`).then(async (r) => (await r.json() as { data: { public_key: string } }).data.public_key, () => undefined);
+    if (signing !== keyFromSeed(signingSeedOf(doc.seed)).publicKey) {
+      console.log(`note: this server does not sign with seed ${doc.seed}'s key: the webhook bodies are the recorded ones, their signatures not (start it with --seed ${doc.seed})`);
+    }
+  }
+  return result.mismatches.length === 0 ? 0 : 1;
 }
 
 async function loadFile(file: string) {

@@ -1,8 +1,8 @@
 /**
  * The one source of time. Each account has its own virtual time, wall time plus an offset (or
  * frozen at an instant), so a CI job that moves time never moves another job's. Nothing else
- * reads the system time, except webhook signing, which must use wall time (the SDKs reject
- * signatures more than 300 s off).
+ * reads the system time, except webhook signing, which uses wall time (the SDKs reject
+ * signatures more than 300 s off) unless the server is deterministic (see webhooks/sign.ts).
  */
 export interface AccountTime {
   offsetMs: number;
@@ -15,6 +15,12 @@ export interface AccountTime {
  * rendering one (toISOString) can never throw.
  */
 export const MAX_OFFSET_MS = 100 * 365.25 * 86_400_000;
+
+/**
+ * Where an account's time starts in deterministic mode (--seed): frozen at 2026-01-01T00:00:00Z,
+ * and moved only by advances, so every timestamp of a run is the same on every run.
+ */
+export const DETERMINISTIC_EPOCH = Date.UTC(2026, 0, 1);
 
 /**
  * The wall-clock instant a timer due at `dueAt` (virtual) falls due: `dueAt - offset` while the
@@ -43,9 +49,14 @@ export interface ClockPersistence {
 export class Clock {
   private readonly accounts = new Map<string, AccountClock>();
 
+  /**
+   * `start`: deterministic mode's instant (DETERMINISTIC_EPOCH): every account's time starts
+   * there, frozen, and a reset puts it back there; absent, an account starts at wall time.
+   */
   constructor(
     private readonly wall: () => number = () => Date.now(),
     private readonly persistence?: ClockPersistence,
+    private readonly start?: number,
   ) {}
 
   /** Wall time in ms; only for things the outside world checks against real time. */
@@ -63,8 +74,8 @@ export class Clock {
     let bound = this.accounts.get(account);
     if (!bound) {
       const loaded = this.persistence?.load(account);
-      const t = loaded ? this.bounded(loaded) : { offsetMs: 0, frozenAt: null };
-      bound = new AccountClock(account, t, this.wall, this.persistence);
+      const t = loaded ? this.bounded(loaded) : { offsetMs: 0, frozenAt: this.start ?? null };
+      bound = new AccountClock(account, t, this.wall, this.persistence, this.start ?? null);
       this.accounts.set(account, bound);
       // A clock saved past the bound (by an older version) recovers: clamped, and saved so.
       if (loaded && (loaded.offsetMs !== t.offsetMs || loaded.frozenAt !== t.frozenAt)) this.persistence?.save(account, t);
@@ -97,7 +108,20 @@ export class AccountClock {
     private readonly t: AccountTime,
     private readonly wall: () => number,
     private readonly persistence?: ClockPersistence,
+    /** Deterministic mode: the frozen instant the time starts at, and goes back to on a reset. */
+    private start: number | null = null,
   ) {}
+
+  /**
+   * Deterministic mode from now on (a scenario's `seed`): the time goes to `at`, frozen, even if
+   * that is backwards, and a reset brings it back there; `null` goes back to wall time.
+   */
+  startAt(at: number | null): void {
+    this.start = at;
+    this.t.offsetMs = 0;
+    this.t.frozenAt = at;
+    this.persistence?.save(this.account, this.t);
+  }
 
   /** The account's current virtual time in ms since the epoch. */
   now(): number {
@@ -166,11 +190,11 @@ export class AccountClock {
 
   private resetCount = 0;
 
-  /** Back to wall time in memory (the database's row is the caller's to clear). */
+  /** Back to wall time in memory, or to the start in deterministic mode (the database's row is the caller's to clear). */
   clear(): void {
     this.resetCount++;
     this.t.offsetMs = 0;
-    this.t.frozenAt = null;
+    this.t.frozenAt = this.start;
   }
 }
 

@@ -45,6 +45,26 @@ export interface Config {
    * itself (`PUT /_mock/settings`, a scenario's `strict_connections`).
    */
   strictConnections?: boolean;
+  /**
+   * Deterministic mode (--seed N, --deterministic = seed 0, TELNYX_MOCK_SEED): ids from a stream
+   * seeded per account, every account's clock starting frozen at DETERMINISTIC_EPOCH, the signing
+   * key and telnyx-timestamp from the seed and the virtual clock. Absent: random, wall time.
+   */
+  seed?: string;
+}
+
+/** A run seed: an integer or a short word (letters, digits, `_.-`), so it reads well on a command line. */
+export function parseRunSeed(raw: string, name: string): string {
+  const seed = raw.trim();
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(seed)) throw new Error(`${name} must be an integer or a short word (letters, digits, _ . -; at most 64), got ${JSON.stringify(raw)}`);
+  return seed;
+}
+
+/** Deterministic mode needs a fresh database: kept ids and times would collide with the seeded streams starting over. */
+export function checkSeedConfig(config: Pick<Config, 'seed' | 'dbPath'>): void {
+  if (config.seed !== undefined && config.dbPath && config.dbPath !== ':memory:') {
+    throw new Error('deterministic mode (--seed) runs on the in-memory database: a file database keeps ids the seeded streams would repeat');
+  }
 }
 
 /** Delivery settings when the config leaves them out (the server's defaults, not the tests'). */
@@ -112,6 +132,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     adminKey: env.TELNYX_MOCK_ADMIN_KEY || undefined,
     log: envLog(env),
     strictConnections: flag(env, 'TELNYX_MOCK_STRICT_CONNECTIONS'),
+    ...(env.TELNYX_MOCK_SEED ? { seed: parseRunSeed(env.TELNYX_MOCK_SEED, 'TELNYX_MOCK_SEED') } : {}),
   };
 }
 
@@ -124,11 +145,12 @@ function envLog(env: NodeJS.ProcessEnv): LogSettings {
  * How the webhook signing key was chosen, as the banner and GET /_mock/webhooks/public_key say it:
  * an app configured with the public key keeps verifying across restarts only in the first two cases.
  */
-export type SigningKeySource = 'TELNYX_MOCK_SIGNING_KEY' | 'database' | typeof GENERATED_KEY;
+export type SigningKeySource = 'TELNYX_MOCK_SIGNING_KEY' | 'database' | 'seed' | typeof GENERATED_KEY;
 const GENERATED_KEY = 'generated (changes on restart: pin it with TELNYX_MOCK_SIGNING_KEY or a file database)';
 
-export function signingKeySource(config: Pick<Config, 'signingKey' | 'dbPath'>): SigningKeySource {
+export function signingKeySource(config: Pick<Config, 'signingKey' | 'dbPath' | 'seed'>): SigningKeySource {
   if (config.signingKey) return 'TELNYX_MOCK_SIGNING_KEY';
+  if (config.seed !== undefined) return 'seed';
   // A file database keeps the seed it generated once (settings table); ':memory:' keeps nothing.
   if (config.dbPath && config.dbPath !== ':memory:') return 'database';
   return GENERATED_KEY;

@@ -17,7 +17,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } from './server.js';
-import type { Config } from './config.js';
+import { parseRunSeed, type Config } from './config.js';
+import { exportReplay } from './commands/replay.js';
+import { parseReplay, replayRun, type ReplayDocument, type ReplayResult } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { RequestFilter } from './control/journal.js';
 import { requestJson, type JournalEntry } from './serialize/requests.js';
@@ -102,6 +104,7 @@ export type CallState = CallView['state'];
 export type { CallView, JournalEntry, RequestFilter, WebhookEvent, NumberConfig, FaultSpec };
 export { DEFAULT_CONNECTION_ID };
 export type { Scenario, ScenarioResult, StepResult, RunOptions };
+export type { ReplayDocument, ReplayResult };
 /** `DomainError` is the name this error had before it was TelnyxError; both name one class. */
 export { ScenarioError, TelnyxError, TelnyxError as DomainError };
 
@@ -140,6 +143,11 @@ export interface MockOptions {
   phoneNumbers?: Array<string | { phoneNumber: string; connectionId?: string }>;
   /** Refuse connection_ids that name no application, as Telnyx does (422 10015); default lenient. */
   strictConnections?: boolean;
+  /**
+   * Deterministic mode: seeded ids per account, every clock frozen at 2026-01-01T00:00:00Z, the
+   * signing key and telnyx-timestamp from the seed (README "Deterministic runs"). Default: random.
+   */
+  seed?: string | number;
 }
 
 /** A caller arriving on an inbound call. */
@@ -230,6 +238,8 @@ export interface MockControl {
    * Throws ScenarioError (naming the line and step) for a bad scenario; resolves with each step's result.
    */
   runScenario(scenario: string | object, opts?: RunOptions): Promise<ScenarioResult>;
+  /** The account's run as a recording to replay (GET /_mock/requests/export): its /v2 requests, bodies and virtual times. */
+  recording(): ReplayDocument;
 }
 
 export interface TelnyxMock extends MockControl {
@@ -241,6 +251,12 @@ export interface TelnyxMock extends MockControl {
   publicKey: string;
   /** The same helpers acting as another API key (another isolated account). */
   as(apiKey: string): MockControl;
+  /**
+   * Replays a recording (from `recording()` or GET /_mock/requests/export, checked first: a 422
+   * TelnyxError naming the bad field) in the account it was recorded in (or `apiKey`: its ids then differ):
+   * reset with the recording's seed, each request re-sent at its recorded virtual time.
+   */
+  replay(recording: unknown, opts?: { apiKey?: string }): Promise<ReplayResult>;
   /** The running emulator, for what the helpers do not cover. */
   emulator: RunningEmulator;
   close(): Promise<void>;
@@ -260,6 +276,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.publicUrl !== undefined) overrides.publicUrl = opts.publicUrl;
   if (opts.log) overrides.log = logSettings(opts.log === true ? 'requests,webhooks' : opts.log, opts.logFormat, { kinds: 'log', format: 'logFormat' });
   if (opts.strictConnections !== undefined) overrides.strictConnections = opts.strictConnections;
+  if (opts.seed !== undefined) overrides.seed = parseRunSeed(String(opts.seed), 'seed');
   const em = await startEmulator(defaultConfig(overrides));
   const control = mockControl(em, opts.apiKey ?? DEFAULT_API_KEY);
   // The numbers the account owns from the start (and again after a reset, which clears them).
@@ -282,6 +299,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
     baseURL: `${em.url}/v2`,
     publicKey: em.webhooks.publicKey,
     as: (apiKey: string) => mockControl(em, apiKey),
+    replay: (recording, o = {}) => replayRun(parseReplay(recording), { url: em.url, apiKey: o.apiKey }),
     emulator: em,
     close: () => em.close(),
   };
@@ -348,6 +366,7 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     async runScenario(scenario, o = {}) {
       return runScenario(account, await loadScenario(scenario), o);
     },
+    recording: () => exportReplay(account),
   };
 }
 

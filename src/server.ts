@@ -5,8 +5,7 @@ import { answerClientErrors } from './http/client-error.js';
 import type { Hono } from 'hono';
 import { closeDb, openDb, type Db } from './store/db.js';
 import { SqliteStore } from './store/account-store.js';
-import { Clock } from './clock.js';
-import { ids } from './ids.js';
+import { Clock, DETERMINISTIC_EPOCH } from './clock.js';
 import { Engine } from './commands/engine.js';
 import { Accounts, type Account } from './commands/account.js';
 import { JOURNAL_CAPACITY, Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
@@ -18,7 +17,7 @@ import { allowedHosts } from './http/host.js';
 import { serverInfoJson } from './serialize/console.js';
 import { MAX_BODY_BYTES, MAX_DEPTH } from './model/bounds.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
-import { deliveryOptions, packageVersion, signingKeySource, type Config, type SigningKeySource } from './config.js';
+import { checkSeedConfig, deliveryOptions, packageVersion, signingKeySource, type Config, type SigningKeySource } from './config.js';
 import type { Env } from './http/auth.js';
 import { createLogger } from './log.js';
 
@@ -50,19 +49,21 @@ const TICK_MS = 250;
 
 /** Wires the emulator together without listening: database, clock, engine, webhooks, app, ticker. */
 export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: () => number } = {}): Emulator {
+  checkSeedConfig(config);
   const db = openDb(config.dbPath);
   const store = new SqliteStore(db);
   // Timers saved before the wall-due index existed (or by a clock since clamped) are indexed now.
   store.reindexTimers();
   const wall = opts.wall ?? (() => Date.now());
-  const clock = new Clock(wall, store.clockPersistence());
+  // Deterministic mode: every account's time starts frozen at the epoch (clock.ts).
+  const clock = new Clock(wall, store.clockPersistence(), config.seed === undefined ? undefined : DETERMINISTIC_EPOCH);
   const changes = new Changes();
   const log = createLogger(config.log);
   // Webhook faults: armed per account, windows read on the account's virtual clock (issue 17).
   const webhookFaults = new WebhookFaults((account) => clock.forAccount(account).now());
-  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, changes, log, faults: webhookFaults });
+  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, seed: config.seed, changes, log, faults: webhookFaults });
   const engine: Engine = new Engine({
-    store, ids, wallNow: wall,
+    store, wallNow: wall,
     settings: {
       mediaDurationSecs: config.mediaDurationSecs, publicUrl: config.publicUrl,
       webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl,
@@ -71,7 +72,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
   });
-  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log });
+  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log, seed: config.seed });
   const keySource = signingKeySource(config);
   const serverInfo = serverInfoJson({
     version: packageVersion(), publicKey: webhooks.publicKey, publicKeySource: keySource,
@@ -158,6 +159,7 @@ export function banner(emulator: RunningEmulator): string {
   const url = wildcard ? `http://127.0.0.1:${emulator.port}` : emulator.url;
   const key = emulator.webhooks.publicKey;
   const keyNote = keySource === 'TELNYX_MOCK_SIGNING_KEY' ? 'from TELNYX_MOCK_SIGNING_KEY (the same on every start)'
+    : keySource === 'seed' ? `from --seed ${config.seed} (deterministic mode: the same on every start with this seed)`
     : keySource === 'database' ? `kept in the database (the same on every start with ${config.dbPath})`
     : `${keySource}; telnyx-mock keygen prints one`;
   return `telnyx-mock ${packageVersion()} listening on ${emulator.url}${wildcard ? ` (every interface; from this machine ${url})` : ''}

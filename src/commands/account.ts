@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AccountClock, Clock } from '../clock.js';
+import { DETERMINISTIC_EPOCH, type AccountClock, type Clock } from '../clock.js';
+import { ids as randomIds, seededIds, type Ids } from '../ids.js';
 import type { Ctx } from '../domain/context.js';
 import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
@@ -27,6 +28,8 @@ export interface Services {
   adminKey?: string;
   /** The server log (silent when absent). */
   log?: Logger;
+  /** Deterministic mode's seed (--seed): every account's ids come from a stream seeded by it and the account key. */
+  seed?: string;
 }
 
 /** What may act across accounts, given to each account as a narrow capability (admin.ts guards it). */
@@ -50,8 +53,18 @@ export class Account implements BoundAccount {
   readonly webhookFaults: AccountWebhookFaults;
   readonly changes: AccountChanges;
   readonly log: Logger;
+  /** Where the account's ids come from: the process's random ids, or its own seeded stream (deterministic mode). */
+  ids: Ids;
+  /** Deterministic mode's seed, when the server or a scenario set one. */
+  seed: string | undefined;
+
+  /** The server's seed (--seed): a reset brings the account back to it, or to random ids and wall time without one. */
+  private readonly serverSeed: string | undefined;
 
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
+    this.serverSeed = services.seed;
+    this.seed = services.seed;
+    this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, id);
     this.store = services.store.forAccount(id);
     this.clock = services.clock.forAccount(id);
     this.journal = services.journal.forAccount(id);
@@ -94,6 +107,31 @@ export class Account implements BoundAccount {
   wallNow(): number {
     return this.clock.wallNow();
   }
+
+  /**
+   * Deterministic mode for this account until its next reset (a scenario's `seed`, `POST
+   * /_mock/reset {"seed"}`): its ids from the seed's stream, from the start, and its time frozen
+   * at DETERMINISTIC_EPOCH. For an account just reset.
+   */
+  determinize(seed: string): void {
+    this.seed = seed;
+    this.ids = seededIds(seed, this.id);
+    this.clock.startAt(DETERMINISTIC_EPOCH);
+  }
+
+  /**
+   * After a reset: back to the server's mode, as on a fresh server. Deterministic: the id stream
+   * and the clock start over. Otherwise a seed the account was given goes with the rest of its
+   * state (random ids, wall time); an account never given one is left as it is.
+   */
+  restartStreams(): void {
+    if (this.serverSeed !== undefined) this.determinize(this.serverSeed);
+    else if (this.seed !== undefined) {
+      this.seed = undefined;
+      this.ids = randomIds;
+      this.clock.startAt(null);
+    }
+  }
 }
 
 /** Every account seen since start, each built once. */
@@ -112,6 +150,7 @@ export class Accounts {
         services.clock.resetAll();
         services.journal.clearAll();
         services.faults.clearAll();
+        for (const account of this.byKey.values()) account.restartStreams();
         services.webhookFaults.clearAll();
       },
     };

@@ -15,12 +15,15 @@ import { nextTurn, SLICE_MS } from '../waits.js';
 export interface BoundAccount {
   readonly store: AccountStore;
   readonly clock: AccountClock;
+  /** The account's id source (seeded per account in deterministic mode). */
+  readonly ids: Ids;
+  /** Deterministic mode: set when the account's time and ids come from a seed. */
+  readonly seed: string | undefined;
   readonly changes: AccountChanges;
 }
 
 export interface EngineDeps {
   store: SqliteStore;
-  ids: Ids;
   settings: DomainSettings;
   /** The account of an id the timer sweep found due (bound once, as every account is). */
   bind: (account: string) => BoundAccount;
@@ -217,23 +220,28 @@ class Context implements Ctx {
   constructor(private readonly a: BoundAccount, readonly now: number, deps: EngineDeps, private readonly writable: boolean) {
     this.account = a.store.account;
     this.store = a.store;
-    this.ids = deps.ids;
+    this.ids = a.ids;
     this.settings = deps.settings;
   }
 
   emit(eventType: string, payload: Record<string, unknown>, subject: EventSubject): void {
     if (!this.writable) throw new Error(`a read emitted ${eventType}`);
     this.store.appendWebhook(outboxRow(this.store, this.settings, {
-      id: this.ids.uuid(), eventType, payload, subject, occurredAt: iso(this.now), createdAt: this.a.clock.wallNow(),
+      id: this.ids.uuid(), eventType, payload, subject, occurredAt: iso(this.now), createdAt: this.createdAt(),
     }));
     this.emitted++;
   }
 
   resend(original: WebhookEventRow): WebhookEventRow {
     if (!this.writable) throw new Error('a read resent a webhook');
-    this.store.appendWebhook(resendRow(original, this.ids.uuid(), this.a.clock.wallNow()));
+    this.store.appendWebhook(resendRow(original, this.ids.uuid(), this.createdAt()));
     this.emitted++;
     return this.store.webhookEntry(this.store.lastWebhookSeq())!;
+  }
+
+  /** When an outbox row was written: wall time, or the virtual time in deterministic mode (nothing of the run reads the wall). */
+  private createdAt(): number {
+    return this.a.seed === undefined ? this.a.clock.wallNow() : this.now;
   }
 
   schedule(dueAt: number, kind: TimerKind, subjectId: string): void {

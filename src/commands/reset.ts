@@ -1,17 +1,23 @@
 /** Reset (control API): an account, or every account, back to nothing. */
 import type { Account } from './account.js';
-import { body, bool } from './schema.js';
+import { body, bool, pattern } from './schema.js';
 import { requireAdmin } from './admin.js';
+import { errors } from '../model/errors.js';
 
-export const Reset = body({ all: bool() });
+/** `seed`: deterministic mode for the account from this reset on (what a replay starts with). */
+export const Reset = body({ all: bool(), seed: pattern(/^[A-Za-z0-9_.-]{1,64}$/, "'seed' must be an integer or a short word (letters, digits, _ . -; at most 64).", { max: 64 }) }, (b) => {
+  if (b.all && b.seed !== undefined) throw errors.invalid('seed', "'seed' resets one account: it cannot be used with 'all'.");
+});
 
 /** `{}` clears the account, `{"all": true}` every account (only with the admin key, when one is set). */
 export function reset(a: Account, input: unknown): void {
-  if (Reset.parse(input).all) {
+  const b = Reset.parse(input);
+  if (b.all) {
     requireAdmin(a);
     a.server.resetAll();
   } else {
     resetAccount(a);
+    if (b.seed !== undefined) a.determinize(b.seed);
   }
 }
 
@@ -21,5 +27,6 @@ export function resetAccount(a: Account): void {
   a.clock.reset();
   a.journal.clear();
   a.faults.clear();
+  a.restartStreams();
   a.webhookFaults.clear();
 }

@@ -11,6 +11,7 @@ import * as numbers from '../commands/numbers.js';
 import * as clock from '../commands/clock.js';
 import * as faults from '../commands/faults.js';
 import * as requests from '../commands/requests.js';
+import * as replay from '../commands/replay.js';
 import * as webhooks from '../commands/webhooks.js';
 import { waitFor } from '../commands/wait.js';
 import { intParam } from '../commands/schema.js';
@@ -134,6 +135,27 @@ export function mockRoutes() {
       },
     });
     return c.body(body, 200, { 'content-type': 'application/json' });
+  });
+
+  // The journal as a recording to replay (commands/replay.ts), streamed request by request as the list is.
+  app.get('/requests/export', (c) => {
+    const { requests: recorded, ...head } = replay.exportReplay(c.get('account'));
+    const encoder = new TextEncoder();
+    let next = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(out) {
+        if (next === 0) out.enqueue(encoder.encode(`${JSON.stringify(head).slice(0, -1)},"requests":[`));
+        if (next < recorded.length) {
+          out.enqueue(encoder.encode(`${next === 0 ? '' : ','}${JSON.stringify(recorded[next])}`));
+          next++;
+        }
+        if (next >= recorded.length) {
+          out.enqueue(encoder.encode(']}'));
+          out.close();
+        }
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/json', 'content-disposition': 'attachment; filename="telnyx-mock-run.json"' });
   });
 
   app.delete('/requests', (c) => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import { parseRunSeed } from '../config.js';
 import {
   CALL_STATES, CONFERENCE_STATUSES, HTTP_METHODS, SUPERVISOR_ROLES,
 } from '../../schema/enums.js';
@@ -162,7 +163,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const deep = tooDeepAt(raw);
   if (deep !== undefined) throw tooDeep(loc.source, deep);
   const top = new Reader(raw, (msg, key, code) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '', code }));
-  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'strict_connections', 'steps'], 'a scenario');
+  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'strict_connections', 'seed', 'steps'], 'a scenario');
   const name = top.string('name', true)!;
   const description = top.string('description');
   const connectionId = top.string('connection_id') ?? DEFAULT_CONNECTION_ID;
@@ -171,6 +172,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const timeoutMs = top.duration('timeout') ?? DEFAULT_TIMEOUT_MS;
   const reset = run.reset ?? true;
   const strictConnections = top.bool('strict_connections');
+  const seed = runSeed(raw.seed, top);
   const rawSteps = raw.steps;
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
     throw top.error(rawSteps === undefined ? "'steps' is required: a list of steps." : "'steps' must be a non-empty list of steps.", 'steps');
@@ -179,7 +181,20 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
 
   const names = new Set<string>();
   const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs, connectionId }));
-  return { name, description, connectionId, webhookUrl, timeoutMs, reset, ...(strictConnections === undefined ? {} : { strictConnections }), steps };
+  return { name, description, connectionId, webhookUrl, timeoutMs, reset, ...(strictConnections === undefined ? {} : { strictConnections }),
+    ...(seed === undefined ? {} : { seed }), steps };
+}
+
+/** A scenario's `seed` (deterministic mode for its run): an integer or a short word, as `--seed` takes. */
+function runSeed(v: unknown, top: Reader): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const text = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : undefined;
+  try {
+    if (text === undefined) throw new Error();
+    return parseRunSeed(text, 'seed');
+  } catch {
+    throw top.error(`'seed' must be an integer or a short word (letters, digits, _ . -; at most 64), got ${describe(v)}.`, 'seed');
+  }
 }
 
 interface StepContext { prefix?: string; names: Set<string>; timeoutMs: number; connectionId: string }

@@ -31,7 +31,11 @@ export async function runScenario(account: Account, scenario: Scenario, opts: Ru
   // Durations are wall time: waits are for a real app doing real I/O, whatever the account's clock says.
   const wall = () => account.wallNow();
   const started = wall();
-  if (opts.reset ?? scenario.reset) resetAccount(account);
+  // A seed starts the run from a reset account, whatever `reset` says: a seeded stream on old state would repeat its ids.
+  if (scenario.seed !== undefined) {
+    resetAccount(account);
+    account.determinize(scenario.seed);
+  } else if (opts.reset ?? scenario.reset) resetAccount(account);
   if (scenario.strictConnections !== undefined) setSettings(account, { strict_connections: scenario.strictConnections });
   const rs: RunState = {
     account, names: new Map(),

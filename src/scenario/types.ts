@@ -16,6 +16,11 @@ export interface Scenario {
   reset: boolean;
   /** The account refuses connection_ids no application has (422 10015) during and after the run; unset: as it was. */
   strictConnections?: boolean;
+  /**
+   * Deterministic mode for the run (`seed: 42`): the account is reset, its ids come from this
+   * seed's stream and its clock starts frozen at 2026-01-01T00:00:00Z (README "Deterministic runs").
+   */
+  seed?: string;
   steps: Step[];
 }
 

@@ -4,7 +4,7 @@ import { iso } from '../clock.js';
 import type { OutboxStore } from '../store/outbox.js';
 import { envelope } from '../model/webhook.js';
 import { answerOf, type Transport, type TransportAnswer } from './transport.js';
-import { signedHeaders, tamperSignature } from './sign.js';
+import { signatureTimestamp, signedHeaders, tamperSignature } from './sign.js';
 import { DEFAULT_SKEW_SECS, EVENT_FAULT_KINDS, type AttemptProbe, type WebhookFault } from '../control/webhook-faults.js';
 import { apiActivity } from './api-activity.js';
 import type { DeliveryLog, Logger } from '../log.js';
@@ -29,6 +29,8 @@ export interface DispatcherDeps {
   signingKey: KeyObject;
   /** Wall time in ms: retry schedule and telnyx-timestamp, never an account's virtual clock. */
   wallNow: () => number;
+  /** Deterministic mode (--seed): telnyx-timestamp is the event's virtual occurred_at instead (sign.ts). */
+  deterministic?: boolean;
   options: DeliveryOptions;
   /** Called with the accounts whose deliveries were recorded (an attempt started or settled). */
   onAttempts?: (accounts: Set<string>) => void;
@@ -472,7 +474,7 @@ export class Dispatcher {
       // console and /v2/webhook_deliveries show this record, never a body built or signed again.
       const now = wallNow();
       const body = envelope(row.data, attempt, url);
-      const seconds = Math.floor(now / 1000);
+      const seconds = signatureTimestamp(now, row.occurredAt, this.deps.deterministic === true);
       let headers = signedHeaders(this.deps.signingKey, fault?.kind === 'skew_timestamp' ? seconds + (fault.skewSecs ?? DEFAULT_SKEW_SECS) : seconds, body);
       if (fault?.kind === 'tamper_signature') headers = tamperSignature(headers);
       const record: DeliveryAttempt = { attempt, url, status: null, at: iso(now), request_headers: Object.entries(headers), body };

@@ -25,6 +25,8 @@ export interface WebhookDeps {
   options: DeliveryOptions;
   /** base64 of a 32-byte Ed25519 seed; when absent, the one kept in the database (made once). */
   signingKey?: string;
+  /** Deterministic mode's seed: the signing key derives from it (unless signingKey is given) and telnyx-timestamp is virtual. */
+  seed?: string;
   /** How webhooks leave the process (tests may swap it); node:http by default. */
   transport?: Transport;
   /** Told which accounts' deliveries changed (an attempt recorded or settled). */
@@ -37,12 +39,13 @@ export interface WebhookDeps {
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
   const { db, options } = deps;
-  const key = loadSigningKey(settingsStore(db), deps.signingKey);
+  const key = loadSigningKey(settingsStore(db), deps.signingKey, deps.seed);
   const dispatcher = new Dispatcher({
     store: new OutboxStore(db),
     transport: deps.transport ?? httpTransport(options.concurrency),
     signingKey: key.privateKey,
     wallNow: deps.wallNow,
+    deterministic: deps.seed !== undefined,
     options,
     log: deps.log,
     faults: deps.faults,

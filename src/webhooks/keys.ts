@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { Settings } from '../store/settings.js';
 
 /** settings row holding the generated seed, so a file database keeps one key across restarts. */
@@ -31,10 +31,20 @@ export function parseSeed(base64: string): Buffer {
 }
 
 /**
- * The configured key, else the one kept in the database, else a new one (kept for next time).
+ * Deterministic mode's Ed25519 seed: SHA-256 of the run's seed (`--seed 42`), so the same seed
+ * signs with the same key on every start, and `telnyx-mock keygen --deterministic-seed 42` prints it.
  */
-export function loadSigningKey(settings: Settings, configured?: string): SigningKey {
+export function signingSeedOf(runSeed: string): Buffer {
+  return createHash('sha256').update(`telnyx-mock signing key\0${runSeed}`).digest();
+}
+
+/**
+ * The configured key, else (deterministic mode) the run seed's, else the one kept in the
+ * database, else a new one (kept for next time).
+ */
+export function loadSigningKey(settings: Settings, configured?: string, runSeed?: string): SigningKey {
   if (configured) return keyFromSeed(parseSeed(configured));
+  if (runSeed !== undefined) return keyFromSeed(signingSeedOf(runSeed));
   const kept = settings.get(SEED_SETTING) ?? settings.setIfAbsent(SEED_SETTING, randomBytes(32).toString('base64'));
   return keyFromSeed(Buffer.from(kept, 'base64'));
 }

@@ -6,6 +6,16 @@ export function signWebhook(key: KeyObject, timestamp: number, body: string): st
 }
 
 /**
+ * The telnyx-timestamp of an attempt, in seconds: wall time (the SDKs reject signatures more than
+ * 300 s off their clock), or in deterministic mode the event's occurred_at on the account's
+ * virtual clock, so the same run signs the same bytes. An app verifying those pins its clock to
+ * that time (the SDK has no tolerance option: README "Deterministic runs").
+ */
+export function signatureTimestamp(wallMs: number, occurredAt: string, deterministic: boolean): number {
+  return Math.floor((deterministic ? Date.parse(occurredAt) : wallMs) / 1000);
+}
+
+/**
  * The headers one attempt is sent with. telnyx-timestamp is wall time in seconds: the SDKs reject
  * signatures more than 300 s off their clock.
  */
