@@ -23,6 +23,11 @@ export class Changes {
   notify(account: string, kind: ChangeKind): void {
     this.byAccount.get(account)?.notify(kind);
   }
+
+  /** Drops the account's (listener-free) registry from memory (an idle or reset account released). */
+  forget(account: string): void {
+    this.byAccount.delete(account);
+  }
 }
 
 /** One account's change notifications. */

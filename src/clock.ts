@@ -89,6 +89,11 @@ export class Clock {
     this.persistence?.clear();
   }
 
+  /** Drops the account's clock from memory (an idle or reset account released); the database keeps its time. */
+  forget(account: string): void {
+    this.accounts.delete(account);
+  }
+
   /** The time brought within MAX_OFFSET_MS of wall time (a non-finite value counts as none). */
   private bounded(t: AccountTime): AccountTime {
     const clamp = (v: number, around: number) =>

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isHttpUrl } from './model/url.js';
 import { logSettings, type LogSettings } from './log.js';
+import { QUOTA_DEFAULTS, QUOTA_ENV, type Quotas } from './model/quotas.js';
 
 /** Everything the server is configured with; only src/index.ts reads process.env. */
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
    * key and telnyx-timestamp from the seed and the virtual clock. Absent: random, wall time.
    */
   seed?: string;
+  /** Per-account quotas (src/model/quotas.ts), TELNYX_MOCK_MAX_*; the defaults where absent. */
+  quotas?: Partial<Quotas>;
 }
 
 /** A run seed: an integer or a short word (letters, digits, `_.-`), so it reads well on a command line. */
@@ -133,7 +136,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     log: envLog(env),
     strictConnections: flag(env, 'TELNYX_MOCK_STRICT_CONNECTIONS'),
     ...(env.TELNYX_MOCK_SEED ? { seed: parseRunSeed(env.TELNYX_MOCK_SEED, 'TELNYX_MOCK_SEED') } : {}),
+    quotas: envQuotas(env),
   };
+}
+
+/** TELNYX_MOCK_MAX_CALLS and the other quotas (model/quotas.ts QUOTA_ENV), each a positive integer. */
+function envQuotas(env: NodeJS.ProcessEnv): Partial<Quotas> {
+  const out: Partial<Quotas> = {};
+  for (const [k, name] of Object.entries(QUOTA_ENV) as [keyof Quotas, string][]) out[k] = positiveInt(env, name, QUOTA_DEFAULTS[k]);
+  return out;
 }
 
 /** TELNYX_MOCK_LOG (requests,webhooks | errors | none) and TELNYX_MOCK_LOG_FORMAT (text | json); failures by default. */

@@ -8,7 +8,8 @@ import { SqliteStore } from './store/account-store.js';
 import { Clock, DETERMINISTIC_EPOCH } from './clock.js';
 import { Engine } from './commands/engine.js';
 import { Accounts, type Account } from './commands/account.js';
-import { JOURNAL_CAPACITY, Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
+import { Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
+import { quotas } from './model/quotas.js';
 import { Faults } from './control/faults.js';
 import { WebhookFaults } from './control/webhook-faults.js';
 import { Changes } from './changes.js';
@@ -36,6 +37,8 @@ export interface Emulator {
   account(key: string): Account;
   /** Sweeps until no account has a timer due on the wall clock (the background ticker's work, unsliced). */
   tick(): void;
+  /** The accounts, for what the doors do not reach (tests of per-key memory). */
+  accounts: Accounts;
   webhooks: Webhooks;
   /** How the webhook signing key was chosen (configured, kept in the file database, or generated). */
   keySource: SigningKeySource;
@@ -46,6 +49,8 @@ export interface Emulator {
 
 /** How often wall time is checked for due work (expiries, timeouts, media ending). */
 const TICK_MS = 250;
+/** How often idle accounts are looked for (at most: a shorter idle time is checked as often as it is long). */
+const IDLE_SWEEP_MS = 60_000;
 
 /** Wires the emulator together without listening: database, clock, engine, webhooks, app, ticker. */
 export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: () => number } = {}): Emulator {
@@ -72,13 +77,17 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     bind: (account: string): Account => accounts.peek(account),
     onEventsCommitted: () => webhooks.wake(),
   });
-  const accounts: Accounts = new Accounts({ engine, store, clock, journal: new Journal(), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log, seed: config.seed });
+  // Quotas per account (model/quotas.ts): the config's, over the defaults.
+  const limits = quotas(config.quotas);
+  const accounts: Accounts = new Accounts({
+    engine, store, clock, journal: new Journal(limits.journalRequests), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log, seed: config.seed, quotas: limits,
+  });
   const keySource = signingKeySource(config);
   const serverInfo = serverInfoJson({
     version: packageVersion(), publicKey: webhooks.publicKey, publicKeySource: keySource,
     webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl, dbPath: config.dbPath,
     delivery: deliveryOptions(config),
-    bounds: { max_body_bytes: MAX_BODY_BYTES, max_json_depth: MAX_DEPTH, journal_requests: JOURNAL_CAPACITY, journal_body_bytes: MAX_JOURNAL_BODY_BYTES },
+    bounds: { max_body_bytes: MAX_BODY_BYTES, max_json_depth: MAX_DEPTH, journal_requests: limits.journalRequests, journal_body_bytes: MAX_JOURNAL_BODY_BYTES },
   });
   const app = createApp({
     accounts, publicKey: webhooks.publicKey, publicKeySource: keySource, serverInfo,
@@ -105,13 +114,21 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     }, TICK_MS);
     ticker.unref();
   }
+  // Idle accounts' in-memory objects are released (their stored state stays), checked each minute.
+  let idleSweep: NodeJS.Timeout | undefined;
+  if (opts.ticker ?? true) {
+    idleSweep = setInterval(() => accounts.releaseIdle(), Math.min(IDLE_SWEEP_MS, limits.idleReleaseMs));
+    idleSweep.unref();
+  }
   return {
-    app, db, webhooks, keySource, config,
-    account: (key) => accounts.get(key),
+    app, db, webhooks, keySource, config, accounts,
+    // A handle keeps its Account object: pinned, never released (see Accounts.pin).
+    account: (key) => accounts.pin(key),
     tick: () => { while (engine.tick()) { /* until nothing due is left */ } },
     dispose: async () => {
       disposed = true;
       if (ticker) clearInterval(ticker);
+      if (idleSweep) clearInterval(idleSweep);
       await webhooks.close();
       closeDb(db);
     },

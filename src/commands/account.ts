@@ -10,6 +10,7 @@ import type { AccountWebhookFaults, WebhookFaults } from '../control/webhook-fau
 import type { AccountChanges, Changes } from '../changes.js';
 import type { BoundAccount, Engine, Once } from './engine.js';
 import { SILENT_LOGGER, type Logger } from '../log.js';
+import { QUOTA_DEFAULTS, shortKey, type Quotas } from '../model/quotas.js';
 
 /** The process-wide parts every account's pieces are bound from (only Accounts sees them). */
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   log?: Logger;
   /** Deterministic mode's seed (--seed): every account's ids come from a stream seeded by it and the account key. */
   seed?: string;
+  /** Per-account quotas (model/quotas.ts); the defaults when absent. */
+  quotas?: Quotas;
 }
 
 /** What may act across accounts, given to each account as a narrow capability (admin.ts guards it). */
@@ -38,6 +41,8 @@ export interface Server {
   isAdmin(key: string): boolean;
   /** Clears every account: their rows, clocks, journals and faults. */
   resetAll(): void;
+  /** Releases the account's in-memory objects once nothing uses it (after a reset: its state is gone anyway). */
+  release(key: string): void;
 }
 
 /**
@@ -60,6 +65,16 @@ export class Account implements BoundAccount {
 
   /** The server's seed (--seed): a reset brings the account back to it, or to random ids and wall time without one. */
   private readonly serverSeed: string | undefined;
+  readonly quotas: Quotas;
+  /** The key as errors and logs may show it (a key is a credential). */
+  readonly shortId: string;
+  /** Wall ms of the last request, timer or handle that used the account (the idle sweep's measure). */
+  seenAt = 0;
+  /** Requests in flight (the bearer middleware counts them) and recording downloads open. */
+  inFlight = 0;
+  downloads = 0;
+  /** A reset asked to release the account when its last request ends. */
+  releaseRequested = false;
 
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
     this.serverSeed = services.seed;
@@ -72,6 +87,20 @@ export class Account implements BoundAccount {
     this.webhookFaults = services.webhookFaults.forAccount(id);
     this.changes = services.changes.forAccount(id);
     this.log = services.log ?? SILENT_LOGGER;
+    this.quotas = services.quotas ?? QUOTA_DEFAULTS;
+    this.shortId = shortKey(id);
+  }
+
+  /**
+   * True while something holds on to this object: a request or download in flight, a parked wait
+   * or an open console stream (both listen to its changes), armed request or webhook faults (state
+   * kept in memory only), a seed (deterministic mode: its id stream's position lives in memory and
+   * would start over, repeating ids). Releasing it then would leave two objects for one account,
+   * with diverging clocks.
+   */
+  busy(): boolean {
+    return this.inFlight > 0 || this.downloads > 0 || this.changes.listenerCount() > 0 || this.faults.armed()
+      || this.webhookFaults.armed() || this.seed !== undefined;
   }
 
   /** Runs `fn` in one write transaction (see Engine.write for command_id). */
@@ -140,6 +169,8 @@ export class Accounts {
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
   private lastKey: string | undefined;
+  /** Keys handed to library handles (startMock(), emulator.account()): they hold the object, so it is never released. */
+  private readonly pinned = new Set<string>();
   private readonly server: Server;
 
   constructor(private readonly services: Services) {
@@ -152,7 +183,9 @@ export class Accounts {
         services.faults.clearAll();
         for (const account of this.byKey.values()) account.restartStreams();
         services.webhookFaults.clearAll();
+        for (const key of [...this.byKey.keys()]) this.requestRelease(key);
       },
+      release: (key) => this.requestRelease(key),
     };
   }
 
@@ -176,7 +209,75 @@ export class Accounts {
   peek(key: string): Account {
     let account = this.byKey.get(key);
     if (!account) this.byKey.set(key, account = new Account(key, this.services, this.services.engine, this.server));
+    account.seenAt = this.services.clock.wallNow();
     return account;
+  }
+
+  /** The account for a library handle, which keeps the object: never released while the process runs. */
+  pin(key: string): Account {
+    this.pinned.add(key);
+    return this.get(key);
+  }
+
+  /** The account for one request, counted in flight until `leave` (the bearer middleware). */
+  enter(key: string): Account {
+    const account = this.get(key);
+    account.inFlight++;
+    return account;
+  }
+
+  leave(account: Account): void {
+    if (--account.inFlight === 0 && account.releaseRequested) this.requestRelease(account.id);
+  }
+
+  /** Recording downloads count as use too: the object is kept until the last one ends. */
+  endDownload(account: Account): void {
+    if (--account.downloads === 0 && account.releaseRequested) this.requestRelease(account.id);
+  }
+
+  /**
+   * Drops the account's in-memory objects (its Account, clock, journal, faults, change listeners'
+   * registry, its place in the picker) now if nothing holds it, else when its last request ends.
+   * Its stored state stays: the next use loads it again (the clock from the database).
+   */
+  private requestRelease(key: string): void {
+    const account = this.byKey.get(key);
+    if (!account || this.pinned.has(key)) return;
+    if (account.busy()) {
+      // Faults armed keep it; a request or a download ending releases it.
+      account.releaseRequested = account.inFlight > 0 || account.downloads > 0;
+      return;
+    }
+    this.byKey.delete(key);
+    this.lastUsed.delete(key);
+    if (this.lastKey === key) this.lastKey = undefined;
+    this.services.clock.forget(key);
+    this.services.journal.forget(key);
+    this.services.faults.forget(key);
+    this.services.webhookFaults.forget(key);
+    this.services.changes.forget(key);
+  }
+
+  /**
+   * The idle sweep: accounts unused for `quotas.idleReleaseMs` of wall time, with nothing in
+   * flight, no parked wait, no open stream and no armed fault, are released. Pending timers do not
+   * keep one: the timer sweep finds them in the database and binds the account again when due.
+   * How many were released.
+   */
+  releaseIdle(now = this.services.clock.wallNow()): number {
+    const idleMs = (this.services.quotas ?? QUOTA_DEFAULTS).idleReleaseMs;
+    let released = 0;
+    for (const [key, account] of [...this.byKey]) {
+      if (now - account.seenAt < idleMs || this.pinned.has(key) || account.busy()) continue;
+      this.requestRelease(key);
+      released++;
+    }
+    return released;
+  }
+
+  /** Whether the key's account is held in memory now (tests of the release). */
+  holds(key: string): boolean {
+    return this.byKey.has(key) || this.lastUsed.has(key);
   }
 
   /** Keys used since start, each with when it was last used (wall ms), most recent first. */
@@ -201,6 +302,7 @@ export class Accounts {
   recordingOwner(recordingId: string): Account | undefined {
     const owner = this.services.store.recordingAccount(recordingId);
     return owner === undefined ? undefined : this.get(owner);
+
   }
 }
 

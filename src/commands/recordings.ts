@@ -6,7 +6,7 @@
 import { errors } from '../model/errors.js';
 import * as callLeg from '../domain/call-leg.js';
 import * as recording from '../domain/recording.js';
-import { recordingAudio, AUDIO_CONTENT_TYPES, type AudioFormat } from '../media/audio.js';
+import { recordingAudioFile, AUDIO_CONTENT_TYPES, type AudioFile, type AudioFormat } from '../media/audio.js';
 import type { Account, Accounts } from './account.js';
 import { body, bool, int, oneOf, string } from './schema.js';
 import { clientState, commandId, recordingFileName } from './fields.js';
@@ -73,13 +73,36 @@ const FILE = /^([0-9a-f-]{36})\.(wav|mp3)$/;
  * GET /_mock/recordings/{id}.{format}: the audio of a saved recording, silence as long as it
  * recorded. Like Telnyx's pre-signed URLs it needs no key (the id is an unguessable uuid); a key
  * given must be the owner's. Unknown, unsaved, another account's, or the other format: 404.
+ * The file is made a chunk at a time as the client reads (media/audio.ts), and counts against the
+ * owner's open downloads until `end()` (429 past `quotas.downloads`): call it exactly once.
  */
-export function recordingFile(accounts: Accounts, file: string, apiKey?: string): { body: Buffer; contentType: string } {
+export function recordingDownload(accounts: Accounts, file: string, apiKey?: string): RecordingDownload {
   const m = FILE.exec(file);
   const owner = m ? accounts.recordingOwner(m[1]) : undefined;
   if (!m || !owner || (apiKey !== undefined && apiKey !== owner.id)) throw errors.notFound('Recording');
-  const r = owner.read((ctx) => ctx.store.recording(m[1]));
+  const r = owner.query((s) => s.recording(m[1]));
   if (!r || r.state !== 'stopped' || r.format !== m[2]) throw errors.notFound('Recording');
+  if (owner.downloads >= owner.quotas.downloads) throw errors.tooManyDownloads(owner.quotas.downloads, owner.shortId);
+  owner.downloads++;
   const format = m[2] as AudioFormat;
-  return { body: recordingAudio(format, r.channels, r.recordedMs), contentType: AUDIO_CONTENT_TYPES[format] };
+  let ended = false;
+  return {
+    file: recordingAudioFile(format, r.channels, r.recordedMs),
+    contentType: AUDIO_CONTENT_TYPES[format],
+    sendTimeoutMs: owner.quotas.downloadSendTimeoutMs,
+    end: () => {
+      if (ended) return;
+      ended = true;
+      accounts.endDownload(owner);
+    },
+  };
+}
+
+export interface RecordingDownload {
+  file: AudioFile;
+  contentType: string;
+  /** How long the client may leave the next chunk unread before the download is closed. */
+  sendTimeoutMs: number;
+  /** The download is over (sent, abandoned or timed out): frees its slot. Idempotent. */
+  end(): void;
 }

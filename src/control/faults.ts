@@ -110,6 +110,11 @@ export class Faults {
   clearAll(): void {
     for (const faults of this.byAccount.values()) faults.clear();
   }
+
+  /** Drops the account's (empty) fault list from memory (an idle or reset account released). */
+  forget(account: string): void {
+    this.byAccount.delete(account);
+  }
 }
 
 /** One account's armed faults, in the order they were added. Ids are unique across accounts. */

@@ -175,4 +175,9 @@ export class Journal {
   clearAll(): void {
     for (const journal of this.byAccount.values()) journal.clear();
   }
+
+  /** Drops the account's journal from memory (an idle or reset account released). */
+  forget(account: string): void {
+    this.byAccount.delete(account);
+  }
 }

@@ -91,6 +91,11 @@ export class WebhookFaults {
   clearAll(): void {
     for (const faults of this.byAccount.values()) faults.clear();
   }
+
+  /** Drops the account's (disarmed) list from memory (an idle or reset account released). */
+  forget(account: string): void {
+    this.byAccount.delete(account);
+  }
 }
 
 /** One account's armed webhook faults, in arming order. Ids are unique across accounts. */

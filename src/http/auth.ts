@@ -33,7 +33,9 @@ export function bearerAccount(accounts: Accounts): MiddlewareHandler<Env> {
       if (c.req.path.startsWith('/v2')) accounts.log.request('', c.req.method, c.req.path, 401, 0, AUTH_FAILED);
       throw errors.authenticationFailed();
     }
-    c.set('account', accounts.get(key));
-    return next();
+    // Counted in flight until answered: an account is never released under a running request.
+    const account = accounts.enter(key);
+    c.set('account', account);
+    return next().finally(() => accounts.leave(account));
   };
 }

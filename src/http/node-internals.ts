@@ -7,13 +7,19 @@
  *   returns it, and the request journal keeps a reference to it instead of a copy.
  */
 import type { Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export type NodeBindings = { incoming?: IncomingMessage };
+/** `outgoing`: Node's ServerResponse, passed beside `incoming`; a stalled download closes it. */
+export type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse };
 
 /** Node's request, when running on @hono/node-server (absent under app.fetch in tests). */
 export function incomingOf(c: Context): IncomingMessage | undefined {
   return (c.env as NodeBindings | undefined)?.incoming;
+}
+
+/** Node's response, when running on @hono/node-server (absent under app.fetch in tests). */
+export function outgoingOf(c: Context): ServerResponse | undefined {
+  return (c.env as NodeBindings | undefined)?.outgoing;
 }
 
 /** The body text promise kept in Hono's body cache, if the body was read. */

@@ -67,3 +67,53 @@ export function recordingAudio(format: AudioFormat, channels: 'single' | 'dual',
 }
 
 export const AUDIO_CONTENT_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
+
+/** Bytes a streamed file is made in at most: what one download holds while its client reads. */
+export const AUDIO_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A recording's file made on demand, a chunk at a time: its size is known up front (for
+ * Content-Length), and `chunk(offset)` makes the bytes from `offset` on (at most
+ * AUDIO_CHUNK_BYTES), the same bytes `recordingAudio` builds whole. A download then holds one
+ * chunk, not a 9 MB file, however slowly its client reads.
+ */
+export interface AudioFile {
+  size: number;
+  chunk(offset: number): Uint8Array;
+}
+
+export function recordingAudioFile(format: AudioFormat, channels: 'single' | 'dual', ms: number): AudioFile {
+  const n = channels === 'dual' ? 2 : 1;
+  return format === 'wav' ? wavFile(ms, n) : mp3File(ms, n);
+}
+
+function wavFile(ms: number, channels: 1 | 2): AudioFile {
+  // The header is the first 44 bytes of the file of no samples, with the data size of this one.
+  const header = wav(0, channels);
+  const frames = Math.round((capped(ms) * WAV_SAMPLE_RATE) / 1000);
+  const dataBytes = frames * ((channels * WAV_BITS) / 8);
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.writeUInt32LE(dataBytes, 40);
+  const size = 44 + dataBytes;
+  return {
+    size,
+    chunk: (offset) => {
+      if (offset < 44) return Buffer.from(header.subarray(offset));
+      return Buffer.alloc(Math.max(0, Math.min(AUDIO_CHUNK_BYTES, size - offset))); // silence
+    },
+  };
+}
+
+function mp3File(ms: number, channels: 1 | 2): AudioFile {
+  const frames = Math.max(1, Math.round(capped(ms) / MP3_FRAME_MS));
+  const size = frames * MP3_FRAME_BYTES;
+  // Whole frames per chunk, cut from one file of that many frames.
+  const template = mp3(Math.floor(AUDIO_CHUNK_BYTES / MP3_FRAME_BYTES) * MP3_FRAME_MS, channels);
+  return {
+    size,
+    chunk: (offset) => {
+      const start = offset % MP3_FRAME_BYTES;
+      return Buffer.from(template.subarray(start, start + Math.max(0, Math.min(template.length - start, size - offset))));
+    },
+  };
+}

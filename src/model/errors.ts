@@ -63,6 +63,16 @@ export const errors = {
   /** A per-account collection is full (e.g. armed faults): clear some first. */
   tooMany: (what: string, max: number) => new TelnyxError(422, '10015', 'Invalid value',
     `At most ${max} ${what} per account; clear some first.`, '/'),
+  /**
+   * A per-account quota is reached (src/model/quotas.ts): 422, not 429, since waiting does not free
+   * stored state and the SDKs retry a 429 twice. Names the quota, its setting and the account
+   * (shortened: a key is a credential).
+   */
+  quotaReached: (what: string, max: number, setting: string, account: string) => new TelnyxError(422, '10015', 'Quota reached',
+    `Account ${account} already stores ${max} ${what}, the most one account may (${setting}): nothing was stored; reset the account (POST /_mock/reset) or raise ${setting}.`, '/'),
+  /** Recording downloads open at once for one account, past its quota: 429, as a slot frees when one ends. */
+  tooManyDownloads: (max: number, account: string) => new TelnyxError(429, '10011', 'Too many requests',
+    `Account ${account} already has ${max} recording downloads open, the most one account may (TELNYX_MOCK_MAX_DOWNLOADS): retry when one has finished.`),
   /** TELNYX_MOCK_ADMIN_KEY is set and this cross-account operation was asked with another key. */
   adminRequired: () => new TelnyxError(403, '10010', 'Not authorized',
     'You are not authorized to access the requested resource: this operation spans every account and needs the admin key (TELNYX_MOCK_ADMIN_KEY) as the bearer key.', '/'),
