@@ -18,6 +18,9 @@ export function reset(a: Account, input: unknown): void {
   } else {
     resetAccount(a);
     if (b.seed !== undefined) a.determinize(b.seed);
+    // Nothing of it is left to keep in memory: released once this request ends (a handle keeps it,
+    // and so does a seed: see Account.busy).
+    a.server.release(a.id);
   }
 }
 
