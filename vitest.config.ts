@@ -37,7 +37,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /** Directories and files whose tests run in process. */
 const FAST = [
   'test/api/', 'test/architecture/', 'test/commands/', 'test/contract/', 'test/domain/', 'test/control/', 'test/net/',
-  'test/store/', 'test/scenarios/parse.test.ts', 'test/scenarios/run.test.ts', 'test/tenants/timers.test.ts', 'test/tenants/memory.test.ts',
+  'test/store/', 'test/scenarios/parse.test.ts', 'test/scenarios/run.test.ts', 'test/tenants/timers.test.ts', 'test/tenants/memory.test.ts', 'test/tenants/quotas.test.ts',
   'test/readme/blocks.test.ts',
   'test/deterministic/mode.test.ts',
   // Webhook faults: arming, bounds and windows in process (the receiver's side is full).

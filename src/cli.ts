@@ -15,6 +15,7 @@ import { isHttpUrl } from './commands/schema.js';
 import { parseReplay, replayRun } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
+import { QUOTA_DEFAULTS } from './model/quotas.js';
 
 const HELP = `telnyx-mock: a local, stateful emulator of Telnyx's conferencing, queue and call-control API.
 Point the official SDK at it, play the callers from your tests, and check what your app did.
@@ -41,6 +42,8 @@ serve
       --log <list>              a line per API request and webhook attempt: failures by default;
                                 requests,webhooks adds successes, none prints nothing ($TELNYX_MOCK_LOG)
       --log-format <text|json>  the log as text (default) or JSON lines ($TELNYX_MOCK_LOG_FORMAT)
+      --quota <name>=<n>        a per-account quota (repeatable; README "Quotas per account"), e.g.
+                                --quota calls=500 --quota downloads=2
       --strict-connections      refuse a connection_id no Call Control application has, as Telnyx does
                                 (422 10015; $TELNYX_MOCK_STRICT_CONNECTIONS=1; default: lenient)
       --seed <n>                deterministic mode: seeded ids, clocks frozen at 2026-01-01T00:00:00Z,
@@ -120,6 +123,7 @@ async function serve(args: string[]): Promise<number> {
       'strict-connections': { type: 'boolean' },
       deterministic: { type: 'boolean' },
       seed: { type: 'string' },
+      quota: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -155,6 +159,15 @@ async function serve(args: string[]): Promise<number> {
   // Deterministic mode: --seed N, or --deterministic alone for seed 0 (README "Deterministic runs").
   if (values.seed !== undefined) config.seed = parse(() => parseRunSeed(values.seed!, '--seed'));
   else if (values.deterministic && config.seed === undefined) config.seed = '0';
+  // --quota calls=500 (repeatable): each wins over its TELNYX_MOCK_MAX_* variable.
+  for (const q of values.quota ?? []) {
+    const [name, raw] = q.split('=', 2);
+    const value = Number(raw);
+    if (!(name in QUOTA_DEFAULTS) || !Number.isInteger(value) || value < 1) {
+      throw new UsageError(`--quota must be <name>=<positive integer> with a name among ${Object.keys(QUOTA_DEFAULTS).join(', ')}; got ${q}`);
+    }
+    config.quotas = { ...config.quotas, [name]: value };
+  }
 
   let emulator;
   try {

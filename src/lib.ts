@@ -20,6 +20,7 @@ import { startEmulator, defaultConfig, type Emulator, type RunningEmulator } fro
 import { parseRunSeed, type Config } from './config.js';
 import { exportReplay } from './commands/replay.js';
 import { parseReplay, replayRun, type ReplayDocument, type ReplayResult } from './control/replay.js';
+import type { Quotas } from './model/quotas.js';
 import { logSettings } from './log.js';
 import type { RequestFilter } from './control/journal.js';
 import { requestJson, type JournalEntry } from './serialize/requests.js';
@@ -148,6 +149,8 @@ export interface MockOptions {
    * signing key and telnyx-timestamp from the seed (README "Deterministic runs"). Default: random.
    */
   seed?: string | number;
+  /** Per-account quotas (README "Quotas per account"), e.g. `{ calls: 500, downloads: 2 }`; the defaults where absent. */
+  quotas?: Partial<Quotas>;
 }
 
 /** A caller arriving on an inbound call. */
@@ -277,6 +280,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   if (opts.log) overrides.log = logSettings(opts.log === true ? 'requests,webhooks' : opts.log, opts.logFormat, { kinds: 'log', format: 'logFormat' });
   if (opts.strictConnections !== undefined) overrides.strictConnections = opts.strictConnections;
   if (opts.seed !== undefined) overrides.seed = parseRunSeed(String(opts.seed), 'seed');
+  if (opts.quotas !== undefined) overrides.quotas = opts.quotas;
   const em = await startEmulator(defaultConfig(overrides));
   const control = mockControl(em, opts.apiKey ?? DEFAULT_API_KEY);
   // The numbers the account owns from the start (and again after a reset, which clears them).

@@ -7,7 +7,7 @@ import { closeDb, openDb, type Db } from './store/db.js';
 import { SqliteStore } from './store/account-store.js';
 import { Clock, DETERMINISTIC_EPOCH } from './clock.js';
 import { Engine } from './commands/engine.js';
-import { Accounts, type Account } from './commands/account.js';
+import { Accounts, SWEEP_MS, type Account } from './commands/account.js';
 import { Journal, MAX_JOURNAL_BODY_BYTES } from './control/journal.js';
 import { quotas } from './model/quotas.js';
 import { Faults } from './control/faults.js';
@@ -49,8 +49,6 @@ export interface Emulator {
 
 /** How often wall time is checked for due work (expiries, timeouts, media ending). */
 const TICK_MS = 250;
-/** How often idle accounts are looked for (at most: a shorter idle time is checked as often as it is long). */
-const IDLE_SWEEP_MS = 60_000;
 
 /** Wires the emulator together without listening: database, clock, engine, webhooks, app, ticker. */
 export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: () => number } = {}): Emulator {
@@ -114,10 +112,11 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     }, TICK_MS);
     ticker.unref();
   }
-  // Idle accounts' in-memory objects are released (their stored state stays), checked each minute.
+  // Each minute: webhook logs of accounts used since are pruned to their quota, and idle accounts'
+  // in-memory objects released (their stored state stays).
   let idleSweep: NodeJS.Timeout | undefined;
   if (opts.ticker ?? true) {
-    idleSweep = setInterval(() => accounts.releaseIdle(), Math.min(IDLE_SWEEP_MS, limits.idleReleaseMs));
+    idleSweep = setInterval(() => accounts.releaseIdle(), Math.min(SWEEP_MS, limits.idleReleaseMs));
     idleSweep.unref();
   }
   return {

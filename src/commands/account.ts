@@ -11,6 +11,7 @@ import type { AccountChanges, Changes } from '../changes.js';
 import type { BoundAccount, Engine, Once } from './engine.js';
 import { SILENT_LOGGER, type Logger } from '../log.js';
 import { QUOTA_DEFAULTS, shortKey, type Quotas } from '../model/quotas.js';
+import { ensureCommandIdRoom, pruneWebhookLog } from './quotas.js';
 
 /** The process-wide parts every account's pieces are bound from (only Accounts sees them). */
 export interface Services {
@@ -75,6 +76,8 @@ export class Account implements BoundAccount {
   downloads = 0;
   /** A reset asked to release the account when its last request ends. */
   releaseRequested = false;
+  /** Requests since its webhook log was last brought back to its quota. */
+  sincePrune = 0;
 
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
     this.serverSeed = services.seed;
@@ -105,6 +108,8 @@ export class Account implements BoundAccount {
 
   /** Runs `fn` in one write transaction (see Engine.write for command_id). */
   write<T>(fn: (ctx: Ctx) => T, once?: Once): T {
+    // One more command_id stored than the account's quota is refused before anything runs.
+    if (once?.commandId) ensureCommandIdRoom(this, once.scope, once.commandId);
     return this.engine.write(this, fn, once);
   }
 
@@ -162,6 +167,11 @@ export class Account implements BoundAccount {
     }
   }
 }
+
+/** Requests between two prunes of an account's webhook log (and each sweep prunes the accounts used since). */
+const PRUNE_EVERY = 100;
+/** How often the server sweeps accounts (server.ts): an account seen within it is pruned. */
+export const SWEEP_MS = 60_000;
 
 /** Every account seen since start, each built once. */
 export class Accounts {
@@ -227,7 +237,18 @@ export class Accounts {
   }
 
   leave(account: Account): void {
+    if (++account.sincePrune >= PRUNE_EVERY) this.prune(account);
     if (--account.inFlight === 0 && account.releaseRequested) this.requestRelease(account.id);
+  }
+
+  /** The webhook log back to its quota (oldest delivered rows first); never throws into a request's end. */
+  private prune(account: Account): void {
+    account.sincePrune = 0;
+    try {
+      pruneWebhookLog(account);
+    } catch (err) {
+      console.error(`webhook log prune failed: ${(err as Error).message}`);
+    }
   }
 
   /** Recording downloads count as use too: the object is kept until the last one ends. */
@@ -268,6 +289,8 @@ export class Accounts {
     const idleMs = (this.services.quotas ?? QUOTA_DEFAULTS).idleReleaseMs;
     let released = 0;
     for (const [key, account] of [...this.byKey]) {
+      // Used since the last sweep (a request, or a timer that logged webhooks): its log is pruned.
+      if (account.sincePrune > 0 || now - account.seenAt < SWEEP_MS) this.prune(account);
       if (now - account.seenAt < idleMs || this.pinned.has(key) || account.busy()) continue;
       this.requestRelease(key);
       released++;

@@ -12,6 +12,7 @@ import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
 import { SPEAK_LANGUAGES } from '../../schema/enums.js';
 import { body, bool, exclusive, int, oneOf, string, required, withDefault } from './schema.js';
+import { ensureRoom } from './quotas.js';
 import {
   clientState, commandId, gatherDigits, gatherTimeout, GATHER_DEFAULTS, loop, minNotAboveMax, sendDigits,
 } from './fields.js';
@@ -130,6 +131,7 @@ const loops = (l: number | 'infinity' | undefined) => (l === 'infinity' ? null :
 export const speak: CallAction = (a, id, input) => {
   const b = Speak.parse(input);
   onAnsweredCall(a, id, b, (ctx, call) => {
+    ensureRoom(a, 'mediaItems');
     media.queueMedia(ctx, call, {
       kind: 'speak', text: b.payload, loops: loops(b.loop), playMs: media.speakDurationMs(b.payload, b.payload_type), stop: b.stop,
     });
@@ -139,6 +141,7 @@ export const speak: CallAction = (a, id, input) => {
 export const playbackStart: CallAction = (a, id, input) => {
   const b = PlaybackStart.parse(input);
   onAnsweredCall(a, id, b, (ctx, call) => {
+    ensureRoom(a, 'mediaItems');
     media.queueMedia(ctx, call, {
       kind: 'playback', mediaUrl: b.audio_url, mediaName: b.media_name, loops: loops(b.loop),
       playMs: ctx.settings.mediaDurationSecs * 1000, overlay: b.overlay, stop: b.stop,
@@ -182,20 +185,24 @@ const prompt = (p: { kind: 'speak' | 'audio'; durationMs: number; invalidDuratio
 
 export const gatherUsingSpeak: CallAction = (a, id, input) => {
   const b = GatherUsingSpeak.parse(input);
-  onAnsweredCall(a, id, b, (ctx, call) => gather.begin(ctx, call, {
-    ...rules(b),
-    interDigitTimeoutMs: b.inter_digit_timeout_millis,
-    prompt: prompt({
-      kind: 'speak', durationMs: media.speakDurationMs(b.payload, b.payload_type), text: b.payload, invalidText: b.invalid_payload,
-      invalidDurationMs: b.invalid_payload ? media.speakDurationMs(b.invalid_payload, b.payload_type) : 0,
-      maximumTries: b.maximum_tries, timeoutMs: b.timeout_millis,
-    }),
-  }));
+  onAnsweredCall(a, id, b, (ctx, call) => {
+    ensureRoom(a, 'mediaItems');
+    gather.begin(ctx, call, {
+      ...rules(b),
+      interDigitTimeoutMs: b.inter_digit_timeout_millis,
+      prompt: prompt({
+        kind: 'speak', durationMs: media.speakDurationMs(b.payload, b.payload_type), text: b.payload, invalidText: b.invalid_payload,
+        invalidDurationMs: b.invalid_payload ? media.speakDurationMs(b.invalid_payload, b.payload_type) : 0,
+        maximumTries: b.maximum_tries, timeoutMs: b.timeout_millis,
+      }),
+    });
+  });
 };
 
 export const gatherUsingAudio: CallAction = (a, id, input) => {
   const b = GatherUsingAudio.parse(input);
   onAnsweredCall(a, id, b, (ctx, call) => {
+    ensureRoom(a, 'mediaItems');
     const fileMs = ctx.settings.mediaDurationSecs * 1000;
     const hasInvalid = b.invalid_audio_url !== undefined || b.invalid_media_name !== undefined;
     gather.begin(ctx, call, {

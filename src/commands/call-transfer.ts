@@ -9,6 +9,7 @@ import { transfer as transferCall } from '../domain/transfer.js';
 import type { Account } from './account.js';
 import { address, body, bool, custom, exclusive, int, oneOf, string, url, type Json } from './schema.js';
 import { clientState, commandId, DTMF, dtmf, recordingFileName, webhookUrl, webhookUrlMethod } from './fields.js';
+import { ensureRoom } from './quotas.js';
 
 /**
  * `to`: a number or SIP URI, optionally followed by `,digits` to send once it answers
@@ -93,7 +94,9 @@ export function transfer(a: Account, callControlId: string, input: unknown, orig
     ? { format: b.record_format ?? 'mp3', channels: b.record_channels ?? 'dual', maxLengthSecs: b.record_max_length || undefined }
     : undefined;
   a.write((ctx) => {
-    transferCall(ctx, callLeg.requireCall(ctx, callControlId), {
+    const call = callLeg.requireCall(ctx, callControlId);
+    ensureRoom(a, 'calls'); // leg B
+    transferCall(ctx, call, {
       to: b.to, from: b.from, timeoutSecs: b.timeout_secs, timeLimitSecs: b.time_limit_secs,
       amd: b.answering_machine_detection, webhookUrl: b.webhook_url, clientState: b.client_state,
       targetLegClientState: b.target_leg_client_state, record, origin,

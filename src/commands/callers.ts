@@ -8,6 +8,7 @@ import type { Account } from './account.js';
 import { SPEECH_STATES } from '../../schema/enums.js';
 import { address, body, bool, oneOf, string, withDefault } from './schema.js';
 import { clientState, pressedKeys, webhookUrl } from './fields.js';
+import { ensureRoom } from './quotas.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
@@ -44,10 +45,13 @@ export const Say = body({ text: string({ required: true, max: 5000 }) });
  */
 export function placeCall(a: Account, input: unknown): CallLeg {
   const b = PlaceCall.parse(input);
-  return a.write((ctx) => caller.receiveCall(ctx, {
-    from: b.from, to: b.to, connectionId: inboundConnection(ctx, b.to, b.connection_id), clientState: b.client_state,
-    answered: b.answered, webhookUrl: b.webhook_url, webhookFailoverUrl: b.webhook_failover_url,
-  }));
+  return a.write((ctx) => {
+    ensureRoom(a, 'calls');
+    return caller.receiveCall(ctx, {
+      from: b.from, to: b.to, connectionId: inboundConnection(ctx, b.to, b.connection_id), clientState: b.client_state,
+      answered: b.answered, webhookUrl: b.webhook_url, webhookFailoverUrl: b.webhook_failover_url,
+    });
+  });
 }
 
 /** A call as the far end sees it. */

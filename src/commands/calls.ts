@@ -15,6 +15,7 @@ import { address, body, bool, custom, int, oneOf, string } from './schema.js';
 import { clientState, commandId, webhookUrl, webhookUrlMethod } from './fields.js';
 import { TRANSFER_ACTIONS } from './call-transfer.js';
 import { RECORDING_ACTIONS } from './recordings.js';
+import { ensureRoom } from './quotas.js';
 
 // The bodies this room takes, declared once (the one validation layer: see schema.ts).
 
@@ -79,6 +80,7 @@ export function dial(a: Account, input: unknown): CallLeg {
   const b = Dial.parse(input);
   return a.write((ctx) => {
     requireUsableConnection(ctx, b.connection_id);
+    ensureRoom(a, 'calls');
     return lifecycle.dial(ctx, {
       connectionId: b.connection_id, from: b.from, to: b.to, clientState: b.client_state,
       webhookUrl: b.webhook_url, timeoutSecs: b.timeout_secs,

@@ -178,6 +178,17 @@ export interface AccountStore {
 
   /** Deletes every row of this account (calls, conferences, queues, webhooks, numbers, clock). */
   deleteAll(): void;
+
+  // quotas per account (commands/quotas.ts): counts read from an index, by the account's rows
+  countCalls(): number;
+  /** Speak / playback / prompt items of the account's calls. */
+  countCallMedia(): number;
+  countCommandIds(): number;
+  /** True when this command_id was seen in this scope (a replay, which stores nothing new). */
+  commandKnown(scope: string, commandId: string): boolean;
+  countWebhookEvents(): number;
+  /** Deletes up to `max` of the oldest delivered webhook log rows; how many it deleted. */
+  pruneDeliveredWebhooks(max: number): number;
 }
 
 export interface ApplicationFilter {

@@ -69,7 +69,7 @@ export const errors = {
    * (shortened: a key is a credential).
    */
   quotaReached: (what: string, max: number, setting: string, account: string) => new TelnyxError(422, '10015', 'Quota reached',
-    `Account ${account} already stores ${max} ${what}, the most one account may (${setting}): nothing was stored; reset the account (POST /_mock/reset) or raise ${setting}.`, '/'),
+    `Account ${account} has reached its quota of ${max} ${what} (${setting}): nothing was stored. Reset the account (POST /_mock/reset) or raise ${setting}.`, '/'),
   /** Recording downloads open at once for one account, past its quota: 429, as a slot frees when one ends. */
   tooManyDownloads: (max: number, account: string) => new TelnyxError(429, '10011', 'Too many requests',
     `Account ${account} already has ${max} recording downloads open, the most one account may (TELNYX_MOCK_MAX_DOWNLOADS): retry when one has finished.`),

@@ -227,6 +227,15 @@ function statements(db: Db) {
     nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
     nextParticipantSeq: db.select({ seq: sql<number>`coalesce(max(${participants.seq}), 0) + 1` })
       .from(participants).where(eq(participants.conferenceId, p('conferenceId'))).prepare(),
+    // Quotas per account (commands/quotas.ts): each count reads the account's prefix of an index,
+    // so its cost is the account's own rows (at most its quota), never the table's.
+    countCallMedia: raw.prepare<[string], number>('select count(*) from call_media indexed by call_media_call where account = ?').pluck(),
+    countCommandIds: raw.prepare<[string], number>('select count(*) from command_ids where account = ?').pluck(),
+    commandKnown: raw.prepare<[string, string, string], number>('select 1 from command_ids where account = ? and scope = ? and command_id = ?').pluck(),
+    countWebhookEvents: raw.prepare<[string], number>('select count(*) from webhook_events indexed by webhook_events_account where account = ?').pluck(),
+    // The oldest delivered rows, never a pending or failed one (their delivery is not done).
+    pruneDelivered: raw.prepare<[string, number]>(`delete from webhook_events where seq in (
+      select seq from webhook_events indexed by webhook_events_account where account = ? and status = 'delivered' order by seq limit ?)`),
     commandSeen: db.insert(commandIds).values({
       account: p('account'), scope: p('scope'), commandId: p('commandId'), createdAt: p('createdAt'),
     } as never).onConflictDoNothing().prepare(),
@@ -660,6 +669,14 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   saveCommandResult(scope: string, commandId: string, result: string): void {
     this.s.saveCommandResult.run({ result, account: this.account, scope, commandId });
   }
+
+  // quotas (commands/quotas.ts)
+  countCalls(): number { return this.s.countCalls.get({ account: this.account })?.n ?? 0; }
+  countCallMedia(): number { return this.s.countCallMedia.get(this.account)!; }
+  countCommandIds(): number { return this.s.countCommandIds.get(this.account)!; }
+  commandKnown(scope: string, commandId: string): boolean { return this.s.commandKnown.get(this.account, scope, commandId) !== undefined; }
+  countWebhookEvents(): number { return this.s.countWebhookEvents.get(this.account)!; }
+  pruneDeliveredWebhooks(max: number): number { return this.s.pruneDelivered.run(this.account, max).changes; }
 
   // dialed numbers
   number(e164: string): NumberRow | undefined {
