@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildEmulator, defaultConfig, type Emulator } from '../../src/server.js';
 import type { Quotas } from '../../src/model/quotas.js';
 import { pruneWebhookLog } from '../../src/commands/quotas.js';
+import { configFromEnv } from '../../src/config.js';
 
 /**
  * Quotas per account (issue 19, row 6): 10,000 valid speaks with long text, client_state and
@@ -138,5 +139,11 @@ describe('quotas per account', () => {
     const before = (em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(KEY) as { n: number }).n;
     expect(pruneWebhookLog(em!.account(KEY))).toBe(0);
     expect((em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(KEY) as { n: number }).n).toBe(before);
+  });
+
+  it('are read from TELNYX_MOCK_MAX_* (defaults where unset), and a value that is not a positive integer stops the start', () => {
+    const q = configFromEnv({ TELNYX_MOCK_MAX_CALLS: '5', TELNYX_MOCK_MAX_DOWNLOADS: '2' }).quotas!;
+    expect([q.calls, q.downloads, q.mediaItems]).toEqual([5, 2, 20_000]);
+    expect(() => configFromEnv({ TELNYX_MOCK_MAX_COMMAND_IDS: '0' })).toThrow('TELNYX_MOCK_MAX_COMMAND_IDS must be a positive integer, got 0');
   });
 });
