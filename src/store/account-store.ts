@@ -149,6 +149,32 @@ function unfilteredTotals(raw: Db['$client']): ((account: string, count: () => n
   };
 }
 
+/** The tables whose rows count against a quota per account (commands/quotas.ts), by their kind. */
+const COUNTED = { calls: 'call_legs', media: 'call_media', command_ids: 'command_ids', webhooks: 'webhook_events' } as const;
+
+/**
+ * Rows per account of each counted table, kept by triggers as rows are inserted and deleted, so a
+ * quota check reads one row (O(1)) instead of counting the account's rows (0.4 ms at 10,000 calls,
+ * most of a placed call's cost). Temporary (this connection's): no migration, seeded from the
+ * tables once at open, and transactional (a rolled-back insert never counted). Upserts that update
+ * fire no insert trigger. Another process writing the same database file is not counted here, so
+ * with two servers on one file a quota is approximate.
+ */
+function installCounters(raw: Db['$client']): void {
+  raw.exec('create temp table if not exists account_counts (account text not null, kind text not null, n integer not null, primary key (account, kind)) without rowid');
+  raw.exec('delete from temp.account_counts');
+  for (const [kind, table] of Object.entries(COUNTED)) {
+    raw.prepare(`insert into temp.account_counts (account, kind, n) select account, ?, count(*) from main.${table} group by account`).run(kind);
+    raw.exec(`create temp trigger if not exists count_${table}_insert after insert on main.${table} begin
+      insert into temp.account_counts (account, kind, n) values (new.account, '${kind}', 1)
+        on conflict (account, kind) do update set n = n + 1;
+    end`);
+    raw.exec(`create temp trigger if not exists count_${table}_delete after delete on main.${table} begin
+      update temp.account_counts set n = n - 1 where account = old.account and kind = '${kind}';
+    end`);
+  }
+}
+
 /** The statements every account's store shares: prepared once per database. */
 function statements(db: Db) {
   const raw = db.$client;
@@ -227,12 +253,9 @@ function statements(db: Db) {
     nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
     nextParticipantSeq: db.select({ seq: sql<number>`coalesce(max(${participants.seq}), 0) + 1` })
       .from(participants).where(eq(participants.conferenceId, p('conferenceId'))).prepare(),
-    // Quotas per account (commands/quotas.ts): each count reads the account's prefix of an index,
-    // so its cost is the account's own rows (at most its quota), never the table's.
-    countCallMedia: raw.prepare<[string], number>('select count(*) from call_media indexed by call_media_call where account = ?').pluck(),
-    countCommandIds: raw.prepare<[string], number>('select count(*) from command_ids where account = ?').pluck(),
+    // Quotas per account (commands/quotas.ts): one row of the counts the triggers keep (see installCounters).
+    quotaCount: raw.prepare<[string, string], number>('select n from temp.account_counts where account = ? and kind = ?').pluck(),
     commandKnown: raw.prepare<[string, string, string], number>('select 1 from command_ids where account = ? and scope = ? and command_id = ?').pluck(),
-    countWebhookEvents: raw.prepare<[string], number>('select count(*) from webhook_events indexed by webhook_events_account where account = ?').pluck(),
     // The oldest delivered rows, never a pending or failed one (their delivery is not done).
     pruneDelivered: raw.prepare<[string, number]>(`delete from webhook_events where seq in (
       select seq from webhook_events indexed by webhook_events_account where account = ? and status = 'delivered' order by seq limit ?)`),
@@ -357,6 +380,7 @@ export class SqliteStore {
   private readonly memory: boolean;
 
   constructor(readonly db: Db) {
+    installCounters(db.$client);
     this.s = statements(db);
     this.memory = db.$client.memory;
     // Built once: building the transaction wrapper per call is costly.
@@ -671,11 +695,11 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   }
 
   // quotas (commands/quotas.ts)
-  countCalls(): number { return this.s.countCalls.get({ account: this.account })?.n ?? 0; }
-  countCallMedia(): number { return this.s.countCallMedia.get(this.account)!; }
-  countCommandIds(): number { return this.s.countCommandIds.get(this.account)!; }
+  countCalls(): number { return this.s.quotaCount.get(this.account, 'calls') ?? 0; }
+  countCallMedia(): number { return this.s.quotaCount.get(this.account, 'media') ?? 0; }
+  countCommandIds(): number { return this.s.quotaCount.get(this.account, 'command_ids') ?? 0; }
   commandKnown(scope: string, commandId: string): boolean { return this.s.commandKnown.get(this.account, scope, commandId) !== undefined; }
-  countWebhookEvents(): number { return this.s.countWebhookEvents.get(this.account)!; }
+  countWebhookEvents(): number { return this.s.quotaCount.get(this.account, 'webhooks') ?? 0; }
   pruneDeliveredWebhooks(max: number): number { return this.s.pruneDelivered.run(this.account, max).changes; }
 
   // dialed numbers

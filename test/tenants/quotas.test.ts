@@ -66,6 +66,16 @@ describe('quotas per account', () => {
     expect(other.status).toBe(201);
   });
 
+  it('counts what is deleted too: after a reset the account places its quota of calls again', async () => {
+    emulator({ calls: 2 });
+    for (let round = 0; round < 2; round++) {
+      expect((await placeCall()).status).toBe(201);
+      expect((await placeCall()).status).toBe(201);
+      expect((await placeCall()).status).toBe(422);
+      expect((await req('POST', '/_mock/reset', {})).status).toBe(200);
+    }
+  });
+
   it('refuses the speak, playback or gather prompt past the media items quota, and keeps the queued ones', async () => {
     emulator({ mediaItems: 2 });
     const id = (await placeCall()).json.data.call_control_id;
