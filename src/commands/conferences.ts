@@ -10,6 +10,7 @@ import { errors } from '../model/errors.js';
 import * as conference from '../domain/conference.js';
 import type { Ctx } from '../domain/context.js';
 import type { Account } from './account.js';
+import { ensureRoom } from './quotas.js';
 import { body, bool, exclusive, int, oneOf, required, string, withDefault } from './schema.js';
 import {
   callControlIds, clientState, commandId, gatherDigits, gatherTimeout, GATHER_DEFAULTS, loop, minNotAboveMax, recordingFileName, region,
@@ -246,14 +247,20 @@ export const endConference: ConferenceAction = (a, id, input) => {
 
 export const playToConference: ConferenceAction = (a, id, input) => {
   const b = PlayToConference.parse(input);
-  onConference(a, id, (ctx, conf) => conference.startMedia(ctx, conf, {
-    kind: 'playback', callControlIds: b.call_control_ids, mediaUrl: b.audio_url, mediaName: b.media_name,
-  }));
+  onConference(a, id, (ctx, conf) => {
+    ensureRoom(a, 'mediaItems');
+    conference.startMedia(ctx, conf, {
+      kind: 'playback', callControlIds: b.call_control_ids, mediaUrl: b.audio_url, mediaName: b.media_name,
+    });
+  });
 };
 
 export const speakToConference: ConferenceAction = (a, id, input) => {
   const b = SpeakToConference.parse(input);
-  onConference(a, id, (ctx, conf) => conference.startMedia(ctx, conf, { kind: 'speak', callControlIds: b.call_control_ids }), id, b.command_id);
+  onConference(a, id, (ctx, conf) => {
+    ensureRoom(a, 'mediaItems');
+    conference.startMedia(ctx, conf, { kind: 'speak', callControlIds: b.call_control_ids });
+  }, id, b.command_id);
 };
 
 export const stopConferenceMedia: ConferenceAction = (a, id, input) => {

@@ -23,7 +23,7 @@ type Refused = 'calls' | 'mediaItems' | 'commandIds';
 const WHAT: Record<Refused, string> = { calls: 'calls', mediaItems: 'speak and playback items', commandIds: 'command_id values' };
 const COUNT: Record<Refused, (s: AccountStore) => number> = {
   calls: (s) => s.countCalls(),
-  mediaItems: (s) => s.countCallMedia(),
+  mediaItems: (s) => s.countMedia(),
   commandIds: (s) => s.countCommandIds(),
 };
 

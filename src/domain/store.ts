@@ -181,8 +181,8 @@ export interface AccountStore {
 
   // quotas per account (commands/quotas.ts): counts read from an index, by the account's rows
   countCalls(): number;
-  /** Speak / playback / prompt items of the account's calls. */
-  countCallMedia(): number;
+  /** Speak / playback / prompt items of the account's calls, and its conferences' playing media. */
+  countMedia(): number;
   countCommandIds(): number;
   /** True when this command_id was seen in this scope (a replay, which stores nothing new). */
   commandKnown(scope: string, commandId: string): boolean;

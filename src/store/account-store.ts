@@ -149,8 +149,10 @@ function unfilteredTotals(raw: Db['$client']): ((account: string, count: () => n
   };
 }
 
-/** The tables whose rows count against a quota per account (commands/quotas.ts), by their kind. */
-const COUNTED = { calls: 'call_legs', media: 'call_media', command_ids: 'command_ids', webhooks: 'webhook_events' } as const;
+/** The tables whose rows count against a quota per account (commands/quotas.ts), each with its kind. */
+const COUNTED = {
+  call_legs: 'calls', call_media: 'media', media_playbacks: 'media', command_ids: 'command_ids', webhook_events: 'webhooks',
+} as const;
 
 /**
  * Rows per account of each counted table, kept by triggers as rows are inserted and deleted, so a
@@ -163,8 +165,10 @@ const COUNTED = { calls: 'call_legs', media: 'call_media', command_ids: 'command
 function installCounters(raw: Db['$client']): void {
   raw.exec('create temp table if not exists account_counts (account text not null, kind text not null, n integer not null, primary key (account, kind)) without rowid');
   raw.exec('delete from temp.account_counts');
-  for (const [kind, table] of Object.entries(COUNTED)) {
-    raw.prepare(`insert into temp.account_counts (account, kind, n) select account, ?, count(*) from main.${table} group by account`).run(kind);
+  for (const [table, kind] of Object.entries(COUNTED)) {
+    // Two tables may count as one kind (a call's media and a conference's): added to what is there.
+    raw.prepare(`insert into temp.account_counts (account, kind, n) select account, ?, count(*) from main.${table} where true group by account
+      on conflict (account, kind) do update set n = n + excluded.n`).run(kind);
     raw.exec(`create temp trigger if not exists count_${table}_insert after insert on main.${table} begin
       insert into temp.account_counts (account, kind, n) values (new.account, '${kind}', 1)
         on conflict (account, kind) do update set n = n + 1;
@@ -696,7 +700,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // quotas (commands/quotas.ts)
   countCalls(): number { return this.s.quotaCount.get(this.account, 'calls') ?? 0; }
-  countCallMedia(): number { return this.s.quotaCount.get(this.account, 'media') ?? 0; }
+  countMedia(): number { return this.s.quotaCount.get(this.account, 'media') ?? 0; }
   countCommandIds(): number { return this.s.quotaCount.get(this.account, 'command_ids') ?? 0; }
   commandKnown(scope: string, commandId: string): boolean { return this.s.commandKnown.get(this.account, scope, commandId) !== undefined; }
   countWebhookEvents(): number { return this.s.quotaCount.get(this.account, 'webhooks') ?? 0; }

@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildEmulator, defaultConfig, type Emulator } from '../../src/server.js';
 import type { Quotas } from '../../src/model/quotas.js';
 import { pruneWebhookLog } from '../../src/commands/quotas.js';
@@ -19,8 +22,8 @@ afterEach(async () => { await em?.dispose(); em = undefined; });
 const KEY = 'KEY_quota_account';
 const SHORT = 'KEY_qu…nt';
 
-function emulator(quotas: Partial<Quotas>) {
-  em = buildEmulator(defaultConfig({ quotas }), { ticker: false });
+function emulator(quotas: Partial<Quotas>, dbPath?: string) {
+  em = buildEmulator(defaultConfig({ quotas, dbPath }), { ticker: false });
 }
 
 async function req(method: string, path: string, body?: unknown) {
@@ -88,6 +91,33 @@ describe('quotas per account', () => {
     expectQuotaRefusal(await action(id, 'gather_using_audio', { audio_url: 'https://example.com/c.mp3' }), ...max);
     const media = await req('GET', `/_mock/calls/${encodeURIComponent(id)}/media`);
     expect(media.json.data.map((m: any) => m.kind)).toEqual(['speak', 'playback']);
+  });
+
+  it("counts a conference's playing media in the same quota: speak and play to a conference are refused past it", async () => {
+    emulator({ mediaItems: 2 });
+    await req('POST', '/_mock/clock/freeze');
+    const id = (await placeCall()).json.data.call_control_id;
+    const conf = await req('POST', '/v2/conferences', { call_control_id: id, name: 'standup' });
+    expect(conf.status).toBe(200);
+    const confId = conf.json.data.id;
+    expect((await req('POST', `/v2/conferences/${confId}/actions/play`, { audio_url: 'https://example.com/a.mp3' })).status).toBe(200);
+    expect((await action(id, 'speak', { payload: 'one', voice: 'female' })).status).toBe(200);
+    const max = ['speak and playback items', 'TELNYX_MOCK_MAX_MEDIA_ITEMS', 2] as const;
+    expectQuotaRefusal(await req('POST', `/v2/conferences/${confId}/actions/play`, { audio_url: 'https://example.com/b.mp3' }), ...max);
+    expectQuotaRefusal(await req('POST', `/v2/conferences/${confId}/actions/speak`, { payload: 'hi', voice: 'female' }), ...max);
+    // The conference's playback ends on the clock (its row goes): room for one more.
+    await req('POST', '/_mock/clock/advance', { seconds: 60 });
+    expect((await req('POST', `/v2/conferences/${confId}/actions/play`, { audio_url: 'https://example.com/c.mp3' })).status).toBe(200);
+  });
+
+  it('counts what a database file already holds when the server starts again', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'quotas-')), 'mock.db');
+    emulator({ calls: 2 }, dbPath);
+    expect((await placeCall()).status).toBe(201);
+    expect((await placeCall()).status).toBe(201);
+    await em!.dispose();
+    emulator({ calls: 2 }, dbPath);
+    expect((await placeCall()).status).toBe(422);
   });
 
   it('refuses a new command_id past the command ids quota; a replay of a stored one still answers', async () => {
