@@ -325,7 +325,6 @@ export class Accounts {
   recordingOwner(recordingId: string): Account | undefined {
     const owner = this.services.store.recordingAccount(recordingId);
     return owner === undefined ? undefined : this.get(owner);
-
   }
 }
 
