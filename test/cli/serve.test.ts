@@ -209,3 +209,22 @@ describe('a webhook signing key that survives a restart', () => {
     expect(inMemory.publicKey).not.toBe(before.body.data.public_key);
   }, 30_000);
 });
+
+describe('serve --quota', () => {
+  it('sets a per-account quota over its TELNYX_MOCK_MAX_* variable, and refuses a bad one with exit status 2', async () => {
+    const server = await serve(['--quota', 'calls=1'], { TELNYX_MOCK_MAX_CALLS: '50' });
+    const place = () => fetch(`${server.url}/_mock/calls`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+15550001000', to: '+15550002000', connection_id: 'c' }),
+    });
+    expect((await place()).status).toBe(201);
+    const refused = await place();
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { errors: { detail: string }[] }).errors[0].detail).toContain('quota of 1 calls (TELNYX_MOCK_MAX_CALLS)');
+    expect(await server.stopped()).toBe(0);
+
+    const bad = await run(['serve', '--quota', 'calls=0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^telnyx-mock: --quota must be <name>=<positive integer> with a name among calls, /);
+  }, 30_000);
+});
