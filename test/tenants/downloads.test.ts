@@ -66,5 +66,10 @@ describe('a recording download whose client stops reading', () => {
     const next = await fetch(url);
     expect(next.status).toBe(200);
     expect((await next.arrayBuffer()).byteLength).toBe(FULL_WAV);
+    // A download read to its end frees its slot too.
+    await vi.waitFor(() => expect(account.downloads).toBe(0), { timeout: 5_000, interval: 20 });
+    const after = await fetch(url);
+    expect(after.status).toBe(200);
+    await after.body!.cancel();
   });
 });
