@@ -3,7 +3,9 @@ import type { Env } from '../http/auth.js';
 import { param } from '../http/body.js';
 import { outgoingOf } from '../http/node-internals.js';
 import type { Accounts } from '../commands/account.js';
-import { recordingDownload } from '../commands/recordings.js';
+import { recordingDownload, type RecordingDownload } from '../commands/recordings.js';
+import { TelnyxError } from '../model/errors.js';
+import { errorResponse } from '../http/errors.js';
 
 /**
  * GET /_mock/recordings/{id}.{wav|mp3}: where call.recording.saved and conference.recording.saved
@@ -15,12 +17,23 @@ import { recordingDownload } from '../commands/recordings.js';
  * that leaves a chunk unread for the send timeout has its connection closed, which frees the
  * chunk and the download's slot in its account's quota.
  */
+/** What a 429 for a full set of downloads asks the client to wait, in seconds. */
+const RETRY_AFTER_SECS = '1';
+
 export function recordingRoutes(accounts: Accounts) {
   const app = new Hono<Env>();
   app.get('/:file', (c) => {
     const auth = c.req.header('authorization');
     const key = auth && /^bearer /i.test(auth) ? auth.slice(7).trim() || undefined : undefined;
-    const dl = recordingDownload(accounts, param(c, 'file'), key);
+    let dl: RecordingDownload;
+    try {
+      dl = recordingDownload(accounts, param(c, 'file'), key);
+    } catch (err) {
+      // The account's downloads are all open: a slot frees when one ends, so say when to retry.
+      if (!(err instanceof TelnyxError) || err.status !== 429) throw err;
+      c.header('retry-after', RETRY_AFTER_SECS);
+      return errorResponse(c, err);
+    }
     const outgoing = outgoingOf(c);
     let offset = 0;
     let stall: NodeJS.Timeout | undefined;

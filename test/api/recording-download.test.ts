@@ -86,6 +86,7 @@ describe('recording downloads', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     const refused = await get(env, url);
     expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
     const error = (await refused.json()).errors[0];
     expect(error.code).toBe('10011');
     expect(error.detail).toContain('2 recording downloads open');
