@@ -27,6 +27,7 @@ function holders(key: string): string[] {
   const maps: Record<string, Map<string, unknown>> = {
     accounts: (em!.accounts as any).byKey, lastUsed: (em!.accounts as any).lastUsed,
     clock: s.clock.accounts, journal: s.journal.byAccount, faults: s.faults.byAccount, changes: s.changes.byAccount,
+    webhookFaults: s.webhookFaults.byAccount,
   };
   return Object.entries(maps).filter(([, m]) => m.has(key)).map(([name]) => name);
 }
@@ -38,7 +39,7 @@ async function used(key: string): Promise<string> {
   expect(placed.status).toBe(201);
   const id = placed.json.data.call_control_id as string;
   expect((await req(key, 'GET', `/v2/calls/${encodeURIComponent(id)}`)).status).toBe(200);
-  expect(holders(key)).toEqual(['accounts', 'lastUsed', 'clock', 'journal', 'faults', 'changes']);
+  expect(holders(key)).toEqual(['accounts', 'lastUsed', 'clock', 'journal', 'faults', 'changes', 'webhookFaults']);
   return id;
 }
 
@@ -84,16 +85,19 @@ describe('per-key memory', () => {
     expect([clock.frozen, clock.now]).toEqual([true, frozenAt]);
   });
 
-  it('is kept while the account is in use: armed faults, a handle that holds the account (startMock())', async () => {
+  it('is kept while the account is in use: armed request or webhook faults, a handle that holds the account (startMock())', async () => {
     let wall = 1_800_000_000_000;
     em = buildEmulator(defaultConfig(), { ticker: false, wall: () => wall });
     await used('KEY_faults');
     expect((await req('KEY_faults', 'POST', '/_mock/faults', { method: 'GET', path: '/v2/calls', status: 503 })).status).toBe(201);
+    await used('KEY_webhook_faults');
+    expect((await req('KEY_webhook_faults', 'POST', '/_mock/webhook_faults', { kind: 'fail' })).status).toBe(201);
     em.account('KEY_handle');
     await used('KEY_handle');
     wall += IDLE_MS;
     expect(em.accounts.releaseIdle()).toBe(0);
     expect(holders('KEY_faults')).toContain('faults');
+    expect(holders('KEY_webhook_faults')).toContain('accounts');
     expect(holders('KEY_handle')).toContain('accounts');
   });
 });
