@@ -85,19 +85,23 @@ describe('per-key memory', () => {
     expect([clock.frozen, clock.now]).toEqual([true, frozenAt]);
   });
 
-  it('is kept while the account is in use: armed request or webhook faults, a handle that holds the account (startMock())', async () => {
+  it('is kept while the account is in use: armed request or webhook faults, a seed (deterministic mode), a handle that holds the account (startMock())', async () => {
     let wall = 1_800_000_000_000;
     em = buildEmulator(defaultConfig(), { ticker: false, wall: () => wall });
     await used('KEY_faults');
     expect((await req('KEY_faults', 'POST', '/_mock/faults', { method: 'GET', path: '/v2/calls', status: 503 })).status).toBe(201);
     await used('KEY_webhook_faults');
     expect((await req('KEY_webhook_faults', 'POST', '/_mock/webhook_faults', { kind: 'fail' })).status).toBe(201);
+    // Deterministic mode: the seeded id stream's place is in memory; released, it would repeat ids.
+    expect((await req('KEY_seeded', 'POST', '/_mock/reset', { seed: '7' })).status).toBe(200);
+    await used('KEY_seeded');
     em.account('KEY_handle');
     await used('KEY_handle');
     wall += IDLE_MS;
     expect(em.accounts.releaseIdle()).toBe(0);
     expect(holders('KEY_faults')).toContain('faults');
     expect(holders('KEY_webhook_faults')).toContain('accounts');
+    expect(holders('KEY_seeded')).toContain('accounts');
     expect(holders('KEY_handle')).toContain('accounts');
   });
 });
