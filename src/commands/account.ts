@@ -41,6 +41,10 @@ export interface Server {
  * One account (API key), resolved once per request, scenario or startMock() handle and passed to
  * every command. Its pieces are bound to it — the store, the clock, the request journal, the
  * armed faults, the change notifications — so nothing below the door passes the account id again.
+ *
+ * `id` is what the database knows it by (store/account-id.ts: a keyed hash, never the key), and
+ * everything is bound by it. `key` is the API key, kept in memory only: an account opened by its id
+ * alone (a timer due, a webhook pending after a restart) has none until a request presents it.
  */
 export class Account implements BoundAccount {
   readonly store: AccountStore;
@@ -50,6 +54,8 @@ export class Account implements BoundAccount {
   readonly webhookFaults: AccountWebhookFaults;
   readonly changes: AccountChanges;
   readonly log: Logger;
+  /** The API key, once one was presented for this account since start (see Accounts.peek). */
+  key: string | undefined;
 
   constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
     this.store = services.store.forAccount(id);
@@ -96,9 +102,12 @@ export class Account implements BoundAccount {
   }
 }
 
-/** Every account seen since start, each built once. */
+/** Every account seen since start, each built once: reachable by its key and by its stored id. */
 export class Accounts {
+  /** Each key presented, to its account: one Map lookup per request, the key's HMAC computed once. */
   private readonly byKey = new Map<string, Account>();
+  /** Each account by its stored id: what the timer sweep and recording downloads know it by. */
+  private readonly byId = new Map<string, Account>();
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
   private lastKey: string | undefined;
@@ -136,8 +145,29 @@ export class Accounts {
   /** The account without counting it as used: what watching it (the console) takes. */
   peek(key: string): Account {
     let account = this.byKey.get(key);
-    if (!account) this.byKey.set(key, account = new Account(key, this.services, this.services.engine, this.server));
+    if (!account) {
+      account = this.ofId(this.services.store.accountIdOf(key));
+      account.key = key;
+      this.byKey.set(key, account);
+    }
     return account;
+  }
+
+  /** The account stored under `id`, built from the id alone when no key of it was presented yet. */
+  ofId(id: string): Account {
+    let account = this.byId.get(id);
+    if (!account) this.byId.set(id, account = new Account(id, this.services, this.services.engine, this.server));
+    return account;
+  }
+
+  /** The id stored for `key` (an HMAC when the key was never presented; nothing is built). */
+  idOf(key: string): string {
+    return this.byKey.get(key)?.id ?? this.services.store.accountIdOf(key);
+  }
+
+  /** The key of the account stored under `id`, when one was presented since start. */
+  keyOf(id: string): string | undefined {
+    return this.byId.get(id)?.key;
   }
 
   /** Keys used since start, each with when it was last used (wall ms), most recent first. */
@@ -161,7 +191,7 @@ export class Accounts {
    */
   recordingOwner(recordingId: string): Account | undefined {
     const owner = this.services.store.recordingAccount(recordingId);
-    return owner === undefined ? undefined : this.get(owner);
+    return owner === undefined ? undefined : this.ofId(owner);
   }
 }
 

@@ -60,7 +60,7 @@ export function recordRequest(a: Account, r: JournalRecord): JournalItem {
 /** Records how a journaled request was answered. */
 export function answerRequest(a: Account, item: JournalItem, answer: JournalAnswer): void {
   a.journal.answer(item, answer);
-  a.log.request(a.id, item.method, item.path, answer.status, answer.durationMs, answer.errorBody);
+  a.log.request(a.key ?? a.id, item.method, item.path, answer.status, answer.durationMs, answer.errorBody);
   a.changes.notify('request');
 }
 
