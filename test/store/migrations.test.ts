@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeDb, openDb } from '../../src/store/db.js';
+import { accountIdMapper } from '../../src/store/account-id.js';
 import { envelope } from '../../src/model/webhook.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../schema/migrations', import.meta.url));
@@ -109,7 +110,7 @@ describe('migration 0004: /_mock/connections become Call Control applications', 
     const db = openDb(path);
     try {
       const row = db.$client.prepare('select id, application_name, webhook_event_url, webhook_event_failover_url, active, inbound from call_control_applications where account = ?')
-        .get('KEY_a') as Record<string, unknown>;
+        .get(accountIdMapper(db)('KEY_a')) as Record<string, unknown>;
       expect(row).toMatchObject({ id: 'conn-1', application_name: 'conn-1', webhook_event_url: 'http://app.test/hooks', webhook_event_failover_url: null, active: 1 });
       expect(JSON.parse(String(row.inbound))).toMatchObject({ sip_subdomain_receive_settings: 'from_anyone' });
     } finally {
