@@ -82,8 +82,13 @@ export function migrateAccountIds(db: Db): number {
     raw.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
   }
   if (rewritten > 0 && !raw.memory) {
-    raw.exec('VACUUM');
-    raw.pragma('wal_checkpoint(TRUNCATE)');
+    try {
+      raw.exec('VACUUM');
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      // Another process holding the file open can make this busy: the rows are ids all the same.
+      console.error(`account ids: the database could not be compacted (${(err as Error).message}); old API keys may remain in its free pages until 'VACUUM'`);
+    }
   }
   return rewritten;
 }
