@@ -43,7 +43,8 @@ const accountTables = (Object.values(schema) as unknown[])
 /**
  * The one-time rewrite of a database written before accounts had ids (where the `account` column
  * of every table held the API key itself): each value that is not already an id becomes the id of
- * that key, in every table, in one transaction, and the run is recorded so it happens once. SQL
+ * that key, in every table, in one transaction, and the run is recorded so it happens once (a key
+ * shaped exactly like an id, `acct_` and 22 base64url characters, is taken for one). SQL
  * cannot compute an HMAC, so this runs in JS after drizzle's SQL migrations (db.ts openDb).
  *
  * The keys must also leave the file's bytes, not only its rows: SQLite leaves a rewritten cell's
@@ -57,7 +58,10 @@ export function migrateAccountIds(db: Db): number {
   if (settings.get(MIGRATED_SETTING) !== undefined) return 0;
   const idOf = accountIdMapper(db);
   const secureDelete = raw.pragma('secure_delete', { simple: true }) as number;
+  const tempStore = raw.pragma('temp_store', { simple: true }) as number;
   raw.pragma('secure_delete = ON');
+  // The key-to-id table below is temporary: in memory, never in a temporary file.
+  raw.pragma('temp_store = MEMORY');
   let rewritten = 0;
   try {
     raw.transaction(() => {
@@ -69,17 +73,26 @@ export function migrateAccountIds(db: Db): number {
           if (!ACCOUNT_ID.test(value)) keys.add(value);
         }
       }
-      for (const key of keys) {
-        const id = idOf(key);
-        for (const table of accountTables) raw.prepare(`update "${table}" set account = ? where account = ?`).run(id, key);
+      if (keys.size > 0) {
+        // One pass per table however many keys.
+        raw.exec('create temp table account_key_ids (key text primary key, id text not null)');
+        const map = raw.prepare('insert into account_key_ids (key, id) values (?, ?)');
+        for (const key of keys) map.run(key, idOf(key));
+        for (const table of accountTables) {
+          raw.exec(`update "${table}" set account = (select id from account_key_ids where key = "${table}".account)
+            where account in (select key from account_key_ids)`);
+        }
         // An event with neither call nor conference is ordered in its account's own lane, named by the account.
-        raw.prepare('update webhook_events set ordering_key = ? where ordering_key = ? and account = ?').run(id, key, id);
+        raw.exec(`update webhook_events set ordering_key = account
+          where ordering_key in (select key from account_key_ids) and account = (select id from account_key_ids where key = ordering_key)`);
+        raw.exec('drop table temp.account_key_ids');
       }
       rewritten = keys.size;
       settings.setIfAbsent(MIGRATED_SETTING, new Date().toISOString());
     }).immediate();
   } finally {
     raw.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+    raw.pragma(`temp_store = ${tempStore}`);
   }
   if (rewritten > 0 && !raw.memory) {
     try {
