@@ -44,6 +44,10 @@ export interface Server {
  * One account (API key), resolved once per request, scenario or startMock() handle and passed to
  * every command. Its pieces are bound to it — the store, the clock, the request journal, the
  * armed faults, the change notifications — so nothing below the door passes the account id again.
+ *
+ * `id` is what the database knows it by (store/account-id.ts: a keyed hash, never the key), and
+ * everything is bound by it. `key` is the API key, kept in memory only: an account opened by its id
+ * alone (a timer due, a webhook pending after a restart) has none until a request presents it.
  */
 export class Account implements BoundAccount {
   readonly store: AccountStore;
@@ -60,11 +64,16 @@ export class Account implements BoundAccount {
 
   /** The server's seed (--seed): a reset brings the account back to it, or to random ids and wall time without one. */
   private readonly serverSeed: string | undefined;
+  /** The API key, once one was presented for this account since start (see Accounts.peek). */
+  key: string | undefined;
 
-  constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
+  constructor(readonly id: string, key: string | undefined, services: Services, private readonly engine: Engine, readonly server: Server) {
+    this.key = key;
     this.serverSeed = services.seed;
     this.seed = services.seed;
-    this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, id);
+    // Seeded from the key, not the id: an id is a hash with a secret of this database's, so it
+    // differs between two fresh servers, and their runs must be the same.
+    this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, key ?? id);
     this.store = services.store.forAccount(id);
     this.clock = services.clock.forAccount(id);
     this.journal = services.journal.forAccount(id);
@@ -115,7 +124,7 @@ export class Account implements BoundAccount {
    */
   determinize(seed: string): void {
     this.seed = seed;
-    this.ids = seededIds(seed, this.id);
+    this.ids = seededIds(seed, this.key ?? this.id);
     this.clock.startAt(DETERMINISTIC_EPOCH);
   }
 
@@ -134,9 +143,12 @@ export class Account implements BoundAccount {
   }
 }
 
-/** Every account seen since start, each built once. */
+/** Every account seen since start, each built once: reachable by its key and by its stored id. */
 export class Accounts {
+  /** Each key presented, to its account: one Map lookup per request, the key's HMAC computed once. */
   private readonly byKey = new Map<string, Account>();
+  /** Each account by its stored id: what the timer sweep and recording downloads know it by. */
+  private readonly byId = new Map<string, Account>();
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
   private lastKey: string | undefined;
@@ -175,8 +187,29 @@ export class Accounts {
   /** The account without counting it as used: what watching it (the console) takes. */
   peek(key: string): Account {
     let account = this.byKey.get(key);
-    if (!account) this.byKey.set(key, account = new Account(key, this.services, this.services.engine, this.server));
+    if (!account) {
+      account = this.ofId(this.services.store.accountIdOf(key), key);
+      account.key = key;
+      this.byKey.set(key, account);
+    }
     return account;
+  }
+
+  /** The account stored under `id`, built from the id alone when no key of it was presented yet. */
+  ofId(id: string, key?: string): Account {
+    let account = this.byId.get(id);
+    if (!account) this.byId.set(id, account = new Account(id, key, this.services, this.services.engine, this.server));
+    return account;
+  }
+
+  /** The id stored for `key` (an HMAC when the key was never presented; nothing is built). */
+  idOf(key: string): string {
+    return this.byKey.get(key)?.id ?? this.services.store.accountIdOf(key);
+  }
+
+  /** The key of the account stored under `id`, when one was presented since start. */
+  keyOf(id: string): string | undefined {
+    return this.byId.get(id)?.key;
   }
 
   /** Keys used since start, each with when it was last used (wall ms), most recent first. */
@@ -200,7 +233,7 @@ export class Accounts {
    */
   recordingOwner(recordingId: string): Account | undefined {
     const owner = this.services.store.recordingAccount(recordingId);
-    return owner === undefined ? undefined : this.get(owner);
+    return owner === undefined ? undefined : this.ofId(owner);
   }
 }
 

@@ -77,7 +77,7 @@ const FILE = /^([0-9a-f-]{36})\.(wav|mp3)$/;
 export function recordingFile(accounts: Accounts, file: string, apiKey?: string): { body: Buffer; contentType: string } {
   const m = FILE.exec(file);
   const owner = m ? accounts.recordingOwner(m[1]) : undefined;
-  if (!m || !owner || (apiKey !== undefined && apiKey !== owner.id)) throw errors.notFound('Recording');
+  if (!m || !owner || (apiKey !== undefined && accounts.idOf(apiKey) !== owner.id)) throw errors.notFound('Recording');
   const r = owner.read((ctx) => ctx.store.recording(m[1]));
   if (!r || r.state !== 'stopped' || r.format !== m[2]) throw errors.notFound('Recording');
   const format = m[2] as AudioFormat;
