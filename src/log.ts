@@ -147,6 +147,21 @@ export function createLogger(settings: LogSettings | undefined, write: (line: st
   };
 }
 
+/**
+ * The log as a room that knows accounts by their stored id (the outbox) hands it: each id is shown
+ * as the label of its key when the key is known in memory (`keyOf`), else as the label of the id
+ * itself (an account whose key was not presented since a restart). Never the key in full.
+ */
+export function byAccountId(log: Logger, keyOf: (id: string) => string | undefined): Logger {
+  if (log.silent) return log;
+  return {
+    silent: false,
+    request: (id, ...rest) => log.request(keyOf(id) ?? id, ...rest),
+    delivery: (d) => log.delivery({ ...d, account: keyOf(d.account) ?? d.account }),
+    noUrl: (id, data) => log.noUrl(keyOf(id) ?? id, data),
+  };
+}
+
 const labels = new Map<string, string>();
 
 /**

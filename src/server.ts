@@ -20,7 +20,7 @@ import { MAX_BODY_BYTES, MAX_DEPTH } from './model/bounds.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import { checkSeedConfig, deliveryOptions, packageVersion, signingKeySource, type Config, type SigningKeySource } from './config.js';
 import type { Env } from './http/auth.js';
-import { createLogger } from './log.js';
+import { byAccountId, createLogger } from './log.js';
 
 export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   port: 0, host: '127.0.0.1', mediaDurationSecs: 3,
@@ -64,7 +64,6 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   const log = createLogger(config.log);
   // Webhook faults: armed per account, windows read on the account's virtual clock (issue 17).
   const webhookFaults = new WebhookFaults((account) => clock.forAccount(account).now());
-  const webhooks = createWebhooks({ db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, seed: config.seed, changes, log, faults: webhookFaults });
   const engine: Engine = new Engine({
     store, wallNow: wall,
     settings: {
@@ -72,13 +71,19 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
       webhookUrl: config.webhookUrl, webhookFailoverUrl: config.webhookFailoverUrl,
       strictConnections: config.strictConnections,
     },
-    bind: (account: string): Account => accounts.peek(account),
+    // The sweep finds accounts by their stored id: their keys may not be known since a restart.
+    bind: (id: string): Account => accounts.ofId(id),
     onEventsCommitted: () => webhooks.wake(),
   });
   // Quotas per account (model/quotas.ts): the config's, over the defaults.
   const limits = quotas(config.quotas);
   const accounts: Accounts = new Accounts({
     engine, store, clock, journal: new Journal(limits.journalRequests), faults: new Faults(), webhookFaults, changes, adminKey: config.adminKey, log, seed: config.seed, quotas: limits,
+  });
+  // The outbox knows accounts by their stored id; its log lines show the key's label when it is known.
+  const webhooks = createWebhooks({
+    db, wallNow: wall, options: deliveryOptions(config), signingKey: config.signingKey, seed: config.seed, changes,
+    log: byAccountId(log, (id) => accounts.keyOf(id)), faults: webhookFaults,
   });
   const keySource = signingKeySource(config);
   const serverInfo = serverInfoJson({

@@ -43,13 +43,17 @@ export interface Server {
   /** Clears every account: their rows, clocks, journals and faults. */
   resetAll(): void;
   /** Releases the account's in-memory objects once nothing uses it (after a reset: its state is gone anyway). */
-  release(key: string): void;
+  release(id: string): void;
 }
 
 /**
  * One account (API key), resolved once per request, scenario or startMock() handle and passed to
  * every command. Its pieces are bound to it — the store, the clock, the request journal, the
  * armed faults, the change notifications — so nothing below the door passes the account id again.
+ *
+ * `id` is what the database knows it by (store/account-id.ts: a keyed hash, never the key), and
+ * everything is bound by it. `key` is the API key, kept in memory only: an account opened by its id
+ * alone (a timer due, a webhook pending after a restart) has none until a request presents it.
  */
 export class Account implements BoundAccount {
   readonly store: AccountStore;
@@ -66,9 +70,11 @@ export class Account implements BoundAccount {
 
   /** The server's seed (--seed): a reset brings the account back to it, or to random ids and wall time without one. */
   private readonly serverSeed: string | undefined;
+  /** The API key, once one was presented for this account since start (see Accounts.peek). */
+  key: string | undefined;
   readonly quotas: Quotas;
-  /** The key as errors and logs may show it (a key is a credential). */
-  readonly shortId: string;
+  /** Set by a library handle (startMock(), emulator.account()), which keeps this object: never released. */
+  pinned = false;
   /** Wall ms of the last request, timer or handle that used the account (the idle sweep's measure). */
   seenAt = 0;
   /** Requests in flight (the bearer middleware counts them) and recording downloads open. */
@@ -79,10 +85,13 @@ export class Account implements BoundAccount {
   /** Requests since its webhook log was last brought back to its quota. */
   sincePrune = 0;
 
-  constructor(readonly id: string, services: Services, private readonly engine: Engine, readonly server: Server) {
+  constructor(readonly id: string, key: string | undefined, services: Services, private readonly engine: Engine, readonly server: Server) {
+    this.key = key;
     this.serverSeed = services.seed;
     this.seed = services.seed;
-    this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, id);
+    // Seeded from the key, not the id: an id is a hash with a secret of this database's, so it
+    // differs between two fresh servers, and their runs must be the same.
+    this.ids = this.seed === undefined ? randomIds : seededIds(this.seed, key ?? id);
     this.store = services.store.forAccount(id);
     this.clock = services.clock.forAccount(id);
     this.journal = services.journal.forAccount(id);
@@ -91,7 +100,6 @@ export class Account implements BoundAccount {
     this.changes = services.changes.forAccount(id);
     this.log = services.log ?? SILENT_LOGGER;
     this.quotas = services.quotas ?? QUOTA_DEFAULTS;
-    this.shortId = shortKey(id);
   }
 
   /**
@@ -101,6 +109,11 @@ export class Account implements BoundAccount {
    * would start over, repeating ids). Releasing it then would leave two objects for one account,
    * with diverging clocks.
    */
+  /** The key as errors and logs may show it (a key is a credential), or the stored id while no key is known. */
+  get shortId(): string {
+    return shortKey(this.key ?? this.id);
+  }
+
   busy(): boolean {
     return this.inFlight > 0 || this.downloads > 0 || this.changes.listenerCount() > 0 || this.faults.armed()
       || this.webhookFaults.armed() || this.seed !== undefined;
@@ -149,7 +162,7 @@ export class Account implements BoundAccount {
    */
   determinize(seed: string): void {
     this.seed = seed;
-    this.ids = seededIds(seed, this.id);
+    this.ids = seededIds(seed, this.key ?? this.id);
     this.clock.startAt(DETERMINISTIC_EPOCH);
   }
 
@@ -173,14 +186,15 @@ const PRUNE_EVERY = 100;
 /** How often the server sweeps accounts (server.ts): an account seen within it is pruned. */
 export const SWEEP_MS = 60_000;
 
-/** Every account seen since start, each built once. */
+/** Every account seen since start, each built once: reachable by its key and by its stored id. */
 export class Accounts {
+  /** Each key presented, to its account: one Map lookup per request, the key's HMAC computed once. */
   private readonly byKey = new Map<string, Account>();
+  /** Each account by its stored id: what the timer sweep and recording downloads know it by. */
+  private readonly byId = new Map<string, Account>();
   /** Wall time each key was last used (by a request, startMock() or a scenario), for the console's picker. */
   private readonly lastUsed = new Map<string, number>();
   private lastKey: string | undefined;
-  /** Keys handed to library handles (startMock(), emulator.account()): they hold the object, so it is never released. */
-  private readonly pinned = new Set<string>();
   private readonly server: Server;
 
   constructor(private readonly services: Services) {
@@ -193,9 +207,9 @@ export class Accounts {
         services.faults.clearAll();
         for (const account of this.byKey.values()) account.restartStreams();
         services.webhookFaults.clearAll();
-        for (const key of [...this.byKey.keys()]) this.requestRelease(key);
+        for (const account of [...this.byId.values()]) this.requestRelease(account);
       },
-      release: (key) => this.requestRelease(key),
+      release: (id) => this.requestRelease(this.byId.get(id)),
     };
   }
 
@@ -218,15 +232,38 @@ export class Accounts {
   /** The account without counting it as used: what watching it (the console) takes. */
   peek(key: string): Account {
     let account = this.byKey.get(key);
-    if (!account) this.byKey.set(key, account = new Account(key, this.services, this.services.engine, this.server));
+    if (!account) {
+      account = this.ofId(this.services.store.accountIdOf(key), key);
+      account.key = key;
+      this.byKey.set(key, account);
+    }
     account.seenAt = this.services.clock.wallNow();
     return account;
   }
 
+  /** The account stored under `id`, built from the id alone when no key of it was presented yet. */
+  ofId(id: string, key?: string): Account {
+    let account = this.byId.get(id);
+    if (!account) this.byId.set(id, account = new Account(id, key, this.services, this.services.engine, this.server));
+    account.seenAt = this.services.clock.wallNow();
+    return account;
+  }
+
+  /** The id stored for `key` (an HMAC when the key was never presented; nothing is built). */
+  idOf(key: string): string {
+    return this.byKey.get(key)?.id ?? this.services.store.accountIdOf(key);
+  }
+
+  /** The key of the account stored under `id`, when one was presented since start. */
+  keyOf(id: string): string | undefined {
+    return this.byId.get(id)?.key;
+  }
+
   /** The account for a library handle, which keeps the object: never released while the process runs. */
   pin(key: string): Account {
-    this.pinned.add(key);
-    return this.get(key);
+    const account = this.get(key);
+    account.pinned = true;
+    return account;
   }
 
   /** The account for one request, counted in flight until `leave` (the bearer middleware). */
@@ -238,7 +275,7 @@ export class Accounts {
 
   leave(account: Account): void {
     if (++account.sincePrune >= PRUNE_EVERY) this.prune(account);
-    if (--account.inFlight === 0 && account.releaseRequested) this.requestRelease(account.id);
+    if (--account.inFlight === 0 && account.releaseRequested) this.requestRelease(account);
   }
 
   /** The webhook log back to its quota (oldest delivered rows first); never throws into a request's end. */
@@ -253,54 +290,54 @@ export class Accounts {
 
   /** Recording downloads count as use too: the object is kept until the last one ends. */
   endDownload(account: Account): void {
-    if (--account.downloads === 0 && account.releaseRequested) this.requestRelease(account.id);
+    if (--account.downloads === 0 && account.releaseRequested) this.requestRelease(account);
   }
 
   /**
-   * Drops the account's in-memory objects (its Account, clock, journal, faults, change listeners'
-   * registry, its place in the picker) now if nothing holds it, else when its last request ends.
-   * Its stored state stays: the next use loads it again (the clock from the database).
+   * Drops the account's in-memory objects (its Account, by key and by id, clock, journal, faults,
+   * change registry, its place in the picker) now if nothing holds it, else when its last request
+   * ends. Its stored state stays: the next use loads it again (the clock from the database).
    */
-  private requestRelease(key: string): void {
-    const account = this.byKey.get(key);
-    if (!account || this.pinned.has(key)) return;
+  private requestRelease(account: Account | undefined): void {
+    if (!account || account.pinned || this.byId.get(account.id) !== account) return;
     if (account.busy()) {
-      // Faults armed keep it; a request or a download ending releases it.
+      // Faults armed or a seed keep it; a request or a download ending releases it.
       account.releaseRequested = account.inFlight > 0 || account.downloads > 0;
       return;
     }
-    this.byKey.delete(key);
-    this.lastUsed.delete(key);
-    if (this.lastKey === key) this.lastKey = undefined;
-    this.services.clock.forget(key);
-    this.services.journal.forget(key);
-    this.services.faults.forget(key);
-    this.services.webhookFaults.forget(key);
-    this.services.changes.forget(key);
+    this.byId.delete(account.id);
+    const key = account.key;
+    if (key !== undefined) {
+      this.byKey.delete(key);
+      this.lastUsed.delete(key);
+      if (this.lastKey === key) this.lastKey = undefined;
+    }
+    const id = account.id;
+    this.services.clock.forget(id);
+    this.services.journal.forget(id);
+    this.services.faults.forget(id);
+    this.services.webhookFaults.forget(id);
+    this.services.changes.forget(id);
   }
 
   /**
-   * The idle sweep: accounts unused for `quotas.idleReleaseMs` of wall time, with nothing in
-   * flight, no parked wait, no open stream and no armed fault, are released. Pending timers do not
-   * keep one: the timer sweep finds them in the database and binds the account again when due.
+   * The minute sweep (server.ts): webhook logs of accounts used since are pruned to their quota,
+   * and accounts unused for `quotas.idleReleaseMs` of wall time, with nothing in flight, no parked
+   * wait, no open stream or download, no armed fault and no seed, are released. Pending timers do
+   * not keep one: the timer sweep finds them in the database and binds the account again when due.
    * How many were released.
    */
   releaseIdle(now = this.services.clock.wallNow()): number {
     const idleMs = (this.services.quotas ?? QUOTA_DEFAULTS).idleReleaseMs;
     let released = 0;
-    for (const [key, account] of [...this.byKey]) {
+    for (const account of [...this.byId.values()]) {
       // Used since the last sweep (a request, or a timer that logged webhooks): its log is pruned.
       if (account.sincePrune > 0 || now - account.seenAt < SWEEP_MS) this.prune(account);
-      if (now - account.seenAt < idleMs || this.pinned.has(key) || account.busy()) continue;
-      this.requestRelease(key);
+      if (now - account.seenAt < idleMs || account.pinned || account.busy()) continue;
+      this.requestRelease(account);
       released++;
     }
     return released;
-  }
-
-  /** Whether the key's account is held in memory now (tests of the release). */
-  holds(key: string): boolean {
-    return this.byKey.has(key) || this.lastUsed.has(key);
   }
 
   /** Keys used since start, each with when it was last used (wall ms), most recent first. */
@@ -324,7 +361,7 @@ export class Accounts {
    */
   recordingOwner(recordingId: string): Account | undefined {
     const owner = this.services.store.recordingAccount(recordingId);
-    return owner === undefined ? undefined : this.get(owner);
+    return owner === undefined ? undefined : this.ofId(owner);
   }
 }
 

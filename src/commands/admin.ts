@@ -8,6 +8,6 @@ import type { Account, Accounts } from './account.js';
  * accounts (call it before listing them, e.g. the console's account picker).
  */
 export function requireAdmin(by: Account | { key: string; accounts: Accounts }): void {
-  const allowed = 'accounts' in by ? by.accounts.isAdmin(by.key) : by.server.isAdmin(by.id);
+  const allowed = 'accounts' in by ? by.accounts.isAdmin(by.key) : by.server.isAdmin(by.key ?? '');
   if (!allowed) throw errors.adminRequired();
 }

@@ -127,7 +127,7 @@ export function consoleSnapshot(a: Account): ConsoleState {
     };
   });
   return {
-    account: a.id,
+    account: a.key ?? a.id,
     clock: clockReading(a),
     ...state,
     numbers: listNumbers(a),

@@ -50,8 +50,14 @@ export interface Once {
 export class Engine {
   /** Per account, the end of its advance(s) in progress: the next one starts after it. */
   private readonly advancing = new Map<string, Promise<void>>();
-  /** The account the last sweep served last (see tick). */
-  private lastSwept: string | undefined;
+  /**
+   * The sweep's round: the accounts found due when it began, and how many were served. A sweep
+   * cut short by its budget goes on from there next time, so every due account is served once a
+   * round, and the due accounts are read once a round, not once a sweep (10,000 accounts due at
+   * once had been re-read and re-sorted on every 10 ms slice).
+   */
+  private round: string[] = [];
+  private served = 0;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -178,14 +184,17 @@ export class Engine {
   tick(): boolean {
     const { store, bind, wallNow } = this.deps;
     let more = false;
+    if (this.served >= this.round.length) {
+      this.round = store.accountsDue(wallNow());
+      this.served = 0;
+    }
+    // The budget starts after the read of who is due: were that read to take the whole slice, no
+    // account would ever be served and the sweep would spin.
     const started = performance.now();
-    // Taken in turns: a sweep cut short by its budget goes on, next time, after the last account it served.
-    const due = store.accountsDue(wallNow()).sort();
-    const from = this.lastSwept === undefined ? -1 : due.findIndex((id) => id > this.lastSwept!);
-    for (const id of from > 0 ? [...due.slice(from), ...due.slice(0, from)] : due) {
-      if (this.advancing.has(id)) continue;
+    while (this.served < this.round.length) {
       if (performance.now() - started >= SLICE_MS) return true;
-      this.lastSwept = id;
+      const id = this.round[this.served++];
+      if (this.advancing.has(id)) continue;
       try {
         const a = bind(id);
         const batch = this.fireDue(a);

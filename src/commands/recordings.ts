@@ -79,7 +79,7 @@ const FILE = /^([0-9a-f-]{36})\.(wav|mp3)$/;
 export function recordingDownload(accounts: Accounts, file: string, apiKey?: string): RecordingDownload {
   const m = FILE.exec(file);
   const owner = m ? accounts.recordingOwner(m[1]) : undefined;
-  if (!m || !owner || (apiKey !== undefined && apiKey !== owner.id)) throw errors.notFound('Recording');
+  if (!m || !owner || (apiKey !== undefined && accounts.idOf(apiKey) !== owner.id)) throw errors.notFound('Recording');
   const r = owner.query((s) => s.recording(m[1]));
   if (!r || r.state !== 'stopped' || r.format !== m[2]) throw errors.notFound('Recording');
   if (owner.downloads >= owner.quotas.downloads) throw errors.tooManyDownloads(owner.quotas.downloads, owner.shortId);

@@ -14,7 +14,7 @@ export function exportReplay(a: Account): ReplayDocument {
   return {
     telnyx_mock_replay: REPLAY_VERSION,
     seed: a.seed ?? null,
-    api_key: a.id,
+    api_key: a.key ?? a.id,
     ended_at: iso(a.now()),
     dropped: a.journal.dropped(),
     requests: a.journal.entries().map((r) => {

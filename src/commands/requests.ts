@@ -61,7 +61,7 @@ export function recordRequest(a: Account, r: JournalRecord): JournalItem {
 export function answerRequest(a: Account, item: JournalItem, answer: JournalAnswer): void {
   // Deterministic mode: duration_ms is real elapsed time, so the journal shows 0 (the log keeps the real one).
   a.journal.answer(item, a.seed === undefined ? answer : { ...answer, durationMs: 0 });
-  a.log.request(a.id, item.method, item.path, answer.status, answer.durationMs, answer.errorBody);
+  a.log.request(a.key ?? a.id, item.method, item.path, answer.status, answer.durationMs, answer.errorBody);
   a.changes.notify('request');
 }
 

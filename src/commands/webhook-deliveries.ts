@@ -59,7 +59,7 @@ export function listWebhookDeliveries(a: Account, q: DeliveryQuery, page: Page):
     finishedGte: instant('filter[finished_at][gte]', q.finishedGte),
     finishedLte: instant('filter[finished_at][lte]', q.finishedLte),
   }, page));
-  const user = userId(a.id);
+  const user = userId(a.key ?? a.id);
   // Every listed row serializes (listed_at is set once an attempt finished or it failed).
   return { rows: rows.map((r) => webhookDeliveryJson(r, user)).filter((d): d is WebhookDelivery => d !== undefined), total };
 }
@@ -67,7 +67,7 @@ export function listWebhookDeliveries(a: Account, q: DeliveryQuery, page: Page):
 /** GET /webhook_deliveries/{id}: one delivery; unknown (or not yet attempted) is Telnyx's 404. */
 export function getWebhookDelivery(a: Account, id: string): WebhookDelivery {
   const row = a.read((ctx) => ctx.store.webhookById(id));
-  const delivery = row && webhookDeliveryJson(row, userId(a.id));
+  const delivery = row && webhookDeliveryJson(row, userId(a.key ?? a.id));
   if (!delivery) throw errors.notFound('WebhookDelivery');
   return delivery;
 }

@@ -53,10 +53,13 @@ export function credentialConnectionRoutes() {
   return app;
 }
 
+/** user_id is derived from the API key (stable for a key on any server), never shows it; a request always has one. */
+const userKey = (c: Context<Env>) => c.get('account').key ?? c.get('account').id;
+
 /** /v2/telephony_credentials, and the access token a WebRTC client logs in with. */
 export function telephonyCredentialRoutes() {
   const app = new Hono<Env>();
-  const data = (c: Context<Env>, v: cmd.CredentialView) => telephonyCredentialJson(v.credential, c.get('account').id, v.now);
+  const data = (c: Context<Env>, v: cmd.CredentialView) => telephonyCredentialJson(v.credential, userKey(c), v.now);
   app.get('/', (c) => {
     // telephony-credentials_PageConsolidated: page[size] "default 50".
     const page = readPage(c, 50);

@@ -14,6 +14,7 @@ import type {
 } from '../model/entities.js';
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
+import { accountIdMapper } from './account-id.js';
 import { ProvisioningRows } from './provisioning.js';
 import { credentialsStore } from './credentials.js';
 import type { CredentialsStore } from '../domain/credentials-store.js';
@@ -383,14 +384,26 @@ export class SqliteStore {
   /** The database lives in memory: no other connection can reach it (see read). */
   private readonly memory: boolean;
 
+  private readonly idOfKey: (key: string) => string;
+
   constructor(readonly db: Db) {
     installCounters(db.$client);
     this.s = statements(db);
+    this.idOfKey = accountIdMapper(db);
     this.memory = db.$client.memory;
     // Built once: building the transaction wrapper per call is costly.
     this.tx = db.$client.transaction((fn: () => unknown) => fn());
   }
 
+  /**
+   * The account id stored for an API key (store/account-id.ts): every `account` column holds it,
+   * never the key. An HMAC per call: Accounts computes it once per key.
+   */
+  accountIdOf(key: string): string {
+    return this.idOfKey(key);
+  }
+
+  /** The store bound to one account, by its id (accountIdOf), never its key. */
   forAccount(account: string): AccountStore {
     return new BoundStore(this.db, this.s, account);
   }

@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from '../../schema/index.js';
+import { migrateAccountIds } from './account-id.js';
+import type { Db } from './db-type.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type { Db };
 
 /** schema/migrations, found from this file whether it runs from src/ (tsx) or dist/src/ (built). */
 function migrationsFolder(): string {
@@ -19,7 +21,10 @@ function migrationsFolder(): string {
   throw new Error('schema/migrations not found');
 }
 
-/** Opens (in memory unless a path is given), tunes and migrates the database. */
+/**
+ * Opens (in memory unless a path is given), tunes and migrates the database: drizzle's SQL
+ * migrations, then the one step SQL cannot do (API keys stored by older builds become account ids).
+ */
 export function openDb(path?: string): Db {
   const sqlite = new Database(path ?? ':memory:');
   if (path) {
@@ -30,6 +35,7 @@ export function openDb(path?: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: migrationsFolder() });
+  migrateAccountIds(db);
   return db;
 }
 

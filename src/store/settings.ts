@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { settings } from '../../schema/index.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 
 /** Server-wide settings (e.g. the generated webhook signing seed), kept across restarts. */
 export interface Settings {

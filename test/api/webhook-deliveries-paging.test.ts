@@ -33,12 +33,14 @@ function seed(account: string, n: number, from = 0): void {
   const insert = raw.prepare(`INSERT INTO webhook_events (id, account, event_type, call_control_id, ordering_key, occurred_at, data, url,
     status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'http://app/hook', 'pending', '[]', NULL, ?) RETURNING seq`);
   const answer = 'x'.repeat(1024);
+  // Rows name the account by its id, never its key (store/account-id.ts).
+  const stored = em.account(account).id;
   raw.transaction(() => {
     for (let i = from; i < from + n; i++) {
       const at = T0 + i * 1000;
       const id = `evt-${account}-${i}`;
       const data = JSON.stringify({ record_type: 'event', event_type: i % 2 ? 'call.hangup' : 'call.answered', id, occurred_at: iso(at), payload: { call_control_id: `v3:${i}`, client_state: null } });
-      const { seq } = insert.get(id, account, i % 2 ? 'call.hangup' : 'call.answered', `v3:${i}`, `v3:${i}`, iso(at), data, at) as { seq: number };
+      const { seq } = insert.get(id, stored, i % 2 ? 'call.hangup' : 'call.answered', `v3:${i}`, `v3:${i}`, iso(at), data, at) as { seq: number };
       const attempt = (k: number, status: number | null): DeliveryAttempt => ({
         attempt: k, url: 'http://app/hook', status, at: iso(at + k * 10), finished_at: iso(at + k * 10 + 5),
         request_headers: [['content-type', 'application/json']], body: data, ...(status === null ? { error: 'ECONNREFUSED' } : { response: { headers: [], body: answer } }),
@@ -116,7 +118,7 @@ describe('GET /v2/webhook_deliveries on a long log', () => {
   it('searches attempts as Telnyx shows them: SQLite encodes them exactly as JSON.stringify of the delivery', () => {
     seed(KEY, 1);
     const raw = em.db.$client;
-    const { seq } = raw.prepare('SELECT seq FROM webhook_events WHERE account = ?').get(KEY) as { seq: number };
+    const { seq } = raw.prepare('SELECT seq FROM webhook_events WHERE account = ?').get(em.account(KEY).id) as { seq: number };
     const awkward: DeliveryAttempt[] = [
       { attempt: 1, url: 'http://app/h?a=1&b="2"', status: 500, at: iso(T0), finished_at: iso(T0 + 50),
         request_headers: [['x-odd', 'a\u2028b "c" \\ d']], response: { headers: [['k', 'v']], body: 'line1\nline2\t"q" \\ é 😀 \u0001 \u007f </x>' } },

@@ -113,7 +113,7 @@ describe("an account's console streams", () => {
     if ('full' in a1 || 'full' in a2 || 'full' in b1) throw new Error('capped');
     a1.leave();
     a1.leave(); // leaving twice frees one place, once
-    expect(hub.streams('KEY_a')).toBe(1);
+    expect(hub.streams(em.account('KEY_a').id)).toBe(1);
     expect('full' in hub.join(source('KEY_c'))).toBe(false);
     expect(hub.streams()).toBe(3);
   });

@@ -17,7 +17,7 @@ const call = (from = '+15550000001') => answeredCall(em, ACCOUNT, from);
 const run = <T>(fn: Parameters<typeof act<T>>[2]) => act(em, ACCOUNT, fn);
 const events = () => em.db.$client
   .prepare('select event_type as type, call_control_id as call from webhook_events where account = ? order by seq')
-  .all(ACCOUNT) as Array<{ type: string; call: string | null }>;
+  .all(em.account(ACCOUNT).id) as Array<{ type: string; call: string | null }>;
 const eventTypes = () => events().map((e) => e.type);
 const code = (fn: () => unknown) => {
   try { fn(); } catch (e) { if (e instanceof TelnyxError) return e.code; throw e; }

@@ -163,16 +163,17 @@ describe('row 8: a body nested 20,000 deep', () => {
 });
 
 describe('row 9: chunked bodies of almost 1 MiB', () => {
-  it('are journaled by their size (counted in bytes read), not kept: 100 of them leave less than 20 MB behind', async () => {
+  it('are journaled by their size (counted in bytes read), not kept: 100 of them leave less than 50 MB behind (kept, 100 MiB)', async () => {
     const key = 'KEY_row9';
     const id = await answeredCaller(key);
     const path = `/v2/calls/${encodeURIComponent(id)}/actions/answer`;
-    // What is still reachable after a full collection: kept, the bodies would be 100 MiB. (RSS, the
-    // figure this test read before, also counts memory freed but not yet returned to the system,
-    // which swung between 42 and 56 MB here from run to run.)
+    // What is still reachable after a full collection: kept, the bodies would be 100 MiB; not kept,
+    // 9 MB stays alone and up to 22 MB in a loaded full run (sockets still closing hold their
+    // buffers). RSS, the figure this test read before, also counts memory freed but not yet
+    // returned to the system, which swung between 42 and 56 MB from run to run.
     const before = retained();
     for (let i = 0; i < 100; i++) expect(await chunkedPost(key, path, mb(1) - 1024)).toBe(422);
-    expect(retained() - before).toBeLessThan(20 * 1024 * 1024);
+    expect(retained() - before).toBeLessThan(50 * 1024 * 1024);
     const journal = await call(key, 'GET', '/_mock/requests?limit=1');
     expect(journal.json.data[0].body).toBe(`[${mb(1) - 1024} bytes, not kept]`);
     // Past the 1 MiB cap, chunked or not, the body is refused unread.

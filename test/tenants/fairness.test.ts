@@ -90,7 +90,7 @@ describe("one account's backlog", () => {
       const place = (key: string, url: string, i: number) =>
         placeCall(built.account(key), { from: `+1555${String(i).padStart(7, '0')}`, to: '+15559990000', connection_id: 'c', webhook_url: url });
       const pendingOf = (key: string) =>
-        built.db.$client.prepare("select count(*) as n from webhook_events where status = 'pending' and account = ?").get(key);
+        built.db.$client.prepare("select count(*) as n from webhook_events where status = 'pending' and account = ?").get(built.account(key).id);
       // 30 events with nowhere to go are settled (failed) 5 at a time, each batch read when the last drained.
       for (let i = 0; i < 30; i++) placeCall(built.account('KEY_nowhere'), { from: `+1554${String(i).padStart(7, '0')}`, to: '+15559990000', connection_id: 'c' });
       dispatcher.wake();

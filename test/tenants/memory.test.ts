@@ -21,15 +21,20 @@ async function req(key: string, method: string, path: string, body?: unknown) {
   return { status: res.status, json: await res.json() as any };
 }
 
-/** Which of the per-key maps hold `key` (the Accounts' own two, the clock's, the journal's, the faults', the changes'). */
+/**
+ * Which of the per-key maps hold `key`: the Accounts' own (by key, by stored id, the picker's), and
+ * the clock's, journal's, faults', changes' and webhook faults', which know the account by its id.
+ */
 function holders(key: string): string[] {
-  const s = (em!.accounts as any).services;
-  const maps: Record<string, Map<string, unknown>> = {
-    accounts: (em!.accounts as any).byKey, lastUsed: (em!.accounts as any).lastUsed,
-    clock: s.clock.accounts, journal: s.journal.byAccount, faults: s.faults.byAccount, changes: s.changes.byAccount,
-    webhookFaults: s.webhookFaults.byAccount,
+  const accounts = em!.accounts as any;
+  const s = accounts.services;
+  const id = em!.accounts.idOf(key);
+  const maps: Record<string, [Map<string, unknown>, string]> = {
+    accounts: [accounts.byKey, key], byId: [accounts.byId, id], lastUsed: [accounts.lastUsed, key],
+    clock: [s.clock.accounts, id], journal: [s.journal.byAccount, id], faults: [s.faults.byAccount, id],
+    changes: [s.changes.byAccount, id], webhookFaults: [s.webhookFaults.byAccount, id],
   };
-  return Object.entries(maps).filter(([, m]) => m.has(key)).map(([name]) => name);
+  return Object.entries(maps).filter(([, [m, k]]) => m.has(k)).map(([name]) => name);
 }
 
 /** A key that has used every per-key piece: a request to /v2 (journal, faults checked), a frozen clock, a call. */
@@ -39,7 +44,7 @@ async function used(key: string): Promise<string> {
   expect(placed.status).toBe(201);
   const id = placed.json.data.call_control_id as string;
   expect((await req(key, 'GET', `/v2/calls/${encodeURIComponent(id)}`)).status).toBe(200);
-  expect(holders(key)).toEqual(['accounts', 'lastUsed', 'clock', 'journal', 'faults', 'changes', 'webhookFaults']);
+  expect(holders(key)).toEqual(['accounts', 'byId', 'lastUsed', 'clock', 'journal', 'faults', 'changes', 'webhookFaults']);
   return id;
 }
 

@@ -20,6 +20,8 @@ let em: Emulator | undefined;
 afterEach(async () => { await em?.dispose(); em = undefined; });
 
 const KEY = 'KEY_quota_account';
+/** The id the database stores the account under (a keyed hash of the key, never the key). */
+const accountId = () => em!.accounts.idOf(KEY);
 const SHORT = 'KEY_qu…nt';
 
 function emulator(quotas: Partial<Quotas>, dbPath?: string) {
@@ -140,7 +142,7 @@ describe('quotas per account', () => {
     // call.dtmf.received for each key: 8 more rows.
     expect((await req('POST', `/_mock/calls/${encodeURIComponent(id)}/dtmf`, { digits: '12345678' })).status).toBe(200);
     // The log's rows, oldest first; their delivery outcomes set here (nothing is delivered in process).
-    const rows = () => em!.db.$client.prepare('select seq, status from webhook_events where account = ? order by seq').all(KEY) as { seq: number; status: string }[];
+    const rows = () => em!.db.$client.prepare('select seq, status from webhook_events where account = ? order by seq').all(accountId()) as { seq: number; status: string }[];
     const all = rows();
     expect(all.length).toBeGreaterThan(6);
     const setStatus = em!.db.$client.prepare('update webhook_events set status = ? where seq = ?');
@@ -159,9 +161,9 @@ describe('quotas per account', () => {
     emulator({ webhookRows: 2 });
     const id = (await placeCall()).json.data.call_control_id;
     expect((await req('POST', `/_mock/calls/${encodeURIComponent(id)}/dtmf`, { digits: '1234' })).status).toBe(200);
-    em!.db.$client.prepare("update webhook_events set status = 'delivered' where account = ?").run(KEY);
+    em!.db.$client.prepare("update webhook_events set status = 'delivered' where account = ?").run(accountId());
     em!.accounts.releaseIdle();
-    expect((em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(KEY) as { n: number }).n).toBe(2);
+    expect((em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(accountId()) as { n: number }).n).toBe(2);
   });
 
   it('keeps the last journalRequests requests in the journal (a ring: the oldest dropped, none refused)', async () => {
@@ -175,10 +177,10 @@ describe('quotas per account', () => {
     emulator({ webhookRows: 1 });
     const id = (await placeCall()).json.data.call_control_id;
     expect((await action(id, 'speak', { payload: 'x', voice: 'female' })).status).toBe(200);
-    em!.db.$client.prepare("update webhook_events set status = 'pending' where account = ?").run(KEY);
-    const before = (em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(KEY) as { n: number }).n;
+    em!.db.$client.prepare("update webhook_events set status = 'pending' where account = ?").run(accountId());
+    const before = (em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(accountId()) as { n: number }).n;
     expect(pruneWebhookLog(em!.account(KEY))).toBe(0);
-    expect((em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(KEY) as { n: number }).n).toBe(before);
+    expect((em!.db.$client.prepare('select count(*) as n from webhook_events where account = ?').get(accountId()) as { n: number }).n).toBe(before);
   });
 
   it('are read from TELNYX_MOCK_MAX_* (defaults where unset), and a value that is not a positive integer stops the start', () => {

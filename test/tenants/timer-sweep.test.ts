@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmulator, defaultConfig, type Emulator } from '../../src/server.js';
+import { accountIdMapper } from '../../src/store/account-id.js';
 
 /**
  * Sealed tenants, timers (issue 11, row 13): the sweep that fires every account's timers costs by
@@ -22,8 +23,9 @@ describe('the timer sweep', () => {
     em = buildEmulator(defaultConfig({ dbPath }), { ticker: false, wall: () => wall });
     // 10,000 accounts, each with one timer an hour away, saved as an older version saved them.
     const insert = em.db.$client.prepare('insert into timers (account, due_at, kind, subject_id) values (?, ?, ?, ?)');
+    const idOf = accountIdMapper(em.db);
     em.db.$client.transaction(() => {
-      for (let i = 0; i < 10_000; i++) insert.run(`KEY_idle_${i}`, wall + 3_600_000, 'queue_timeout', `q${i}`);
+      for (let i = 0; i < 10_000; i++) insert.run(idOf(`KEY_idle_${i}`), wall + 3_600_000, 'queue_timeout', `q${i}`);
     })();
     // A restart computes their wall due instants from the saved clocks.
     await em.dispose();

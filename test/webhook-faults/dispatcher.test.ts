@@ -30,7 +30,8 @@ beforeEach(async () => {
     },
     close: () => {},
   };
-  faults = new WebhookFaults((account) => built.account(account).now());
+  // One account here: its virtual time. (The dispatcher names accounts by their stored id, not their key.)
+  faults = new WebhookFaults(() => built.account(KEY).now());
   // Only setTimeout is faked: the dispatcher's turns (setImmediate) and the wall clock run as ever.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   dispatcher = new Dispatcher({
@@ -45,7 +46,7 @@ afterEach(async () => {
   await built.dispose();
 });
 
-const arm = (spec: Omit<WebhookFaultSpec, 'armedAt'>) => faults.forAccount(KEY).add({ count: 1, ...spec, armedAt: built.account(KEY).now() });
+const arm = (spec: Omit<WebhookFaultSpec, 'armedAt'>) => faults.forAccount(built.account(KEY).id).add({ count: 1, ...spec, armedAt: built.account(KEY).now() });
 /** A ringing inbound call: one event, call.initiated, to a URL the fake transport takes. */
 const ring = () => {
   placeCall(built.account(KEY), { from: '+15550001000', to: '+15559990000', connection_id: 'c', webhook_url: 'http://receiver.test/hook' });
