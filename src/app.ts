@@ -10,6 +10,7 @@ import { queueRoutes } from './routes/queues.js';
 import { callRoutes } from './routes/calls.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { mockRoutes, webhookPublicKeyRoutes } from './routes/mock.js';
+import { snapshotRoutes } from './routes/snapshot.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
   const sameHost = hostCheck(deps.allowedHosts);
   mock.use('*', sameHost);
   mock.use('*', auth);
+  mock.route('/snapshot', snapshotRoutes());
   mock.route('/', mockRoutes());
   app.route('/_mock', mock);
 
