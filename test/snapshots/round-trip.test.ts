@@ -107,7 +107,7 @@ describe('a state snapshot', () => {
     // Delivered in order per call, as they would have been: every one, with its own event id.
     const delivered = await receiver.accepts(pending, 15_000);
     const events = await verifyAll(fresh.webhooks.publicKey, delivered);
-    expect(new Set(events.map((e) => e.data?.id)).size).toBe(pending);
+    expect(new Set(events.map((e) => (e as { data?: { id?: string } }).data?.id)).size).toBe(pending);
     const ids = exported.json.accounts[0].tables.webhook_events.map((e: { id: string }) => e.id).sort();
     expect(delivered.map((d) => d.json.data.id).sort()).toEqual(ids);
 
