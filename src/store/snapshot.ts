@@ -31,6 +31,8 @@ export interface SnapshotTable {
   order: string[];
   /** An integer key SQLite hands out (AUTOINCREMENT): kept when free, else shifted on import. */
   autoKey?: string;
+  /** The key includes the account: another account's rows cannot collide with these. */
+  perAccount: boolean;
 }
 
 /** Columns derived from others and rebuilt on import, so never written: a timer's wall due instant (from the clock). */
@@ -67,9 +69,10 @@ export const SNAPSHOT_TABLES: SnapshotTable[] = (Object.values(schema) as unknow
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     const pk = cols.find((c) => c.primary);
     // One row per account (account_settings) has no order of its own: its key is the account.
-    const order = (pk ? [pk.name] : (config.primaryKeys[0]?.columns ?? []).map((c) => c.name)).filter((n) => n !== 'account');
+    const key = pk ? [pk.name] : (config.primaryKeys[0]?.columns ?? []).map((c) => c.name);
+    const order = key.filter((n) => n !== 'account');
     const auto = pk && pk.dataType === 'number' && (pk.autoIncrement || pk.config?.autoIncrement) ? pk.name : undefined;
-    return { name, columns, order, ...(auto ? { autoKey: auto } : {}) };
+    return { name, columns, order, perAccount: key.includes('account'), ...(auto ? { autoKey: auto } : {}) };
   })
   .sort((a, b) => (a.name < b.name ? -1 : 1));
 
@@ -125,8 +128,8 @@ export class SnapshotRows {
   takenId(tables: SnapshotTables): TakenId | undefined {
     for (const t of SNAPSHOT_TABLES) {
       const rows = tables[t.name];
-      // Keys scoped by account (composite keys) cannot collide across accounts; handed-out integers are shifted instead.
-      if (!rows || t.order.length !== 1 || t.autoKey) continue;
+      // Keys scoped by account cannot collide across accounts; handed-out integers are shifted instead.
+      if (!rows || t.perAccount || t.autoKey) continue;
       const column = t.order[0];
       const exists = this.raw.prepare(`select 1 from "${t.name}" where "${column}" = ?`);
       for (let i = 0; i < rows.length; i++) {
