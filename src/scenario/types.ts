@@ -16,8 +16,15 @@ export interface Scenario {
   reset: boolean;
   /** The account refuses connection_ids no application has (422 10015) during and after the run; unset: as it was. */
   strictConnections?: boolean;
+  /**
+   * `setup:` a state snapshot imported before the first step (after the reset): the document
+   * inline, or a file named relative to the scenario file (read by the CLI and startMock()).
+   */
+  setup?: ScenarioSetup;
   steps: Step[];
 }
+
+export type ScenarioSetup = { document: unknown } | { file: string };
 
 interface StepBase {
   /** 1-based position in the file's steps. */
