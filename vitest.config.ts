@@ -39,6 +39,8 @@ const FAST = [
   'test/api/', 'test/architecture/', 'test/commands/', 'test/contract/', 'test/domain/', 'test/control/', 'test/net/',
   'test/store/', 'test/scenarios/parse.test.ts', 'test/scenarios/run.test.ts', 'test/tenants/timers.test.ts',
   'test/readme/blocks.test.ts',
+  // State snapshots: the document's rules, in process (the doors and deliveries are in test/snapshots/, full).
+  'test/snapshots/import-rules.test.ts',
 ];
 /** In a fast directory but over a socket (a real server, or a real webhook receiver, is their subject). */
 const NOT_FAST = [
