@@ -127,8 +127,33 @@ describe("a scenario's setup:", () => {
   });
 });
 
+describe("a scenario's setup: through the CLI and over HTTP", () => {
+  it('scenario run reads the setup file beside the scenario and sends it; over HTTP a file name fails step 0', async () => {
+    const { doc } = await sourceState();
+    writeFileSync(join(dir, 'cli-state.json'), JSON.stringify(doc));
+    const scenario = join(dir, 'cli-scenario.yaml');
+    writeFileSync(scenario, 'name: from the CLI\nsetup: cli-state.json\nsteps:\n  - expect: { webhook: call.answered, count: 1 }\n');
+    const server = await serve([]);
+    const child = spawn(process.execPath, [cliFile, 'scenario', 'run', scenario, '--url', server.url, '--api-key', KEY], { cwd: root, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(out).toContain('setup: import the state snapshot');
+    expect(code).toBe(0);
+
+    const res = await fetch(`${server.url}/_mock/scenarios/run`, {
+      method: 'POST', headers: { authorization: 'Bearer KEY_other', 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: { name: 'names a file', setup: '/etc/passwd', steps: [{ advance: 1 }] } }),
+    });
+    const result = (await res.json()).data;
+    expect(result.passed).toBe(false);
+    expect(result.steps[0].reason).toContain('over HTTP give the snapshot inline');
+  }, 30_000);
+});
+
 describe('telnyx-mock serve --import / --export-on-exit', () => {
-  it('starts from a snapshot file and writes every account back when stopped (SIGTERM)', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('starts from a snapshot file and writes every account back when stopped (%s)', async (signal) => {
     const { doc, alice } = await sourceState();
     const input = join(dir, 'in.json');
     const output = join(dir, 'out.json');
@@ -142,7 +167,7 @@ describe('telnyx-mock serve --import / --export-on-exit', () => {
     await fetch(`${server.url}/_mock/numbers/+15557770002`, {
       method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"behaviour":"reject"}',
     });
-    server.child.kill('SIGTERM');
+    server.child.kill(signal);
     expect(await server.exited).toBe(0);
     const written = JSON.parse(readFileSync(output, 'utf8'));
     expect(written.accounts.map((a: { account: string }) => a.account)).toEqual([KEY]);
