@@ -70,6 +70,21 @@ describe('an import', () => {
     expect((await http.as('KEY_b').get('/_mock/numbers')).body.data).toEqual((await as.get('/_mock/numbers')).body.data);
   });
 
+  it('moved to another key of the same server keeps its webhooks in order, their seqs past every one handed out', async () => {
+    const { em, http } = emulator();
+    await em.webhooks.close();
+    const { doc, text } = await stateOf(http, 'KEY_a');
+    const seqs = doc.accounts[0].tables.webhook_events.map((e) => e.seq as number);
+    expect(seqs.length).toBeGreaterThan(1);
+    expect((await http.as('KEY_a').post('/_mock/reset')).status).toBe(200);
+    expect((await put(http, 'KEY_b', text)).status).toBe(201);
+    const moved = (await http.as('KEY_b').get('/_mock/snapshot')).body.accounts[0].tables.webhook_events as Record<string, unknown>[];
+    // Shifted (the dispatcher reads the outbox forward from the last seq it saw), order and everything else kept.
+    const shift = (moved[0].seq as number) - seqs[0];
+    expect(shift).toBeGreaterThanOrEqual(Math.max(...seqs));
+    expect(moved).toEqual(doc.accounts[0].tables.webhook_events.map((e) => ({ ...e, seq: (e.seq as number) + shift })));
+  });
+
   it('is refused by an account that is not empty (409), and nothing is merged', async () => {
     const { http } = emulator();
     const { text } = await stateOf(http, 'KEY_a');
