@@ -14,7 +14,7 @@ import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
 import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
-import { exportSnapshot, importSnapshot, OPERATOR_KEY, parseSnapshotText } from './commands/snapshot.js';
+import { exportSnapshot, importSnapshot, OPERATOR_KEY, parseSnapshotText, validateSnapshot } from './commands/snapshot.js';
 import { snapshotText } from './serialize/snapshot.js';
 import { TelnyxError } from './model/errors.js';
 import { rename, writeFile } from 'node:fs/promises';
@@ -247,6 +247,15 @@ async function checkScenarios(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('name at least one scenario file');
   for (const file of positionals) {
     const scenario = parseScenarioText(await loadFile(file), file);
+    // A setup: file is checked too (read and held to the snapshot schema), as the run would read it.
+    if (scenario.setup && 'file' in scenario.setup) {
+      try {
+        validateSnapshot(await readSnapshotFile(scenario.setup.file));
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        throw new UsageError(`${file}: setup ${scenario.setup.file}: ${snapshotProblem(err)}`);
+      }
+    }
     console.log(`ok  ${file}: ${scenario.name}, ${scenario.steps.length} steps`);
   }
   return 0;

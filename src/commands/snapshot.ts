@@ -213,10 +213,9 @@ function accountSnapshot(a: Account): AccountSnapshot {
 export function exportSnapshot(a: Account, opts: { all?: boolean } = {}): SnapshotDocument {
   if (opts.all) requireAdmin(a);
   const rows = a.server.snapshots;
-  return rows.read(() => ({
-    telnyx_mock_snapshot: SNAPSHOT_VERSION,
-    accounts: opts.all ? rows.accounts().map((key) => accountSnapshot(a.server.account(key))) : [accountSnapshot(a)],
-  }));
+  // Accounts bound first: binding one loads its clock, which may save it (a write, not inside the read).
+  const accounts = opts.all ? rows.accounts().map((key) => a.server.account(key)) : [a];
+  return rows.read(() => ({ telnyx_mock_snapshot: SNAPSHOT_VERSION, accounts: accounts.map(accountSnapshot) }));
 }
 
 // ---- import

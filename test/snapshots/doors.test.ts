@@ -152,6 +152,20 @@ describe("a scenario's setup: through the CLI and over HTTP", () => {
   }, 30_000);
 });
 
+describe('telnyx-mock scenario check', () => {
+  it('checks a setup file against the snapshot schema too, naming the scenario, the file and the path', async () => {
+    writeFileSync(join(dir, 'bad-state.json'), JSON.stringify({ telnyx_mock_snapshot: 1, accounts: [{ account: KEY, tables: { numbers: [{ e164: 5 }] } }] }));
+    const scenario = join(dir, 'checked.yaml');
+    writeFileSync(scenario, 'name: checked\nsetup: bad-state.json\nsteps:\n  - advance: 1\n');
+    const child = spawn(process.execPath, [cliFile, 'scenario', 'check', scenario], { cwd: root, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(2);
+    expect(err).toContain(`telnyx-mock: ${scenario}: setup ${join(dir, 'bad-state.json')}: The snapshot does not follow schema/snapshot.schema.json: /accounts/0/tables/numbers/0/answer_after_secs is required.`);
+  }, 30_000);
+});
+
 describe('telnyx-mock serve --import / --export-on-exit', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('starts from a snapshot file and writes every account back when stopped (%s)', async (signal) => {
     const { doc, alice } = await sourceState();
