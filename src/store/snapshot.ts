@@ -128,17 +128,14 @@ export class SnapshotRows {
   takenId(tables: SnapshotTables): TakenId | undefined {
     for (const t of SNAPSHOT_TABLES) {
       const rows = tables[t.name];
-      // Keys scoped by account cannot collide across accounts; handed-out integers are shifted instead.
-      if (!rows || t.perAccount || t.autoKey) continue;
-      const column = t.order[0];
+      // Keys scoped by account cannot collide across accounts; handed-out integers are shifted
+      // instead; a webhook's event id (unique beside its seq key) is checked as a key.
+      if (!rows || t.perAccount) continue;
+      const column = t.name === 'webhook_events' ? 'id' : t.autoKey ? undefined : t.order[0];
+      if (!column) continue;
       const exists = this.raw.prepare(`select 1 from "${t.name}" where "${column}" = ?`);
       for (let i = 0; i < rows.length; i++) {
         if (exists.get(rows[i][column]) !== undefined) return { table: t.name, index: i, column, value: rows[i][column] };
-      }
-      // webhook_events.id is unique too, beside its seq key.
-      if (t.name === 'webhook_events') {
-        const byId = this.raw.prepare('select 1 from webhook_events where id = ?');
-        for (let i = 0; i < rows.length; i++) if (byId.get(rows[i].id) !== undefined) return { table: t.name, index: i, column: 'id', value: rows[i].id };
       }
     }
     return undefined;

@@ -109,6 +109,17 @@ describe('an import', () => {
     expect(await isEmpty(http, 'KEY_b')).toBe(true);
   });
 
+  it('is refused when another account holds one of its webhook event ids (409), naming the row', async () => {
+    const { em, http } = emulator();
+    await em.webhooks.close();
+    const { doc } = await stateOf(http, 'KEY_a');
+    const events = { telnyx_mock_snapshot: 1, accounts: [{ account: 'KEY_b', tables: { webhook_events: doc.accounts[0].tables.webhook_events } }] };
+    const res = await put(http, 'KEY_b', events);
+    expect(res.status).toBe(409);
+    expect(res.body.errors[0].source.pointer).toBe('/accounts/0/tables/webhook_events/0/id');
+    expect(await isEmpty(http, 'KEY_b')).toBe(true);
+  });
+
   it.each([
     ['a field of the wrong type', (d: any) => { d.accounts[0].tables.call_legs[0].start_time = 'soon'; }, '/accounts/0/tables/call_legs/0/start_time'],
     ['a required field missing', (d: any) => { delete d.accounts[0].tables.numbers[0].behaviour; }, '/accounts/0/tables/numbers/0/behaviour'],
