@@ -34,6 +34,8 @@ export interface Emulator {
   db: Db;
   /** The account (API key) every command takes: its store is bound to it. */
   account(key: string): Account;
+  /** The same, without counting the key as used (the console's picker): what the server itself acts as (snapshots). */
+  peekAccount(key: string): Account;
   /** Sweeps until no account has a timer due on the wall clock (the background ticker's work, unsliced). */
   tick(): void;
   webhooks: Webhooks;
@@ -113,6 +115,7 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
   return {
     app, db, webhooks, keySource, config,
     account: (key) => accounts.get(key),
+    peekAccount: (key) => accounts.peek(key),
     tick: () => { while (engine.tick()) { /* until nothing due is left */ } },
     dispose: async () => {
       disposed = true;

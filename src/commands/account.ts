@@ -10,6 +10,7 @@ import type { AccountWebhookFaults, WebhookFaults } from '../control/webhook-fau
 import type { AccountChanges, Changes } from '../changes.js';
 import type { BoundAccount, Engine, Once } from './engine.js';
 import { SILENT_LOGGER, type Logger } from '../log.js';
+import { SnapshotRows } from '../store/snapshot.js';
 
 /** The process-wide parts every account's pieces are bound from (only Accounts sees them). */
 export interface Services {
@@ -38,6 +39,12 @@ export interface Server {
   isAdmin(key: string): boolean;
   /** Clears every account: their rows, clocks, journals and faults. */
   resetAll(): void;
+  // State snapshots (commands/snapshot.ts): every account's rows, read and written across accounts.
+  snapshots: SnapshotRows;
+  /** The account of a key, bound as any is, without counting it as used (a snapshot's accounts). */
+  account(key: string): Account;
+  /** Outbox rows were written outside a command (a snapshot imported): the dispatcher looks. */
+  eventsCommitted(): void;
 }
 
 /**
@@ -165,6 +172,9 @@ export class Accounts {
         for (const account of this.byKey.values()) account.restartStreams();
         services.webhookFaults.clearAll();
       },
+      snapshots: new SnapshotRows(services.store.db),
+      account: (key) => this.peek(key),
+      eventsCommitted: () => services.engine.eventsCommitted(),
     };
   }
 
