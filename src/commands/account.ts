@@ -4,6 +4,7 @@ import { ids as randomIds, seededIds, type Ids } from '../ids.js';
 import type { Ctx } from '../domain/context.js';
 import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
+import { ACCOUNT_ID } from '../store/account-id.js';
 import type { AccountJournal, Journal } from '../control/journal.js';
 import type { AccountFaults, Faults } from '../control/faults.js';
 import type { AccountWebhookFaults, WebhookFaults } from '../control/webhook-faults.js';
@@ -43,6 +44,10 @@ export interface Server {
   snapshots: SnapshotRows;
   /** The account of a key, bound as any is, without counting it as used (a snapshot's accounts). */
   account(key: string): Account;
+  /** The account stored under an id (store/account-id.ts), whether or not its key was presented. */
+  accountOfId(id: string): Account;
+  /** True when `name` has the shape of a stored account id rather than of an API key. */
+  isAccountId(name: string): boolean;
   /** Outbox rows were written outside a command (a snapshot imported): the dispatcher looks. */
   eventsCommitted(): void;
 }
@@ -136,6 +141,15 @@ export class Account implements BoundAccount {
   }
 
   /**
+   * Deterministic mode, after a snapshot was imported into this account: ids from a stream of
+   * their own, named by the document (`salt`). The stream from its start would give again the ids
+   * the snapshot's run gave, which the imported rows hold; the same document still gives the same ids.
+   */
+  continueStreamAfter(salt: string): void {
+    if (this.seed !== undefined) this.ids = seededIds(`${this.seed}\0${salt}`, this.key ?? this.id);
+  }
+
+  /**
    * After a reset: back to the server's mode, as on a fresh server. Deterministic: the id stream
    * and the clock start over. Otherwise a seed the account was given goes with the rest of its
    * state (random ids, wall time); an account never given one is left as it is.
@@ -174,6 +188,8 @@ export class Accounts {
       },
       snapshots: new SnapshotRows(services.store.db),
       account: (key) => this.peek(key),
+      accountOfId: (id) => this.ofId(id),
+      isAccountId: (name) => ACCOUNT_ID.test(name),
       eventsCommitted: () => services.engine.eventsCommitted(),
     };
   }

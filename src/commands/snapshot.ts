@@ -10,6 +10,7 @@
  * waits (process memory, not state; a restart loses them too) and the server-wide signing key
  * (`settings`; pin it with TELNYX_MOCK_SIGNING_KEY to verify across servers).
  */
+import { createHash } from 'node:crypto';
 import type { Account } from './account.js';
 import { errors } from '../model/errors.js';
 import { MAX_OFFSET_MS, type AccountTime } from '../clock.js';
@@ -201,9 +202,16 @@ export function parseSnapshotText(text: string): unknown {
 
 // ---- export
 
+/**
+ * What a document names an account by: its API key, which the importing server maps to its own
+ * stored id (ids are keyed hashes with a secret per database, so an id means nothing elsewhere).
+ * An account whose key was not presented since this server started is known by its id alone.
+ */
+const nameOf = (a: Account): string => a.key ?? a.id;
+
 function accountSnapshot(a: Account): AccountSnapshot {
   const t: AccountTime = a.clock.state();
-  return { account: a.id, clock: { frozen_at: t.frozenAt, offset_ms: t.offsetMs }, tables: a.server.snapshots.rows(a.id) };
+  return { account: nameOf(a), clock: { frozen_at: t.frozenAt, offset_ms: t.offsetMs }, tables: a.server.snapshots.rows(a.id) };
 }
 
 /**
@@ -214,7 +222,9 @@ export function exportSnapshot(a: Account, opts: { all?: boolean } = {}): Snapsh
   if (opts.all) requireAdmin(a);
   const rows = a.server.snapshots;
   // Accounts bound first: binding one loads its clock, which may save it (a write, not inside the read).
-  const accounts = opts.all ? rows.accounts().map((key) => a.server.account(key)) : [a];
+  const accounts = opts.all
+    ? rows.accounts().map((id) => a.server.accountOfId(id)).sort((x, y) => (nameOf(x) < nameOf(y) ? -1 : nameOf(x) > nameOf(y) ? 1 : 0))
+    : [a];
   return rows.read(() => ({ telnyx_mock_snapshot: SNAPSHOT_VERSION, accounts: accounts.map(accountSnapshot) }));
 }
 
@@ -233,7 +243,13 @@ export function importSnapshot(a: Account, input: unknown, opts: { all?: boolean
   if (!opts.all && doc.accounts.length !== 1) {
     throw errors.invalidSnapshot(`A snapshot imported into one account holds one account; this one holds ${doc.accounts.length}. Import it whole with ?all=true (the admin key), or export one account.`, '/accounts');
   }
-  const targets = doc.accounts.map((entry) => (opts.all ? a.server.account(entry.account) : a));
+  const targets = doc.accounts.map((entry, i) => {
+    if (!opts.all) return a;
+    if (a.server.isAccountId(entry.account)) {
+      throw errors.invalidSnapshot(`The account ${entry.account} is named by its stored id, not its API key: the server that exported it had not seen its key since it started. Send one request with that key there and export again, or import this account alone into a key.`, `/accounts/${i}/account`);
+    }
+    return a.server.account(entry.account);
+  });
   const rows = a.server.snapshots;
   const times = doc.accounts.map((entry): AccountTime => ({
     offsetMs: entry.clock?.offset_ms ?? 0, frozenAt: entry.clock?.frozen_at ?? null,
@@ -250,12 +266,13 @@ export function importSnapshot(a: Account, input: unknown, opts: { all?: boolean
   });
   targets.forEach((target, i) => {
     target.clock.restore(times[i]);
+    target.continueStreamAfter(`snapshot ${createHash('sha256').update(JSON.stringify(doc.accounts[i])).digest('hex')}`);
     for (const kind of ['state', 'webhook', 'clock'] as const) target.changes.notify(kind);
   });
   a.server.eventsCommitted();
   return {
     accounts: doc.accounts.map((entry, i) => ({
-      account: targets[i].id, rows: Object.values(entry.tables).reduce((n, r) => n + r.length, 0),
+      account: nameOf(targets[i]), rows: Object.values(entry.tables).reduce((n, r) => n + r.length, 0),
     })),
   };
 }

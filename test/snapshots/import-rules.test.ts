@@ -166,6 +166,19 @@ describe('an import', () => {
 });
 
 describe('every account at once', () => {
+  it("names each account by its API key, and refuses one named by its stored id (a key that server had not seen since it started)", async () => {
+    const { http } = emulator();
+    await stateOf(http, 'KEY_a');
+    const all = await http.as('KEY_a').get('/_mock/snapshot?all=true');
+    // The database knows the account by a keyed hash (issue 19 row 8); the document, by its key.
+    expect(all.body.accounts.map((a: { account: string }) => a.account)).toEqual(['KEY_a']);
+    const byId = { ...all.body, accounts: [{ ...all.body.accounts[0], account: 'acct_AAAAAAAAAAAAAAAAAAAAAA' }] };
+    const refused = await put(emulator().http, 'KEY_c', byId, '?all=true');
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].source.pointer).toBe('/accounts/0/account');
+    expect(refused.body.errors[0].detail).toContain('named by its stored id, not its API key');
+  });
+
   it('is exported and imported only with the admin key when one is set (403 otherwise)', async () => {
     const { http } = emulator('KEY_admin');
     await stateOf(http, 'KEY_a');
