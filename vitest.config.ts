@@ -43,6 +43,8 @@ const FAST = [
   // Webhook faults: arming, bounds and windows in process (the receiver's side is full).
   'test/webhook-faults/arming.test.ts',
   'test/webhook-faults/dispatcher.test.ts',
+  // State snapshots: the document's rules, in process (the doors and deliveries are in test/snapshots/, full).
+  'test/snapshots/import-rules.test.ts',
 ];
 /** In a fast directory but over a socket (a real server, or a real webhook receiver, is their subject). */
 const NOT_FAST = [

@@ -121,7 +121,7 @@ async function packed() {
   const forbidden = files.filter(forbiddenInPackage);
   check(forbidden.length === 0, `the tarball holds what no user needs: ${forbidden.slice(0, 10).join(', ')}${forbidden.length > 10 ? ', …' : ''}`);
   const needed = ['package.json', 'README.md', 'LICENSE', 'dist/src/cli.js', 'dist/src/index.js', 'dist/src/lib.js', 'dist/src/lib.d.ts',
-    'dist/schema/index.js', 'schema/migrations/meta/_journal.json', 'fixtures/support-queue.json'];
+    'dist/schema/index.js', 'schema/migrations/meta/_journal.json', 'schema/snapshot.schema.json', 'fixtures/support-queue.json'];
   for (const f of needed) check(files.includes(f), `the tarball lacks ${f}`);
   check(files.some((f) => /^schema\/migrations\/.*\.sql$/.test(f)), 'the tarball holds no migration (schema/migrations/*.sql)');
   check(readFileSync(join(root, pkg.bin['telnyx-mock']), 'utf8').startsWith('#!/usr/bin/env node\n'), `${pkg.bin['telnyx-mock']} does not start with a node shebang`);

@@ -11,6 +11,7 @@ import { callRoutes } from './routes/calls.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { mockRoutes, webhookPublicKeyRoutes } from './routes/mock.js';
 import { webhookFaultRoutes } from './routes/webhook-faults.js';
+import { snapshotRoutes } from './routes/snapshot.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { journalAndFaults } from './routes/journal-and-faults.js';
 import { consoleRoutes } from './routes/console.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   const sameHost = hostCheck(deps.allowedHosts);
   mock.use('*', sameHost);
   mock.use('*', auth);
+  mock.route('/snapshot', snapshotRoutes());
   mock.route('/', mockRoutes());
   // Webhook faults (issue 17): what the app's receiver meets.
   mock.route('/', webhookFaultRoutes());

@@ -16,6 +16,10 @@ import { parseReplay, replayRun } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
 import { QUOTA_DEFAULTS } from './model/quotas.js';
+import { exportSnapshot, importSnapshot, OPERATOR_KEY, parseSnapshotText, validateSnapshot } from './commands/snapshot.js';
+import { snapshotText } from './serialize/snapshot.js';
+import { TelnyxError } from './model/errors.js';
+import { rename, writeFile } from 'node:fs/promises';
 
 const HELP = `telnyx-mock: a local, stateful emulator of Telnyx's conferencing, queue and call-control API.
 Point the official SDK at it, play the callers from your tests, and check what your app did.
@@ -49,6 +53,9 @@ serve
       --seed <n>                deterministic mode: seeded ids, clocks frozen at 2026-01-01T00:00:00Z,
                                 signing key from the seed ($TELNYX_MOCK_SEED; in-memory database only)
       --deterministic           deterministic mode with seed 0
+      --import <file>           start from a state snapshot (GET /_mock/snapshot?all=true writes one):
+                                each of its accounts into its own key; they must be empty
+      --export-on-exit <file>   on Ctrl+C / SIGTERM, write every account's state there as a snapshot
 
 scenario run
   -u, --url <url>               the emulator (default http://127.0.0.1:5080 or $TELNYX_MOCK_URL)
@@ -124,6 +131,8 @@ async function serve(args: string[]): Promise<number> {
       deterministic: { type: 'boolean' },
       seed: { type: 'string' },
       quota: { type: 'string', multiple: true },
+      import: { type: 'string' },
+      'export-on-exit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -131,6 +140,8 @@ async function serve(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  // State snapshots (issue 17): read the file before starting, so a bad one stops nothing half-started.
+  const state = values.import === undefined ? undefined : await readSnapshotFile(values.import);
   let config: Config;
   try {
     config = configFromEnv(process.env);
@@ -175,13 +186,60 @@ async function serve(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot start: ${(err as Error).message}`);
   }
+  // Snapshots act for every account: as the admin key when one is set (any key is trusted otherwise).
+  const operator = emulator.peekAccount(config.adminKey ?? OPERATOR_KEY);
+  if (state !== undefined) {
+    try {
+      const imported = importSnapshot(operator, state, { all: true });
+      console.log(`Imported ${values.import}: ${imported.accounts.map((a) => `${a.account} (${a.rows} rows)`).join(', ') || 'no accounts'}`);
+    } catch (err) {
+      await emulator.close();
+      throw new UsageError(`--import ${values.import}: ${snapshotProblem(err)}`);
+    }
+  }
   console.log(`${banner(emulator)}\nPress Ctrl+C to stop.`);
+  let code = 0;
   await new Promise<void>((resolve) => {
-    const stop = () => { void emulator.close().then(resolve); };
+    const stop = () => {
+      // As Firebase's emulators do on exit: the state written before the server closes (to a
+      // temporary file renamed over the target, so a crash mid-write never leaves half a snapshot).
+      const exporting = values['export-on-exit'] === undefined ? Promise.resolve()
+        : writeSnapshotFile(values['export-on-exit'], snapshotText(exportSnapshot(operator, { all: true }))).catch((err: Error) => {
+          console.error(`telnyx-mock: --export-on-exit ${values['export-on-exit']}: ${err.message}`);
+          code = 1;
+        });
+      void exporting.then(() => emulator.close()).then(resolve);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  return 0;
+  return code;
+}
+
+async function readSnapshotFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read the snapshot file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return parseSnapshotText(text);
+  } catch (err) {
+    throw new UsageError(`${file}: ${snapshotProblem(err)}`);
+  }
+}
+
+/** A refused snapshot as one line: what is wrong and where (the error's JSON pointer). */
+function snapshotProblem(err: unknown): string {
+  if (!(err instanceof TelnyxError)) throw err;
+  return `${err.detail}${err.pointer && err.pointer !== '/' && !err.detail.includes(err.pointer) ? ` (at ${err.pointer})` : ''}`;
+}
+
+async function writeSnapshotFile(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, file);
 }
 
 /**
@@ -278,6 +336,15 @@ async function checkScenarios(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('name at least one scenario file');
   for (const file of positionals) {
     const scenario = parseScenarioText(await loadFile(file), file);
+    // A setup: file is checked too (read and held to the snapshot schema), as the run would read it.
+    if (scenario.setup && 'file' in scenario.setup) {
+      try {
+        validateSnapshot(await readSnapshotFile(scenario.setup.file));
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        throw new UsageError(`${file}: setup ${scenario.setup.file}: ${snapshotProblem(err)}`);
+      }
+    }
     console.log(`ok  ${file}: ${scenario.name}, ${scenario.steps.length} steps`);
   }
   return 0;
@@ -307,7 +374,10 @@ async function runScenarios(args: string[]): Promise<number> {
 
   let failed = 0;
   for (const { file, text } of texts) {
-    const result = await runRemote(base, apiKey, { scenario: text, webhook_url: webhookUrl, reset: !values['keep-state'] }, file);
+    // A `setup:` file is read here, beside the scenario, and sent with it: the server reads no file a client names.
+    const setup = parseScenarioText(text, file).setup;
+    const document = setup && 'file' in setup ? await readSnapshotFile(setup.file) : undefined;
+    const result = await runRemote(base, apiKey, { scenario: text, webhook_url: webhookUrl, reset: !values['keep-state'], setup: document }, file);
     if (!result.passed) failed++;
   }
   if (texts.length > 1) console.log(failed === 0 ? `\nall ${texts.length} scenarios passed` : `\n${failed} of ${texts.length} scenarios failed`);

@@ -178,6 +178,16 @@ export class AccountClock {
     this.persistence?.save(this.account, this.t);
   }
 
+  /**
+   * Sets the time as a snapshot recorded it, backwards too (an import into an empty account, whose
+   * clock nothing depends on yet); bounded as a loaded clock is by the snapshot's schema.
+   */
+  restore(t: AccountTime): void {
+    this.t.offsetMs = t.offsetMs;
+    this.t.frozenAt = t.frozenAt;
+    this.persistence?.save(this.account, this.t);
+  }
+
   /** Back to wall time, and forgotten by the database (reset). */
   reset(): void {
     this.clear();

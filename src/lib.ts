@@ -42,6 +42,7 @@ import { webhookFaultJson, type WebhookFaultJson } from './serialize/control.js'
 import type { WebhookFaultKind } from './control/webhook-faults.js';
 import { waitFor } from './commands/wait.js';
 import { DEFAULT_CONNECTION_ID } from './commands/callers.js';
+import { exportSnapshot, importSnapshot, OPERATOR_KEY, parseSnapshotText, type SnapshotDocument } from './commands/snapshot.js';
 
 /** One speak / playback of a call (MockControl.media). */
 export type CallMediaView = ReturnType<typeof callMediaJson>;
@@ -106,6 +107,7 @@ export type { CallView, JournalEntry, RequestFilter, WebhookEvent, NumberConfig,
 export { DEFAULT_CONNECTION_ID };
 export type { Scenario, ScenarioResult, StepResult, RunOptions };
 export type { ReplayDocument, ReplayResult };
+export type { SnapshotDocument };
 /** `DomainError` is the name this error had before it was TelnyxError; both name one class. */
 export { ScenarioError, TelnyxError, TelnyxError as DomainError };
 
@@ -151,6 +153,13 @@ export interface MockOptions {
   seed?: string | number;
   /** Per-account quotas (README "Quotas per account"), e.g. `{ calls: 500, downloads: 2 }`; the defaults where absent. */
   quotas?: Partial<Quotas>;
+  /**
+   * Start from a state snapshot (README "State snapshots"): a document (`mock.snapshot()`,
+   * `GET /_mock/snapshot`) or the path of one. Each of its accounts goes into its own key, as
+   * `serve --import` does; a bad document rejects with a TelnyxError naming the path. Not given
+   * again after `reset()`.
+   */
+  state?: SnapshotDocument | object | string;
 }
 
 /** A caller arriving on an inbound call. */
@@ -252,6 +261,8 @@ export interface TelnyxMock extends MockControl {
   baseURL: string;
   /** base64 Ed25519 public key webhooks are signed with (the SDK's `publicKey`). */
   publicKey: string;
+  /** The account's state as a snapshot document (`{ all: true }`: every account's), for `startMock({ state })` or PUT /_mock/snapshot. */
+  snapshot(opts?: { all?: boolean }): SnapshotDocument;
   /** The same helpers acting as another API key (another isolated account). */
   as(apiKey: string): MockControl;
   /**
@@ -290,7 +301,13 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
       phoneNumbers.givePhoneNumber(em.account(control.apiKey), { phone_number: phoneNumber, connection_id: connectionId });
     }
   };
+  // Snapshots act for every account: as the admin key when one is set (any key is trusted otherwise).
+  const operator = em.peekAccount(opts.adminKey ?? OPERATOR_KEY);
   try {
+    if (opts.state !== undefined) {
+      const state = typeof opts.state === 'string' ? await readSnapshotFile(opts.state) : opts.state;
+      importSnapshot(operator, state, { all: true });
+    }
     giveNumbers();
   } catch (err) {
     await em.close();
@@ -298,6 +315,7 @@ export async function startMock(opts: MockOptions = {}): Promise<TelnyxMock> {
   }
   return {
     ...control,
+    snapshot: (o = {}) => exportSnapshot(o.all ? operator : em.account(control.apiKey), o),
     reset: (o) => { control.reset(o); giveNumbers(); },
     url: em.url,
     baseURL: `${em.url}/v2`,
@@ -368,10 +386,24 @@ export function mockControl(em: Emulator, apiKey: string): MockControl {
     clearWebhookFaults: (id) => (id === undefined ? webhookFaults.clearWebhookFaults(account) : webhookFaults.removeWebhookFault(account, id)),
     reset: (o = {}) => reset(account, { all: o.all }),
     async runScenario(scenario, o = {}) {
-      return runScenario(account, await loadScenario(scenario), o);
+      const loaded = await loadScenario(scenario);
+      // A `setup:` file is read here, beside the scenario file it is named relative to.
+      const setup = loaded.setup && 'file' in loaded.setup ? await readSnapshotFile(loaded.setup.file) : undefined;
+      return runScenario(account, loaded, setup === undefined ? o : { ...o, setup });
     },
     recording: () => exportReplay(account),
   };
+}
+
+/** A snapshot file's document (parsed, size-bounded; checked when imported). */
+async function readSnapshotFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(`${file}: cannot read the snapshot file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  return parseSnapshotText(text);
 }
 
 /** A file path, scenario text or scenario object → a checked Scenario (ScenarioError otherwise). */

@@ -35,6 +35,8 @@ export interface Emulator {
   db: Db;
   /** The account (API key) every command takes: its store is bound to it. */
   account(key: string): Account;
+  /** The same, without counting the key as used (the console's picker): what the server itself acts as (snapshots). */
+  peekAccount(key: string): Account;
   /** Sweeps until no account has a timer due on the wall clock (the background ticker's work, unsliced). */
   tick(): void;
   /** The accounts, for what the doors do not reach (tests of per-key memory). */
@@ -128,6 +130,8 @@ export function buildEmulator(config: Config, opts: { ticker?: boolean; wall?: (
     app, db, webhooks, keySource, config, accounts,
     // A handle keeps its Account object: pinned, never released (see Accounts.pin).
     account: (key) => accounts.pin(key),
+    // Kept by the handle too (the operator's account of snapshots): pinned, without counting as used.
+    peekAccount: (key) => { const account = accounts.peek(key); account.pinned = true; return account; },
     tick: () => { while (engine.tick()) { /* until nothing due is left */ } },
     dispose: async () => {
       disposed = true;

@@ -4,6 +4,7 @@ import { ids as randomIds, seededIds, type Ids } from '../ids.js';
 import type { Ctx } from '../domain/context.js';
 import type { AccountStore } from '../domain/store.js';
 import type { SqliteStore } from '../store/account-store.js';
+import { ACCOUNT_ID } from '../store/account-id.js';
 import type { AccountJournal, Journal } from '../control/journal.js';
 import type { AccountFaults, Faults } from '../control/faults.js';
 import type { AccountWebhookFaults, WebhookFaults } from '../control/webhook-faults.js';
@@ -12,6 +13,7 @@ import type { BoundAccount, Engine, Once } from './engine.js';
 import { SILENT_LOGGER, type Logger } from '../log.js';
 import { QUOTA_DEFAULTS, shortKey, type Quotas } from '../model/quotas.js';
 import { ensureCommandIdRoom, pruneWebhookLog } from './quotas.js';
+import { SnapshotRows } from '../store/snapshot.js';
 
 /** The process-wide parts every account's pieces are bound from (only Accounts sees them). */
 export interface Services {
@@ -44,6 +46,16 @@ export interface Server {
   resetAll(): void;
   /** Releases the account's in-memory objects once nothing uses it (after a reset: its state is gone anyway). */
   release(id: string): void;
+  // State snapshots (commands/snapshot.ts): every account's rows, read and written across accounts.
+  snapshots: SnapshotRows;
+  /** The account of a key, bound as any is, without counting it as used (a snapshot's accounts). */
+  account(key: string): Account;
+  /** The account stored under an id (store/account-id.ts), whether or not its key was presented. */
+  accountOfId(id: string): Account;
+  /** True when `name` has the shape of a stored account id rather than of an API key. */
+  isAccountId(name: string): boolean;
+  /** Outbox rows were written outside a command (a snapshot imported): the dispatcher looks. */
+  eventsCommitted(): void;
 }
 
 /**
@@ -102,6 +114,11 @@ export class Account implements BoundAccount {
     this.quotas = services.quotas ?? QUOTA_DEFAULTS;
   }
 
+  /** The key as errors and logs may show it (a key is a credential), or the stored id while no key is known. */
+  get shortId(): string {
+    return shortKey(this.key ?? this.id);
+  }
+
   /**
    * True while something holds on to this object: a request or download in flight, a parked wait
    * or an open console stream (both listen to its changes), armed request or webhook faults (state
@@ -109,11 +126,6 @@ export class Account implements BoundAccount {
    * would start over, repeating ids). Releasing it then would leave two objects for one account,
    * with diverging clocks.
    */
-  /** The key as errors and logs may show it (a key is a credential), or the stored id while no key is known. */
-  get shortId(): string {
-    return shortKey(this.key ?? this.id);
-  }
-
   busy(): boolean {
     return this.inFlight > 0 || this.downloads > 0 || this.changes.listenerCount() > 0 || this.faults.armed()
       || this.webhookFaults.armed() || this.seed !== undefined;
@@ -167,6 +179,15 @@ export class Account implements BoundAccount {
   }
 
   /**
+   * Deterministic mode, after a snapshot was imported into this account: ids from a stream of
+   * their own, named by the document (`salt`). The stream from its start would give again the ids
+   * the snapshot's run gave, which the imported rows hold; the same document still gives the same ids.
+   */
+  continueStreamAfter(salt: string): void {
+    if (this.seed !== undefined) this.ids = seededIds(`${this.seed}\0${salt}`, this.key ?? this.id);
+  }
+
+  /**
    * After a reset: back to the server's mode, as on a fresh server. Deterministic: the id stream
    * and the clock start over. Otherwise a seed the account was given goes with the rest of its
    * state (random ids, wall time); an account never given one is left as it is.
@@ -210,6 +231,11 @@ export class Accounts {
         for (const account of [...this.byId.values()]) this.requestRelease(account);
       },
       release: (id) => this.requestRelease(this.byId.get(id)),
+      snapshots: new SnapshotRows(services.store.db),
+      account: (key) => this.peek(key),
+      accountOfId: (id) => this.ofId(id),
+      isAccountId: (name) => ACCOUNT_ID.test(name),
+      eventsCommitted: () => services.engine.eventsCommitted(),
     };
   }
 

@@ -61,6 +61,11 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {}
 
+  /** Outbox rows were written outside write() (a snapshot imported): wakes the dispatcher as a commit does. */
+  eventsCommitted(): void {
+    this.deps.onEventsCommitted?.();
+  }
+
   /**
    * Runs `fn` on the account in one write transaction. With a command_id already seen in the
    * same scope nothing runs again: the first run's result is returned (as JSON round-tripped).

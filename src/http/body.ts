@@ -8,15 +8,19 @@ import type { Env } from './auth.js';
 /** Bodies beyond this are refused with 413, counted in bytes read (Content-Length or chunked alike). */
 export { MAX_BODY_BYTES };
 
+/** A body's size bound and its 413; one route takes more than MAX_BODY_BYTES (a state snapshot, bounded on its own). */
+export interface BodyCap { bytes: number; error: () => Error }
+const DEFAULT_CAP: BodyCap = { bytes: MAX_BODY_BYTES, error: () => errors.tooLarge() };
+
 /**
  * Reads a Node request body with a size cap, without building a web Request and its streams.
  * Settles whatever the client does: the whole body, too many bytes (413) or a connection closed
  * mid-body (400 aborted), so nothing waiting on it (the route, the journal) waits forever.
  */
-function readIncoming(incoming: IncomingMessage): Promise<string> {
-  if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+function readIncoming(incoming: IncomingMessage, cap: BodyCap): Promise<string> {
+  if (Number(incoming.headers['content-length'] ?? 0) > cap.bytes) {
     incoming.resume(); // drain what comes, for the 413 to reach the client
-    return Promise.reject(errors.tooLarge());
+    return Promise.reject(cap.error());
   }
   // Neither a length nor chunks: no body (every GET), without waiting a tick for 'end'.
   if (incoming.headers['content-length'] === undefined && incoming.headers['transfer-encoding'] === undefined) return Promise.resolve('');
@@ -33,9 +37,9 @@ function readIncoming(incoming: IncomingMessage): Promise<string> {
     incoming.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > cap.bytes) {
         chunks.length = 0;
-        done(() => reject(errors.tooLarge()));
+        done(() => reject(cap.error()));
       } else {
         chunks.push(chunk);
       }
@@ -48,8 +52,8 @@ function readIncoming(incoming: IncomingMessage): Promise<string> {
 }
 
 /** The same cap on a web Request's stream (app.fetch in tests and embedders), counting bytes as they come. */
-async function readStream(req: Request): Promise<string> {
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw errors.tooLarge();
+async function readStream(req: Request, cap: BodyCap): Promise<string> {
+  if (Number(req.headers.get('content-length') ?? 0) > cap.bytes) throw cap.error();
   if (!req.body) return '';
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -59,9 +63,9 @@ async function readStream(req: Request): Promise<string> {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
+      if (size > cap.bytes) {
         void reader.cancel().catch(() => {});
-        throw errors.tooLarge();
+        throw cap.error();
       }
       chunks.push(value);
     }
@@ -73,11 +77,11 @@ async function readStream(req: Request): Promise<string> {
 }
 
 /** The raw body text, read once and kept in Hono's body cache (where the request journal finds it). */
-export function readBodyText(c: Context): Promise<string> {
+export function readBodyText(c: Context, cap: BodyCap = DEFAULT_CAP): Promise<string> {
   const cached = cachedBodyText(c);
   if (cached) return cached;
   const incoming = incomingOf(c);
-  const text = cacheBodyText(c, incoming ? readIncoming(incoming) : readStream(c.req.raw));
+  const text = cacheBodyText(c, incoming ? readIncoming(incoming, cap) : readStream(c.req.raw, cap));
   text.catch(() => {}); // whoever awaits it sees the error; an unread rejection is not a crash
   return text;
 }

@@ -213,4 +213,15 @@ export const errors = {
     'Invalid enumerated value', `The value must be one of: ${values.join(', ')}.`, name),
   notE164: (field: string) => new TelnyxError(422, '10016', 'Phone number must be in +E164 format',
     `The '${field}' parameter must be in E164 format.`, `/${field}`),
+  // State snapshots (commands/snapshot.ts, schema/snapshot.schema.json).
+  /** A snapshot document that does not follow schema/snapshot.schema.json, or contradicts itself: the pointer names where. */
+  invalidSnapshot: (detail: string, pointer: string) => new TelnyxError(422, '10015', 'Invalid snapshot', detail, pointer),
+  /** An import into an account that holds state already: nothing is merged, nothing imported. */
+  snapshotAccountNotEmpty: (account: string, table: string, pointer: string) => new TelnyxError(409, '10007', 'Conflict',
+    `The account ${account} is not empty (it has ${table} rows): a snapshot is imported only into an empty account. Reset it first (POST /_mock/reset).`, pointer),
+  /** A row whose id another account of this server has (ids are unique server-wide): the same snapshot imported twice. */
+  snapshotIdTaken: (table: string, id: string, pointer: string) => new TelnyxError(409, '10007', 'Conflict',
+    `The ${table} id ${id} is already used by another account on this server (ids are unique server-wide): import into a fresh server, or reset the account it came from.`, pointer),
+  snapshotTooLarge: (maxBytes: number) => new TelnyxError(413, '10015', 'Request too large',
+    `The snapshot is too large (at most ${maxBytes / (1024 * 1024)} MiB).`, '/'),
 };

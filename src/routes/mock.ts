@@ -252,7 +252,7 @@ export function mockRoutes() {
     const run = YAML_TYPES.includes(type)
       ? scenarioFromRequest({ yaml: await readBodyText(c), query: (name) => c.req.query(name) })
       : scenarioFromRequest({ json: await readBody(c) });
-    const opts = { webhookUrl: run.webhookUrl, reset: run.reset };
+    const opts = { webhookUrl: run.webhookUrl, reset: run.reset, setup: run.setup };
     if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
       return c.json({ data: await runScenario(account, run.scenario, opts) });
     }

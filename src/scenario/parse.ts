@@ -14,7 +14,9 @@ import { GivePhoneNumber } from '../commands/phone-numbers.js';
 import { AddWebhookFault } from '../commands/webhook-faults.js';
 import { body, bool, url, MAX_BODY_BYTES, MAX_DEPTH, tooDeepAt, type Schema } from '../commands/schema.js';
 import { pathPattern, PatternError } from '../control/faults.js';
-import type { Condition, Scenario, Step, StepKind } from './types.js';
+import type { Condition, Scenario, ScenarioSetup, Step, StepKind } from './types.js';
+import { validateSnapshot } from '../commands/snapshot.js';
+import { dirname, isAbsolute, join } from 'node:path';
 
 /**
  * Scenario files (JSON or YAML) → a checked Scenario. Every problem is reported as a
@@ -163,7 +165,7 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
   const deep = tooDeepAt(raw);
   if (deep !== undefined) throw tooDeep(loc.source, deep);
   const top = new Reader(raw, (msg, key, code) => new ScenarioError(`${prefix}${msg}`, { pointer: key ? `/${key}` : '', code }));
-  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'strict_connections', 'seed', 'steps'], 'a scenario');
+  top.only(['name', 'description', 'connection_id', 'webhook_url', 'timeout', 'reset', 'strict_connections', 'seed', 'setup', 'steps'], 'a scenario');
   const name = top.string('name', true)!;
   const description = top.string('description');
   const connectionId = top.string('connection_id') ?? DEFAULT_CONNECTION_ID;
@@ -181,8 +183,11 @@ export function validateScenario(raw: unknown, loc: Location = {}): Scenario {
 
   const names = new Set<string>();
   const steps = rawSteps.map((s, i) => parseStep(s, i + 1, loc.stepLines?.[i], { prefix: loc.source, names, timeoutMs, connectionId }));
-  return { name, description, connectionId, webhookUrl, timeoutMs, reset, ...(strictConnections === undefined ? {} : { strictConnections }),
-    ...(seed === undefined ? {} : { seed }), steps };
+  const setup = raw.setup === undefined ? undefined : scenarioSetup(raw.setup, loc.source, prefix);
+  return {
+    name, description, connectionId, webhookUrl, timeoutMs, reset, ...(strictConnections === undefined ? {} : { strictConnections }),
+    ...(seed === undefined ? {} : { seed }), ...(setup ? { setup } : {}), steps,
+  };
 }
 
 /** A scenario's `seed` (deterministic mode for its run): an integer or a short word, as `--seed` takes. */
@@ -195,6 +200,25 @@ function runSeed(v: unknown, top: Reader): string | undefined {
   } catch {
     throw top.error(`'seed' must be an integer or a short word (letters, digits, _ . -; at most 64), got ${describe(v)}.`, 'seed');
   }
+}
+
+/**
+ * `setup:` (state snapshots): a snapshot document, checked here against its schema so a bad one is
+ * reported before anything runs, or the name of a file holding one, relative to the scenario file.
+ */
+function scenarioSetup(raw: unknown, source: string | undefined, prefix: string): ScenarioSetup {
+  if (typeof raw === 'string' && raw.trim() !== '') {
+    const file = raw.trim();
+    return { file: isAbsolute(file) || !source || source === 'scenario' ? file : join(dirname(source), file) };
+  }
+  if (!isObj(raw)) throw new ScenarioError(`${prefix}'setup' is a state snapshot (GET /_mock/snapshot) or the name of a file holding one.`, { pointer: '/setup' });
+  try {
+    validateSnapshot(raw);
+  } catch (err) {
+    if (!(err instanceof TelnyxError)) throw err;
+    throw new ScenarioError(`${prefix}setup: ${err.detail}`, { pointer: `/setup${err.pointer === '/' ? '' : err.pointer ?? ''}` });
+  }
+  return { document: raw };
 }
 
 interface StepContext { prefix?: string; names: Set<string>; timeoutMs: number; connectionId: string }

@@ -4,7 +4,7 @@ import type { Scenario } from './types.js';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
-export interface ScenarioRequest { scenario: Scenario; webhookUrl?: string; reset?: boolean }
+export interface ScenarioRequest { scenario: Scenario; webhookUrl?: string; reset?: boolean; setup?: unknown }
 
 /**
  * A scenario run as POST /_mock/scenarios/run receives it: YAML text (options in the query
@@ -28,7 +28,8 @@ export function scenarioFromRequest(req: { yaml: string; query: (name: string) =
   const given = body.scenario;
   const scenario = checked(() => (typeof given === 'string' ? parseScenarioText(given, 'scenario') : validateScenario(given)), '/scenario');
   const run = ScenarioRun.parse({ webhook_url: body.webhook_url, reset: body.reset });
-  return { scenario, webhookUrl: run.webhook_url, reset: run.reset };
+  // `setup`: the snapshot of the scenario's `setup:` file, sent by the CLI, which could read it (checked when imported).
+  return { scenario, webhookUrl: run.webhook_url, reset: run.reset, ...(body.setup !== undefined ? { setup: body.setup } : {}) };
 }
 
 /** A scenario problem as a Telnyx 422, its pointer relative to where the scenario sat in the body. */

@@ -13,6 +13,7 @@ import { check, describeCondition, type RunState } from './conditions.js';
 import type { Condition, Scenario, ScenarioResult, Step, StepResult } from './types.js';
 import type { ChangeKind } from '../changes.js';
 import { nextTurn, SLICE_MS, waitForChange } from '../waits.js';
+import { importSnapshot } from '../commands/snapshot.js';
 
 export interface RunOptions {
   /** Where the callers' webhooks go (overrides the scenario's `webhook_url`). */
@@ -21,6 +22,8 @@ export interface RunOptions {
   reset?: boolean;
   /** Called as each step finishes (or is skipped), for progress output. */
   onStep?: (result: StepResult) => void;
+  /** The document of a `setup:` file, read by the door that could read it (the CLI, startMock()). */
+  setup?: unknown;
 }
 
 /**
@@ -45,6 +48,13 @@ export async function runScenario(account: Account, scenario: Scenario, opts: Ru
 
   const steps: StepResult[] = [];
   let failed = false;
+  // `setup:` (state snapshots): imported into the account, after the reset, as step 0; a refusal fails the run before its steps.
+  const setup = setupResult(account, scenario, opts.setup, wall);
+  if (setup) {
+    steps.push(setup);
+    opts.onStep?.(setup);
+    failed = setup.status === 'failed';
+  }
   // Steps run back to back for at most a slice of work, then the event loop gets a turn: a long
   // scenario (999 presses of 128 digits) never holds the server from other accounts. A work budget
   // (performance.now), not time any account sees.
@@ -184,3 +194,28 @@ export function describeStep(step: Step): string {
 }
 
 const formatMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** The `setup:` snapshot imported (step 0), or undefined when the scenario has none. */
+function setupResult(account: Account, scenario: Scenario, given: unknown, wall: () => number): StepResult | undefined {
+  if (!scenario.setup && given === undefined) return undefined;
+  const t0 = wall();
+  const source = given !== undefined ? { document: given } : scenario.setup!;
+  const title = 'document' in source ? 'setup: import the state snapshot' : `setup: import the state snapshot ${source.file}`;
+  let reason: string | undefined;
+  let code: string | undefined;
+  if ('file' in source) {
+    // A server does not read files a tenant names: the CLI and startMock() read it and pass the document.
+    reason = `the setup file ${source.file} is read by the CLI or startMock(); over HTTP give the snapshot inline ('setup': {...}).`;
+  } else {
+    try {
+      importSnapshot(account, source.document);
+    } catch (err) {
+      if (!(err instanceof TelnyxError)) throw err;
+      reason = `${err.title}: ${err.detail}${err.pointer && err.pointer !== '/' ? ` (at /setup${err.pointer})` : ''}`;
+      code = err.code;
+    }
+  }
+  return {
+    index: 0, title, status: reason === undefined ? 'passed' : 'failed', reason, ...(code ? { code } : {}), duration_ms: wall() - t0,
+  };
+}

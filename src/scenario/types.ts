@@ -21,8 +21,15 @@ export interface Scenario {
    * seed's stream and its clock starts frozen at 2026-01-01T00:00:00Z (README "Deterministic runs").
    */
   seed?: string;
+  /**
+   * `setup:` a state snapshot imported before the first step (after the reset): the document
+   * inline, or a file named relative to the scenario file (read by the CLI and startMock()).
+   */
+  setup?: ScenarioSetup;
   steps: Step[];
 }
+
+export type ScenarioSetup = { document: unknown } | { file: string };
 
 interface StepBase {
   /** 1-based position in the file's steps. */
