@@ -348,18 +348,21 @@ export class Accounts {
 
   /**
    * The minute sweep (server.ts): webhook logs of accounts used since are pruned to their quota,
-   * and accounts unused for `quotas.idleReleaseMs` of wall time, with nothing in flight, no parked
+   * and accounts unused for `quotas.idleReleaseMs` of wall time (`journalIdleReleaseMs` when their
+   * journal holds answered requests), with nothing in flight, no parked
    * wait, no open stream or download, no armed fault and no seed, are released. Pending timers do
    * not keep one: the timer sweep finds them in the database and binds the account again when due.
    * How many were released.
    */
   releaseIdle(now = this.services.clock.wallNow()): number {
-    const idleMs = (this.services.quotas ?? QUOTA_DEFAULTS).idleReleaseMs;
+    const { idleReleaseMs, journalIdleReleaseMs } = this.services.quotas ?? QUOTA_DEFAULTS;
     let released = 0;
     for (const account of [...this.byId.values()]) {
       // Used since the last sweep (a request, or a timer that logged webhooks): its log is pruned.
       if (account.sincePrune > 0 || now - account.seenAt < SWEEP_MS) this.prune(account);
-      if (now - account.seenAt < idleMs || account.pinned || account.busy()) continue;
+      // A journal of answered requests is kept longer: it lives in memory only.
+      const keptFor = account.journal.mark() > 0 && !account.journal.onlyRefused() ? journalIdleReleaseMs : idleReleaseMs;
+      if (now - account.seenAt < keptFor || account.pinned || account.busy()) continue;
       this.requestRelease(account);
       released++;
     }

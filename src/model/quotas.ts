@@ -5,7 +5,7 @@
  * Plain data, so every room can read them.
  */
 export interface Quotas {
-  /** Calls stored per account (every leg, live or ended); placing one more answers 429. */
+  /** Calls stored per account (every leg, live or ended); placing one more answers 422 (Quota reached). */
   calls: number;
   /** Speak / playback items stored per account (queued, playing or done). */
   mediaItems: number;
@@ -21,6 +21,12 @@ export interface Quotas {
   downloadSendTimeoutMs: number;
   /** Wall time with no use after which an account's in-memory objects are released (its stored state stays). */
   idleReleaseMs: number;
+  /**
+   * The same for an account whose request journal holds requests that were answered (not a stray
+   * key's refusals only): longer, since the journal is memory only and what a developer reads
+   * after a break (the console's timeline, /_mock/requests).
+   */
+  journalIdleReleaseMs: number;
 }
 
 export const QUOTA_DEFAULTS: Quotas = {
@@ -32,6 +38,7 @@ export const QUOTA_DEFAULTS: Quotas = {
   downloads: 8,
   downloadSendTimeoutMs: 30_000,
   idleReleaseMs: 10 * 60_000,
+  journalIdleReleaseMs: 24 * 3_600_000,
 };
 
 /** The environment variable each quota is read from (src/config.ts), also the CLI flag's name in kebab case. */
@@ -44,6 +51,7 @@ export const QUOTA_ENV: Record<keyof Quotas, string> = {
   downloads: 'TELNYX_MOCK_MAX_DOWNLOADS',
   downloadSendTimeoutMs: 'TELNYX_MOCK_DOWNLOAD_SEND_TIMEOUT_MS',
   idleReleaseMs: 'TELNYX_MOCK_IDLE_RELEASE_MS',
+  journalIdleReleaseMs: 'TELNYX_MOCK_JOURNAL_IDLE_RELEASE_MS',
 };
 
 /** Defaults where `partial` is silent; each given value must be a positive integer. */

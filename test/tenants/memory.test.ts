@@ -12,6 +12,8 @@ afterEach(async () => { await em?.dispose(); em = undefined; });
 
 const ORIGIN = 'http://127.0.0.1';
 const IDLE_MS = 10 * 60_000;
+/** Idle time before an account whose journal holds answered requests is released. */
+const JOURNAL_IDLE_MS = 24 * 3_600_000;
 
 async function req(key: string, method: string, path: string, body?: unknown) {
   const res = await em!.app.fetch(new Request(`${ORIGIN}${path}`, {
@@ -70,13 +72,26 @@ describe('per-key memory', () => {
     expect(holders('KEY_two')).toEqual([]);
   });
 
-  it('is released after 10 minutes of wall time unused; the next request sees the stored call and the frozen clock', async () => {
+  it("is released after 10 minutes of wall time unused for a stray key (every request refused)", async () => {
+    let wall = 1_800_000_000_000;
+    em = buildEmulator(defaultConfig(), { ticker: false, wall: () => wall });
+    expect((await req('KEY_stray', 'GET', '/v2/calls/v3:nope')).status).toBe(422);
+    wall += IDLE_MS - 1;
+    expect(em.accounts.releaseIdle()).toBe(0);
+    wall += 1;
+    expect(em.accounts.releaseIdle()).toBe(1);
+    expect(holders('KEY_stray')).toEqual([]);
+  });
+
+  it('is kept a day when its journal holds answered requests (memory only, read after a break); then released, the next request sees the stored call and the frozen clock', async () => {
     let wall = 1_800_000_000_000;
     em = buildEmulator(defaultConfig(), { ticker: false, wall: () => wall });
     const id = await used('KEY_idle');
     const frozenAt = (await req('KEY_idle', 'GET', '/_mock/clock')).json.data.now;
 
-    wall += IDLE_MS - 1;
+    wall += IDLE_MS;
+    expect(em.accounts.releaseIdle()).toBe(0);
+    wall += JOURNAL_IDLE_MS - IDLE_MS - 1;
     expect(em.accounts.releaseIdle()).toBe(0);
     expect(holders('KEY_idle')).not.toEqual([]);
     wall += 1;
@@ -102,7 +117,7 @@ describe('per-key memory', () => {
     await used('KEY_seeded');
     em.account('KEY_handle');
     await used('KEY_handle');
-    wall += IDLE_MS;
+    wall += JOURNAL_IDLE_MS;
     expect(em.accounts.releaseIdle()).toBe(0);
     expect(holders('KEY_faults')).toContain('faults');
     expect(holders('KEY_webhook_faults')).toContain('accounts');
