@@ -251,19 +251,20 @@ export class Accounts {
       this.lastUsed.delete(key);
       this.lastKey = key;
     }
-    this.lastUsed.set(key, this.services.clock.wallNow());
-    return this.peek(key);
+    const now = this.services.clock.wallNow();
+    this.lastUsed.set(key, now);
+    return this.peek(key, now);
   }
 
   /** The account without counting it as used: what watching it (the console) takes. */
-  peek(key: string): Account {
+  peek(key: string, now = this.services.clock.wallNow()): Account {
     let account = this.byKey.get(key);
     if (!account) {
       account = this.ofId(this.services.store.accountIdOf(key), key);
       account.key = key;
       this.byKey.set(key, account);
     }
-    account.seenAt = this.services.clock.wallNow();
+    account.seenAt = now;
     return account;
   }
 
