@@ -43,8 +43,9 @@ export function createApp(deps: AppDeps) {
   const auth = bearerAccount(deps.accounts);
 
   const v2 = new Hono<Env>();
-  v2.use('*', auth);
-  v2.use('*', journalAndFaults);
+  // The journal's middleware takes each API call off its account's in-flight count.
+  v2.use('*', bearerAccount(deps.accounts, 'by-caller'));
+  v2.use('*', journalAndFaults(deps.accounts));
   v2.route('/conferences', conferenceRoutes());
   v2.route('/queues', queueRoutes());
   v2.route('/calls', callRoutes());

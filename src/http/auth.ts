@@ -20,7 +20,7 @@ const AUTH_FAILED = JSON.stringify(errorBody(errors.authenticationFailed()));
  * account ids), resolved once here for the whole request. Kept to one header read and a prefix
  * check: this runs on every request.
  */
-export function bearerAccount(accounts: Accounts): MiddlewareHandler<Env> {
+export function bearerAccount(accounts: Accounts, counted: 'here' | 'by-caller' = 'here'): MiddlewareHandler<Env> {
   // Not async: it hands on next()'s promise rather than wrapping it in one more (a throw before
   // it still reaches onError, as Hono calls every middleware inside a try).
   return (c, next) => {
@@ -34,13 +34,16 @@ export function bearerAccount(accounts: Accounts): MiddlewareHandler<Env> {
       throw errors.authenticationFailed();
     }
     // Counted in flight until answered: an account is never released under a running request.
-    // The count is taken off beside the answer, not in its path: the promise Hono awaits is
-    // next()'s own (a .finally() would put one more promise and its hops before every answer).
     const account = accounts.enter(key);
     c.set('account', account);
+    // On /v2 the journal's middleware, which awaits the answer anyway, takes it off the count
+    // ('by-caller'): no promise more per API call. Elsewhere it is taken off here, beside the
+    // answer, not in its path (the promise Hono awaits stays next()'s own).
     const done = next();
-    const leave = () => accounts.leave(account);
-    done.then(leave, leave);
+    if (counted === 'here') {
+      const leave = () => accounts.leave(account);
+      done.then(leave, leave);
+    }
     return done;
   };
 }

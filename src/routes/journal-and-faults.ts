@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import type { Accounts } from '../commands/account.js';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Env } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
@@ -24,38 +25,43 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The body is the route's own cached read, awaited here first. Only settled text is journaled: a
  * client that vanishes mid-body settles the read as aborted, never leaves the journal waiting.
  */
-export const journalAndFaults: MiddlewareHandler<Env> = async (c, next) => {
+export const journalAndFaults = (accounts: Pick<Accounts, 'leave'>): MiddlewareHandler<Env> => async (c, next) => {
   const account = c.get('account');
-  const at = account.now();
-  const started = performance.now();
-  const fault = takeFault(account, c.req.method, c.req.path);
-  // A bodiless request (every GET) is journaled at once: no read to settle, no tick to wait.
-  const body = hasNoBody(c) ? NO_BODY : await kept(readBodyText(c));
-  // Every field present from the start (the answer's unset): one object shape for every entry.
-  const entry: JournalItem = {
-    id: 0, method: c.req.method, path: c.req.path, url: c.req.url, status: null, at, body: body.body, aborted: body.aborted,
-    ignoredFields: undefined, durationMs: undefined, errorBody: undefined, faultId: undefined,
-  };
-  const item = recordRequest(account, entry);
-  if (fault) {
-    if (fault.delayMs) await sleep(fault.delayMs);
-    if (fault.status !== undefined) {
-      const res = faultResponse(fault);
-      answerRequest(account, item, {
-        status: fault.status, durationMs: elapsed(started), faultId: fault.id, errorBody: faultBody(fault),
-      });
-      return res;
+  try {
+    const at = account.now();
+    const started = performance.now();
+    const fault = takeFault(account, c.req.method, c.req.path);
+    // A bodiless request (every GET) is journaled at once: no read to settle, no tick to wait.
+    const body = hasNoBody(c) ? NO_BODY : await kept(readBodyText(c));
+    // Every field present from the start (the answer's unset): one object shape for every entry.
+    const entry: JournalItem = {
+      id: 0, method: c.req.method, path: c.req.path, url: c.req.url, status: null, at, body: body.body, aborted: body.aborted,
+      ignoredFields: undefined, durationMs: undefined, errorBody: undefined, faultId: undefined,
+    };
+    const item = recordRequest(account, entry);
+    if (fault) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.status !== undefined) {
+        const res = faultResponse(fault);
+        answerRequest(account, item, {
+          status: fault.status, durationMs: elapsed(started), faultId: fault.id, errorBody: faultBody(fault),
+        });
+        return res;
+      }
     }
+    await next();
+    const status = c.res.status;
+    const answer: JournalAnswer = { status, durationMs: elapsed(started) };
+    // The body's top-level fields the operation does not take (accepted, as Telnyx does): a typo shows here.
+    const parsed = c.get('body');
+    if (parsed !== undefined) answer.ignoredFields = ignoredFields(parsed);
+    if (status >= 400) answer.errorBody = await errorText(c.res);
+    if (fault) answer.faultId = fault.id;
+    answerRequest(account, item, answer);
+  } finally {
+    // The bearer middleware counted the request in flight for the account (auth.ts 'by-caller').
+    accounts.leave(account);
   }
-  await next();
-  const status = c.res.status;
-  const answer: JournalAnswer = { status, durationMs: elapsed(started) };
-  // The body's top-level fields the operation does not take (accepted, as Telnyx does): a typo shows here.
-  const parsed = c.get('body');
-  if (parsed !== undefined) answer.ignoredFields = ignoredFields(parsed);
-  if (status >= 400) answer.errorBody = await errorText(c.res);
-  if (fault) answer.faultId = fault.id;
-  answerRequest(account, item, answer);
 };
 
 const NO_BODY: { body: string; aborted?: boolean } = { body: '' };
