@@ -10,9 +10,6 @@ import * as consoleReads from '../commands/console.js';
 import { attemptJson, logEntry } from '../serialize/control.js';
 import { accountJson, consoleSnapshotJson, timelineEntryJson, type ServerInfo } from '../serialize/console.js';
 import { requestJson } from '../serialize/requests.js';
-import { consolePage } from '../console/page.js';
-import { CONSOLE_JS } from '../console/client.js';
-import { CONSOLE_CSS } from '../console/styles.js';
 import { LiveHub, type StreamCaps } from '../console/live.js';
 import { signatureVerifies } from '../webhooks/sign.js';
 
@@ -64,11 +61,13 @@ export function consoleRoutes(deps: { accounts: Accounts; publicKey: string; ser
     const query = url.includes('?') ? url.slice(url.indexOf('?')) : '';
     return c.redirect(`${CONSOLE_PATH}${query}`, 302);
   });
-  app.get(CONSOLE_PATH, (c) => c.html(consolePage({ publicKey: deps.publicKey })));
-  app.get(`${CONSOLE_PATH}/assets/console.js`, (c) =>
-    c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
-  app.get(`${CONSOLE_PATH}/assets/console.css`, (c) =>
-    c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
+  // The page and its assets (hono/jsx and the client's source) load when first asked for, not at
+  // start: most runs (CI) never open the console, and every start would pay for them.
+  app.get(CONSOLE_PATH, async (c) => c.html((await import('../console/page.js')).consolePage({ publicKey: deps.publicKey })));
+  app.get(`${CONSOLE_PATH}/assets/console.js`, async (c) =>
+    c.body((await import('../console/client.js')).CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+  app.get(`${CONSOLE_PATH}/assets/console.css`, async (c) =>
+    c.body((await import('../console/styles.js')).CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
 
   // The account picker's list: the keys asked about (the bearer and `?known=` ones the page
   // remembers); with TELNYX_MOCK_ADMIN_KEY set, every key used since start, to that key only.

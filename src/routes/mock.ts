@@ -11,7 +11,6 @@ import * as numbers from '../commands/numbers.js';
 import * as clock from '../commands/clock.js';
 import * as faults from '../commands/faults.js';
 import * as requests from '../commands/requests.js';
-import * as replay from '../commands/replay.js';
 import * as webhooks from '../commands/webhooks.js';
 import { waitFor } from '../commands/wait.js';
 import { intParam } from '../commands/schema.js';
@@ -19,8 +18,6 @@ import * as connections from '../commands/connections.js';
 import * as phoneNumbers from '../commands/phone-numbers.js';
 import { phoneNumberJson } from '../serialize/provisioning.js';
 import { reset } from '../commands/reset.js';
-import { runScenario } from '../scenario/run.js';
-import { scenarioFromRequest, YAML_TYPES } from '../scenario/request.js';
 import { commandOk } from '../serialize/index.js';
 import { requestJsonText } from '../serialize/requests.js';
 import { callMediaJson, callView, clockJson, connectionJson, faultJson, foundJson, logEntry, numberJson, settingsJson } from '../serialize/control.js';
@@ -138,7 +135,9 @@ export function mockRoutes() {
   });
 
   // The journal as a recording to replay (commands/replay.ts), streamed request by request as the list is.
-  app.get('/requests/export', (c) => {
+  app.get('/requests/export', async (c) => {
+    // Loaded when first used, as the scenario runner is (below): not every start's cost.
+    const replay = await import('../commands/replay.js');
     const { requests: recorded, ...head } = replay.exportReplay(c.get('account'));
     const encoder = new TextEncoder();
     let next = 0;
@@ -248,6 +247,8 @@ export function mockRoutes() {
 
   app.post('/scenarios/run', async (c) => {
     const account = c.get('account');
+    // The runner (and the YAML parser) load when the first scenario runs, not at every start.
+    const [{ runScenario }, { scenarioFromRequest, YAML_TYPES }] = await Promise.all([import('../scenario/run.js'), import('../scenario/request.js')]);
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
     const run = YAML_TYPES.includes(type)
       ? scenarioFromRequest({ yaml: await readBodyText(c), query: (name) => c.req.query(name) })
