@@ -50,12 +50,19 @@ const accountTables = (Object.values(schema) as unknown[])
  * The keys must also leave the file's bytes, not only its rows: SQLite leaves a rewritten cell's
  * old bytes in free space unless `secure_delete` is on, and older pages in the WAL. So the rewrite
  * runs with secure_delete, then the file is vacuumed and the WAL checkpointed and truncated.
- * Returns how many keys were rewritten.
+ * Returns how many keys were rewritten. `fresh`: the database was created by this open (openDb).
  */
-export function migrateAccountIds(db: Db): number {
+export function migrateAccountIds(db: Db, opts: { fresh?: boolean } = {}): number {
   const raw = db.$client;
   const settings = settingsStore(db);
   if (settings.get(MIGRATED_SETTING) !== undefined) return 0;
+  // A database created by this open holds no key to rewrite: recorded at once, without reading
+  // its tables (a scan of 20 empty tables was a start's cost).
+  if (opts.fresh) {
+    secretOf(settings); // its secret, as a migrated database has one
+    settings.setIfAbsent(MIGRATED_SETTING, new Date().toISOString());
+    return 0;
+  }
   const idOf = accountIdMapper(db);
   const secureDelete = raw.pragma('secure_delete', { simple: true }) as number;
   const tempStore = raw.pragma('temp_store', { simple: true }) as number;

@@ -34,8 +34,10 @@ export function openDb(path?: string): Db {
   }
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema }) as Db;
+  // A database no migration ran on yet (every in-memory one) has never held an API key.
+  const fresh = sqlite.prepare("select 1 from sqlite_master where name = '__drizzle_migrations'").get() === undefined;
   migrate(db, { migrationsFolder: migrationsFolder() });
-  migrateAccountIds(db);
+  migrateAccountIds(db, { fresh });
   return db;
 }
 
