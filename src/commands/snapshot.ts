@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Account } from './account.js';
 import { errors } from '../model/errors.js';
 import { MAX_OFFSET_MS, type AccountTime } from '../clock.js';
-import { SNAPSHOT_TABLES, type SnapshotColumn, type SnapshotTables } from '../store/snapshot.js';
+import { snapshotTables, type SnapshotColumn, type SnapshotTables } from '../store/snapshot.js';
 import { requireAdmin } from './admin.js';
 import { MAX_DEPTH, mayBeTooDeep, tooDeepAt } from '../model/bounds.js';
 
@@ -72,7 +72,7 @@ export function snapshotJsonSchema(): JsonSchema {
         clock: { $ref: '#/$defs/clock' },
         tables: {
           type: 'object', additionalProperties: false,
-          properties: Object.fromEntries(SNAPSHOT_TABLES.map((t) => [t.name, {
+          properties: Object.fromEntries(snapshotTables().map((t) => [t.name, {
             type: 'array', maxItems: MAX_SNAPSHOT_TABLE_ROWS, items: { $ref: `#/$defs/${t.name}` },
           }])),
         },
@@ -87,7 +87,7 @@ export function snapshotJsonSchema(): JsonSchema {
       },
     },
   };
-  for (const t of SNAPSHOT_TABLES) {
+  for (const t of snapshotTables()) {
     defs[t.name] = {
       type: 'object', additionalProperties: false,
       required: t.columns.filter((c) => c.required).map((c) => c.name),

@@ -47,8 +47,16 @@ function columnKind(col: { columnType: string; dataType: string }): SnapshotColu
   return col.dataType === 'number' ? 'integer' : 'text';
 }
 
-/** Every table holding account state, by name, each with its columns and order. */
-export const SNAPSHOT_TABLES: SnapshotTable[] = (Object.values(schema) as unknown[])
+/**
+ * Every table holding account state, by name, each with its columns and order. Read from the
+ * schema on first use (a snapshot taken or imported), not at every start.
+ */
+export function snapshotTables(): SnapshotTable[] {
+  return tables ??= readTables();
+}
+let tables: SnapshotTable[] | undefined;
+
+const readTables = (): SnapshotTable[] => (Object.values(schema) as unknown[])
   .filter((t): t is SQLiteTable => is(t, SQLiteTable) && 'account' in getTableColumns(t as SQLiteTable))
   .filter((t) => !NOT_TABLES.has(getTableName(t)))
   .map((t) => {
@@ -95,7 +103,7 @@ export class SnapshotRows {
   /** The account's rows, each table's in primary-key order, values as the document writes them. */
   rows(account: string): SnapshotTables {
     const out: SnapshotTables = {};
-    for (const t of SNAPSHOT_TABLES) {
+    for (const t of snapshotTables()) {
       const select = t.columns.map((c) => `"${c.name}"`).join(', ');
       const order = t.order.length ? ` order by ${t.order.map((c) => `"${c}"`).join(', ')}` : '';
       const rows = this.raw.prepare(`select ${select} from "${t.name}" where account = ?${order}`).all(account) as SnapshotRow[];
@@ -112,12 +120,12 @@ export class SnapshotRows {
 
   /** The first table holding a row of the account (its clock aside), or undefined when it holds none. */
   firstNonEmpty(account: string): string | undefined {
-    return SNAPSHOT_TABLES.find((t) => this.raw.prepare(`select 1 from "${t.name}" where account = ? limit 1`).get(account) !== undefined)?.name;
+    return snapshotTables().find((t) => this.raw.prepare(`select 1 from "${t.name}" where account = ? limit 1`).get(account) !== undefined)?.name;
   }
 
   /** Accounts holding any state (a row or a saved clock), sorted. */
   accounts(): string[] {
-    const union = [...SNAPSHOT_TABLES.map((t) => t.name), 'clocks'].map((n) => `select account from "${n}"`).join(' union ');
+    const union = [...snapshotTables().map((t) => t.name), 'clocks'].map((n) => `select account from "${n}"`).join(' union ');
     return (this.raw.prepare(`select account from (${union}) order by account`).pluck().all() as string[]);
   }
 
@@ -126,7 +134,7 @@ export class SnapshotRows {
    * unique across the server: importing the same snapshot twice into one server collides here).
    */
   takenId(tables: SnapshotTables): TakenId | undefined {
-    for (const t of SNAPSHOT_TABLES) {
+    for (const t of snapshotTables()) {
       const rows = tables[t.name];
       // Keys scoped by account cannot collide across accounts; handed-out integers are shifted
       // instead; a webhook's event id (unique beside its seq key) is checked as a key.
@@ -159,7 +167,7 @@ export class SnapshotRows {
    */
   insert(account: string, tables: SnapshotTables, time: AccountTime, pointer: string): void {
     const shifts = new Map<string, number>();
-    for (const t of SNAPSHOT_TABLES) {
+    for (const t of snapshotTables()) {
       const rows = tables[t.name];
       if (!t.autoKey || !rows?.length) continue;
       const handedOut = (this.raw.prepare('select seq from sqlite_sequence where name = ?').pluck().get(t.name) as number | undefined) ?? 0;
@@ -168,7 +176,7 @@ export class SnapshotRows {
       const lowest = Math.min(...rows.map((r) => r[t.autoKey!] as number));
       shifts.set(t.name, lowest > floor ? 0 : floor - lowest + 1);
     }
-    for (const t of SNAPSHOT_TABLES) {
+    for (const t of snapshotTables()) {
       const rows = tables[t.name];
       if (!rows?.length) continue;
       const derived = DERIVED[t.name] ?? [];
