@@ -81,6 +81,11 @@ describe('a deterministic server', () => {
       em = inMemory({ seed: '42' });
       const http = api(em).as('KEY_snap');
       const first = (await http.post('/_mock/calls', { from: '+15550001001', to: '+15550002001' })).body.data.call_control_id;
+      // The snapshot holds delivery state too: taken once the dispatcher has settled the event (no
+      // URL: failed) in both runs alike, not whenever its turn happens to come.
+      while ((await http.get('/_mock/webhooks')).body.data.some((w: { status: string }) => w.status === 'pending')) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const document = (await http.get('/_mock/snapshot')).body;
       expect((await http.post('/_mock/reset', {})).status).toBe(200);
       expect((await http.put('/_mock/snapshot', document)).status).toBe(201);
