@@ -233,21 +233,15 @@ function statements(db: Db) {
     lastCallMediaSeq: raw.prepare<[string, string], { seq: number }>(
       'select coalesce(max(seq), 0) as seq from call_media where account = ? and call_control_id = ?'),
     // The console's per-call line: what plays now and the call's latest webhook, each one indexed read.
-    playingOf: db.select().from(callMedia)
-      .where(and(eq(callMedia.account, p('account')), eq(callMedia.callControlId, p('callControlId')), eq(callMedia.state, 'playing')))
-      .orderBy(asc(callMedia.seq)).prepare(),
+    playingOf: fastRead(db, callMedia, "account = ? and call_control_id = ? and state = 'playing'", 'order by seq'),
     lastEventOf: raw.prepare<[string, string], { eventType: string; occurredAt: string }>(
       'select event_type as eventType, occurred_at as occurredAt from webhook_events where account = ? and call_control_id = ? order by seq desc limit 1'),
     // The console's calls view, refreshed several times a second while it is open: a fast read.
     recentCalls: fastRead(db, callLegs, 'account = ?', "order by state = 'hangup', start_time desc, call_control_id desc limit ?"),
     countCalls: db.select({ n: count() }).from(callLegs).where(eq(callLegs.account, p('account'))).prepare(),
     conference: fastRead(db, conferences, 'account = ? and id = ?'),
-    activeConferenceByName: db.select().from(conferences)
-      .where(and(eq(conferences.account, p('account')), eq(conferences.name, p('name')),
-        ne(conferences.status, 'completed'))).prepare(),
-    participants: db.select().from(participants)
-      .where(and(eq(participants.account, p('account')), eq(participants.conferenceId, p('conferenceId'))))
-      .orderBy(asc(participants.seq)).prepare(),
+    activeConferenceByName: fastRead(db, conferences, "account = ? and name = ? and status != 'completed'"),
+    participants: fastRead(db, participants, 'account = ? and conference_id = ?', 'order by seq'),
     firstParticipants: fastRead(db, participants, 'account = ? and conference_id = ?', 'order by seq limit ?'),
     participantTally: raw.prepare<[string, string], { all: number; left: number | null }>(
       "select count(*) as \"all\", sum(status = 'left') as \"left\" from participants where account = ? and conference_id = ?"),
@@ -256,14 +250,10 @@ function statements(db: Db) {
       .where(and(eq(participants.conferenceId, p('conferenceId')), eq(participants.account, p('account')),
         ne(participants.status, 'left'))).prepare(),
     participantOfCall: fastRead(db, participants, "account = ? and call_control_id = ? and status != 'left'"),
-    queueByName: db.select().from(queues)
-      .where(and(eq(queues.account, p('account')), eq(queues.name, p('name')))).prepare(),
-    queueById: db.select().from(queues).where(and(eq(queues.account, p('account')), eq(queues.id, p('id')))).prepare(),
-    queueCall: db.select().from(queueCalls)
-      .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.callControlId, p('id')))).prepare(),
-    queueCallsOf: db.select().from(queueCalls)
-      .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId'))))
-      .orderBy(asc(queueCalls.seq)).prepare(),
+    queueByName: fastRead(db, queues, 'account = ? and name = ?'),
+    queueById: fastRead(db, queues, 'account = ? and id = ?'),
+    queueCall: fastRead(db, queueCalls, 'account = ? and call_control_id = ?'),
+    queueCallsOf: fastRead(db, queueCalls, 'account = ? and queue_id = ?', 'order by seq'),
     firstQueueCalls: fastRead(db, queueCalls, 'account = ? and queue_id = ?', 'order by seq limit ?'),
     queueCallTally: raw.prepare<[string, string], { all: number; alive: number | null }>(
       'select count(*) as "all", sum(is_alive) as alive from queue_calls where account = ? and queue_id = ?'),
@@ -272,9 +262,7 @@ function statements(db: Db) {
       'select count(*) as size, sum(max(0, (? - enqueued_at) / 1000)) as waitSecs from queue_calls where queue_id = ? and account = ?'),
     queuePosition: raw.prepare<[string, number, string], { n: number }>(
       'select count(*) as n from queue_calls where queue_id = ? and seq <= ? and account = ?'),
-    firstLiveQueueCall: db.select().from(queueCalls)
-      .where(and(eq(queueCalls.account, p('account')), eq(queueCalls.queueId, p('queueId')), eq(queueCalls.isAlive, true)))
-      .orderBy(asc(queueCalls.seq)).limit(1).prepare(),
+    firstLiveQueueCall: fastRead(db, queueCalls, 'account = ? and queue_id = ? and is_alive = 1', 'order by seq limit 1'),
     nextSeq: db.select({ seq: sql<number>`coalesce(max(${queueCalls.seq}), 0) + 1` }).from(queueCalls).prepare(),
     nextParticipantSeq: db.select({ seq: sql<number>`coalesce(max(${participants.seq}), 0) + 1` })
       .from(participants).where(eq(participants.conferenceId, p('conferenceId'))).prepare(),
@@ -289,9 +277,8 @@ function statements(db: Db) {
     } as never).onConflictDoNothing().prepare(),
     commandResult: db.select({ result: commandIds.result }).from(commandIds).where(commandKey).prepare(),
     saveCommandResult: db.update(commandIds).set({ result: sql`${p('result')}` }).where(commandKey).prepare(),
-    addTimer: db.insert(timers).values({
-      account: p('account'), dueAt: p('dueAt'), kind: p('kind'), subjectId: p('subjectId'), wallDueAt: p('wallDueAt'),
-    } as never).prepare(),
+    addTimer: raw.prepare<[string, number, string, string, number | null]>(
+      'insert into timers (account, due_at, kind, subject_id, wall_due_at) values (?, ?, ?, ?, ?)'),
     nextTimer: fastRead(db, timers, 'account = ? and due_at <= ? and error is null', 'order by due_at, id limit 1'),
     deleteTimer: raw.prepare<[string, number]>('delete from timers where account = ? and id = ?'),
     cancelTimers: raw.prepare<[string, string]>('delete from timers where account = ? and subject_id = ?'),
@@ -336,25 +323,16 @@ function statements(db: Db) {
     conferenceStatus: raw.prepare('select id, status from conferences where account = ? and id = ?'),
     conferenceView: raw.prepare<[string, string], ViewRow>(`select ${CONFERENCE_VIEW_SQL} from conferences where account = ? and id = ?`).raw(),
     conferenceList: conferenceLists(raw),
-    media: db.select().from(mediaPlaybacks)
-      .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.id, p('id')))).prepare(),
-    mediaOf: db.select().from(mediaPlaybacks)
-      .where(and(eq(mediaPlaybacks.account, p('account')), eq(mediaPlaybacks.conferenceId, p('conferenceId'))))
-      .orderBy(asc(mediaPlaybacks.startedAt)).prepare(),
-    number: db.select().from(numbers)
-      .where(and(eq(numbers.account, p('account')), eq(numbers.e164, p('e164')))).prepare(),
+    media: fastRead(db, mediaPlaybacks, 'account = ? and id = ?'),
+    mediaOf: fastRead(db, mediaPlaybacks, 'account = ? and conference_id = ?', 'order by started_at'),
+    number: fastRead(db, numbers, 'account = ? and e164 = ?'),
     saveRecording: upsert(db, recordings, 'id'),
-    recording: db.select().from(recordings).where(and(eq(recordings.account, p('account')), eq(recordings.id, p('id')))).prepare(),
-    activeRecordingsOfCall: db.select().from(recordings)
-      .where(and(eq(recordings.account, p('account')), eq(recordings.callControlId, p('id')), ne(recordings.state, 'stopped')))
-      .orderBy(asc(recordings.startedAt)).prepare(),
+    recording: fastRead(db, recordings, 'account = ? and id = ?'),
+    activeRecordingsOfCall: fastRead(db, recordings, "account = ? and call_control_id = ? and state != 'stopped'", 'order by started_at'),
     recordingAccount: db.select({ account: recordings.account }).from(recordings).where(eq(recordings.id, p('id'))).prepare(),
     saveTransfer: upsert(db, transfers, 'callControlId'),
-    transfer: db.select().from(transfers)
-      .where(and(eq(transfers.account, p('account')), eq(transfers.callControlId, p('id')))).prepare(),
-    transfersFrom: db.select().from(transfers)
-      .where(and(eq(transfers.account, p('account')), eq(transfers.fromCallControlId, p('id'))))
-      .orderBy(asc(transfers.createdAt)).prepare(),
+    transfer: fastRead(db, transfers, 'account = ? and call_control_id = ?'),
+    transfersFrom: fastRead(db, transfers, 'account = ? and from_call_control_id = ?', 'order by created_at'),
   };
 }
 type Statements = ReturnType<typeof statements>;
@@ -534,7 +512,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
     return this.s.conference.get(this.account, id);
   }
   activeConferenceByName(name: string): Conference | undefined {
-    return this.s.activeConferenceByName.get({ account: this.account, name });
+    return this.s.activeConferenceByName.get(this.account, name);
   }
   latestConferenceByName(name: string): ConferenceView | undefined {
     return this.listConferences({ name }, { number: 1, size: 1 }).rows[0];
@@ -553,7 +531,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // participants
   participants(conferenceId: string): Participant[] {
-    return this.s.participants.all({ account: this.account, conferenceId });
+    return this.s.participants.all(this.account, conferenceId);
   }
   firstParticipants(conferenceId: string, limit: number): Participant[] {
     return this.s.firstParticipants.all(this.account, conferenceId, limit);
@@ -596,10 +574,10 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // queues
   queueByName(name: string): Queue | undefined {
-    return this.s.queueByName.get({ account: this.account, name });
+    return this.s.queueByName.get(this.account, name);
   }
   queueById(id: string): Queue | undefined {
-    return this.s.queueById.get({ account: this.account, id });
+    return this.s.queueById.get(this.account, id);
   }
   listQueues(page: Page): Paged<Queue> {
     const cond = eq(queues.account, this.account);
@@ -613,10 +591,10 @@ class BoundStore extends ProvisioningRows implements AccountStore {
     this.db.delete(queues).where(and(eq(queues.account, this.account), eq(queues.id, id))).run();
   }
   queueCall(callControlId: string): QueueCall | undefined {
-    return this.s.queueCall.get({ account: this.account, id: callControlId });
+    return this.s.queueCall.get(this.account, callControlId);
   }
   queueCalls(queueId: string): QueueCall[] {
-    return this.s.queueCallsOf.all({ account: this.account, queueId });
+    return this.s.queueCallsOf.all(this.account, queueId);
   }
   firstQueueCalls(queueId: string, limit: number): QueueCall[] {
     return this.s.firstQueueCalls.all(this.account, queueId, limit);
@@ -633,7 +611,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
     return this.s.queuePosition.get(qc.queueId, qc.seq, this.account)!.n;
   }
   firstLiveQueueCall(queueId: string): QueueCall | undefined {
-    return this.s.firstLiveQueueCall.get({ account: this.account, queueId });
+    return this.s.firstLiveQueueCall.get(this.account, queueId);
   }
   nextQueueSeq(): number {
     return this.s.nextSeq.get()!.seq;
@@ -646,10 +624,10 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // media
   media(id: string): MediaPlayback | undefined {
-    return this.s.media.get({ account: this.account, id });
+    return this.s.media.get(this.account, id);
   }
   mediaOf(conferenceId: string): MediaPlayback[] {
-    return this.s.mediaOf.all({ account: this.account, conferenceId });
+    return this.s.mediaOf.all(this.account, conferenceId);
   }
   saveMedia(m: MediaPlayback): void { this.s.saveMedia(m); }
   deleteMedia(id: string): void {
@@ -677,7 +655,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
   }
   saveCallMedia(m: CallMedia): void { this.s.saveCallMedia(m); }
   playingOf(callControlId: string): CallMedia[] {
-    return this.s.playingOf.all({ account: this.account, callControlId });
+    return this.s.playingOf.all(this.account, callControlId);
   }
   lastEventOf(callControlId: string): { eventType: string; occurredAt: string } | undefined {
     return this.s.lastEventOf.get(this.account, callControlId);
@@ -685,19 +663,19 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // recordings
   recording(id: string): Recording | undefined {
-    return this.s.recording.get({ account: this.account, id });
+    return this.s.recording.get(this.account, id);
   }
   activeRecordingsOfCall(callControlId: string): Recording[] {
-    return this.s.activeRecordingsOfCall.all({ account: this.account, id: callControlId });
+    return this.s.activeRecordingsOfCall.all(this.account, callControlId);
   }
   saveRecording(r: Recording): void { this.s.saveRecording(r); }
 
   // transfers
   transfer(callControlId: string): Transfer | undefined {
-    return this.s.transfer.get({ account: this.account, id: callControlId });
+    return this.s.transfer.get(this.account, callControlId);
   }
   transfersFrom(callControlId: string): Transfer[] {
-    return this.s.transfersFrom.all({ account: this.account, id: callControlId });
+    return this.s.transfersFrom.all(this.account, callControlId);
   }
   saveTransfer(t: Transfer): void { this.s.saveTransfer(t); }
   deleteTransfer(callControlId: string): void {
@@ -706,7 +684,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // timers
   addTimer(dueAt: number, kind: TimerKind, subjectId: string, wallDueAt: number | null): void {
-    this.s.addTimer.run({ account: this.account, dueAt, kind, subjectId, wallDueAt });
+    this.s.addTimer.run(this.account, dueAt, kind, subjectId, wallDueAt);
   }
   failTimer(id: number, error: string): void {
     this.s.failTimer.run(error, this.account, id);
@@ -741,7 +719,7 @@ class BoundStore extends ProvisioningRows implements AccountStore {
 
   // dialed numbers
   number(e164: string): NumberRow | undefined {
-    return this.s.number.get({ account: this.account, e164 });
+    return this.s.number.get(this.account, e164);
   }
   numbers(): NumberRow[] {
     return this.db.select().from(numbers).where(eq(numbers.account, this.account)).orderBy(asc(numbers.e164)).all();
