@@ -29,12 +29,16 @@ export function bundled(entry: string): Promise<string> {
   return file;
 }
 
-async function build(entry: string): Promise<string> {
+/** tsx's own esbuild (the compiler tsx runs TypeScript with): no dependency is added. */
+export function esbuild() {
   const require = createRequire(import.meta.url);
-  const esbuild = createRequire(require.resolve('tsx'))('esbuild') as {
-    build(options: object): Promise<{ outputFiles: Array<{ contents: Uint8Array }> }>;
+  return createRequire(require.resolve('tsx'))('esbuild') as {
+    build(options: object): Promise<{ outputFiles: Array<{ contents: Uint8Array; text: string }> }>;
   };
-  const { outputFiles: [out] } = await esbuild.build({
+}
+
+async function build(entry: string): Promise<string> {
+  const { outputFiles: [out] } = await esbuild().build({
     entryPoints: [join(root, entry)], write: false, bundle: true, platform: 'node', format: 'esm', target: 'node20',
     packages: 'external', jsx: 'automatic', jsxImportSource: 'hono/jsx', logLevel: 'error',
   });
