@@ -19,7 +19,8 @@ export function freePort(): Promise<number> {
 
 /**
  * A user's project after `npm i -D telnyx-mock`, in a temporary directory: `npx telnyx-mock`
- * finds this checkout's CLI in node_modules/.bin (bundled from source, test/support/bundle.ts),
+ * runs this checkout's CLI from node_modules/.bin (bundled from source, test/support/bundle.ts;
+ * an `npx` first on PATH goes there directly, see below),
  * `fixtures/` is linked in, and `curl` on PATH fails on a 4xx/5xx answer (`--fail-with-body`)
  * unless the command asks for plain `-f` itself (curl refuses both at once), so a wrong example
  * fails instead of printing an error and going on.
