@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The test pyramid as projects (`npm test` runs them all; `npm run test:fast` runs `fast` alone):
@@ -28,8 +27,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * tenants/waits counts the SQLite statements of its own database only.
  *
  * Workers: forks (better-sqlite3 is native; tenants/timer-sweep reads process.cpuUsage, which
- * threads would share). At least two even on two cores: much of `full` waits on sockets, child
- * processes and the browser rather than using the CPU. Timeouts stay generous: on a loaded
+ * threads would share). `full` has one more worker than cores, three on two: its files wait on
+ * sockets, child processes, the browser and the docs' shell blocks for a third of their time, and
+ * a third worker runs while they wait (on an idle two-core machine the run takes 61 s instead of
+ * 66, for 3 s more CPU: the third worker's imports). `fast` is CPU-bound: at least two, one
+ * fewer than cores. Timeouts stay generous: on a loaded
  * machine a test is slower, not wrong. Wall-clock bounds are asserted only where a duration is the
  * behaviour (live-update latency, delivery rates and backoff, fairness), each with slack for load,
  * and a scenario wait meant to pass is given seconds, never the few hundred ms of one meant to fail.
@@ -60,27 +62,28 @@ const tierOf = (f: string) => (FAST.some((prefix) => f.startsWith(prefix)) && !N
 const tier = (name: string) => files.filter((f) => tierOf(f) === name);
 
 /**
- * Vitest runs one project's files after another's (by name), each slowest first from the
- * duration cache. `full` goes first: it has the longest files (the browser, the CLI), and the
- * fast tier's many short files pack the end of the run. Files of one project stay together, so a
- * worker keeps its imports from file to file (a switch of project starts a fresh worker).
+ * The projects run one after the other (`sequence.groupOrder`, which also lets each have its own
+ * worker count), each file slowest first from the duration cache. `full` goes first: it has the
+ * longest files (the browser, the docs, the CLI), and the fast tier's many short files pack the
+ * end of the run. Files of one project stay together, so a worker keeps its imports from file to
+ * file (a switch of project starts a fresh worker).
  */
-const ORDER = ['full', 'fast'];
-class TierSequencer extends BaseSequencer {
-  async sort(specs: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(specs);
-    return sorted.sort((a, b) => ORDER.indexOf(a.project.name) - ORDER.indexOf(b.project.name));
-  }
-}
+const cores = availableParallelism();
 
 export default defineConfig({
   // The duration cache orders the next run (slowest first); kept in the checkout, not in the
   // node_modules other checkouts share.
   cacheDir: 'test-artifacts/vite',
   test: {
-    sequence: { sequencer: TierSequencer },
+    // Each worker's transformed modules (src/ and test/ compiled by Vite) kept on disk between runs,
+    // keyed by the file's content, the config and Vitest's version (cleared when the lockfile
+    // changes; `npx vitest --clearCache` or deleting the folder clears it by hand): ~4 s of CPU a
+    // run. Experimental in Vitest 4, and nothing in this suite depends on it but speed; a cached
+    // module keeps the import paths it resolved, so a renamed file that fails to import after a
+    // checkout switch is the one symptom to clear it for.
+    experimental: { fsModuleCache: true, fsModuleCachePath: 'test-artifacts/vite/modules' },
     pool: 'forks',
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    maxWorkers: Math.max(2, cores - 1),
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [
@@ -89,6 +92,8 @@ export default defineConfig({
         test: {
           name: 'fast',
           include: tier('fast'),
+          sequence: { groupOrder: 1 },
+          maxWorkers: Math.max(2, cores - 1),
           isolate: false,
           setupFiles: ['test/support/no-server.ts'],
         },
@@ -98,6 +103,8 @@ export default defineConfig({
         test: {
           name: 'full',
           include: tier('full'),
+          sequence: { groupOrder: 0 },
+          maxWorkers: Math.max(3, cores),
           isolate: false,
         },
       },

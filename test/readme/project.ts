@@ -19,7 +19,8 @@ export function freePort(): Promise<number> {
 
 /**
  * A user's project after `npm i -D telnyx-mock`, in a temporary directory: `npx telnyx-mock`
- * finds this checkout's CLI in node_modules/.bin (bundled from source, test/support/bundle.ts),
+ * runs this checkout's CLI from node_modules/.bin (bundled from source, test/support/bundle.ts;
+ * an `npx` first on PATH goes there directly, see below),
  * `fixtures/` is linked in, and `curl` on PATH fails on a 4xx/5xx answer (`--fail-with-body`)
  * unless the command asks for plain `-f` itself (curl refuses both at once), so a wrong example
  * fails instead of printing an error and going on.
@@ -41,6 +42,15 @@ done
 exec "${curl}" --fail-with-body --show-error "$@"
 `);
   chmodSync(join(dir, 'bin', 'curl'), 0o755);
+  // `npx telnyx-mock …` runs what npx would find, node_modules/.bin/telnyx-mock, without npx's own
+  // start (a quarter of a second, two dozen times a run); any other npx command goes to the real
+  // one. npx's lookup of an installed package's bin is exercised for real by `npm run pack-check`.
+  const npx = execFileSync('sh', ['-c', 'command -v npx'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(dir, 'bin', 'npx'), `#!/bin/sh
+[ "$1" = telnyx-mock ] && [ -x node_modules/.bin/telnyx-mock ] && { shift; exec node_modules/.bin/telnyx-mock "$@"; }
+exec "${npx}" "$@"
+`);
+  chmodSync(join(dir, 'bin', 'npx'), 0o755);
   const env: NodeJS.ProcessEnv = {
     ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
     npm_config_yes: 'false', npm_config_update_notifier: 'false', ...extraEnv,

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { startMock, type TelnyxMock } from '../../src/lib.js';
 import { parseScenarioText } from '../../src/scenario/parse.js';
 import { freePort, ROOT, runDetached, userProject } from './project.js';
+import { bundled, esbuild } from '../support/bundle.js';
 import { startReferenceApp, type ReferenceApp } from '../../fixtures/reference-app.js';
 import { anchorsOf, blocksOf, isShell, NOT_RUN, relativeLinks, RUNNABLE, type Block } from './blocks.js';
 
@@ -17,8 +18,11 @@ import { anchorsOf, blocksOf, isShell, NOT_RUN, relativeLinks, RUNNABLE, type Bl
  *   (`npm i -D telnyx-mock` done: node_modules/.bin/telnyx-mock is this checkout's CLI, and
  *   `fixtures/` is linked in). curl is given `--fail-with-body` (a wrapper first on PATH), so a
  *   4xx/5xx answer fails the block as a wrong example should; a command that fails names its line.
- * - TypeScript blocks run with tsx, `telnyx-mock` mapped to src/lib.ts (tsconfig `paths`), and
- *   are type-checked with the SDK's types.
+ * - TypeScript blocks are compiled as tsx would (its esbuild) and run with node, `telnyx-mock`
+ *   being src/lib.ts bundled (test/support/bundle.ts: one file to load, not ~150 modules through
+ *   tsx's loader at every block); they are type-checked with the SDK's types against src/lib.ts
+ *   itself (tsconfig `paths`), incrementally: tsc's build info (test-artifacts/readme) lets a run
+ *   re-check only what changed since the last one, with the same diagnostics as a full check.
  * - Blocks address the server as the docs do, `localhost:5080` / `127.0.0.1:5080`; here that is
  *   a server on a free port (each block starts from a reset), or for `own-server` blocks, which
  *   start their own, another free port. Nothing else in a block is changed.
@@ -68,7 +72,10 @@ beforeAll(async () => {
   // examples/ are checked in the same program: src/ is type-checked once for both.
   writeFileSync(join(WORK, 'tsconfig.json'), JSON.stringify({
     extends: '../../tsconfig.json',
-    compilerOptions: { noEmit: true, declaration: false, rootDir: '../..', paths: { 'telnyx-mock': ['../../src/lib.ts'] } },
+    compilerOptions: {
+      noEmit: true, declaration: false, rootDir: '../..', paths: { 'telnyx-mock': ['../../src/lib.ts'] },
+      incremental: true, tsBuildInfoFile: './tsc.tsbuildinfo',
+    },
     include: ['*.ts', '../../examples/*/*.ts', '../../examples/*/src', '../../examples/*/test'],
   }, null, 2));
   rmSync(join(WORK, 'run'), { recursive: true, force: true });
@@ -100,10 +107,18 @@ async function runBlock(b: Block) {
     const script = `trap 'echo "exit $? at ${b.file}:$((LINENO + ${offset}))" >&2' ERR\n${prelude}\n${text}\n`;
     return run('bash', ['-euo', 'pipefail', '-c', script], { cwd: project, env });
   }
-  // Run from a copy aimed at the server, apart from the type-checked one.
+  // Run from a copy aimed at the server, apart from the type-checked one: compiled to JavaScript
+  // beside it (a source map gives a failure the block's own lines), `telnyx-mock` the bundle.
   const file = tsFile(b, join(WORK, 'run'));
   writeFileSync(file, `${text}\n`);
-  return run(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env: { ...env, TSX_TSCONFIG_PATH: join(WORK, 'tsconfig.json') } });
+  const lib = await bundled('src/lib.ts');
+  const { outputFiles: [js] } = await esbuild().build({
+    entryPoints: [file], write: false, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20',
+    sourcemap: 'inline', logLevel: 'error', outfile: file.replace(/\.ts$/, '.mjs'),
+    plugins: [{ name: 'telnyx-mock', setup: (build: { onResolve(o: object, f: () => object): void }) => build.onResolve({ filter: /^telnyx-mock$/ }, () => ({ path: lib, external: true })) }],
+  });
+  writeFileSync(file.replace(/\.ts$/, '.mjs'), js.contents);
+  return run(process.execPath, ['--enable-source-maps', file.replace(/\.ts$/, '.mjs')], { cwd: ROOT, env });
 }
 
 describe('the code blocks of the README and docs/', () => {
