@@ -40,6 +40,10 @@ async function queueWithTimeouts(key: string): Promise<string[]> {
     enqueueCall(account, id, { queue_name: 'hold', max_size: 5000, max_wait_time_secs: i + 1 });
     ids.push(id);
   }
+  // A command that refuses throws; the queue as the API shows it holds them all.
+  const queue = await http.as(key).get('/v2/queues/hold');
+  expect(queue.status, JSON.stringify(queue.body)).toBe(200);
+  expect(queue.body.data.current_size).toBe(CALLERS);
   return ids;
 }
 
