@@ -29,6 +29,8 @@ export function consoleClient(): void {
     timelineAgain: false,
     drafts: new Map<string, string>(),
     accountsAt: 0,
+    /** The newest look at the account list: an older one answering later is not shown over it. */
+    accountsLook: 0,
   };
 
   // ---------- helpers ----------
@@ -168,9 +170,11 @@ export function consoleClient(): void {
 
   async function loadAccounts(): Promise<void> {
     state.accountsAt = Date.now();
+    const look = ++state.accountsLook;
     let list: { key: string; last_activity: string }[] = [];
     const known = rememberedKeys().filter((k) => k !== state.key).map((k) => `known=${enc(k)}`).join('&');
     try { list = (await api('GET', `/console/api/accounts${known ? `?${known}` : ''}`)).data; } catch { return; }
+    if (look !== state.accountsLook) return;
     const ul = $('account-list');
     const item = (a: { key: string; last_activity: string }) => h('li', {},
       h('button', { type: 'button', 'data-key': a.key, 'aria-current': a.key === state.key ? 'true' : 'false', onclick: () => openAccount(a.key) },
@@ -202,6 +206,8 @@ export function consoleClient(): void {
     if (state.es) state.es.close();
     state.key = key;
     rememberKey(key);
+    // The picker shows the key just opened at once, not at its next look (up to 3 s later).
+    void loadAccounts();
     state.snap = null;
     state.conference = '';
     state.callsPage = state.participantsPage = 0;
