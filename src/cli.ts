@@ -8,11 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { configFromEnv, packageVersion, parseRunSeed, type Config } from './config.js';
-import { banner, startEmulator } from './server.js';
+import type { RunningEmulator } from './server.js';
 import { keyFromSeed, parseSeed, signingSeedOf } from './webhooks/keys.js';
 import { parseScenarioText, ScenarioError } from './scenario/parse.js';
 import { isHttpUrl } from './commands/schema.js';
-import { parseReplay, replayRun } from './control/replay.js';
 import { logSettings } from './log.js';
 import type { ScenarioResult, StepResult } from './scenario/types.js';
 import { QUOTA_DEFAULTS } from './model/quotas.js';
@@ -180,7 +179,10 @@ async function serve(args: string[]): Promise<number> {
     config.quotas = { ...config.quotas, [name]: value };
   }
 
-  let emulator;
+  // The server (every route, the store, the dispatcher) loads only for the commands that run one:
+  // --version, keygen and scenario check start without it.
+  const { banner, startEmulator } = await import('./server.js');
+  let emulator: RunningEmulator;
   try {
     emulator = await startEmulator(config);
   } catch (err) {
@@ -287,6 +289,7 @@ async function replay(args: string[]): Promise<number> {
   const base = (values.url ?? process.env.TELNYX_MOCK_URL ?? 'http://127.0.0.1:5080').replace(/\/+$/, '').replace(/\/v2$/, '');
   if (!isHttpUrl(base)) throw new UsageError(`--url must be an http(s) URL, got ${base}`);
   const file = positionals[0];
+  const { parseReplay, replayRun } = await import('./control/replay.js');
   let doc;
   try {
     // Bounded before it is read: a recording's bodies are at most 64 MiB in all (control/replay.ts).
