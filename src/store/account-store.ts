@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, getTableName, gt, inArray, is, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, is, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Statement } from 'better-sqlite3';
 import * as schema from '../../schema/index.js';
@@ -15,6 +15,7 @@ import type {
 import { MAX_OFFSET_MS, type AccountTime, type ClockPersistence } from '../clock.js';
 import type { Db } from './db.js';
 import { accountIdMapper } from './account-id.js';
+import { fastRead, insert, upsert } from './rows.js';
 import { ProvisioningRows } from './provisioning.js';
 import { credentialsStore } from './credentials.js';
 import type { CredentialsStore } from '../domain/credentials-store.js';
@@ -52,76 +53,6 @@ const commandKey = and(eq(commandIds.account, p('account')), eq(commandIds.scope
  */
 const accountTables = (Object.values(schema) as unknown[])
   .filter((t): t is typeof numbers => is(t, SQLiteTable) && 'account' in getTableColumns(t));
-
-/**
- * A prepared single-table read whose rows are mapped by a precomputed column list: drizzle's
- * generic row mapping costs more than the query itself on the hottest lookups (one call, one
- * conference, a conference's participants), so those skip it. Booleans and JSON are decoded as
- * drizzle's own column types decode them.
- */
-function fastRead<T extends SQLiteTable>(db: Db, table: T, where: string, order = '') {
-  const columns = Object.entries(getTableColumns(table) as Record<string, {
-    name: string; columnType: string; mapFromDriverValue(v: unknown): unknown;
-  }>).map(([key, col]) => ({
-    key, name: col.name,
-    decode: col.columnType === 'SQLiteBoolean' || col.columnType === 'SQLiteTextJson' ? col : null,
-  }));
-  const stmt = db.$client.prepare(`select * from "${getTableName(table)}" where ${where} ${order}`);
-  const map = (raw: Record<string, unknown>) => {
-    const row: Record<string, unknown> = {};
-    for (const c of columns) {
-      const v = raw[c.name];
-      row[c.key] = v === null || c.decode === null ? v : c.decode.mapFromDriverValue(v);
-    }
-    return row as T['$inferSelect'];
-  };
-  return {
-    get: (...args: unknown[]) => {
-      const raw = stmt.get(...args) as Record<string, unknown> | undefined;
-      return raw ? map(raw) : undefined;
-    },
-    all: (...args: unknown[]) => (stmt.all(...args) as Record<string, unknown>[]).map(map),
-  };
-}
-
-/**
- * A row's values in the order of `keys`, encoded as drizzle's own column types encode them
- * (booleans as 0/1, JSON as text) and bound by position: drizzle's prepared statements fill named
- * placeholders and map every value through its entity checks, which cost more than the write
- * itself (a saved call media row took 16 µs, 3 of them SQLite's). An absent value binds NULL, as
- * drizzle's placeholders bind it.
- */
-function encoder<T extends SQLiteTable>(table: T, keys: string[]) {
-  const cols = getTableColumns(table) as Record<string, { name: string; columnType: string; mapToDriverValue(v: unknown): unknown }>;
-  const list = keys.map((key) => ({
-    key, name: cols[key].name,
-    encode: cols[key].columnType === 'SQLiteBoolean' || cols[key].columnType === 'SQLiteTextJson' ? cols[key] : null,
-  }));
-  return {
-    names: list.map((c) => `"${c.name}"`),
-    values: (row: Record<string, unknown>) => list.map((c) => {
-      const v = row[c.key];
-      return v === null || v === undefined || c.encode === null ? v : c.encode.mapToDriverValue(v);
-    }),
-  };
-}
-
-/** A prepared insert-or-replace of a whole row, keyed by the table's primary key. */
-function upsert<T extends SQLiteTable>(db: Db, table: T, key: keyof T['$inferSelect'] & string) {
-  const keys = Object.keys(getTableColumns(table));
-  const { names, values } = encoder(table, keys);
-  const keyName = names[keys.indexOf(key)];
-  const stmt = db.$client.prepare(`insert into "${getTableName(table)}" (${names.join(', ')}) values (${names.map(() => '?').join(', ')})
-    on conflict (${keyName}) do update set ${names.filter((n) => n !== keyName).map((n) => `${n} = excluded.${n}`).join(', ')}`);
-  return (row: T['$inferSelect']) => { stmt.run(values(row as Record<string, unknown>)); };
-}
-
-/** A prepared insert of the `keys` columns of a row (the others take their defaults). */
-function insert<T extends SQLiteTable>(db: Db, table: T, keys: string[]) {
-  const { names, values } = encoder(table, keys);
-  const stmt = db.$client.prepare(`insert into "${getTableName(table)}" (${names.join(', ')}) values (${names.map(() => '?').join(', ')})`);
-  return { run: (row: Record<string, unknown>) => stmt.run(values(row)) };
-}
 
 type ConferenceFilter = { name?: string; status?: string; region?: string };
 
