@@ -7,7 +7,7 @@
  * Plain JS, no dependencies, so it runs before anything is built.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,6 +50,8 @@ if (built < 0 || built < sources) {
     if (mtime(entry) >= 0) utimesSync(entry, 0, 0);
     process.exit(result.status ?? 1);
   }
+  // The package's bin, executable as npm makes it on install: `npx telnyx-mock` in this checkout runs it.
+  chmodSync(join(root, 'dist', 'src', 'cli.js'), 0o755);
 }
 
 await import(pathToFileURL(entry).href);
