@@ -45,7 +45,9 @@ describe('the npm package', () => {
   it('builds when packed, not when installed, and says where it comes from under the MIT licence', () => {
     // `prepare` would compile with dev dependencies on every git install; prepack runs on npm pack/publish.
     expect(pkg.scripts.prepare).toBeUndefined();
-    expect(pkg.scripts.prepack).toMatch(/tsc -p tsconfig\.json$/);
+    expect(pkg.scripts.prepack).toMatch(/npm run build$/);
+    // The build compiles and makes the bin executable, as npm does on install (npx in the checkout runs it).
+    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.json && .*chmodSync\('dist\/src\/cli\.js', 0o755\)/);
     expect(pkg.license).toBe('MIT');
     expect(read('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 telnyx-mock contributors\n/);
     expect(pkg.repository?.url).toMatch(/^git\+https:\/\/github\.com\/.+\.git$/);
