@@ -47,7 +47,7 @@ async function settled(t: Offline, callControlId: string): Promise<Entry> {
   await vi.waitFor(async () => {
     [entry] = await logOf(t.v2, { call_control_id: callControlId, event_type: 'call.initiated' });
     expect(entry.status).not.toBe('pending');
-  }, { timeout: 8000, interval: 10 });
+  }, { timeout: 15_000, interval: 10 });
   return entry!;
 }
 
@@ -60,7 +60,7 @@ describe('the retry schedule against the configured backoff', () => {
     const failover = await receiver(() => 503);
     const t = emulator({
       webhookUrl: primary.url, webhookFailoverUrl: failover.url,
-      webhookAttempts: 5, webhookBackoffMs: 100, webhookBackoffMaxMs: 400,
+      webhookAttempts: 5, webhookBackoffMs: 250, webhookBackoffMaxMs: 1000,
     });
     const call = await oneEvent(t);
     const entry = await settled(t, call);
@@ -74,15 +74,17 @@ describe('the retry schedule against the configured backoff', () => {
     expect(failover.requests.map((r) => r.json.meta)).toEqual([6, 7, 8, 9, 10].map((attempt) => ({ attempt, delivered_to: failover.url })));
     await verifyAll(t.em.webhooks.publicKey, [...primary.requests, ...failover.requests]);
 
-    // primary: 100, 200, 400, 400 (capped: uncapped 800); on to the failover: 0; failover: 100, 200, 400, 400 again.
-    const expected = [100, 200, 400, 400, 0, 100, 200, 400, 400];
+    // primary: 250, 500, 1000, 1000 (capped: uncapped 2000); on to the failover: 0; failover: 250, 500, 1000, 1000 again.
+    // (Steps of 250 ms, not 100: the bounds below then leave a loaded machine 240 ms of lateness, where
+    // 100 ms steps left 90, and a wait came 134 ms late with three test workers on two cores.)
+    const expected = [250, 500, 1000, 1000, 0, 250, 500, 1000, 1000];
     const got = waits(entry);
     const shown = `waits ${got.join(', ')} ms, scheduled ${expected.join(', ')}`;
     got.forEach((w, i) => expect(w, `${shown} (wait ${i + 1} too short)`).toBeGreaterThanOrEqual(expected[i]));
-    // Loose upper bounds, each below what a wrong schedule gives: doubling one step early (200
-    // instead of 100, 400 instead of 200), no cap (800 instead of 400), the failover's backoff not
-    // starting over (400 instead of 100), a wait when switching (400 instead of 0).
-    const upper = [190, 380, 700, 700, 90, 190, 380, 700, 700];
+    // Loose upper bounds, each below what a wrong schedule gives: doubling one step early (500
+    // instead of 250, 1000 instead of 500), no cap (2000 instead of 1000), the failover's backoff not
+    // starting over (1000 instead of 250), a wait when switching (1000 instead of 0).
+    const upper = [490, 990, 1900, 1900, 240, 490, 990, 1900, 1900];
     got.forEach((w, i) => expect(w, `${shown} (wait ${i + 1} too long)`).toBeLessThan(upper[i]));
   });
 
