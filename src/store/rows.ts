@@ -9,6 +9,16 @@ import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './db-type.js';
 
+interface Column {
+  name: string;
+  columnType: string;
+  mapFromDriverValue(v: unknown): unknown;
+  mapToDriverValue(v: unknown): unknown;
+}
+const columnsOf = (table: SQLiteTable) => getTableColumns(table) as unknown as Record<string, Column>;
+/** The column when its values need drizzle's mapping (booleans, JSON); null when SQLite's value is the value. */
+const codecOf = (col: Column): Column | null => (col.columnType === 'SQLiteBoolean' || col.columnType === 'SQLiteTextJson' ? col : null);
+
 /**
  * A prepared single-table read whose rows are mapped by a precomputed column list: drizzle's
  * generic row mapping costs more than the query itself on the hottest lookups (one call, one
@@ -16,12 +26,7 @@ import type { Db } from './db-type.js';
  * drizzle's own column types decode them.
  */
 export function fastRead<T extends SQLiteTable>(db: Db, table: T, where: string, order = '') {
-  const columns = Object.entries(getTableColumns(table) as Record<string, {
-    name: string; columnType: string; mapFromDriverValue(v: unknown): unknown;
-  }>).map(([key, col]) => ({
-    key, name: col.name,
-    decode: col.columnType === 'SQLiteBoolean' || col.columnType === 'SQLiteTextJson' ? col : null,
-  }));
+  const columns = Object.entries(columnsOf(table)).map(([key, col]) => ({ key, name: col.name, decode: codecOf(col) }));
   const stmt = db.$client.prepare(`select * from "${getTableName(table)}" where ${where} ${order}`);
   const map = (raw: Record<string, unknown>) => {
     const row: Record<string, unknown> = {};
@@ -48,11 +53,8 @@ export function fastRead<T extends SQLiteTable>(db: Db, table: T, where: string,
  * drizzle's placeholders bind it.
  */
 function encoder<T extends SQLiteTable>(table: T, keys: string[]) {
-  const cols = getTableColumns(table) as Record<string, { name: string; columnType: string; mapToDriverValue(v: unknown): unknown }>;
-  const list = keys.map((key) => ({
-    key, name: cols[key].name,
-    encode: cols[key].columnType === 'SQLiteBoolean' || cols[key].columnType === 'SQLiteTextJson' ? cols[key] : null,
-  }));
+  const cols = columnsOf(table);
+  const list = keys.map((key) => ({ key, name: cols[key].name, encode: codecOf(cols[key]) }));
   return {
     names: list.map((c) => `"${c.name}"`),
     values: (row: Record<string, unknown>) => list.map((c) => {
