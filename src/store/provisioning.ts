@@ -39,40 +39,31 @@ const applicationAsConnection = (app: Application): ConnectionView => ({
   webhookApiVersion: app.webhookApiVersion, tags: app.tags, createdAt: app.createdAt, updatedAt: app.updatedAt,
 });
 
-/**
- * A connection as the webhook rule reads it, by id, whatever its kind: one prepared statement per
- * database. Every webhook recorded looks its call's connection up, so this is a hot path: no
- * query building, no JSON decoding beyond the four settings it needs.
- */
 type ConnectionRow = { kind: Connection['recordType']; url: string | null; failover: string | null; active: number; timeout: number | null };
-const connectionLookups = new WeakMap<Db, (account: string, id: string) => ConnectionRow | undefined>();
-function connectionLookup(db: Db) {
-  let lookup = connectionLookups.get(db);
-  if (!lookup) {
-    const stmt = db.$client.prepare<[string, string, string, string], ConnectionRow>(`
-      select 'call_control_application' as kind, webhook_event_url as url, webhook_event_failover_url as failover,
-        active, webhook_timeout_secs as timeout
-      from call_control_applications where account = ? and id = ?
-      union all
-      select 'credential_connection', json_extract(settings, '$.webhook_event_url'), json_extract(settings, '$.webhook_event_failover_url'),
-        active, json_extract(settings, '$.webhook_timeout_secs')
-      from credential_connections where account = ? and id = ?
-      limit 1`);
-    connectionLookups.set(db, lookup = (account, id) => stmt.get(account, id, account, id));
-  }
-  return lookup;
-}
 
 /**
- * The reads every placed call makes (is its number owned, are connections strict), prepared once
- * per database and bound by position (store/rows.ts): built by drizzle's query builder they cost
- * about 150 µs and 45 µs a call.
+ * The hot reads, prepared once per database and bound by position (store/rows.ts), never built by
+ * drizzle's query builder per call:
+ * - a connection as the webhook rule reads it, by id, whatever its kind: every webhook recorded
+ *   looks its call's connection up, so no JSON decoding beyond the four settings it needs;
+ * - what every placed call asks (is its number owned, are connections strict): through the query
+ *   builder these cost about 150 µs and 45 µs a call.
  */
-const callReads = new WeakMap<Db, ReturnType<typeof prepareCallReads>>();
-function prepareCallReads(db: Db) {
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+function prepare(db: Db) {
+  const connection = db.$client.prepare<[string, string, string, string], ConnectionRow>(`
+    select 'call_control_application' as kind, webhook_event_url as url, webhook_event_failover_url as failover,
+      active, webhook_timeout_secs as timeout
+    from call_control_applications where account = ? and id = ?
+    union all
+    select 'credential_connection', json_extract(settings, '$.webhook_event_url'), json_extract(settings, '$.webhook_event_failover_url'),
+      active, json_extract(settings, '$.webhook_timeout_secs')
+    from credential_connections where account = ? and id = ?
+    limit 1`);
   return {
+    connection: (account: string, id: string) => connection.get(account, id, account, id),
     phoneNumber: fastRead(db, phoneNumbers, 'account = ? and phone_number = ?'),
-    strict: db.$client.prepare<[string], number | null>('select strict_connections from account_settings where account = ?').pluck(),
+    settings: fastRead(db, accountSettings, 'account = ?'),
   };
 }
 
@@ -82,13 +73,11 @@ function prepareCallReads(db: Db) {
  * (account-store.ts) is built on it.
  */
 export class ProvisioningRows {
-  private readonly lookup: (account: string, id: string) => ConnectionRow | undefined;
-  private readonly reads: ReturnType<typeof prepareCallReads>;
+  private readonly reads: ReturnType<typeof prepare>;
 
   constructor(protected readonly db: Db, readonly account: string) {
-    this.lookup = connectionLookup(db);
-    let reads = callReads.get(db);
-    if (!reads) callReads.set(db, reads = prepareCallReads(db));
+    let reads = prepared.get(db);
+    if (!reads) prepared.set(db, reads = prepare(db));
     this.reads = reads;
   }
 
@@ -100,7 +89,7 @@ export class ProvisioningRows {
    * of connection meet.
    */
   connection(connectionId: string): Connection | undefined {
-    const c = this.lookup(this.account, connectionId);
+    const c = this.reads.connection(this.account, connectionId);
     return c && {
       connectionId, recordType: c.kind, webhookUrl: c.url || null, webhookFailoverUrl: c.failover || null,
       active: c.active === 1, webhookTimeoutSecs: c.timeout ?? null,
@@ -227,8 +216,7 @@ export class ProvisioningRows {
   // settings
 
   strictConnections(): boolean | undefined {
-    const strict = this.reads.strict.get(this.account);
-    return strict === undefined || strict === null ? undefined : strict === 1;
+    return this.reads.settings.get(this.account)?.strictConnections ?? undefined;
   }
 
   setStrictConnections(strict: boolean | null): void {
