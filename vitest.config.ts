@@ -27,9 +27,9 @@ import { defineConfig } from 'vitest/config';
  * tenants/waits counts the SQLite statements of its own database only.
  *
  * Workers: forks (better-sqlite3 is native; tenants/timer-sweep reads process.cpuUsage, which
- * threads would share). `full` has one more worker than cores, three on two: its files wait on
- * sockets, child processes, the browser and the docs' shell blocks for a third of their time, and
- * a third worker runs while they wait (on an idle two-core machine the run takes 61 s instead of
+ * threads would share). `full` has at least three workers (one per core beyond that), three on
+ * two cores: its files wait on sockets, child processes, the browser and the docs' shell blocks for
+ * a third of their time, and a third worker runs while they wait (on an idle two-core machine the run takes 61 s instead of
  * 66, for 3 s more CPU: the third worker's imports). `fast` is CPU-bound: at least two, one
  * fewer than cores. Timeouts stay generous: on a loaded
  * machine a test is slower, not wrong. Wall-clock bounds are asserted only where a duration is the
