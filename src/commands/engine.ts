@@ -58,6 +58,12 @@ export class Engine {
    */
   private round: string[] = [];
   private served = 0;
+  /**
+   * Some account served this round had more due than its batch fired. Kept across the round's
+   * slices: the round's last slice answers for all of them (a local of one slice forgot an account
+   * left with more in an earlier one, and a sweep "until none is due" stopped with timers due).
+   */
+  private roundHasMore = false;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -188,10 +194,10 @@ export class Engine {
    */
   tick(): boolean {
     const { store, bind, wallNow } = this.deps;
-    let more = false;
     if (this.served >= this.round.length) {
       this.round = store.accountsDue(wallNow());
       this.served = 0;
+      this.roundHasMore = false;
     }
     // The budget starts after the read of who is due: were that read to take the whole slice, no
     // account would ever be served and the sweep would spin.
@@ -203,14 +209,14 @@ export class Engine {
       try {
         const a = bind(id);
         const batch = this.fireDue(a);
-        if (batch.more) more = true;
+        if (batch.more) this.roundHasMore = true;
         // Found due but nothing fell due on its clock: the index was stale; recompute it.
         else if (batch.fired === 0 && !a.store.nextDueTimer(a.clock.now())) store.reindexAccountTimers(id, a.clock.state());
       } catch (err) {
         console.error(`timer sweep of account ${id} failed: ${(err as Error).message}`);
       }
     }
-    return more;
+    return this.roundHasMore;
   }
 }
 
